@@ -1,0 +1,429 @@
+"""Sherrington–Kirkpatrick spin glass: couplings, exact enumeration, parallel
+tempering, ground-state energies with finite-size extrapolation, and the
+overlap distribution P(q) of two real replicas.
+
+Model (h = 0 unless given)::
+
+    H(s) = −Σ_{i<j} J_ij s_i s_j,   J_ij = J_ji ~ N(0, 1/N),   J_ii = 0
+
+so T_c = 1 and the ground-state energy per spin tends to Parisi's
+e_∞ = −0.7632 (replica-symmetric value −√(2/π) = −0.798; always e ≥ −1
+in the limit). Finite N: e_N ≈ e_∞ + A N^(−2/3) (Boettcher 2005).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from isingformer.errors import InputError
+from isingformer.physics import _glass_kernels as K
+
+__all__ = [
+    "PARISI_E_INF",
+    "RS_E_INF",
+    "LadderResult",
+    "OverlapResult",
+    "PTResult",
+    "adaptive_ladder",
+    "brute_force_ground_state",
+    "exact_spectrum",
+    "exact_thermodynamics",
+    "extrapolate_ground_state",
+    "geometric_ladder",
+    "ising_energy",
+    "overlap_distribution",
+    "overlap_point",
+    "parallel_tempering",
+    "rs_overlap",
+    "sk_couplings",
+    "sk_ground_state",
+]
+
+PARISI_E_INF = -0.7632
+RS_E_INF = -math.sqrt(2.0 / math.pi)
+_MAX_ENUM = 24
+
+
+def _rng(seed) -> np.random.Generator:
+    return seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
+
+
+def _kernel_seed(rng: np.random.Generator) -> int:
+    return int(rng.integers(0, 2**31 - 1))
+
+
+def sk_couplings(n: int, seed=0) -> np.ndarray:
+    """SK couplings ``J[n, n]``: symmetric, zero diagonal, J_ij ~ N(0, 1/n)."""
+    if n < 2:
+        raise InputError(f"the SK model needs n >= 2 spins, got {n}")
+    rng = _rng(seed)
+    upper = np.triu(rng.normal(0.0, 1.0 / math.sqrt(n), size=(n, n)), k=1)
+    return upper + upper.T
+
+
+def _check_couplings(J: np.ndarray, h=None) -> tuple[np.ndarray, np.ndarray]:
+    J = np.ascontiguousarray(J, dtype=np.float64)
+    if J.ndim != 2 or J.shape[0] != J.shape[1]:
+        raise InputError(f"couplings must be a square matrix, got shape {J.shape}")
+    if not np.allclose(J, J.T):
+        raise InputError("couplings must be symmetric (J_ij = J_ji)")
+    if np.any(np.diag(J) != 0):
+        raise InputError("couplings must have a zero diagonal (no self-interaction)")
+    n = J.shape[0]
+    h = np.zeros(n) if h is None else np.ascontiguousarray(h, dtype=np.float64)
+    if h.shape != (n,):
+        raise InputError(f"field must have shape ({n},), got {h.shape}")
+    return J, h
+
+
+def ising_energy(J: np.ndarray, s: np.ndarray, h: np.ndarray | None = None) -> np.ndarray:
+    """H(s) = −½ sᵀJs − hᵀs for s [..., N] (±1); returns shape [...]."""
+    s = np.asarray(s, dtype=np.float64)
+    e = -0.5 * np.einsum("...i,ij,...j->...", s, np.asarray(J, dtype=np.float64), s)
+    if h is not None:
+        e = e - s @ np.asarray(h, dtype=np.float64)
+    return e
+
+
+def exact_spectrum(J: np.ndarray, h: np.ndarray | None = None) -> np.ndarray:
+    """Energies of all 2^N states, ``E[2^N]``; state k has s_i = 1 − 2·bit_i(k).
+
+    Exact enumeration, N ≤ 24.
+    """
+    J, h = _check_couplings(J, h)
+    n = J.shape[0]
+    if n > _MAX_ENUM:
+        raise InputError(f"exact enumeration is limited to N <= {_MAX_ENUM}, got N = {n}")
+    out = np.empty(2**n)
+    chunk = 1 << min(n, 16)
+    bits = np.arange(n)
+    for start in range(0, 2**n, chunk):
+        k = np.arange(start, min(start + chunk, 2**n))
+        s = 1.0 - 2.0 * ((k[:, None] >> bits) & 1)  # [chunk, N]
+        out[start : start + len(k)] = ising_energy(J, s, h)
+    return out
+
+
+def brute_force_ground_state(J: np.ndarray, h: np.ndarray | None = None):
+    """Exact ground state by enumeration: ``(E_0, s[N] int8)``."""
+    e = exact_spectrum(J, h)
+    k = int(np.argmin(e))
+    n = np.asarray(J).shape[0]
+    s = (1 - 2 * ((k >> np.arange(n)) & 1)).astype(np.int8)
+    return float(e[k]), s
+
+
+def exact_thermodynamics(J: np.ndarray, betas, h: np.ndarray | None = None):
+    """Exact Gibbs thermodynamics of a small instance via the ensemble core.
+
+    Returns :class:`isingformer.ensemble.Thermodynamics` with curves [n_beta].
+    """
+    from isingformer.ensemble import thermodynamics
+
+    return thermodynamics(exact_spectrum(J, h), np.asarray(betas, dtype=np.float64))
+
+
+# --------------------------------------------------------------------------
+# temperature ladders and parallel tempering
+# --------------------------------------------------------------------------
+
+
+def geometric_ladder(t_min: float, t_max: float, n_temps: int) -> np.ndarray:
+    """Inverse temperatures ``β[n_temps]`` (ascending) with T geometric in [t_min, t_max]."""
+    if not (0 < t_min < t_max) or not math.isfinite(t_max):
+        raise InputError(f"need 0 < t_min < t_max, got t_min={t_min}, t_max={t_max}")
+    if n_temps < 2:
+        raise InputError(f"a temperature ladder needs >= 2 temperatures, got {n_temps}")
+    temps = np.geomspace(t_max, t_min, n_temps)
+    return 1.0 / temps
+
+
+@dataclass(frozen=True)
+class PTResult:
+    """Outcome of a parallel-tempering run.
+
+    betas [R] ascending; acceptance [R−1] swap acceptance between β_r and
+    β_{r+1} (all chains pooled); energies [n_rec, C, R]; overlaps [n_rec, R]
+    (chains 0 and 1) or None; best_energy [C]; best_state [C, N] int8;
+    final_state [C, R, N] int8.
+    """
+
+    betas: np.ndarray
+    acceptance: np.ndarray
+    energies: np.ndarray
+    overlaps: np.ndarray | None
+    best_energy: np.ndarray
+    best_state: np.ndarray
+    final_state: np.ndarray
+
+
+def parallel_tempering(
+    J: np.ndarray,
+    betas,
+    *,
+    n_sweeps: int = 1000,
+    n_chains: int = 1,
+    burn_in: int | None = None,
+    record_every: int = 1,
+    swap_every: int = 1,
+    h: np.ndarray | None = None,
+    seed=0,
+) -> PTResult:
+    """Replica-exchange Monte Carlo (Metropolis sweeps + neighbour swaps).
+
+    Args:
+        J: couplings [N, N] (symmetric, zero diagonal); h: field [N] or None.
+        betas: ascending inverse temperatures [R].
+        n_sweeps: sweeps per replica; burn_in: sweeps before recording
+            (default n_sweeps // 4); record_every: thinning.
+        n_chains: independent PT chains on the same couplings (2 gives two
+            real replicas and their overlap q = s¹·s²/N at every β).
+        swap_every: sweeps between swap rounds (even/odd pairs alternate).
+    """
+    J, h = _check_couplings(J, h)
+    betas = np.ascontiguousarray(betas, dtype=np.float64)
+    if betas.ndim != 1 or len(betas) < 1 or np.any(np.diff(betas) <= 0) or betas[0] <= 0:
+        raise InputError("betas must be positive and strictly ascending")
+    if n_sweeps < 1 or n_chains < 1 or record_every < 1 or swap_every < 1:
+        raise InputError("n_sweeps, n_chains, record_every and swap_every must be >= 1")
+    burn_in = n_sweeps // 4 if burn_in is None else burn_in
+    if not 0 <= burn_in < n_sweeps:
+        raise InputError(f"burn_in must be in [0, n_sweeps), got {burn_in}")
+    rng = _rng(seed)
+    n, r = J.shape[0], len(betas)
+    spins = rng.choice(np.array([-1, 1], dtype=np.int8), size=(n_chains, r, n))
+    fields = np.einsum("ij,crj->cri", J, spins.astype(np.float64)) + h  # [C, R, N]
+    energies = ising_energy(J, spins, h)  # [C, R]
+    n_rec = (n_sweeps - burn_in - 1) // record_every + 1
+    e_rec = np.zeros((n_rec, n_chains, r))
+    q_rec = np.zeros((n_rec, r))
+    acc = np.zeros((n_chains, max(r - 1, 1)), dtype=np.int64)
+    att = np.zeros_like(acc)
+    best_e = energies.min(axis=1).copy()
+    best_s = spins[np.arange(n_chains), energies.argmin(axis=1)].copy()
+    written = K.pt_run_dense(
+        J, spins, fields, energies, betas, n_sweeps, swap_every, burn_in, record_every,
+        _kernel_seed(rng), acc, att, e_rec, q_rec, best_e, best_s,
+    )  # fmt: skip
+    with np.errstate(invalid="ignore", divide="ignore"):
+        acceptance = acc.sum(0) / att.sum(0) if r > 1 else np.zeros(0)
+    return PTResult(
+        betas=betas,
+        acceptance=acceptance[: r - 1],
+        energies=e_rec[:written],
+        overlaps=q_rec[:written] if n_chains >= 2 else None,
+        best_energy=best_e,
+        best_state=best_s,
+        final_state=spins,
+    )
+
+
+@dataclass(frozen=True)
+class LadderResult:
+    """An adapted ladder: betas [R] and the pilot acceptance of each round [rounds, R−1]."""
+
+    betas: np.ndarray
+    acceptance_history: np.ndarray
+
+
+def adaptive_ladder(
+    J: np.ndarray,
+    t_min: float,
+    t_max: float,
+    n_temps: int,
+    *,
+    rounds: int = 4,
+    pilot_sweeps: int = 300,
+    seed=0,
+) -> LadderResult:
+    """Equalize the swap acceptance along the ladder by feedback.
+
+    Start geometric; after each pilot PT run give each gap a cost −ln A_r
+    (acceptance A_r, floored at 1e-3) and move the temperatures (piecewise
+    linearly in ln β) so that every gap carries the same cost. Endpoints stay.
+    """
+    betas = geometric_ladder(t_min, t_max, n_temps)
+    rng = _rng(seed)
+    history = []
+    for _ in range(rounds):
+        res = parallel_tempering(J, betas, n_sweeps=pilot_sweeps, burn_in=pilot_sweeps // 3,
+                                 record_every=pilot_sweeps, seed=rng)  # fmt: skip
+        a = np.clip(res.acceptance, 1e-3, 1.0)
+        history.append(res.acceptance)
+        cost = -np.log(a) + 1e-2
+        cum = np.concatenate([[0.0], np.cumsum(cost)])
+        target = np.linspace(0.0, cum[-1], n_temps)
+        new = np.exp(np.interp(target, cum, np.log(betas)))
+        new[0], new[-1] = betas[0], betas[-1]
+        if np.any(np.diff(new) <= 0):
+            break
+        betas = new
+    return LadderResult(betas=betas, acceptance_history=np.array(history))
+
+
+# --------------------------------------------------------------------------
+# ground states and their finite-size extrapolation
+# --------------------------------------------------------------------------
+
+
+def sk_ground_state(
+    n: int,
+    sample: int = 0,
+    seed: int = 0,
+    *,
+    method: str = "pt",
+    sweeps: int | None = None,
+    n_temps: int = 20,
+    t_min: float = 0.2,
+    t_max: float = 1.6,
+    ladder: str = "geometric",
+) -> dict:
+    """Lowest energy per spin found for one disorder sample (JSON-able dict).
+
+    The disorder is drawn from ``(seed, n, sample)``. ``method="pt"`` runs two
+    independent PT chains and keeps the lower minimum; ``agree`` says whether
+    both chains found the same one (a convergence check). ``method="anneal"``
+    uses two simulated-annealing restarts instead. Returns ``n``, ``sample``,
+    ``e0`` (per spin), ``agree``, ``acceptance`` (PT) and the settings.
+    """
+    if method not in ("pt", "anneal"):
+        raise InputError(f"unknown ground-state method {method!r}; use 'pt' or 'anneal'")
+    if ladder not in ("geometric", "adaptive"):
+        raise InputError(f"unknown ladder {ladder!r}; use 'geometric' or 'adaptive'")
+    sweeps = int(sweeps) if sweeps is not None else max(500, 12 * n)
+    rng = np.random.default_rng([seed, n, sample])
+    J = sk_couplings(n, rng)
+    out: dict = {"n": n, "sample": sample, "seed": seed, "method": method, "sweeps": sweeps}
+    if method == "pt":
+        if ladder == "adaptive":
+            betas = adaptive_ladder(J, t_min, t_max, n_temps, pilot_sweeps=max(200, sweeps // 10),
+                                    seed=rng).betas  # fmt: skip
+        else:
+            betas = geometric_ladder(t_min, t_max, n_temps)
+        res = parallel_tempering(J, betas, n_sweeps=sweeps, n_chains=2, record_every=sweeps,
+                                 seed=rng)  # fmt: skip
+        best = res.best_energy
+        out["acceptance"] = res.acceptance.tolist()
+        out["betas"] = betas.tolist()
+    else:
+        from isingformer.physics.annealing import simulated_annealing
+
+        runs = [
+            simulated_annealing(J, None, n_steps=sweeps, t_start=t_max, t_end=t_min, seed=rng)
+            for _ in range(2)
+        ]
+        best = np.array([r.energy for r in runs])
+    # polish: the best states are already local minima at T→0 in practice;
+    # the energy is recomputed exactly from the state to avoid drift
+    out["e0"] = float(best.min()) / n
+    out["agree"] = bool(abs(best[0] - best[1]) < 1e-9 * max(1.0, abs(best[0])))
+    return out
+
+
+def extrapolate_ground_state(sizes, means, errors, exponent: float = 2.0 / 3.0) -> dict:
+    """Fit e_N = e_∞ + A N^(−exponent); returns e_inf, e_inf_err, amplitude, chi2_per_dof."""
+    from isingformer.ensemble import fit_finite_size
+
+    if len(sizes) < 2:
+        raise InputError("the extrapolation needs at least 2 system sizes")
+    fit = fit_finite_size(sizes, means, errors, form="power", exponent=exponent)
+    return {
+        "e_inf": fit.y_inf,
+        "e_inf_err": fit.y_inf_err,
+        "amplitude": fit.amplitude,
+        "amplitude_err": fit.amplitude_err,
+        "exponent": exponent,
+        "chi2_per_dof": fit.chi2_per_dof,
+        "parisi": PARISI_E_INF,
+        "z_vs_parisi": (fit.y_inf - PARISI_E_INF) / fit.y_inf_err
+        if fit.y_inf_err > 0
+        else float("nan"),
+    }
+
+
+# --------------------------------------------------------------------------
+# overlaps
+# --------------------------------------------------------------------------
+
+
+def rs_overlap(temperature: float) -> float:
+    """Replica-symmetric Edwards–Anderson order parameter of SK at h = 0.
+
+    Solves q = ∫Dz tanh²(β √q z) (Gauss–Hermite quadrature); 0 for T ≥ 1.
+    """
+    if temperature <= 0:
+        raise InputError(f"temperature must be positive, got {temperature}")
+    if temperature >= 1.0:
+        return 0.0
+    beta = 1.0 / temperature
+    z, w = np.polynomial.hermite_e.hermegauss(121)
+    w = w / w.sum()
+    q = 1.0
+    for _ in range(10000):
+        new = float(np.sum(w * np.tanh(beta * math.sqrt(q) * z) ** 2))
+        if abs(new - q) < 1e-13:
+            return new
+        q = 0.5 * (q + new)
+    return q
+
+
+def overlap_point(n: int, sample: int, seed: int, temperature: float, sweeps: int,
+                  n_temps: int = 12, t_max: float = 1.6) -> dict:  # fmt: skip
+    """Overlaps q = s¹·s²/N of two real replicas for one disorder sample.
+
+    Two PT chains (T from ``temperature`` to ``t_max``); returns the recorded
+    overlaps at the lowest temperature as a list (JSON-able).
+    """
+    if not 0 < temperature < t_max:
+        raise InputError(f"temperature must be in (0, {t_max}), got {temperature}")
+    rng = np.random.default_rng([seed, n, sample, 7])
+    J = sk_couplings(n, rng)
+    betas = geometric_ladder(temperature, t_max, n_temps)
+    res = parallel_tempering(J, betas, n_sweeps=sweeps, n_chains=2, burn_in=sweeps // 2,
+                             record_every=max(1, sweeps // 400), seed=rng)  # fmt: skip
+    return {
+        "n": n,
+        "sample": sample,
+        "q": res.overlaps[:, -1].tolist(),
+        "acceptance": res.acceptance.tolist(),
+    }
+
+
+@dataclass(frozen=True)
+class OverlapResult:
+    """P(q) per size: ``edges`` [B+1], ``density[n]`` [B], ``weight_small[n]``
+    = P(|q| < q_RS/2) with its error over disorder samples, ``q_rs``."""
+
+    temperature: float
+    q_rs: float
+    edges: np.ndarray
+    density: dict
+    weight_small: dict
+    weight_small_err: dict
+    mean_abs_q: dict
+
+
+def overlap_distribution(points: list[dict], temperature: float, bins: int = 41) -> OverlapResult:
+    """Histogram the overlaps of :func:`overlap_point` results, grouped by N.
+
+    P(q) is symmetric, so q and −q are pooled. Replica symmetry predicts two
+    peaks at ±q_RS that sharpen with N, so the weight near q = 0 should vanish
+    as N grows; a weight that stays finite is the signature of replica
+    symmetry breaking (Parisi's continuous P(q)).
+    """
+    q_rs = rs_overlap(temperature)
+    edges = np.linspace(-1.0, 1.0, bins + 1)
+    density, weight, weight_err, mean_abs = {}, {}, {}, {}
+    for n in sorted({p["n"] for p in points}):
+        per_sample = [np.asarray(p["q"]) for p in points if p["n"] == n]
+        allq = np.concatenate(per_sample)
+        hist, _ = np.histogram(np.concatenate([allq, -allq]), bins=edges, density=True)
+        density[n] = hist
+        w = np.array([np.mean(np.abs(q) < q_rs / 2) for q in per_sample])
+        weight[n] = float(w.mean())
+        weight_err[n] = float(w.std(ddof=1) / math.sqrt(len(w))) if len(w) > 1 else float("nan")
+        mean_abs[n] = float(np.mean(np.abs(allq)))
+    return OverlapResult(temperature, q_rs, edges, density, weight, weight_err, mean_abs)
