@@ -1,0 +1,111 @@
+"""``isingformer ensemble ...``: the Gibbs-ensemble core and the REM reference."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from isingformer.cli._common import (
+    JSON_OPTION_HELP,
+    OUT_OPTION_HELP,
+    emit,
+    out_dir,
+    parse_grid,
+    parse_int_list,
+)
+
+group = typer.Typer(
+    no_args_is_help=True, help="Gibbs ensembles, critical points and the REM reference."
+)
+
+
+@group.command("rem")
+def rem(
+    n: str = typer.Option(
+        "16,64,256,1024,4096", "--n", help="Comma-separated numbers of keys N (>= 2)."
+    ),
+    samples: int = typer.Option(200, help="Rows (independent logit vectors) per N."),
+    sigma: float = typer.Option(1.0, help="Standard deviation σ of the Gaussian logits (> 0)."),
+    seed: int = typer.Option(0, help="Random seed."),
+    betas: str = typer.Option(
+        None, help="β grid START:STOP:NUM (default: 0.02..1.6 β_c(N) per N)."
+    ),
+    n_boot: int = typer.Option(200, "--n-boot", help="Bootstrap resamples for error bars."),
+    executor: str = typer.Option("process", help="serial | process | dask"),
+    store: Path = typer.Option(None, help="Results store (default: OUT/runs.sqlite with --out)."),
+    as_json: bool = typer.Option(False, "--json", help=JSON_OPTION_HELP),
+    out: Path = typer.Option(None, "--out", help=OUT_OPTION_HELP),
+) -> None:
+    """The REM study: finite-N heat-capacity peak β*(N) against β_c = sqrt(2 ln N)/σ."""
+    from isingformer.ensemble import rem_study
+    from isingformer.errors import InputError
+    from isingformer.runs import store_for
+
+    ns = parse_int_list(n, "n", minimum=2)
+    if not sigma > 0:
+        raise InputError(f"--sigma must be > 0, got {sigma}")
+    if samples < 2:
+        raise InputError(f"--samples must be >= 2, got {samples}")
+    grid = parse_grid(betas, "betas") if betas is not None else None
+    if grid is not None and len(grid) < 3:
+        raise InputError("--betas needs at least 3 points")
+    od = out_dir(out)
+    with store_for(od, store) as st:
+        study = rem_study(
+            ns,
+            samples,
+            sigma,
+            seed,
+            None if grid is None else grid.tolist(),
+            store=st,
+            executor=executor,
+            n_boot=n_boot,
+            progress=not as_json,
+        )
+    result = {
+        "sigma": sigma,
+        "samples": samples,
+        "seed": seed,
+        "points": [
+            {
+                k: getattr(p, k)
+                for k in (
+                    "n",
+                    "beta_peak",
+                    "beta_peak_err",
+                    "c_max",
+                    "c_max_err",
+                    "beta_c_theory",
+                    "beta_slope",
+                    "beta_slope_err",
+                    "peak_at_edge",
+                )
+            }
+            for p in study.points
+        ],
+        "ratio_extrapolation": None
+        if study.ratio_fit is None
+        else {
+            "form": "beta_peak/beta_c = y_inf + a/ln N",
+            "y_inf": study.ratio_fit.y_inf,
+            "y_inf_err": study.ratio_fit.y_inf_err,
+            "chi2_per_dof": study.ratio_fit.chi2_per_dof,
+        },
+    }
+    if od is not None:
+        from isingformer.report import Report
+        from isingformer.report.rem import rem_section
+
+        result["report"] = str(Report("REM study", study.config, [rem_section(study)]).write(od))
+    lines = [f"{'N':>7} {'beta*':>8} {'err':>7} {'C_max':>7} {'beta_c':>7}"]
+    lines += [
+        f"{p['n']:>7} {p['beta_peak']:8.4f} {p['beta_peak_err']:7.4f} {p['c_max']:7.3f} "
+        f"{p['beta_c_theory']:7.4f}"
+        for p in result["points"]
+    ]
+    emit(result, as_json, "\n".join(lines))
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(group, name="ensemble")

@@ -1,0 +1,215 @@
+"""``isingformer glass sk|overlap`` and ``isingformer hopfield capacity|modern``."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import typer
+
+from isingformer.cli._common import (
+    JSON_OPTION_HELP,
+    OUT_OPTION_HELP,
+    emit,
+    out_dir,
+    parse_grid,
+    parse_int_list,
+)
+
+glass = typer.Typer(no_args_is_help=True, help="Sherrington–Kirkpatrick spin glass.")
+hopfield = typer.Typer(no_args_is_help=True, help="Hopfield networks, classical and modern.")
+
+_EXECUTOR_HELP = "serial | process | dask"
+_STORE_HELP = "Results store (default: OUT/runs.sqlite with --out)."
+
+
+def _write_report(od: Path | None, title: str, config: dict, section) -> str | None:
+    if od is None:
+        return None
+    from isingformer.report import Report
+
+    return str(Report(title, config, [section]).write(od))
+
+
+def _check_executor(executor: str) -> None:
+    from isingformer.errors import InputError
+    from isingformer.runs import EXECUTORS
+
+    if executor not in EXECUTORS:
+        raise InputError(f"--executor: use one of {', '.join(EXECUTORS)}, got {executor!r}")
+
+
+@glass.command("sk")
+def sk(
+    n: str = typer.Option("32,64,128", "--n", help="Comma-separated numbers of spins N (>= 4)."),
+    samples: int = typer.Option(20, help="Disorder samples per N (>= 2)."),
+    seed: int = typer.Option(0, help="Random seed."),
+    sweeps: int = typer.Option(None, help="PT sweeps per sample (default max(500, 12 N))."),
+    method: str = typer.Option("pt", help="pt (parallel tempering) | anneal"),
+    ladder: str = typer.Option("geometric", help="geometric | adaptive temperature ladder"),
+    temps: int = typer.Option(20, help="Temperatures in the PT ladder."),
+    t_min: float = typer.Option(0.2, "--t-min", help="Lowest temperature."),
+    t_max: float = typer.Option(1.6, "--t-max", help="Highest temperature."),
+    executor: str = typer.Option("process", help=_EXECUTOR_HELP),
+    store: Path = typer.Option(None, help=_STORE_HELP),
+    as_json: bool = typer.Option(False, "--json", help=JSON_OPTION_HELP),
+    out: Path = typer.Option(None, "--out", help=OUT_OPTION_HELP),
+) -> None:
+    """SK ground-state energy per spin vs N, extrapolated to N → ∞ (Parisi: −0.7632)."""
+    from isingformer.physics.spinglass import sk_figure, sk_study
+    from isingformer.runs import store_for
+
+    sizes = parse_int_list(n, "n", minimum=4)
+    _check_executor(executor)
+    od = out_dir(out)
+    with store_for(od, store) as st:
+        result = sk_study(sizes, samples, seed, sweeps=sweeps, method=method, ladder=ladder,
+                          n_temps=temps, t_min=t_min, t_max=t_max, store=st, executor=executor,
+                          progress=not as_json)  # fmt: skip
+    if od is not None:
+        from isingformer.report import Section, figure
+
+        sec = Section("SK ground-state energy", f"e_inf = {result['e_inf']:.4f} ± "
+                      f"{result['e_inf_err']:.4f} (Parisi −0.7632)",
+                      figures=[figure(sk_figure(result), "e_N vs N^(−2/3)")])  # fmt: skip
+        result["report"] = _write_report(od, "SK ground states", {"n": sizes}, sec)
+    lines = [f"{'N':>6} {'e0_mean':>9} {'e0_err':>8} {'agree':>6}"]
+    lines += [f"{p['n']:>6} {p['e0_mean']:9.4f} {p['e0_err']:8.4f} {p['agree_fraction']:6.2f}"
+              for p in result["points"]]  # fmt: skip
+    if math.isfinite(result["e_inf"]):
+        lines.append(f"e_inf = {result['e_inf']:.4f} ± {result['e_inf_err']:.4f} "
+                     f"(Parisi {result['parisi']}, z = {result['z_vs_parisi']:.2f})")  # fmt: skip
+    emit(result, as_json, "\n".join(lines))
+
+
+@glass.command("overlap")
+def overlap(
+    n: str = typer.Option("32,64,128", "--n", help="Comma-separated numbers of spins N (>= 4)."),
+    temperature: float = typer.Option(0.5, help="Temperature T < 1 (below T_c)."),
+    samples: int = typer.Option(10, help="Disorder samples per N (>= 2)."),
+    sweeps: int = typer.Option(4000, help="PT sweeps per sample (half are burn-in)."),
+    temps: int = typer.Option(12, help="Temperatures in the PT ladder (T .. 1.6)."),
+    bins: int = typer.Option(41, help="Histogram bins on [-1, 1]."),
+    seed: int = typer.Option(0, help="Random seed."),
+    executor: str = typer.Option("process", help=_EXECUTOR_HELP),
+    store: Path = typer.Option(None, help=_STORE_HELP),
+    as_json: bool = typer.Option(False, "--json", help=JSON_OPTION_HELP),
+    out: Path = typer.Option(None, "--out", help=OUT_OPTION_HELP),
+) -> None:
+    """Overlap distribution P(q) of two real replicas vs the replica-symmetric peaks."""
+    from isingformer.physics.spinglass import overlap_figure, overlap_study
+    from isingformer.runs import store_for
+
+    sizes = parse_int_list(n, "n", minimum=4)
+    _check_executor(executor)
+    od = out_dir(out)
+    with store_for(od, store) as st:
+        result = overlap_study(sizes, temperature, samples, seed, sweeps=sweeps, n_temps=temps,
+                               bins=bins, store=st, executor=executor,
+                               progress=not as_json)  # fmt: skip
+    if od is not None:
+        from isingformer.report import Section, figure
+
+        sec = Section("SK overlap distribution", f"T = {temperature}, q_RS = {result['q_rs']:.4f}",
+                      figures=[figure(overlap_figure(result), "P(q)")])  # fmt: skip
+        result["report"] = _write_report(od, "SK overlaps", {"n": sizes}, sec)
+    lines = [f"T = {temperature}  q_RS = {result['q_rs']:.4f}",
+             f"{'N':>6} {'P(|q|<q_RS/2)':>14} {'err':>7} {'<|q|>':>7}"]  # fmt: skip
+    lines += [f"{c['n']:>6} {c['weight_small']:14.4f} {c['weight_small_err']:7.4f} "
+              f"{c['mean_abs_q']:7.4f}" for c in result["curves"]]  # fmt: skip
+    emit(result, as_json, "\n".join(lines))
+
+
+@hopfield.command("capacity")
+def capacity(
+    n: str = typer.Option("500,1000,2000", "--n", help="Comma-separated numbers of neurons."),
+    alpha: str = typer.Option("0.08:0.22:15", help="Load grid START:STOP:NUM (α = P/N)."),
+    trials: int = typer.Option(40, help="Independent pattern sets per point (>= 2)."),
+    noise: float = typer.Option(0.0, help="Fraction of cue spins flipped (0: stored pattern)."),
+    temperature: float = typer.Option(0.0, help="Dynamics temperature (0: zero-T)."),
+    threshold: float = typer.Option(0.9, help="Retrieval if final overlap m > threshold."),
+    exponent: float = typer.Option(0.5, help="Finite-size exponent in α_50 = α_c + A N^-x."),
+    seed: int = typer.Option(0, help="Random seed."),
+    executor: str = typer.Option("process", help=_EXECUTOR_HELP),
+    store: Path = typer.Option(None, help=_STORE_HELP),
+    as_json: bool = typer.Option(False, "--json", help=JSON_OPTION_HELP),
+    out: Path = typer.Option(None, "--out", help=OUT_OPTION_HELP),
+) -> None:
+    """Storage-capacity transition vs α for several N, with α_c extrapolated (theory 0.138)."""
+    from isingformer.errors import InputError
+    from isingformer.physics.hopfield import capacity_figure, capacity_study
+    from isingformer.runs import store_for
+
+    sizes = parse_int_list(n, "n", minimum=10)
+    alphas = parse_grid(alpha, "alpha")
+    if not exponent > 0:
+        raise InputError(f"--exponent must be > 0, got {exponent}")
+    _check_executor(executor)
+    od = out_dir(out)
+    with store_for(od, store) as st:
+        result = capacity_study(sizes, alphas, trials, seed, noise=noise, temperature=temperature,
+                                threshold=threshold, exponent=exponent, store=st,
+                                executor=executor, progress=not as_json)  # fmt: skip
+    if od is not None:
+        from isingformer.report import Section, figure
+
+        sec = Section("Hopfield capacity", str(result.get("alpha_c_note", "")),
+                      figures=[figure(capacity_figure(result), "capacity curves")])  # fmt: skip
+        result["report"] = _write_report(od, "Hopfield capacity", {"n": sizes}, sec)
+    lines = []
+    for c in result["curves"]:
+        lines.append(f"N = {c['n']}")
+        lines += [f"  alpha {a:.4f}  m {m:.3f}  P(ret) {p:.2f}"
+                  for a, m, p in zip(c["alpha"], c["overlap"], c["p_retrieval"], strict=True)]  # fmt: skip
+    if result["alpha_c"] is not None:
+        lines.append(f"alpha_c = {result['alpha_c']:.4f} ± {result['alpha_c_err']:.4f} "
+                     "(theory 0.138)")  # fmt: skip
+    else:
+        lines.append(f"alpha_c: {result['alpha_c_note']}")
+    emit(result, as_json, "\n".join(lines))
+
+
+@hopfield.command("modern")
+def modern(
+    d: int = typer.Option(64, help="Pattern dimension d."),
+    patterns: int = typer.Option(32, help="Number of stored patterns P (>= 2)."),
+    clusters: int = typer.Option(4, help="Clusters of similar patterns (1..P; P = unclustered)."),
+    spread: float = typer.Option(0.5, help="Within-cluster spread (relative noise >= 0)."),
+    beta_min: float = typer.Option(0.1, "--beta-min", help="Smallest β (log grid)."),
+    beta_max: float = typer.Option(1000.0, "--beta-max", help="Largest β."),
+    num: int = typer.Option(41, help="Number of β values (>= 2)."),
+    noise: float = typer.Option(0.1, help="Noise added to each start (relative)."),
+    seed: int = typer.Option(0, help="Random seed."),
+    as_json: bool = typer.Option(False, "--json", help=JSON_OPTION_HELP),
+    out: Path = typer.Option(None, "--out", help=OUT_OPTION_HELP),
+) -> None:
+    """Attention as a modern Hopfield network: global / metastable / retrieval β ranges."""
+    import numpy as np
+
+    from isingformer.errors import InputError
+    from isingformer.physics.modern_hopfield import modern_figure, modern_study
+
+    if not (0 < beta_min < beta_max) or not math.isfinite(beta_max) or num < 2:
+        raise InputError("need 0 < --beta-min < --beta-max (finite) and --num >= 2")
+    if noise < 0:
+        raise InputError(f"--noise must be >= 0, got {noise}")
+    od = out_dir(out)
+    result = modern_study(d, patterns, clusters, spread, np.geomspace(beta_min, beta_max, num),
+                          noise=noise, seed=seed)  # fmt: skip
+    if od is not None:
+        from isingformer.report import Section, figure
+
+        sec = Section("Modern Hopfield regimes", str(result["regimes"]),
+                      figures=[figure(modern_figure(result), "regimes vs β")])  # fmt: skip
+        result["report"] = _write_report(od, "Modern Hopfield", {"d": d, "patterns": patterns}, sec)
+    lines = [f"{r['regime']:>10}: beta in [{r['beta_min']:.4g}, {r['beta_max']:.4g}]"
+             for r in result["regimes"]]  # fmt: skip
+    lines.append(f"all patterns retrieved from beta = {result['retrieval_beta']:.4g}; "
+                 f"separation bound median {result['separation_beta']['median']}")  # fmt: skip
+    emit(result, as_json, "\n".join(lines))
+
+
+def register(app: typer.Typer) -> None:
+    """Attach ``glass`` and ``hopfield`` to the root app."""
+    app.add_typer(glass, name="glass")
+    app.add_typer(hopfield, name="hopfield")

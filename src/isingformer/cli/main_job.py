@@ -1,0 +1,44 @@
+"""``isingformer run``: the main job, one report with every part's study."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import typer
+
+from isingformer.cli._common import JSON_OPTION_HELP, emit
+
+
+def run(
+    out: Path = typer.Option(
+        Path("results"), "--out", help="Directory for report.html and runs.sqlite."
+    ),
+    full: bool = typer.Option(
+        False, "--full", help="Larger sizes (slower); default is the quick job."
+    ),
+    seed: int = typer.Option(0, help="Random seed."),
+    device: str = typer.Option("cpu", help="cpu | cuda"),
+    only: str = typer.Option(None, help="Comma-separated section names to run."),
+    as_json: bool = typer.Option(False, "--json", help=JSON_OPTION_HELP),
+) -> None:
+    """Run the main job and write OUT/report.html (+ report.md)."""
+    from isingformer.jobs import run_main_job
+
+    sections = [s.strip() for s in only.split(",") if s.strip()] if only else None
+    path, summary = run_main_job(
+        out,
+        quick=not full,
+        seed=seed,
+        device=device,
+        only=sections,
+        log=lambda m: sys.stderr.write(m + "\n"),
+    )
+    ok = all(s["ok"] for s in summary.values())
+    emit({"report": str(path), "sections": summary, "ok": ok}, as_json, f"report: {path}")
+    if not ok:
+        raise typer.Exit(1)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("run")(run)

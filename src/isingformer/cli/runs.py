@@ -1,0 +1,85 @@
+"""``isingformer runs list|show|export``: read the results store."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from isingformer.cli._common import JSON_OPTION_HELP, emit
+
+group = typer.Typer(no_args_is_help=True, help="Inspect and export the results store.")
+STORE_HELP = "Results store file (default: results/runs.sqlite)."
+DEFAULT_STORE = Path("results/runs.sqlite")
+
+
+def _open(store: Path):
+    from isingformer.runs import ResultsStore
+
+    return ResultsStore.open(store, create=False)
+
+
+@group.command("list")
+def list_(
+    store: Path = typer.Option(DEFAULT_STORE, help=STORE_HELP),
+    as_json: bool = typer.Option(False, "--json", help=JSON_OPTION_HELP),
+) -> None:
+    """List the sweeps in the store with their point counts."""
+    with _open(store) as st:
+        sweeps = st.sweeps()
+    lines = [f"{s['sweep']:<32} {s['points']:>6} points {s['seconds']:9.1f} s" for s in sweeps]
+    emit({"store": str(store), "sweeps": sweeps}, as_json, "\n".join(lines) or "(empty store)")
+
+
+@group.command("show")
+def show(
+    sweep: str = typer.Argument(..., help="Sweep name, e.g. ensemble.rem"),
+    store: Path = typer.Option(DEFAULT_STORE, help=STORE_HELP),
+    as_json: bool = typer.Option(False, "--json", help=JSON_OPTION_HELP),
+) -> None:
+    """Show the points of one sweep (config, timing, result keys)."""
+    from isingformer.errors import InputError
+
+    with _open(store) as st:
+        recs = list(st.records(sweep))
+    if not recs:
+        raise InputError(f"no points stored for sweep {sweep!r}")
+    points = [
+        {
+            "key": r.key,
+            "config": r.config,
+            "seed": r.seed,
+            "version": r.version,
+            "seconds": r.seconds,
+            "result": r.result,
+        }
+        for r in recs
+    ]
+    lines = [f"{r.key}  {r.seconds:8.2f} s  {r.config}" for r in recs]
+    emit({"sweep": sweep, "points": points}, as_json, "\n".join(lines))
+
+
+@group.command("export")
+def export(
+    sweep: str = typer.Argument(None, help="Sweep name (default: all sweeps)."),
+    store: Path = typer.Option(DEFAULT_STORE, help=STORE_HELP),
+    fmt: str = typer.Option("csv", "--format", help="csv | json"),
+    output: Path = typer.Option(None, "--output", "-o", help="File to write (default: stdout)."),
+) -> None:
+    """Export points as CSV or JSON."""
+    from isingformer.errors import InputError
+    from isingformer.runs import export_records
+
+    with _open(store) as st:
+        text = export_records(st, sweep, fmt)
+    if output is None:
+        typer.echo(text, nl=False)
+    else:
+        try:
+            output.write_text(text)
+        except OSError as exc:
+            raise InputError(f"cannot write {output}: {exc.strerror}") from None
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(group, name="runs")

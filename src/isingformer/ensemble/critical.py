@@ -1,0 +1,235 @@
+"""Critical points of a family of ensembles.
+
+A *family* is a set of rows (samples, query rows, disorder realizations) of
+energies ``E[R, n]`` that share one control parameter β. Its transition is
+located three ways, each with a bootstrap error bar over rows:
+
+- **heat-capacity peak**: the maximum of the row-averaged ``C(β)``, found on
+  the grid and then refined by a bounded scalar maximization of the exact
+  ``C(β)`` between the grid neighbours of the maximum;
+- **entropy slope**: the steepest drop of the mean entropy,
+  ``dS/dβ = −β Var(E) = −C/β``, i.e. the maximum of ``C/β``;
+- **order-parameter onset**: the β at which the mean largest weight first
+  crosses a threshold (default 1/2: one state takes most of the weight —
+  the symmetry breaking of attention onto a single key).
+
+The bootstrap resamples rows with replacement and re-locates the feature on
+the grid with parabolic refinement; the error is the standard deviation of
+the resampled positions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+from scipy.optimize import minimize_scalar
+
+from isingformer.ensemble.thermo import Thermodynamics, thermodynamics
+from isingformer.errors import InputError
+
+__all__ = [
+    "CriticalPoint",
+    "entropy_slope_peak",
+    "heat_capacity_peak",
+    "order_parameter_onset",
+    "parabolic_peak",
+]
+
+
+@dataclass(frozen=True)
+class CriticalPoint:
+    """Location of a transition feature with bootstrap errors.
+
+    ``beta`` and ``beta_err`` locate the feature; ``value`` and ``value_err``
+    give its height (e.g. the peak heat capacity); ``at_edge`` is True when
+    the grid maximum sits on the first or last grid point (then ``beta`` is
+    only a bound and the grid should be widened).
+    """
+
+    method: str
+    beta: float
+    beta_err: float
+    value: float
+    value_err: float
+    at_edge: bool
+    n_rows: int
+    n_boot: int
+
+
+def _rows(energies, mask) -> tuple[torch.Tensor, torch.Tensor | None]:
+    E = torch.as_tensor(energies)
+    if not E.is_floating_point():
+        E = E.to(torch.float64)
+    if E.ndim < 1:
+        raise InputError("energies must have shape [..., n_states]")
+    E = E.reshape(-1, E.shape[-1])
+    m = None
+    if mask is not None:
+        m = torch.as_tensor(mask, device=E.device).to(torch.bool)
+        m = m.expand(*torch.as_tensor(energies).shape).reshape(-1, E.shape[-1])
+    return E, m
+
+
+def _check_grid(betas) -> np.ndarray:
+    b = np.asarray(betas, dtype=np.float64).reshape(-1)
+    if b.size < 3:
+        raise InputError("a critical-point search needs a β grid of at least 3 points")
+    if not np.all(np.isfinite(b)) or np.any(b < 0):
+        raise InputError("every β must be finite and >= 0")
+    if np.any(np.diff(b) <= 0):
+        raise InputError("the β grid must be strictly increasing")
+    return b
+
+
+def parabolic_peak(x: np.ndarray, y: np.ndarray) -> tuple[float, float, bool]:
+    """Position and height of the maximum of ``y(x)``, refined by a parabola
+    through the grid maximum and its neighbours. Returns ``(x*, y*, at_edge)``."""
+    i = int(np.nanargmax(y))
+    if i == 0 or i == len(x) - 1:
+        return float(x[i]), float(y[i]), True
+    x0, x1, x2 = x[i - 1], x[i], x[i + 1]
+    y0, y1, y2 = y[i - 1], y[i], y[i + 1]
+    denom = (x0 - x1) * (x0 - x2) * (x1 - x2)
+    a = (x2 * (y1 - y0) + x1 * (y0 - y2) + x0 * (y2 - y1)) / denom
+    bq = (x2 * x2 * (y0 - y1) + x1 * x1 * (y2 - y0) + x0 * x0 * (y1 - y2)) / denom
+    if a >= 0:
+        return float(x1), float(y1), False
+    xv = -bq / (2 * a)
+    xv = float(np.clip(xv, x0, x2))
+    cq = y1 - a * x1 * x1 - bq * x1
+    return xv, float(a * xv * xv + bq * xv + cq), False
+
+
+def _bootstrap(curves: np.ndarray, x: np.ndarray, locate, n_boot: int, seed: int) -> np.ndarray:
+    """Locate the feature on row-resampled mean curves. curves: [R, k]."""
+    R = curves.shape[0]
+    if n_boot <= 0 or R < 2:
+        return np.empty((0, 2))
+    rng = np.random.default_rng(seed)
+    # counts [n_boot, R] of each row in each resample; mean curve = counts @ curves / R
+    counts = np.stack([np.bincount(rng.integers(0, R, R), minlength=R) for _ in range(n_boot)])
+    means = counts @ np.nan_to_num(curves) / R  # [n_boot, k]
+    return np.array([locate(x, mc) for mc in means])
+
+
+def _std(v: np.ndarray) -> float:
+    return float(np.std(v, ddof=1)) if len(v) > 1 else float("nan")
+
+
+def heat_capacity_peak(
+    energies,
+    betas,
+    mask=None,
+    *,
+    n_boot: int = 200,
+    seed: int = 0,
+    refine: bool = True,
+    thermo: Thermodynamics | None = None,
+) -> CriticalPoint:
+    """Peak of the row-averaged heat capacity ``C(β) = β² Var(E)``.
+
+    Args:
+        energies: ``[..., n]``; all leading dims are rows of one family.
+        betas: increasing grid ``[k]`` (k >= 3) bracketing the peak.
+        mask: optional allowed-state mask broadcastable to ``energies``.
+        n_boot: bootstrap resamples over rows for the error bars.
+        seed: seed of the bootstrap.
+        refine: maximize the exact mean ``C(β)`` between grid neighbours.
+        thermo: curves already computed for these energies and betas (reused).
+    """
+    b = _check_grid(betas)
+    E, m = _rows(energies, mask)
+    th = thermo if thermo is not None else thermodynamics(E, b, m)
+    C = th.heat_capacity.reshape(-1, len(b)).detach().cpu().double().numpy()  # [R, k]
+    mean_c = np.nanmean(C, axis=0)
+    beta, cmax, edge = parabolic_peak(b, mean_c)
+    if refine and not edge:
+        i = int(np.nanargmax(mean_c))
+
+        def neg_c(beta_value: float) -> float:
+            t = thermodynamics(E, [beta_value], m)
+            return -float(torch.nanmean(t.heat_capacity))
+
+        res = minimize_scalar(
+            neg_c,
+            bounds=(b[i - 1], b[i + 1]),
+            method="bounded",
+            options={"xatol": 1e-6 * max(1.0, b[i])},
+        )
+        beta, cmax = float(res.x), float(-res.fun)
+    boot = _bootstrap(C, b, lambda x, y: parabolic_peak(x, y)[:2], n_boot, seed)
+    err_b = _std(boot[:, 0]) if len(boot) else float("nan")
+    err_c = _std(boot[:, 1]) if len(boot) else float("nan")
+    return CriticalPoint("heat_capacity_peak", beta, err_b, cmax, err_c, edge, C.shape[0], n_boot)
+
+
+def entropy_slope_peak(
+    energies,
+    betas,
+    mask=None,
+    *,
+    n_boot: int = 200,
+    seed: int = 0,
+    thermo: Thermodynamics | None = None,
+) -> CriticalPoint:
+    """Steepest decrease of the mean entropy: maximum of ``−dS/dβ = C/β``.
+    ``value`` is the slope magnitude there."""
+    b = _check_grid(betas)
+    if b[0] <= 0:
+        raise InputError("the entropy-slope finder needs β > 0 on the whole grid")
+    E, m = _rows(energies, mask)
+    th = thermo if thermo is not None else thermodynamics(E, b, m)
+    slope = (th.heat_capacity.reshape(-1, len(b)).detach().cpu().double().numpy()) / b
+    beta, value, edge = parabolic_peak(b, np.nanmean(slope, axis=0))
+    boot = _bootstrap(slope, b, lambda x, y: parabolic_peak(x, y)[:2], n_boot, seed)
+    return CriticalPoint(
+        "entropy_slope",
+        beta,
+        _std(boot[:, 0]) if len(boot) else float("nan"),
+        value,
+        _std(boot[:, 1]) if len(boot) else float("nan"),
+        edge,
+        slope.shape[0],
+        n_boot,
+    )
+
+
+def _crossing(x: np.ndarray, y: np.ndarray, level: float) -> float:
+    above = np.nonzero(y >= level)[0]
+    if len(above) == 0:
+        return float("nan")
+    j = int(above[0])
+    if j == 0:
+        return float(x[0])
+    x0, x1, y0, y1 = x[j - 1], x[j], y[j - 1], y[j]
+    return float(x0 + (level - y0) * (x1 - x0) / (y1 - y0)) if y1 != y0 else float(x1)
+
+
+def order_parameter_onset(
+    energies,
+    betas,
+    mask=None,
+    *,
+    threshold: float = 0.5,
+    n_boot: int = 200,
+    seed: int = 0,
+    thermo: Thermodynamics | None = None,
+) -> CriticalPoint:
+    """First β where the mean largest Gibbs weight reaches ``threshold``
+    (linear interpolation on the grid; NaN if never reached, edge if at once)."""
+    if not 0 < threshold < 1:
+        raise InputError("threshold must lie strictly between 0 and 1")
+    b = _check_grid(betas)
+    E, m = _rows(energies, mask)
+    th = thermo if thermo is not None else thermodynamics(E, b, m)
+    mw = th.max_weight.reshape(-1, len(b)).detach().cpu().double().numpy()
+    mean_mw = np.nanmean(mw, axis=0)
+    beta = _crossing(b, mean_mw, threshold)
+    edge = bool(mean_mw[0] >= threshold or not np.isfinite(beta))
+    boot = _bootstrap(mw, b, lambda x, y: (_crossing(x, y, threshold), threshold), n_boot, seed)
+    err = float(np.nanstd(boot[:, 0], ddof=1)) if len(boot) > 1 else float("nan")
+    return CriticalPoint(
+        "order_parameter_onset", beta, err, threshold, 0.0, edge, mw.shape[0], n_boot
+    )

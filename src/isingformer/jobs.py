@@ -1,0 +1,96 @@
+"""The main job (``isingformer run``): one report with a section per part.
+
+Each entry of :data:`SECTIONS` is ``(name, fn)`` with ``fn(ctx) -> Section``;
+every part of the toolkit adds its own short study here.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from isingformer.errors import InputError, IsingformerError
+from isingformer.report import Report, Section
+from isingformer.runs import ResultsStore
+
+__all__ = ["SECTIONS", "JobContext", "rem_job_section", "run_main_job"]
+
+
+@dataclass(frozen=True)
+class JobContext:
+    """What every section of the main job gets."""
+
+    out: Path
+    store: ResultsStore
+    quick: bool = True
+    seed: int = 0
+    device: str = "cpu"
+
+
+def rem_job_section(ctx: JobContext) -> Section:
+    from isingformer.ensemble import rem_study
+    from isingformer.report.rem import rem_section
+
+    ns = [16, 64, 256, 1024] if ctx.quick else [16, 64, 256, 1024, 4096, 16384]
+    study = rem_study(
+        ns, samples=200, seed=ctx.seed, store=ctx.store, executor="serial", progress=False
+    )
+    return rem_section(study)
+
+
+SECTIONS: list[tuple[str, Callable[[JobContext], Section]]] = [
+    ("rem", rem_job_section),
+]
+
+
+def run_main_job(
+    out: Path,
+    *,
+    quick: bool = True,
+    seed: int = 0,
+    device: str = "cpu",
+    only: list[str] | None = None,
+    log=None,
+) -> tuple[Path, dict]:
+    """Run the sections (all, or ``only``), write ``out/report.html``; return
+    the path and a summary ``{section: {"seconds", "ok", "error"}}``. A section
+    that fails with a bug is recorded in the report and the summary instead of
+    losing the others' results."""
+    names = [n for n, _ in SECTIONS]
+    if only:
+        unknown = sorted(set(only) - set(names))
+        if unknown:
+            raise InputError(
+                f"unknown section(s) {', '.join(unknown)}; choose from {', '.join(names)}"
+            )
+    out.mkdir(parents=True, exist_ok=True)
+    store = ResultsStore.open(out / "runs.sqlite")
+    ctx = JobContext(out=out, store=store, quick=quick, seed=seed, device=device)
+    sections: list[Section] = []
+    summary: dict[str, dict] = {}
+    for name, fn in SECTIONS:
+        if only and name not in only:
+            continue
+        t0 = time.time()
+        if log:
+            log(f"[{name}] running ...")
+        try:
+            sections.append(fn(ctx))
+            summary[name] = {"ok": True, "seconds": round(time.time() - t0, 2)}
+        except IsingformerError:
+            raise
+        except Exception as exc:  # a bug in one section must not lose the others
+            tb = traceback.format_exc()
+            sys.stderr.write(tb)
+            sections.append(Section(f"{name} (failed)", f"This section failed: {exc!r}"))
+            summary[name] = {"ok": False, "seconds": round(time.time() - t0, 2), "error": repr(exc)}
+        if log:
+            log(f"[{name}] done in {summary[name]['seconds']} s")
+    config = {"quick": quick, "seed": seed, "device": device, "sections": list(summary)}
+    path = Report("isingformer: main job", config, sections).write(out)
+    store.close()
+    return path, summary

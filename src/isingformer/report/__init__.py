@@ -1,0 +1,5 @@
+"""Figures and self-contained HTML/Markdown reports built from result objects."""
+
+from isingformer.report.document import FigureImage, Report, Section, Table, figure, versions
+
+__all__ = ["FigureImage", "Report", "Section", "Table", "figure", "versions"]

@@ -1,0 +1,192 @@
+"""Reports: a self-contained HTML page (figures embedded as PNG data URIs)
+and a Markdown summary (figures written beside it), built from sections."""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+import json
+import platform
+import re
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from isingformer import __version__
+from isingformer.errors import InputError
+
+__all__ = ["FigureImage", "Report", "Section", "Table", "figure", "versions"]
+
+
+@dataclass(frozen=True)
+class FigureImage:
+    """A rendered figure: PNG bytes and a caption."""
+
+    png: bytes
+    caption: str = ""
+
+
+def figure(fig, caption: str = "", dpi: int = 110) -> FigureImage:
+    """Render a matplotlib figure to PNG (and close it)."""
+    import matplotlib.pyplot as plt
+
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight")
+    plt.close(fig)
+    return FigureImage(buf.getvalue(), caption)
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table: column names and rows of plain values."""
+
+    columns: list[str]
+    rows: list[list[Any]]
+    caption: str = ""
+
+
+@dataclass(frozen=True)
+class Section:
+    """One part of a report. ``text`` is plain paragraphs (blank-line
+    separated); ``**bold**`` and `code` are rendered."""
+
+    title: str
+    text: str = ""
+    figures: list[FigureImage] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+def versions() -> dict[str, str]:
+    """Versions of the interpreter and the main libraries."""
+    out = {
+        "isingformer": __version__,
+        "python": sys.version.split()[0],
+        "platform": platform.platform(),
+    }
+    for name in ("torch", "numpy", "scipy", "numba", "transformers", "qutip"):
+        mod = sys.modules.get(name)
+        if mod is not None:
+            out[name] = getattr(mod, "__version__", "?")
+    return out
+
+
+def _fmt(v: Any) -> str:
+    if isinstance(v, float):
+        return f"{v:.4g}"
+    return str(v)
+
+
+def _inline(text: str) -> str:
+    t = html.escape(text)
+    t = re.sub(r"\*\*(.+?)\*\*", r"<b>\1</b>", t)
+    return re.sub(r"`(.+?)`", r"<code>\1</code>", t)
+
+
+_CSS = """body{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222}
+h1{border-bottom:2px solid #444}h2{border-bottom:1px solid #bbb;margin-top:2em}
+table{border-collapse:collapse;margin:1em 0;font-size:90%}td,th{border:1px solid #ccc;padding:3px 8px;text-align:right}
+th{background:#f0f0f0}figure{margin:1em 0}img{max-width:100%}figcaption{font-size:90%;color:#555}
+pre{background:#f6f6f6;padding:1em;overflow-x:auto;font-size:85%}code{background:#f3f3f3}"""
+
+
+@dataclass(frozen=True)
+class Report:
+    """A whole report: title, the exact config that produced it, sections."""
+
+    title: str
+    config: dict[str, Any]
+    sections: list[Section]
+    created: float = field(default_factory=time.time)
+
+    def to_html(self) -> str:
+        parts = [
+            f"<!doctype html><html><head><meta charset='utf-8'><title>{html.escape(self.title)}</title>",
+            f"<style>{_CSS}</style></head><body><h1>{html.escape(self.title)}</h1>",
+            f"<p>Generated {time.strftime('%Y-%m-%d %H:%M:%S', time.gmtime(self.created))} UTC "
+            f"by isingformer {__version__}.</p><ul>",
+        ]
+        parts += [
+            f"<li><a href='#s{i}'>{html.escape(s.title)}</a></li>"
+            for i, s in enumerate(self.sections)
+        ]
+        parts.append("</ul>")
+        for i, s in enumerate(self.sections):
+            parts.append(f"<h2 id='s{i}'>{html.escape(s.title)}</h2>")
+            parts += [f"<p>{_inline(p.strip())}</p>" for p in s.text.split("\n\n") if p.strip()]
+            for t in s.tables:
+                head = "".join(f"<th>{html.escape(c)}</th>" for c in t.columns)
+                body = "".join(
+                    "<tr>" + "".join(f"<td>{html.escape(_fmt(v))}</td>" for v in r) + "</tr>"
+                    for r in t.rows
+                )
+                cap = f"<caption>{html.escape(t.caption)}</caption>" if t.caption else ""
+                parts.append(f"<table>{cap}<tr>{head}</tr>{body}</table>")
+            for f in s.figures:
+                b64 = base64.b64encode(f.png).decode()
+                parts.append(
+                    f"<figure><img src='data:image/png;base64,{b64}' alt='{html.escape(f.caption)}'>"
+                    f"<figcaption>{html.escape(f.caption)}</figcaption></figure>"
+                )
+        parts.append("<h2>Configuration and versions</h2><pre>")
+        parts.append(
+            html.escape(
+                json.dumps({"config": self.config, "versions": versions()}, indent=2, default=str)
+            )
+        )
+        parts.append("</pre></body></html>")
+        return "".join(parts)
+
+    def to_markdown(self, figure_dir: str | None = None) -> tuple[str, list[tuple[str, bytes]]]:
+        """Markdown text and the figure files it refers to (name, png)."""
+        lines = [f"# {self.title}", "", f"isingformer {__version__}", ""]
+        files: list[tuple[str, bytes]] = []
+        for i, s in enumerate(self.sections):
+            lines += [f"## {s.title}", ""]
+            if s.text:
+                lines += [s.text.strip(), ""]
+            for t in s.tables:
+                if t.caption:
+                    lines += [f"*{t.caption}*", ""]
+                lines.append("| " + " | ".join(t.columns) + " |")
+                lines.append("|" + "---|" * len(t.columns))
+                lines += ["| " + " | ".join(_fmt(v) for v in r) + " |" for r in t.rows]
+                lines.append("")
+            for j, f in enumerate(s.figures):
+                name = f"fig{i:02d}_{j:02d}.png"
+                files.append((name, f.png))
+                path = f"{figure_dir}/{name}" if figure_dir else name
+                lines += [f"![{f.caption}]({path})", ""]
+        lines += [
+            "## Configuration and versions",
+            "",
+            "```json",
+            json.dumps({"config": self.config, "versions": versions()}, indent=2, default=str),
+            "```",
+            "",
+        ]
+        return "\n".join(lines), files
+
+    def write(self, out_dir: str | Path, name: str = "report") -> Path:
+        """Write ``name.html`` (self-contained), ``name.md`` and the Markdown's
+        figures under ``figures/``; return the HTML path."""
+        out = Path(out_dir)
+        try:
+            out.mkdir(parents=True, exist_ok=True)
+            html_path = out / f"{name}.html"
+            tmp = html_path.with_suffix(".html.tmp")
+            tmp.write_text(self.to_html(), encoding="utf-8")
+            tmp.replace(html_path)
+            md, files = self.to_markdown("figures")
+            if files:
+                (out / "figures").mkdir(exist_ok=True)
+                for fname, png in files:
+                    (out / "figures" / f"{name}_{fname}").write_bytes(png)
+                md = md.replace("](figures/fig", f"](figures/{name}_fig")
+            (out / f"{name}.md").write_text(md, encoding="utf-8")
+        except OSError as exc:
+            raise InputError(f"cannot write the report to {out}: {exc.strerror}") from None
+        return html_path

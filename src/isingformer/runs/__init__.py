@@ -1,0 +1,15 @@
+"""Sweeps, the SQLite results store, and executors (local pool, serial, Dask)."""
+
+from isingformer.runs.export import export_records
+from isingformer.runs.store import PointRecord, ResultsStore, config_key, store_for
+from isingformer.runs.sweep import EXECUTORS, run_sweep
+
+__all__ = [
+    "EXECUTORS",
+    "PointRecord",
+    "ResultsStore",
+    "config_key",
+    "export_records",
+    "run_sweep",
+    "store_for",
+]

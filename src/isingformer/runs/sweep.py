@@ -1,0 +1,148 @@
+"""Run a sweep of points through an executor and the results store.
+
+Only the driver writes the store: workers return results, the driver commits
+each one in its own transaction as soon as it arrives. Points already in the
+store for the same sweep and config are not run again.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import sys
+import time
+from collections.abc import Callable, Iterable
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from contextlib import nullcontext
+from typing import Any
+
+from isingformer.errors import InputError
+from isingformer.runs.store import ResultsStore, config_key
+
+__all__ = ["EXECUTORS", "run_sweep"]
+
+EXECUTORS = ("serial", "process", "dask")
+PointFn = Callable[[dict], dict]
+
+
+def _timed(fn: PointFn, config: dict) -> tuple[dict, float, float]:
+    started = time.time()
+    result = fn(config)
+    return result, started, time.time()
+
+
+def _worker_init() -> None:
+    # one BLAS/torch thread per worker: the pool supplies the parallelism
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
+    try:
+        import torch
+
+        torch.set_num_threads(1)
+    except ImportError:  # pragma: no cover
+        pass
+
+
+def _progress(total: int, label: str, enabled: bool):
+    if not enabled or not sys.stderr.isatty():
+        return nullcontext(None)
+    from rich.console import Console
+    from rich.progress import Progress
+
+    return Progress(console=Console(stderr=True), transient=True)
+
+
+def run_sweep(
+    fn: PointFn,
+    configs: Iterable[dict],
+    *,
+    sweep: str,
+    store: ResultsStore | None = None,
+    executor: str = "process",
+    max_workers: int | None = None,
+    progress: bool = True,
+    dask_address: str | None = None,
+) -> list[dict]:
+    """Evaluate ``fn`` on every config, skipping points already stored.
+
+    Args:
+        fn: top-level (picklable) function ``config -> result`` (JSON-able).
+        configs: JSON-able config dicts; a ``seed`` key is recorded.
+        sweep: name of the sweep (e.g. ``"ensemble.rem"``).
+        store: where finished points go (default: a fresh in-memory store).
+        executor: ``"process"`` (local process pool, default), ``"serial"``
+            (in this process) or ``"dask"`` (a Dask cluster: ``dask_address``
+            or ``$ISINGFORMER_DASK_ADDRESS``, else a local cluster).
+        max_workers: pool size (default: number of CPUs, at most the points).
+
+    Returns:
+        The results, in the order of ``configs``.
+    """
+    if executor not in EXECUTORS:
+        raise InputError(f"unknown executor {executor!r}; use one of {', '.join(EXECUTORS)}")
+    configs = list(configs)
+    store = store if store is not None else ResultsStore.open(None)
+    keys = [config_key(c) for c in configs]
+    done = store.finished_keys(sweep)
+    todo = [i for i, k in enumerate(keys) if k not in done]
+    # the same config twice in one sweep is computed once
+    seen: dict[str, int] = {}
+    unique_todo = []
+    for i in todo:
+        if keys[i] not in seen:
+            seen[keys[i]] = i
+            unique_todo.append(i)
+    workers = max_workers or os.cpu_count() or 1
+    if len(unique_todo) <= 1 or workers <= 1:
+        executor = "serial" if executor == "process" else executor
+
+    with _progress(len(unique_todo), sweep, progress) as bar:
+        task = bar.add_task(sweep, total=len(unique_todo)) if bar is not None else None
+
+        def record(i: int, out: tuple[dict, float, float]) -> None:
+            result, started, finished = out
+            store.put(sweep, configs[i], result, started=started, finished=finished)
+            if bar is not None:
+                bar.advance(task)
+
+        if executor == "serial":
+            for i in unique_todo:
+                record(i, _timed(fn, configs[i]))
+        elif executor == "process":
+            ctx = multiprocessing.get_context("forkserver")
+            with ProcessPoolExecutor(
+                min(workers, len(unique_todo)), mp_context=ctx, initializer=_worker_init
+            ) as pool:
+                pending = {pool.submit(_timed, fn, configs[i]): i for i in unique_todo}
+                while pending:
+                    finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+                    for fut in finished:
+                        record(pending.pop(fut), fut.result())
+        else:
+            _run_dask(fn, configs, unique_todo, record, workers, dask_address)
+
+    return [store.get(sweep, c) for c in configs]
+
+
+def _run_dask(fn, configs, todo, record, workers, address) -> None:
+    from dask.distributed import Client, LocalCluster, as_completed
+
+    address = address or os.environ.get("ISINGFORMER_DASK_ADDRESS")
+    if address:
+        cluster_cm = nullcontext(address)
+    else:
+        cluster_cm = LocalCluster(
+            n_workers=min(workers, len(todo)) or 1,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+        )
+    with cluster_cm as cluster, Client(cluster) as client:
+        futures = {client.submit(_timed, fn, configs[i], pure=False): i for i in todo}
+        for fut in as_completed(list(futures)):
+            record(futures[fut], fut.result())
+
+
+def describe(config: dict[str, Any]) -> str:
+    return ", ".join(
+        f"{k}={v}" for k, v in sorted(config.items()) if not isinstance(v, list | dict)
+    )
