@@ -63,22 +63,39 @@ def sk(
     _check_executor(executor)
     od = out_dir(out)
     with store_for(od, store) as st:
-        result = sk_study(sizes, samples, seed, sweeps=sweeps, method=method, ladder=ladder,
-                          n_temps=temps, t_min=t_min, t_max=t_max, store=st, executor=executor,
-                          progress=not as_json)  # fmt: skip
+        result = sk_study(
+            sizes,
+            samples,
+            seed,
+            sweeps=sweeps,
+            method=method,
+            ladder=ladder,
+            n_temps=temps,
+            t_min=t_min,
+            t_max=t_max,
+            store=st,
+            executor=executor,
+            progress=not as_json,
+        )
     if od is not None:
         from isingformer.report import Section, figure
 
-        sec = Section("SK ground-state energy", f"e_inf = {result['e_inf']:.4f} ± "
-                      f"{result['e_inf_err']:.4f} (Parisi −0.7632)",
-                      figures=[figure(sk_figure(result), "e_N vs N^(−2/3)")])  # fmt: skip
+        sec = Section(
+            "SK ground-state energy",
+            f"e_inf = {result['e_inf']:.4f} ± {result['e_inf_err']:.4f} (Parisi −0.7632)",
+            figures=[figure(sk_figure(result), "e_N vs N^(−2/3)")],
+        )
         result["report"] = _write_report(od, "SK ground states", {"n": sizes}, sec)
     lines = [f"{'N':>6} {'e0_mean':>9} {'e0_err':>8} {'agree':>6}"]
-    lines += [f"{p['n']:>6} {p['e0_mean']:9.4f} {p['e0_err']:8.4f} {p['agree_fraction']:6.2f}"
-              for p in result["points"]]  # fmt: skip
+    lines += [
+        f"{p['n']:>6} {p['e0_mean']:9.4f} {p['e0_err']:8.4f} {p['agree_fraction']:6.2f}"
+        for p in result["points"]
+    ]
     if math.isfinite(result["e_inf"]):
-        lines.append(f"e_inf = {result['e_inf']:.4f} ± {result['e_inf_err']:.4f} "
-                     f"(Parisi {result['parisi']}, z = {result['z_vs_parisi']:.2f})")  # fmt: skip
+        lines.append(
+            f"e_inf = {result['e_inf']:.4f} ± {result['e_inf_err']:.4f} "
+            f"(Parisi {result['parisi']}, z = {result['z_vs_parisi']:.2f})"
+        )
     emit(result, as_json, "\n".join(lines))
 
 
@@ -104,19 +121,35 @@ def overlap(
     _check_executor(executor)
     od = out_dir(out)
     with store_for(od, store) as st:
-        result = overlap_study(sizes, temperature, samples, seed, sweeps=sweeps, n_temps=temps,
-                               bins=bins, store=st, executor=executor,
-                               progress=not as_json)  # fmt: skip
+        result = overlap_study(
+            sizes,
+            temperature,
+            samples,
+            seed,
+            sweeps=sweeps,
+            n_temps=temps,
+            bins=bins,
+            store=st,
+            executor=executor,
+            progress=not as_json,
+        )
     if od is not None:
         from isingformer.report import Section, figure
 
-        sec = Section("SK overlap distribution", f"T = {temperature}, q_RS = {result['q_rs']:.4f}",
-                      figures=[figure(overlap_figure(result), "P(q)")])  # fmt: skip
+        sec = Section(
+            "SK overlap distribution",
+            f"T = {temperature}, q_RS = {result['q_rs']:.4f}",
+            figures=[figure(overlap_figure(result), "P(q)")],
+        )
         result["report"] = _write_report(od, "SK overlaps", {"n": sizes}, sec)
-    lines = [f"T = {temperature}  q_RS = {result['q_rs']:.4f}",
-             f"{'N':>6} {'P(|q|<q_RS/2)':>14} {'err':>7} {'<|q|>':>7}"]  # fmt: skip
-    lines += [f"{c['n']:>6} {c['weight_small']:14.4f} {c['weight_small_err']:7.4f} "
-              f"{c['mean_abs_q']:7.4f}" for c in result["curves"]]  # fmt: skip
+    lines = [
+        f"T = {temperature}  q_RS = {result['q_rs']:.4f}",
+        f"{'N':>6} {'P(|q|<q_RS/2)':>14} {'err':>7} {'<|q|>':>7}",
+    ]
+    lines += [
+        f"{c['n']:>6} {c['weight_small']:14.4f} {c['weight_small_err']:7.4f} {c['mean_abs_q']:7.4f}"
+        for c in result["curves"]
+    ]
     emit(result, as_json, "\n".join(lines))
 
 
@@ -147,23 +180,39 @@ def capacity(
     _check_executor(executor)
     od = out_dir(out)
     with store_for(od, store) as st:
-        result = capacity_study(sizes, alphas, trials, seed, noise=noise, temperature=temperature,
-                                threshold=threshold, exponent=exponent, store=st,
-                                executor=executor, progress=not as_json)  # fmt: skip
+        result = capacity_study(
+            sizes,
+            alphas,
+            trials,
+            seed,
+            noise=noise,
+            temperature=temperature,
+            threshold=threshold,
+            exponent=exponent,
+            store=st,
+            executor=executor,
+            progress=not as_json,
+        )
     if od is not None:
         from isingformer.report import Section, figure
 
-        sec = Section("Hopfield capacity", str(result.get("alpha_c_note", "")),
-                      figures=[figure(capacity_figure(result), "capacity curves")])  # fmt: skip
+        sec = Section(
+            "Hopfield capacity",
+            str(result.get("alpha_c_note", "")),
+            figures=[figure(capacity_figure(result), "capacity curves")],
+        )
         result["report"] = _write_report(od, "Hopfield capacity", {"n": sizes}, sec)
     lines = []
     for c in result["curves"]:
         lines.append(f"N = {c['n']}")
-        lines += [f"  alpha {a:.4f}  m {m:.3f}  P(ret) {p:.2f}"
-                  for a, m, p in zip(c["alpha"], c["overlap"], c["p_retrieval"], strict=True)]  # fmt: skip
+        lines += [
+            f"  alpha {a:.4f}  m {m:.3f}  P(ret) {p:.2f}"
+            for a, m, p in zip(c["alpha"], c["overlap"], c["p_retrieval"], strict=True)
+        ]
     if result["alpha_c"] is not None:
-        lines.append(f"alpha_c = {result['alpha_c']:.4f} ± {result['alpha_c_err']:.4f} "
-                     "(theory 0.138)")  # fmt: skip
+        lines.append(
+            f"alpha_c = {result['alpha_c']:.4f} ± {result['alpha_c_err']:.4f} (theory 0.138)"
+        )
     else:
         lines.append(f"alpha_c: {result['alpha_c_note']}")
     emit(result, as_json, "\n".join(lines))
@@ -194,18 +243,26 @@ def modern(
     if noise < 0:
         raise InputError(f"--noise must be >= 0, got {noise}")
     od = out_dir(out)
-    result = modern_study(d, patterns, clusters, spread, np.geomspace(beta_min, beta_max, num),
-                          noise=noise, seed=seed)  # fmt: skip
+    result = modern_study(
+        d, patterns, clusters, spread, np.geomspace(beta_min, beta_max, num), noise=noise, seed=seed
+    )
     if od is not None:
         from isingformer.report import Section, figure
 
-        sec = Section("Modern Hopfield regimes", str(result["regimes"]),
-                      figures=[figure(modern_figure(result), "regimes vs β")])  # fmt: skip
+        sec = Section(
+            "Modern Hopfield regimes",
+            str(result["regimes"]),
+            figures=[figure(modern_figure(result), "regimes vs β")],
+        )
         result["report"] = _write_report(od, "Modern Hopfield", {"d": d, "patterns": patterns}, sec)
-    lines = [f"{r['regime']:>10}: beta in [{r['beta_min']:.4g}, {r['beta_max']:.4g}]"
-             for r in result["regimes"]]  # fmt: skip
-    lines.append(f"all patterns retrieved from beta = {result['retrieval_beta']:.4g}; "
-                 f"separation bound median {result['separation_beta']['median']}")  # fmt: skip
+    lines = [
+        f"{r['regime']:>10}: beta in [{r['beta_min']:.4g}, {r['beta_max']:.4g}]"
+        for r in result["regimes"]
+    ]
+    lines.append(
+        f"all patterns retrieved from beta = {result['retrieval_beta']:.4g}; "
+        f"separation bound median {result['separation_beta']['median']}"
+    )
     emit(result, as_json, "\n".join(lines))
 
 

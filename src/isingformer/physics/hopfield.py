@@ -24,7 +24,9 @@ __all__ = [
     "ALPHA_C",
     "CapacityEstimate",
     "capacity_curves",
+    "capacity_figure",
     "capacity_point",
+    "capacity_study",
     "corrupt",
     "estimate_alpha_c",
     "hebbian_couplings",
@@ -159,14 +161,16 @@ def capacity_curves(points: list[dict]) -> list[dict]:
     curves = []
     for n in sorted({p["n"] for p in points}):
         pts = sorted((p for p in points if p["n"] == n), key=lambda p: p["alpha"])
-        curves.append({
-            "n": n,
-            "alpha": [p["alpha"] for p in pts],
-            "overlap": [p["overlap"] for p in pts],
-            "p_retrieval": [p["p_retrieval"] for p in pts],
-            "p_err": [p["p_err"] for p in pts],
-            "trials": [p["trials"] for p in pts],
-        })  # fmt: skip
+        curves.append(
+            {
+                "n": n,
+                "alpha": [p["alpha"] for p in pts],
+                "overlap": [p["overlap"] for p in pts],
+                "p_retrieval": [p["p_retrieval"] for p in pts],
+                "p_err": [p["p_err"] for p in pts],
+                "trials": [p["trials"] for p in pts],
+            }
+        )
     return curves
 
 
@@ -232,5 +236,127 @@ def estimate_alpha_c(curves: list[dict], exponent: float = 0.5) -> CapacityEstim
     ]
     syst = 0.5 * (max(alts) - min(alts))
     err = math.hypot(main.y_inf_err, syst)
-    return CapacityEstimate(sizes, a50, a50_err, main.y_inf, err, main.y_inf_err, syst, exponent,
-                            main.amplitude)  # fmt: skip
+    return CapacityEstimate(
+        sizes, a50, a50_err, main.y_inf, err, main.y_inf_err, syst, exponent, main.amplitude
+    )
+
+
+def capacity_study(
+    sizes,
+    alphas,
+    trials: int = 40,
+    seed: int = 0,
+    *,
+    noise: float = 0.0,
+    temperature: float = 0.0,
+    threshold: float = 0.9,
+    exponent: float = 0.5,
+    store=None,
+    executor: str = "process",
+    progress: bool = True,
+) -> dict:
+    """Storage-capacity curves for several N through the runs store.
+
+    Returns ``curves`` (each ``n`` with ``alpha``, ``overlap``,
+    ``p_retrieval`` lists), ``alpha_50`` per size and ``alpha_c``,
+    ``alpha_c_err`` (None when P(retrieval) does not cross ½ on the grid).
+    """
+    from isingformer.runs import run_sweep
+
+    sizes = [int(n) for n in sizes]
+    alphas = [float(a) for a in alphas]
+    if min(sizes) < 10:
+        raise InputError(f"Hopfield sizes must be >= 10 neurons, got {min(sizes)}")
+    if not alphas or min(alphas) <= 0 or max(alphas) > 2:
+        raise InputError("every alpha must be in (0, 2]")
+    if trials < 2:
+        raise InputError(f"need >= 2 trials per point, got {trials}")
+    if not 0 <= noise < 0.5:
+        raise InputError(f"cue noise must be in [0, 0.5), got {noise}")
+    if temperature < 0 or not 0 < threshold < 1:
+        raise InputError("need temperature >= 0 and 0 < threshold < 1")
+    configs = [
+        {
+            "n": n,
+            "alpha": a,
+            "trials": int(trials),
+            "seed": int(seed),
+            "noise": float(noise),
+            "temperature": float(temperature),
+            "threshold": float(threshold),
+        }
+        for n in sizes
+        for a in alphas
+    ]
+    results = run_sweep(
+        capacity_point,
+        configs,
+        sweep="hopfield.capacity",
+        store=store,
+        executor=executor,
+        progress=progress,
+    )
+    curves = capacity_curves(results)
+    out = {
+        "trials": trials,
+        "seed": seed,
+        "noise": noise,
+        "temperature": temperature,
+        "threshold": threshold,
+        "curves": curves,
+        "alpha_c_theory": ALPHA_C,
+    }
+    try:
+        est = estimate_alpha_c(curves, exponent)
+    except InputError as exc:
+        out.update({"alpha_c": None, "alpha_c_err": None, "alpha_c_note": str(exc)})
+        return out
+    out.update(
+        {
+            "alpha_50": [
+                {"n": n, "alpha_50": a, "err": e}
+                for n, a, e in zip(est.sizes, est.alpha_50, est.alpha_50_err, strict=True)
+            ],
+            "alpha_c": est.alpha_c,
+            "alpha_c_err": est.alpha_c_err,
+            "alpha_c_stat": est.alpha_c_stat,
+            "alpha_c_syst": est.alpha_c_syst,
+            "exponent": est.exponent,
+            "alpha_c_note": f"alpha_50(N) = alpha_c + A N^-{est.exponent:g}; syst. error from "
+            "exponents 1/3 and 1",
+        }
+    )
+    return out
+
+
+def capacity_figure(result: dict):
+    """Mean overlap and P(retrieval) vs α per N (a :func:`capacity_study` result)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 4))
+    for c in result["curves"]:
+        ax1.plot(c["alpha"], c["overlap"], "o-", ms=3, label=f"N = {c['n']}")
+        ax2.errorbar(
+            c["alpha"], c["p_retrieval"], yerr=c["p_err"], fmt="o-", ms=3, label=f"N = {c['n']}"
+        )
+    for ax in (ax1, ax2):
+        ax.axvline(ALPHA_C, color="k", ls="--", lw=1)
+        ax.set_xlabel("α = P/N")
+        ax.legend(fontsize=8)
+    if result.get("alpha_c") is not None:
+        ax2.axvspan(
+            result["alpha_c"] - result["alpha_c_err"],
+            result["alpha_c"] + result["alpha_c_err"],
+            color="C3",
+            alpha=0.15,
+            label="extrapolated α_c",
+        )
+    ax1.set_ylabel("mean final overlap m")
+    ax2.set_ylabel(f"P(m > {result.get('threshold', 0.9)})")
+    ax1.set_title("Hopfield retrieval overlap (dashed: α_c = 0.138)")
+    ax2.set_title("retrieval probability")
+    fig.tight_layout()
+    return fig

@@ -42,6 +42,8 @@ __all__ = [
     "clustered_patterns",
     "fixed_point",
     "hopfield_update",
+    "modern_figure",
+    "modern_study",
     "regime_scan",
     "separation",
     "separation_beta",
@@ -241,7 +243,11 @@ def regime_scan(X, betas, *, noise: float = 0.1, seed=0) -> ModernScan:
         ent.append(float(th.entropy.mean()))
         maxw.append(float(th.max_weight.mean()))
         neff.append(float(th.effective_states.mean()))
-        qent.append(float(thermodynamics(-(starts @ X), torch.tensor([b])).entropy.mean()))
+        qent.append(
+            float(
+                thermodynamics(-(starts @ X), torch.tensor([b], dtype=torch.float64)).entropy.mean()
+            )
+        )
         nfp.append(_count_distinct(xi))
     ranges = []
     for b, r in zip(betas.tolist(), regime, strict=True):
@@ -267,3 +273,87 @@ def regime_scan(X, betas, *, noise: float = 0.1, seed=0) -> ModernScan:
         separation_beta=separation_beta(X),
         retrieval_beta=ret_beta,
     )
+
+
+def modern_study(
+    d: int = 64,
+    n_patterns: int = 32,
+    n_clusters: int = 4,
+    spread: float = 0.5,
+    betas=None,
+    *,
+    noise: float = 0.1,
+    seed: int = 0,
+) -> dict:
+    """The three regimes for clustered random patterns (JSON-able dict).
+
+    Default β grid: 41 points log-spaced over [0.1, 1000]. Returns
+    ``regimes`` (contiguous β ranges of each majority regime), the curves,
+    ``retrieval_beta`` (observed) and ``separation_beta`` (the sufficient
+    bound of Ramsauer et al.: min / median / max over patterns).
+    """
+    betas = np.geomspace(0.1, 1000.0, 41) if betas is None else np.asarray(betas, dtype=float)
+    X = clustered_patterns(d, n_patterns, n_clusters, spread, seed)
+    scan = regime_scan(X, betas, noise=noise, seed=seed)
+    sep = scan.separation_beta
+    fin = sep[np.isfinite(sep)]
+    return {
+        "d": d,
+        "n_patterns": n_patterns,
+        "n_clusters": n_clusters,
+        "spread": spread,
+        "noise": noise,
+        "seed": seed,
+        "regimes": scan.regimes,
+        "betas": scan.betas.tolist(),
+        "regime": scan.regime,
+        "fractions": {k: v.tolist() for k, v in scan.fractions.items()},
+        "entropy": scan.entropy.tolist(),
+        "query_entropy": scan.query_entropy.tolist(),
+        "max_weight": scan.max_weight.tolist(),
+        "effective_states": scan.effective_states.tolist(),
+        "n_fixed_points": scan.n_fixed_points.tolist(),
+        "retrieval_beta": scan.retrieval_beta,
+        "separation_beta": {
+            "min": float(fin.min()) if fin.size else None,
+            "median": float(np.median(fin)) if fin.size else None,
+            "max": float(fin.max()) if fin.size else None,
+            "separated_patterns": int(fin.size),
+        },
+        "separation": separation(X).tolist(),
+    }
+
+
+def modern_figure(result: dict):
+    """Regime fractions and ensemble-core curves vs β (a :func:`modern_study` result)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    b = np.asarray(result["betas"])
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 4))
+    for name in REGIMES:
+        ax1.plot(b, result["fractions"][name], "o-", ms=3, label=name)
+    sep = result["separation_beta"]
+    if sep["median"] is not None:
+        ax1.axvspan(
+            sep["min"], sep["max"], color="gray", alpha=0.2, label="separation bound (sufficient)"
+        )
+    ax1.set_xscale("log")
+    ax1.set_xlabel("β")
+    ax1.set_ylabel("fraction of starts")
+    ax1.set_title("fixed-point regimes")
+    ax1.legend(fontsize=8)
+    ax2.plot(b, result["effective_states"], "o-", ms=3, label="e^S at the fixed point")
+    ax2.plot(
+        b, np.exp(result["query_entropy"]), "--", label="e^S of the start query's attention row"
+    )
+    ax2.plot(b, result["n_fixed_points"], ":", label="distinct fixed points")
+    ax2.set_xscale("log")
+    ax2.set_yscale("log")
+    ax2.set_xlabel("β")
+    ax2.set_title("effective number of attended patterns")
+    ax2.legend(fontsize=8)
+    fig.tight_layout()
+    return fig
