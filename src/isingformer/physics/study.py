@@ -1,0 +1,283 @@
+"""The library functions behind ``isingformer ising exact|simulate|tc|tfim``.
+
+Each returns a JSON-able dict; the CLI only parses options and prints. Sweeps
+over sizes and temperatures go through :func:`isingformer.runs.run_sweep`, so
+they land in the results store and resume after a crash.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+
+import numpy as np
+
+from isingformer.errors import InputError
+from isingformer.physics import onsager
+
+ALGORITHMS = ("metropolis", "heatbath", "wolff")
+
+
+def exact_torus(L: int, T: float, M: int | None = None, J: float = 1.0) -> dict:
+    """Exact per-spin thermodynamics of the ``L x M`` torus (Kaufman) and of the
+    infinite lattice (Onsager) at temperature ``T``."""
+    from isingformer.physics.kaufman import torus_thermodynamics
+
+    M = L if M is None else M
+    if int(L) < 2 or int(M) < 2:
+        raise InputError(f"--L and --M must be >= 2, got {L} x {M}")
+    if not (math.isfinite(T) and T > 0):
+        raise InputError(f"--T must be > 0, got {T}")
+    tt = torus_thermodynamics(int(L), int(M), [T], J=J)
+    return {
+        "L": int(L),
+        "M": int(M),
+        "T": float(T),
+        "J": float(J),
+        "log_z_per_spin": float(tt.log_z_per_spin[0]),
+        "free_energy_per_spin": float(tt.free_energy_per_spin[0]),
+        "energy_per_spin": float(tt.energy_per_spin[0]),
+        "entropy_per_spin": float(tt.entropy_per_spin[0]),
+        "specific_heat_per_spin": float(tt.specific_heat_per_spin[0]),
+        "infinite_lattice": {
+            "log_z_per_spin": float(onsager.log_z_per_spin([T], J)[0]),
+            "energy_per_spin": float(onsager.energy([T], J)[0]),
+            "specific_heat_per_spin": float(onsager.specific_heat([T], J)[0]),
+            "spontaneous_magnetization": float(onsager.spontaneous_magnetization([T], J)[0]),
+            "tc": onsager.critical_temperature(J),
+        },
+    }
+
+
+def _model(L: int, dim: int, M: int | None = None):
+    from isingformer.physics.hamiltonian import cubic_ising, square_ising
+
+    if dim == 2:
+        return square_ising(L, M)
+    if dim == 3:
+        return cubic_ising(L)
+    raise InputError(f"--dim must be 2 or 3, got {dim}")
+
+
+def _validate(L: int, T: float, sweeps: int, algorithm: str, M: int | None) -> None:
+    if algorithm not in ALGORITHMS:
+        raise InputError(f"unknown algorithm {algorithm!r}; use one of {', '.join(ALGORITHMS)}")
+    if int(L) < 2:
+        raise InputError(f"--L must be >= 2, got {L}")
+    if not (math.isfinite(T) and T > 0):
+        raise InputError(f"--T must be > 0, got {T}")
+    if int(sweeps) < 1:
+        raise InputError(f"--sweeps must be >= 1, got {sweeps}")
+
+
+def simulate_point(config: dict) -> dict:
+    """One Monte Carlo run; config keys: L, T, sweeps, algorithm, seed and optional
+    M, dim (2), thermalize (sweeps // 10), backend ("auto"), start ("ordered")."""
+    from isingformer.physics.observables import ising_estimates
+    from isingformer.physics.rules import rule_by_name
+    from isingformer.physics.sampler import Sampler
+
+    L, T = int(config["L"]), float(config["T"])
+    sweeps, algorithm = int(config["sweeps"]), str(config["algorithm"])
+    M = config.get("M")
+    dim = int(config.get("dim", 2))
+    _validate(L, T, sweeps, algorithm, M)
+    model = _model(L, dim, M)
+    kwargs = {}
+    if algorithm in ("metropolis", "heatbath"):
+        # "auto": multi-spin coding when it applies, else the Numba rule (any L)
+        kwargs["backend"] = str(config.get("backend", "auto"))
+        if algorithm == "heatbath" and kwargs["backend"] == "auto":
+            kwargs["backend"] = "numba"
+    rule = rule_by_name(algorithm, **kwargs)
+    sampler = Sampler(model, rule)
+    state = sampler.init_state(
+        [1.0 / T], seed=int(config.get("seed", 0)), start=str(config.get("start", "ordered"))
+    )
+    therm = int(config.get("thermalize", max(1, sweeps // 10)))
+    t0 = time.perf_counter()
+    state = sampler.sweep(state, therm)
+    state, samples = sampler.sample(state, sweeps)
+    seconds = time.perf_counter() - t0
+    est = ising_estimates(
+        samples.energy[0],
+        samples.magnetization[0],
+        1.0 / T,
+        model.n_spins,
+        samples.structure_factor[0],
+        samples.wavevector,
+    )
+    out: dict = {
+        "L": L,
+        "M": M if M is not None else L,
+        "dim": dim,
+        "T": T,
+        "algorithm": algorithm,
+        "sweeps": sweeps,
+        "thermalize": therm,
+    }
+    if algorithm == "metropolis":
+        out["backend"] = rule.resolve(model)
+    for name in (
+        "energy_per_spin",
+        "abs_magnetization",
+        "specific_heat",
+        "susceptibility",
+        "binder",
+        "correlation_length",
+    ):
+        if name in est:
+            out[name] = {"mean": est[name].mean, "err": est[name].err}
+    out["tau_int"] = est["tau_int"]
+    out["burn_in"] = est["burn_in"]
+    out["n_samples"] = est["n_samples"]
+    out["seconds"] = seconds
+    return out
+
+
+def simulate(
+    L: int,
+    T: float,
+    sweeps: int,
+    algorithm: str = "metropolis",
+    seed: int = 0,
+    M: int | None = None,
+    dim: int = 2,
+    backend: str = "auto",
+) -> dict:
+    """Monte Carlo estimates at one temperature, plus the exact torus values in 2D."""
+    config = {"L": L, "T": T, "sweeps": sweeps, "algorithm": algorithm, "seed": seed, "dim": dim}
+    if M is not None:
+        config["M"] = M
+    if backend != "auto":
+        config["backend"] = backend
+    out = simulate_point(config)
+    if dim == 2:
+        ex = exact_torus(L, T, M)
+        out["exact"] = {k: ex[k] for k in ("energy_per_spin", "specific_heat_per_spin")}
+    return out
+
+
+def tc_study(
+    sizes: list[int],
+    temperatures=None,
+    *,
+    dim: int = 2,
+    sweeps: int = 20000,
+    algorithm: str = "wolff",
+    seed: int = 0,
+    store=None,
+    executor: str = "process",
+    progress: bool = True,
+    n_boot: int = 200,
+) -> dict:
+    """Binder-crossing / finite-size-scaling study over ``sizes`` and a temperature grid.
+
+    Returns the estimates (tc, tc_err, nu, nu_err, gamma_over_nu, ..., exact_tc)
+    and the measured curves (for figures).
+    """
+    from isingformer.physics.fss import finite_size_scaling
+    from isingformer.runs import run_sweep
+
+    if len(sizes) < 2:
+        raise InputError("--sizes needs at least two lattice sizes")
+    if min(sizes) < 4:
+        raise InputError("--sizes must all be >= 4")
+    if dim not in (2, 3):
+        raise InputError(f"--dim must be 2 or 3, got {dim}")
+    exact_tc = onsager.CRITICAL_TEMPERATURE if dim == 2 else onsager.CUBIC_CRITICAL_TEMPERATURE
+    if temperatures is None:
+        temperatures = np.linspace(exact_tc * 0.97, exact_tc * 1.03, 9)
+    T = np.asarray(temperatures, dtype=np.float64)
+    if T.size < 5 or np.any(T <= 0):
+        raise InputError("the temperature grid needs >= 5 positive temperatures")
+    configs = [
+        {
+            "L": int(L),
+            "dim": dim,
+            "T": float(t),
+            "sweeps": int(sweeps),
+            "algorithm": algorithm,
+            "seed": int(seed) * 1000003 + i * 101 + j,
+            "start": "ordered",
+        }
+        for i, L in enumerate(sizes)
+        for j, t in enumerate(T)
+    ]
+    results = run_sweep(
+        simulate_point,
+        configs,
+        sweep=f"physics.ising.tc.d{dim}",
+        store=store,
+        executor=executor,
+        progress=progress,
+    )
+    shape = (len(sizes), T.size)
+    get = lambda name, k: np.array([r[name][k] for r in results]).reshape(shape)  # noqa: E731
+    U, dU = get("binder", "mean"), get("binder", "err")
+    X, dX = get("susceptibility", "mean"), get("susceptibility", "err")
+    fss = finite_size_scaling(sizes, T, U, dU, X, dX, dim=dim, n_boot=n_boot, seed=seed)
+    return {
+        "dim": dim,
+        "sizes": list(map(int, sizes)),
+        "temperatures": T.tolist(),
+        "tc": fss.tc,
+        "tc_err": fss.tc_err,
+        "nu": fss.nu,
+        "nu_err": fss.nu_err,
+        "gamma_over_nu": fss.gamma_over_nu,
+        "gamma_over_nu_err": fss.gamma_over_nu_err,
+        "width_exponent": fss.width_exponent,
+        "width_exponent_err": fss.width_exponent_err,
+        "exact_tc": exact_tc,
+        "exact_nu": 1.0 if dim == 2 else 0.62997,
+        "exact_gamma_over_nu": 1.75 if dim == 2 else 1.9637,
+        "exact_width_exponent": 1.0 / (dim * (1.0 if dim == 2 else 0.62997)),
+        "crossings": fss.crossings.tolist(),
+        "widths": fss.widths.tolist(),
+        "curves": {
+            "binder": U.tolist(),
+            "binder_err": dU.tolist(),
+            "susceptibility": X.tolist(),
+            "susceptibility_err": dX.tolist(),
+            "energy": get("energy_per_spin", "mean").tolist(),
+            "specific_heat": get("specific_heat", "mean").tolist(),
+            "specific_heat_err": get("specific_heat", "err").tolist(),
+        },
+        "algorithm": algorithm,
+        "sweeps": int(sweeps),
+    }
+
+
+def tfim_study(sizes: list[int], g_values, ed_max: int = 14) -> dict:
+    """E_0(g), dE_0/dg, d^2E_0/dg^2 per site for each chain length (free fermions),
+    the N = infinity limit, and the ED cross-check for the sizes <= ``ed_max``."""
+    from isingformer.physics import tfim
+
+    g = np.asarray(g_values, dtype=np.float64)
+    if g.size == 0 or np.any(g < 0) or np.any(~np.isfinite(g)):
+        raise InputError("--g values must be finite and >= 0")
+    if not sizes or min(sizes) < 2:
+        raise InputError("--sizes must be >= 2")
+    out: dict = {"g": g.tolist(), "sizes": [], "g_c": 1.0}
+    for N in sizes:
+        ff = tfim.free_fermion(int(N), g)
+        row = {
+            "N": int(N),
+            "e0": (ff.energy / N).tolist(),
+            "de0_dg": (ff.d_energy / N).tolist(),
+            "d2e0_dg2": (ff.d2_energy / N).tolist(),
+            "d2_peak_g": float(g[int(np.argmin(ff.d2_energy))]),
+            "d2_peak": float(np.min(ff.d2_energy) / N),
+        }
+        if ed_max >= N:
+            ed = tfim.exact_diagonalization(int(N), g)
+            row["ed_max_abs_diff"] = float(np.max(np.abs(ed - ff.energy)))
+        out["sizes"].append(row)
+    inf = tfim.thermodynamic_limit(g)
+    out["infinite"] = {
+        "e0": inf.energy.tolist(),
+        "de0_dg": inf.d_energy.tolist(),
+        "d2e0_dg2": inf.d2_energy.tolist(),
+    }
+    return out
