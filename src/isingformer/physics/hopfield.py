@@ -212,12 +212,34 @@ def _alpha_50(curve: dict) -> tuple[float, float]:
     i = int(np.argmin(np.abs(y - 0.5)))
 
     def f(x, a50, w):
-        return 1.0 / (1.0 + np.exp((x - a50) / w))
+        return 0.5 * (1.0 - np.tanh((x - a50) / (2.0 * w)))  # = 1/(1 + e^((x−a50)/w))
 
-    p, cov = curve_fit(f, a, y, p0=[a[i], 0.01], sigma=sigma, absolute_sigma=True, maxfev=20000)
-    chi2 = float(np.sum(((y - f(a, *p)) / sigma) ** 2)) / max(1, len(a) - 2)
-    err = math.sqrt(cov[0, 0]) * (math.sqrt(chi2) if chi2 > 1 else 1.0)
-    return float(p[0]), float(err)
+    import warnings
+
+    from scipy.optimize import OptimizeWarning
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", OptimizeWarning)
+            warnings.simplefilter("ignore", RuntimeWarning)
+            p, cov = curve_fit(
+                f, a, y, p0=[a[i], 0.01], sigma=sigma, absolute_sigma=True, maxfev=20000
+            )
+        ok = np.all(np.isfinite(cov)) and a.min() <= p[0] <= a.max() and p[1] > 0
+    except (RuntimeError, OptimizeWarning):
+        ok = False
+    if ok:
+        chi2 = float(np.sum(((y - f(a, *p)) / sigma) ** 2)) / max(1, len(a) - 2)
+        err = math.sqrt(cov[0, 0]) * (math.sqrt(chi2) if chi2 > 1 else 1.0)
+        return float(p[0]), float(err)
+    # too coarse a grid for a logistic: linear interpolation of the first
+    # crossing of 1/2, error = half the grid step around it
+    k = int(np.nonzero(y <= 0.5)[0][0])
+    if k == 0:
+        return float(a[0]), float(a[1] - a[0])
+    a0, a1, y0, y1 = a[k - 1], a[k], y[k - 1], y[k]
+    cross = a0 + (y0 - 0.5) / (y0 - y1) * (a1 - a0) if y0 != y1 else 0.5 * (a0 + a1)
+    return float(cross), float(0.5 * (a1 - a0))
 
 
 def estimate_alpha_c(curves: list[dict], exponent: float = 0.5) -> CapacityEstimate:

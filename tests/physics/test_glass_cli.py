@@ -1,0 +1,116 @@
+"""CLI contracts of ``isingformer glass`` and ``isingformer hopfield``."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from isingformer.cli import main
+
+
+def _run(capsys, args):
+    code = main(args)
+    out = capsys.readouterr()
+    return code, out
+
+
+def test_glass_sk_json(capsys):
+    code, out = _run(
+        capsys,
+        [
+            "glass",
+            "sk",
+            "--n",
+            "8,12,16",
+            "--samples",
+            "3",
+            "--seed",
+            "0",
+            "--executor",
+            "serial",
+            "--json",
+        ],
+    )
+    assert code == 0
+    d = json.loads(out.out)
+    assert [p["n"] for p in d["points"]] == [8, 12, 16]
+    for p in d["points"]:
+        assert {"n", "e0_mean", "e0_err"} <= set(p)
+        assert -1.0 < p["e0_mean"] < -0.5
+    assert "e_inf" in d and "e_inf_err" in d
+
+
+def test_glass_overlap_json(capsys):
+    code, out = _run(
+        capsys,
+        [
+            "glass",
+            "overlap",
+            "--n",
+            "16",
+            "--samples",
+            "2",
+            "--sweeps",
+            "400",
+            "--executor",
+            "serial",
+            "--json",
+        ],
+    )
+    assert code == 0
+    d = json.loads(out.out)
+    assert d["q_rs"] > 0 and len(d["curves"][0]["density"]) == 41
+
+
+def test_hopfield_capacity_json(capsys):
+    code, out = _run(
+        capsys,
+        [
+            "hopfield",
+            "capacity",
+            "--n",
+            "100,200",
+            "--alpha",
+            "0.05:0.4:6",
+            "--trials",
+            "6",
+            "--executor",
+            "serial",
+            "--json",
+        ],
+    )
+    assert code == 0
+    d = json.loads(out.out)
+    for c in d["curves"]:
+        assert len(c["alpha"]) == len(c["overlap"]) == len(c["p_retrieval"]) == 6
+    assert "alpha_c" in d and "alpha_c_err" in d
+
+
+def test_hopfield_modern_json(capsys):
+    code, out = _run(capsys, ["hopfield", "modern", "--num", "15", "--json"])
+    assert code == 0
+    d = json.loads(out.out)
+    assert [r["regime"] for r in d["regimes"]] == ["global", "metastable", "retrieval"]
+    assert all(r["beta_min"] <= r["beta_max"] for r in d["regimes"])
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["glass", "sk", "--n", "2"],
+        ["glass", "sk", "--n", "x"],
+        ["glass", "sk", "--n", "8", "--samples", "1"],
+        ["glass", "sk", "--n", "8", "--ladder", "bogus"],
+        ["glass", "overlap", "--temperature", "1.2"],
+        ["hopfield", "capacity", "--alpha", "0.1:0.2"],
+        ["hopfield", "capacity", "--noise", "0.7"],
+        ["hopfield", "modern", "--beta-min", "5", "--beta-max", "1"],
+        ["hopfield", "modern", "--clusters", "0"],
+    ],
+)
+def test_bad_input_is_one_line_exit_2(capsys, args):
+    code, out = _run(capsys, args)
+    assert code == 2
+    assert out.out == ""
+    assert len(out.err.strip().splitlines()) == 1

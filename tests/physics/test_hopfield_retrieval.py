@@ -1,0 +1,113 @@
+"""Hopfield associative memory: dynamics, retrieval and the capacity crossover."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from isingformer.errors import InputError
+from isingformer.physics.hopfield import (
+    capacity_curves,
+    capacity_point,
+    capacity_study,
+    corrupt,
+    estimate_alpha_c,
+    hebbian_couplings,
+    hopfield_energy,
+    random_patterns,
+    retrieval_overlap,
+    run_dynamics,
+)
+
+
+def test_hebbian_couplings_and_energy():
+    xi = random_patterns(50, 5, 0)
+    J = hebbian_couplings(xi)
+    assert np.allclose(J, J.T) and np.all(np.diag(J) == 0)
+    assert J[3, 7] == pytest.approx(np.dot(xi[:, 3], xi[:, 7]) / 50)
+    s = random_patterns(50, 1, 1)[0]
+    assert hopfield_energy(xi, s) == pytest.approx(-0.5 * s @ J @ s)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_zero_t_dynamics_reaches_a_fixed_point_of_the_dense_couplings(seed):
+    rng = np.random.default_rng(seed)
+    xi = random_patterns(120, 30, rng)  # α = 0.25: many spurious minima
+    J = hebbian_couplings(xi)
+    s0 = random_patterns(120, 1, rng)[0]
+    s, _, converged = run_dynamics(xi, s0, seed=rng)
+    assert converged
+    h = J @ s
+    # every spin is aligned with (or indifferent to) its field: a true fixed point
+    assert np.all(s * h >= -1e-12)
+    assert hopfield_energy(xi, s) <= hopfield_energy(xi, s0)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_retrieval_from_corrupted_cues_at_small_load(seed):
+    rng = np.random.default_rng(seed)
+    xi = random_patterns(400, 20, rng)  # α = 0.05
+    for mu in range(5):
+        cue = corrupt(xi[mu], 0.2, rng)
+        assert retrieval_overlap(xi, cue)[mu] == pytest.approx(0.6)
+        s, _, _ = run_dynamics(xi, cue, seed=rng)
+        m = retrieval_overlap(xi, s)
+        assert m[mu] > 0.97
+        assert np.argmax(np.abs(m)) == mu
+
+
+def test_finite_temperature_dynamics():
+    rng = np.random.default_rng(4)
+    xi = random_patterns(500, 10, rng)
+    cold, _, conv = run_dynamics(xi, xi[0], temperature=0.2, max_sweeps=30, seed=rng)
+    hot, _, _ = run_dynamics(xi, xi[0], temperature=3.0, max_sweeps=30, seed=rng)
+    assert not conv  # finite T runs all sweeps
+    # mean-field: m = tanh(m/T) gives m ≈ 1 at T = 0.2 and m = 0 above T = 1
+    assert retrieval_overlap(xi, cold)[0] > 0.95
+    assert abs(retrieval_overlap(xi, hot)[0]) < 0.2
+
+
+def test_capacity_crossover_ordering():
+    res = capacity_study(
+        [200, 800], [0.05, 0.12, 0.3], trials=20, seed=0, executor="serial", progress=False
+    )
+    c200, c800 = res["curves"]
+    for c in (c200, c800):
+        assert c["p_retrieval"][0] == 1.0 and c["overlap"][0] > 0.98
+        assert c["p_retrieval"][2] < 0.2 and c["overlap"][2] < c["overlap"][0] - 0.2
+        assert np.all(np.diff(c["overlap"]) < 0)
+    # far above α_c retrieval is rarer for the larger network (sharper crossover)
+    assert c800["p_retrieval"][2] <= c200["p_retrieval"][2]
+    assert c800["overlap"][2] < c200["overlap"][2]
+
+
+def test_alpha_c_estimate_on_synthetic_curves():
+    # P(α) logistic with α_50(N) = 0.14 + 0.9/sqrt(N): the extrapolation returns 0.14
+    alphas = np.linspace(0.08, 0.3, 23)
+    pts = []
+    for n in (500, 1000, 2000, 4000):
+        a50 = 0.14 + 0.9 / np.sqrt(n)
+        for a in alphas:
+            p = 1 / (1 + np.exp((a - a50) / 0.01))
+            pts.append(
+                {"n": n, "alpha": a, "overlap": p, "p_retrieval": p, "p_err": 0.01, "trials": 10**6}
+            )
+    est = estimate_alpha_c(capacity_curves(pts), exponent=0.5)
+    assert est.alpha_c == pytest.approx(0.14, abs=2e-4)
+    assert est.alpha_50 == pytest.approx([0.14 + 0.9 / np.sqrt(n) for n in est.sizes], abs=1e-4)
+
+
+def test_capacity_point_is_deterministic():
+    cfg = {"n": 100, "alpha": 0.15, "trials": 5, "seed": 3}
+    assert capacity_point(cfg) == capacity_point(cfg)
+
+
+def test_bad_input():
+    with pytest.raises(InputError):
+        random_patterns(1, 3)
+    with pytest.raises(InputError):
+        run_dynamics(random_patterns(10, 2), np.zeros(10))
+    with pytest.raises(InputError):
+        corrupt(np.ones(10), 1.5)
+    with pytest.raises(InputError):
+        capacity_study([100], [0.1], trials=1)
