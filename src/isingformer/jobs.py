@@ -44,6 +44,10 @@ def rem_job_section(ctx: JobContext) -> Section:
 
 SECTIONS: list[tuple[str, Callable[[JobContext], Section]]] = [
     ("rem", rem_job_section),
+    (
+        "glass",
+        lambda c: __import__("isingformer.physics.spinglass", fromlist=["_"]).glass_section(c),
+    ),
 ]
 
 

@@ -60,7 +60,10 @@ def test_glass_overlap_json(capsys):
     )
     assert code == 0
     d = json.loads(out.out)
-    assert d["q_rs"] > 0 and len(d["curves"][0]["density"]) == 41
+    c = d["curves"][0]
+    assert d["q_rs"] > 0 and len(c["density"]) == len(c["edges"]) - 1
+    widths = [b - a for a, b in zip(c["edges"][:-1], c["edges"][1:], strict=True)]
+    assert abs(sum(p * w for p, w in zip(c["density"], widths, strict=True)) - 1) < 1e-9
 
 
 def test_hopfield_capacity_json(capsys):

@@ -182,3 +182,15 @@ def test_bad_input():
         exact_spectrum(np.zeros((30, 30)))
     with pytest.raises(InputError):
         sk_ground_state(8, method="magic")
+
+
+@pytest.mark.parametrize("n", [7, 16, 32, 128, 257])
+def test_overlap_bins_are_symmetric_and_never_empty_by_construction(n):
+    from isingformer.physics.spinglass import overlap_bins
+
+    edges = overlap_bins(n, 41)
+    assert np.allclose(edges, -edges[::-1])
+    allowed = -1 + 2 * np.arange(n + 1) / n
+    counts = np.histogram(allowed, bins=edges)[0]
+    assert counts.sum() == n + 1 and np.all(counts >= 1)
+    assert not np.any(np.isclose(allowed[:, None], edges[None, :]))

@@ -35,6 +35,7 @@ __all__ = [
     "geometric_ladder",
     "glass_section",
     "ising_energy",
+    "overlap_bins",
     "overlap_distribution",
     "overlap_figure",
     "overlap_point",
@@ -436,16 +437,35 @@ def overlap_point(
 
 @dataclass(frozen=True)
 class OverlapResult:
-    """P(q) per size: ``edges`` [B+1], ``density[n]`` [B], ``weight_small[n]``
+    """P(q) per size: ``edges[n]`` [B+1], ``density[n]`` [B], ``weight_small[n]``
     = P(|q| < q_RS/2) with its error over disorder samples, ``q_rs``."""
 
     temperature: float
     q_rs: float
-    edges: np.ndarray
+    edges: dict
     density: dict
     weight_small: dict
     weight_small_err: dict
     mean_abs_q: dict
+
+
+def overlap_bins(n: int, bins: int) -> np.ndarray:
+    """Histogram edges for overlaps of N spins, symmetric about 0.
+
+    q takes the N + 1 values −1, −1 + 2/N, …, 1; every bin holds the same
+    number g of them (about (N+1)/bins; the outermost bins may hold fewer),
+    with edges half-way between allowed values, so no bin is empty by
+    construction.
+    """
+    g = max(1, math.ceil((n + 1) / bins))
+    top = 1.0 + 1.0 / n
+    if n % 2 == 0:  # 0 is allowed: a central bin around it, g odd
+        g += 1 - g % 2
+        pos = [(2 * j + 1) * g / n for j in range(n + 1) if (2 * j + 1) * g / n < top]
+    else:
+        pos = [2 * j * g / n for j in range(n + 1) if 2 * j * g / n < top]
+    pos = np.array([*pos, top])
+    return np.unique(np.concatenate([-pos, pos]))
 
 
 def overlap_distribution(points: list[dict], temperature: float, bins: int = 41) -> OverlapResult:
@@ -457,12 +477,12 @@ def overlap_distribution(points: list[dict], temperature: float, bins: int = 41)
     symmetry breaking (Parisi's continuous P(q)).
     """
     q_rs = rs_overlap(temperature)
-    edges = np.linspace(-1.0, 1.0, bins + 1)
-    density, weight, weight_err, mean_abs = {}, {}, {}, {}
+    edges, density, weight, weight_err, mean_abs = {}, {}, {}, {}, {}
     for n in sorted({p["n"] for p in points}):
         per_sample = [np.asarray(p["q"]) for p in points if p["n"] == n]
         allq = np.concatenate(per_sample)
-        hist, _ = np.histogram(np.concatenate([allq, -allq]), bins=edges, density=True)
+        edges[n] = overlap_bins(n, bins)
+        hist, _ = np.histogram(np.concatenate([allq, -allq]), bins=edges[n], density=True)
         density[n] = hist
         w = np.array([np.mean(np.abs(q) < q_rs / 2) for q in per_sample])
         weight[n] = float(w.mean())
@@ -597,8 +617,8 @@ def overlap_study(
 ) -> dict:
     """P(q) of two real replicas at ``temperature`` (< 1) for several N.
 
-    Returns ``temperature``, ``q_rs`` (replica-symmetric q_EA), ``edges``,
-    ``curves`` (each ``n``, ``density``, ``weight_small`` = P(|q| < q_RS/2)
+    Returns ``temperature``, ``q_rs`` (replica-symmetric q_EA) and
+    ``curves`` (each ``n``, histogram ``edges`` and ``density``, ``weight_small`` = P(|q| < q_RS/2)
     with ``weight_small_err``, ``mean_abs_q``) and ``acceptance``.
     """
     from isingformer.runs import run_sweep
@@ -639,10 +659,10 @@ def overlap_study(
         "seed": seed,
         "sweeps": sweeps,
         "q_rs": dist.q_rs,
-        "edges": dist.edges.tolist(),
         "curves": [
             {
                 "n": n,
+                "edges": dist.edges[n].tolist(),
                 "density": dist.density[n].tolist(),
                 "weight_small": dist.weight_small[n],
                 "weight_small_err": dist.weight_small_err[n],
@@ -706,10 +726,8 @@ def overlap_figure(result: dict):
     """P(q) per N with the replica-symmetric peaks ±q_RS (an :func:`overlap_study` result)."""
     plt = _plt()
     fig, ax = plt.subplots(figsize=(6.4, 4.2))
-    edges = np.asarray(result["edges"])
-    mid = 0.5 * (edges[1:] + edges[:-1])
     for c in result["curves"]:
-        ax.plot(mid, c["density"], "-", drawstyle="steps-mid", label=f"N = {c['n']}")
+        ax.stairs(c["density"], c["edges"], label=f"N = {c['n']}")
     for sign in (-1, 1):
         ax.axvline(sign * result["q_rs"], color="k", ls="--", lw=1)
     ax.set_xlabel("overlap q")
@@ -725,7 +743,10 @@ def overlap_figure(result: dict):
 def glass_section(ctx):
     """Main-job section: SK ground states, P(q), Hopfield capacity, modern
     Hopfield regimes and Max-Cut annealing vs greedy. ``ctx.quick`` keeps it
-    to about a minute on two cores."""
+    to under a minute on two cores.
+
+    (It lives here, with lazy imports of the report package, because this
+    part owns no module under ``isingformer/report``; it may move there.)"""
     from isingformer.physics.annealing import compare_maxcut
     from isingformer.physics.hopfield import capacity_figure, capacity_study
     from isingformer.physics.modern_hopfield import modern_figure, modern_study
@@ -734,15 +755,15 @@ def glass_section(ctx):
     quick = ctx.quick
     common = {"store": ctx.store, "executor": "serial", "progress": False}
     sk = sk_study(
-        [16, 32, 64, 128] if quick else [16, 32, 64, 128, 256],
-        samples=16 if quick else 64,
+        [32, 64, 128, 256] if quick else [32, 64, 128, 256, 512],
+        samples=20 if quick else 100,
         seed=ctx.seed,
         **common,
     )
     ov = overlap_study(
         [32, 64, 128] if quick else [32, 64, 128, 256],
         0.5,
-        samples=8 if quick else 32,
+        samples=10 if quick else 40,
         seed=ctx.seed,
         **common,
     )
