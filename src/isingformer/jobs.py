@@ -45,6 +45,10 @@ def rem_job_section(ctx: JobContext) -> Section:
 SECTIONS: list[tuple[str, Callable[[JobContext], Section]]] = [
     ("rem", rem_job_section),
     (
+        "ising",
+        lambda c: __import__("isingformer.physics.report", fromlist=["_"]).ising_job_section(c),
+    ),
+    (
         "glass",
         lambda c: __import__("isingformer.physics.spinglass", fromlist=["_"]).glass_section(c),
     ),

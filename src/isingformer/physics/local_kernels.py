@@ -15,7 +15,9 @@ import math
 import numba
 import numpy as np
 
-from isingformer.physics.rng import next_double
+from isingformer.physics.rng import INV53, U5, U7, U9, U11, U17, U45, next_double, rotl
+
+ALL_ONES = np.uint64(0xFFFFFFFFFFFFFFFF)
 
 
 @numba.njit(cache=True)
@@ -92,31 +94,113 @@ def run_local(
 
 
 @numba.njit(cache=True)
-def _wolff_cluster(s, rng, indptr, indices, padd, stack, mark, stamp):  # pragma: no cover
-    """Grow and flip one Wolff cluster from a random seed; returns its size."""
+def _wolff_cluster(s, rng, indptr, indices, thresh, stack):  # pragma: no cover - compiled
+    """Grow and flip one Wolff cluster from a random seed; returns its size.
+
+    A spin is flipped when it joins, so "still equal to the seed's old value"
+    is the not-yet-visited test; a bond is added when 64 random bits fall
+    below ``thresh[p] = floor(p_add 2^64)``.
+    """
     n = s.shape[0]
-    seed = int(next_double(rng) * n)
+    s0, s1, s2, s3 = rng[0], rng[1], rng[2], rng[3]
+    # seed site from the top 53 bits
+    r = rotl(s1 * U5, U7) * U9
+    t = s1 << U17
+    s2 ^= s0
+    s3 ^= s1
+    s1 ^= s2
+    s0 ^= s3
+    s2 ^= t
+    s3 = rotl(s3, U45)
+    seed = int(np.float64(r >> U11) * INV53 * n)
     if seed >= n:
         seed = n - 1
-    s0 = s[seed]
-    top = 0
+    old = s[seed]
+    s[seed] = -old
     stack[0] = seed
     top = 1
-    mark[seed] = stamp
-    s[seed] = -s0
     size = 1
     while top > 0:
         top -= 1
         i = stack[top]
         for p in range(indptr[i], indptr[i + 1]):
             j = indices[p]
-            if mark[j] != stamp and s[j] == s0 and next_double(rng) < padd[p]:
-                mark[j] = stamp
-                s[j] = -s0
-                stack[top] = j
-                top += 1
-                size += 1
+            if s[j] == old:
+                r = rotl(s1 * U5, U7) * U9
+                t = s1 << U17
+                s2 ^= s0
+                s3 ^= s1
+                s1 ^= s2
+                s0 ^= s3
+                s2 ^= t
+                s3 = rotl(s3, U45)
+                if r < thresh[p]:
+                    s[j] = -old
+                    stack[top] = j
+                    top += 1
+                    size += 1
+    rng[0], rng[1], rng[2], rng[3] = s0, s1, s2, s3
     return size
+
+
+@numba.njit(cache=True)
+def _wolff_cluster_square(s, rng, Y, X, thresh, stack):  # pragma: no cover - compiled
+    """:func:`_wolff_cluster` for the uniform ``Y x X`` torus (site i = y X + x)."""
+    n = Y * X
+    s0, s1, s2, s3 = rng[0], rng[1], rng[2], rng[3]
+    r = rotl(s1 * U5, U7) * U9
+    t = s1 << U17
+    s2 ^= s0
+    s3 ^= s1
+    s1 ^= s2
+    s0 ^= s3
+    s2 ^= t
+    s3 = rotl(s3, U45)
+    seed = int(np.float64(r >> U11) * INV53 * n)
+    if seed >= n:
+        seed = n - 1
+    old = s[seed]
+    s[seed] = -old
+    stack[0] = seed
+    top = 1
+    size = 1
+    while top > 0:
+        top -= 1
+        i = stack[top]
+        y = i // X
+        x = i - y * X
+        for q in range(4):
+            if q == 0:
+                j = i + 1 if x + 1 < X else i + 1 - X
+            elif q == 1:
+                j = i - 1 if x > 0 else i - 1 + X
+            elif q == 2:
+                j = i + X if y + 1 < Y else i + X - n
+            else:
+                j = i - X if y > 0 else i - X + n
+            if s[j] == old:
+                r = rotl(s1 * U5, U7) * U9
+                t = s1 << U17
+                s2 ^= s0
+                s3 ^= s1
+                s1 ^= s2
+                s0 ^= s3
+                s2 ^= t
+                s3 = rotl(s3, U45)
+                if r < thresh:
+                    s[j] = -old
+                    stack[top] = j
+                    top += 1
+                    size += 1
+    rng[0], rng[1], rng[2], rng[3] = s0, s1, s2, s3
+    return size
+
+
+@numba.njit(cache=True)
+def _cluster(s, rng, indptr, indices, thresh, stack, Y, X):  # pragma: no cover - compiled
+    if Y > 0:
+        return _wolff_cluster_square(s, rng, Y, X, thresh[0], stack)
+    return _wolff_cluster(s, rng, indptr, indices, thresh, stack)
 
 
 @numba.njit(cache=True)
@@ -137,44 +221,45 @@ def run_wolff(
     mag,
     four,
     stats,
+    square_shape,
 ):  # pragma: no cover - compiled
     """Wolff updates for all replicas (ferromagnetic J, h = 0).
 
     One "sweep" is a fixed number of clusters, n_c = max(1, round(flips_per_sweep
     N / <|C|>)), with <|C|> from 20 pilot clusters at the start of the call (fixed
     before any measurement, so the measured chain is a plain Markov chain).
-    ``stats [R, 2]`` receives (clusters per sweep, mean cluster size measured).
+    ``square_shape`` = (Y, X) of a uniform square torus selects a stencil kernel
+    (no neighbour table), (0, 0) the CSR kernel. ``stats [R, 3]`` receives (clusters per sweep, mean cluster size, spins flipped).
     """
     R = spins.shape[0]
     n = spins.shape[1]
     stack = np.empty(n, dtype=np.int64)
-    mark = np.zeros(n, dtype=np.int64)
-    stamp = 0
     n_meas = n_sweeps // every
-    padd = np.empty(data.shape[0])
+    # square_shape = (Y, X) selects the stencil kernel (uniform torus), (0, 0) the CSR one
+    Y, X = square_shape[0], square_shape[1]
+    thresh = np.empty(data.shape[0], dtype=np.uint64)
     for r in range(R):
         s = spins[r]
         for p in range(data.shape[0]):
-            padd[p] = 1.0 - math.exp(-2.0 * betas[r] * data[p])
+            padd = -math.expm1(-2.0 * betas[r] * data[p])
+            thresh[p] = np.uint64(padd * 18446744073709551616.0) if padd < 1.0 else ALL_ONES
         pilot = 0
         for _ in range(20):
-            stamp += 1
-            pilot += _wolff_cluster(s, rng[r], indptr, indices, padd, stack, mark, stamp)
-        n_c = max(1, int(round(flips_per_sweep * n / (pilot / 20.0))))
+            pilot += _cluster(s, rng[r], indptr, indices, thresh, stack, Y, X)
+        n_c = max(1, int(flips_per_sweep * n / (pilot / 20.0) + 0.5))
         flipped = 0
         clusters = 0
         for k in range(n_meas):
             for _ in range(every * n_c):
-                stamp += 1
-                flipped += _wolff_cluster(s, rng[r], indptr, indices, padd, stack, mark, stamp)
+                flipped += _cluster(s, rng[r], indptr, indices, thresh, stack, Y, X)
                 clusters += 1
             e, m, f = measure(s, indptr, indices, data, field, cos_site, sin_site)
             energy[r, k] = e
             mag[r, k] = m
             four[r, k] = f
         for _ in range((n_sweeps - n_meas * every) * n_c):
-            stamp += 1
-            flipped += _wolff_cluster(s, rng[r], indptr, indices, padd, stack, mark, stamp)
+            flipped += _cluster(s, rng[r], indptr, indices, thresh, stack, Y, X)
             clusters += 1
         stats[r, 0] = n_c
         stats[r, 1] = flipped / clusters if clusters > 0 else pilot / 20.0
+        stats[r, 2] = flipped + pilot

@@ -46,9 +46,10 @@ def free_energy(temperatures, J: float = 1.0) -> np.ndarray:
     out = np.empty_like(K)
     for i, k_ in enumerate(K):
         k = 2 * math.sinh(2 * k_) / math.cosh(2 * k_) ** 2
-        integrand = lambda t, k=k: math.log(
-            0.5 * (1 + math.sqrt(max(0.0, 1 - (k * math.sin(t)) ** 2)))
-        )
+
+        def integrand(t: float, k: float = k) -> float:
+            return math.log(0.5 * (1 + math.sqrt(max(0.0, 1 - (k * math.sin(t)) ** 2))))
+
         val, _ = integrate.quad(integrand, 0, math.pi / 2, epsabs=1e-14, epsrel=1e-13, limit=200)
         out[i] = -(math.log(2 * math.cosh(2 * k_)) + val / math.pi) / k_ * J
     return out

@@ -38,6 +38,14 @@ def _phases(model: IsingHamiltonian) -> tuple[np.ndarray, np.ndarray]:
     return np.cos(k * y), np.sin(k * y)
 
 
+def _square_shape(model: IsingHamiltonian) -> np.ndarray:
+    """(Y, X) of a uniform 2D torus with sides >= 3 (stencil kernels), else (0, 0)."""
+    lat = model.lattice
+    if lat is not None and lat.dim == 2 and min(lat.shape) >= 3 and model.J is not None:
+        return np.array(lat.shape, dtype=np.int64)
+    return np.zeros(2, dtype=np.int64)
+
+
 def _empty(R: int, n_meas: int) -> list[np.ndarray]:
     return [np.zeros((R, n_meas)), np.zeros((R, n_meas)), np.zeros((R, n_meas))]
 
@@ -74,7 +82,7 @@ class Metropolis:
         if reason is None and not (model.J is not None and model.J > 0 and not model.has_field):
             reason = "multi-spin coding needs a ferromagnetic lattice (J > 0) without field"
         if self.backend == "msc" and reason is not None:
-            raise InputError(reason)
+            raise InputError(reason + " (backend 'auto' falls back to the Numba rule)")
         if self.backend == "auto":
             return "msc" if reason is None else "numba"
         return self.backend
@@ -221,7 +229,7 @@ class Wolff:
             raise InputError("flips_per_sweep must be > 0")
         R = spins.shape[0]
         e, m, f = _empty(R, n_sweeps // every)
-        stats = np.zeros((R, 2))
+        stats = np.zeros((R, 3))
         cs, sn = _phases(model)
         indptr, indices, data = model.csr
         run_wolff(
@@ -241,6 +249,7 @@ class Wolff:
             m,
             f,
             stats,
+            _square_shape(model),
         )
         return e, m, f
 

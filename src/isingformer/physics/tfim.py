@@ -94,20 +94,30 @@ def free_fermion(N: int, g, J: float = 1.0) -> GroundState:
     return GroundState(gs, e0, d1, d2, int(N))
 
 
+def _limit_point(g: float, J: float) -> tuple[float, float, float]:
+    def a(k):
+        return J * J + g * g - 2 * J * g * np.cos(k)
+
+    def f0(k):
+        return np.sqrt(a(k))
+
+    def f1(k):
+        return (g - J * np.cos(k)) / np.sqrt(a(k))
+
+    def f2(k):
+        return 1 / np.sqrt(a(k)) - (g - J * np.cos(k)) ** 2 / a(k) ** 1.5
+
+    e = -integrate.quad(f0, 0, np.pi, limit=200)[0] / np.pi
+    d1 = -integrate.quad(f1, 0, np.pi, limit=200)[0] / np.pi
+    if abs(g - J) < 1e-12:
+        return e, d1, -np.inf
+    return e, d1, -integrate.quad(f2, 0, np.pi, limit=400, points=[0.0])[0] / np.pi
+
+
 def thermodynamic_limit(g, J: float = 1.0) -> GroundState:
     """Per-site e_0(g), de_0/dg, d^2e_0/dg^2 ``[n_g]`` of the infinite chain (N = None)."""
     gs = _check(2, g)
     e, d1, d2 = (np.empty(gs.size) for _ in range(3))
     for i, gi in enumerate(gs):
-        a = lambda k, gi=gi: J * J + gi * gi - 2 * J * gi * np.cos(k)  # noqa: E731
-        e[i] = -integrate.quad(lambda k: np.sqrt(a(k)), 0, np.pi, limit=200)[0] / np.pi
-        d1[i] = (
-            -integrate.quad(lambda k: (gi - J * np.cos(k)) / np.sqrt(a(k)), 0, np.pi, limit=200)[0]
-            / np.pi
-        )
-        if abs(gi - J) < 1e-12:
-            d2[i] = -np.inf
-        else:
-            f2 = lambda k, gi=gi: 1 / np.sqrt(a(k)) - (gi - J * np.cos(k)) ** 2 / a(k) ** 1.5  # noqa: E731
-            d2[i] = -integrate.quad(f2, 0, np.pi, limit=400, points=[0.0])[0] / np.pi
+        e[i], d1[i], d2[i] = _limit_point(float(gi), J)
     return GroundState(gs, e, d1, d2, None)

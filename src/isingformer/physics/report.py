@@ -1,0 +1,177 @@
+"""Figures and the report section of the Ising engine (main job: a short T_c study)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def _plt():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def binder_figure(study: dict):
+    """Binder cumulant U_L(T) per size, with the estimated and exact T_c."""
+    plt = _plt()
+    fig, ax = plt.subplots(figsize=(5.5, 4))
+    T = np.asarray(study["temperatures"])
+    for L, u, du in zip(
+        study["sizes"], study["curves"]["binder"], study["curves"]["binder_err"], strict=True
+    ):
+        ax.errorbar(T, u, du, marker="o", ms=3, capsize=2, label=f"L = {L}")
+    ax.axvline(study["exact_tc"], color="k", ls="--", lw=1, label="exact T_c")
+    ax.axvspan(
+        study["tc"] - study["tc_err"],
+        study["tc"] + study["tc_err"],
+        color="C3",
+        alpha=0.2,
+        label="crossing estimate",
+    )
+    ax.set_xlabel("T")
+    ax.set_ylabel("Binder cumulant U")
+    ax.legend(fontsize=8)
+    return fig
+
+
+def specific_heat_figure(study: dict):
+    """Monte Carlo C(T) per size against the exact Kaufman curves (2D only)."""
+    from isingformer.physics.kaufman import torus_thermodynamics
+    from isingformer.physics.onsager import specific_heat
+
+    plt = _plt()
+    fig, ax = plt.subplots(figsize=(5.5, 4))
+    T = np.asarray(study["temperatures"])
+    fine = np.linspace(T.min(), T.max(), 40)
+    for i, (L, c, dc) in enumerate(
+        zip(
+            study["sizes"],
+            study["curves"]["specific_heat"],
+            study["curves"]["specific_heat_err"],
+            strict=True,
+        )
+    ):
+        ax.errorbar(T, c, dc, fmt="o", ms=3, capsize=2, color=f"C{i}", label=f"MC L = {L}")
+        if study["dim"] == 2:
+            ex = torus_thermodynamics(L, L, fine).specific_heat_per_spin
+            ax.plot(fine, ex, color=f"C{i}", lw=1)
+    if study["dim"] == 2:
+        ax.plot(fine, specific_heat(fine), "k--", lw=1, label="Onsager (L = inf)")
+    ax.set_xlabel("T")
+    ax.set_ylabel("specific heat per spin")
+    ax.legend(fontsize=8)
+    return fig
+
+
+def tfim_figure(result: dict):
+    """d^2 e_0 / dg^2 of the transverse-field chain for growing N."""
+    plt = _plt()
+    fig, ax = plt.subplots(figsize=(5.5, 4))
+    g = np.asarray(result["g"])
+    for row in result["sizes"]:
+        ax.plot(g, row["d2e0_dg2"], lw=1, label=f"N = {row['N']}")
+    inf = np.asarray(result["infinite"]["d2e0_dg2"], dtype=float)
+    ax.plot(g, np.where(np.isfinite(inf), inf, np.nan), "k--", lw=1, label="N = inf")
+    ax.axvline(1.0, color="gray", lw=0.8)
+    ax.set_xlabel("g / J")
+    ax.set_ylabel("d^2 e_0 / dg^2")
+    ax.set_ylim(
+        bottom=max(np.nanmin(inf[np.isfinite(inf)]) * 1.8, -4) if np.isfinite(inf).any() else None
+    )
+    ax.legend(fontsize=8)
+    return fig
+
+
+def _table(study: dict):
+    from isingformer.report import Table
+
+    rows = [
+        ["T_c", study["tc"], study["tc_err"], study["exact_tc"]],
+        ["nu", study["nu"], study["nu_err"], study["exact_nu"]],
+        [
+            "gamma/nu",
+            study["gamma_over_nu"],
+            study["gamma_over_nu_err"],
+            study["exact_gamma_over_nu"],
+        ],
+        [
+            "rounding-width exponent 1/(d nu)",
+            study["width_exponent"],
+            study["width_exponent_err"],
+            study["exact_width_exponent"],
+        ],
+    ]
+    return Table(
+        ["quantity", "estimate", "error", "exact"],
+        rows,
+        "Finite-size scaling estimates (bootstrap errors).",
+    )
+
+
+def tc_section(study: dict, tfim: dict | None = None):
+    """A report section for a T_c study (and optionally the TFIM curves)."""
+    from isingformer.report import Section, figure
+
+    z = (study["tc"] - study["exact_tc"]) / max(study["tc_err"], 1e-12)
+    text = (
+        f"Monte Carlo ({study['algorithm']}, {study['sweeps']} sweeps per point) on "
+        f"{study['dim']}D periodic lattices of sides {', '.join(map(str, study['sizes']))}. "
+        f"The Binder cumulants cross at T_c = {study['tc']:.4f} +- {study['tc_err']:.4f}, "
+        f"{z:+.1f} standard errors from the exact {study['exact_tc']:.4f}. "
+        f"From the scaling of dU/dT and chi at T_c: nu = {study['nu']:.3f} +- {study['nu_err']:.3f}, "
+        f"gamma/nu = {study['gamma_over_nu']:.3f} +- {study['gamma_over_nu_err']:.3f}. "
+        f"The rounding width of the transition shrinks as N^-x with x = "
+        f"{study['width_exponent']:.3f} +- {study['width_exponent_err']:.3f} "
+        f"(expected 1/(d nu) = {study['exact_width_exponent']:.3f}), as seed 000 section 5 states. "
+        "Small sizes carry corrections to scaling; the errors are statistical only."
+    )
+    figs = [figure(binder_figure(study), "Binder cumulant vs T for each size.")]
+    figs.append(
+        figure(
+            specific_heat_figure(study),
+            "Specific heat: Monte Carlo points vs exact finite-torus curves (Kaufman).",
+        )
+    )
+    if tfim is not None:
+        figs.append(
+            figure(
+                tfim_figure(tfim),
+                "Transverse-field chain: d^2e_0/dg^2 sharpens into a log singularity at g_c = 1.",
+            )
+        )
+        text += (
+            "\n\nQuantum phase transition (seed 000, remark 6): the ground-state energy of the "
+            "transverse-field Ising chain is analytic for every finite N, but its second "
+            "derivative develops a peak at g -> 1 that grows like ln N (exact free-fermion "
+            "solution, checked against exact diagonalization)."
+        )
+    return Section(
+        "Ising engine: T_c by finite-size scaling",
+        text,
+        figures=figs,
+        tables=[_table(study)],
+        data={"tc": study["tc"], "tc_err": study["tc_err"]},
+    )
+
+
+def ising_job_section(ctx):
+    """Main-job section: a short 2D T_c study (+ TFIM curves), stored in ``ctx.store``."""
+    from isingformer.physics.study import tc_study, tfim_study
+
+    sizes = [16, 32, 64] if ctx.quick else [16, 32, 64, 128]
+    sweeps = 4000 if ctx.quick else 40000
+    study = tc_study(
+        sizes,
+        dim=2,
+        sweeps=sweeps,
+        algorithm="wolff",
+        seed=ctx.seed,
+        store=ctx.store,
+        executor="process",
+        progress=False,
+    )
+    tf = tfim_study([8, 16, 32, 64, 128, 256], np.linspace(0.5, 1.5, 101), ed_max=10)
+    return tc_section(study, tf)
