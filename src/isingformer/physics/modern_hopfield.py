@@ -113,20 +113,28 @@ def fixed_point(X, xi0, beta: float, *, tol: float = 1e-10, max_iter: int = 2000
 
     Returns (ξ* [S, d], weights softmax(β Xᵀ ξ*) [S, P], iterations, converged [S]).
     """
-    X = _check_x(X)
+    Xn = _check_x(X).numpy()
     beta = _check_beta(beta)
-    xi = torch.as_tensor(np.asarray(xi0), dtype=torch.float64).reshape(-1, X.shape[0])
-    done = torch.zeros(xi.shape[0], dtype=torch.bool)
+    xi0 = xi0.detach().cpu().numpy() if torch.is_tensor(xi0) else np.asarray(xi0)
+    xi = np.array(xi0, dtype=np.float64).reshape(-1, Xn.shape[0])
+
+    def weights_of(v: np.ndarray) -> np.ndarray:  # stable softmax over patterns, [S, P]
+        z = beta * (v @ Xn)
+        z -= z.max(axis=1, keepdims=True)
+        w = np.exp(z)
+        return w / w.sum(axis=1, keepdims=True)
+
+    # NumPy here: tiny matrices, many iterations (torch's per-op overhead dominates)
+    done = np.zeros(xi.shape[0], dtype=bool)
     it = 0
     for it in range(1, max_iter + 1):  # noqa: B007
-        new = torch.softmax(beta * (xi @ X), dim=-1) @ X.T
-        step = (new - xi).norm(dim=-1)
+        new = weights_of(xi) @ Xn.T
+        done = np.linalg.norm(new - xi, axis=1) < tol
         xi = new
-        done = step < tol
-        if bool(done.all()):
+        if done.all():
             break
-    weights = torch.softmax(beta * (xi @ X), dim=-1)
-    return xi, weights, it, done
+    weights = weights_of(xi)
+    return torch.from_numpy(xi), torch.from_numpy(weights), it, torch.from_numpy(done)
 
 
 def classify_weights(weights: torch.Tensor) -> list[str]:
