@@ -52,6 +52,7 @@ SECTIONS: list[tuple[str, Callable[[JobContext], Section]]] = [
         "glass",
         lambda c: __import__("isingformer.physics.spinglass", fromlist=["_"]).glass_section(c),
     ),
+    ("quantum", lambda c: __import__("isingformer.quantum", fromlist=["_"]).quantum_section(c)),
 ]
 
 

@@ -28,6 +28,7 @@ from isingformer.quantum.measurement import (
     sample_by_measurement,
     sequential_measurement,
 )
+from isingformer.quantum.section import quantum_section
 from isingformer.quantum.spec import (
     TOKEN_TOL,
     BlockSpec,
@@ -81,6 +82,7 @@ __all__ = [
     "make_backend",
     "next_token_distribution",
     "product_projector",
+    "quantum_section",
     "random_spec",
     "run_summary",
     "sample_by_measurement",

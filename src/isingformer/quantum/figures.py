@@ -56,7 +56,10 @@ def tree_figure(jd: JointDistribution, max_leaves: int = 64):
         ax.scatter(
             [x], [y], s=60, color="tab:orange" if len(key) == spec.L else "tab:green", zorder=2
         )
-        ax.text(x + 0.06, y, label, fontsize=9, va="center")
+        if key:
+            ax.text(x + 0.06, y, label, fontsize=9, va="center")
+        else:
+            ax.text(x - 0.08, y, label, fontsize=9, va="center", ha="right")
         if len(key) == spec.L:
             ax.text(
                 x + 0.45, y, f"P = {jd.joint[key]:.6f}", fontsize=8, va="center", color="tab:red"
@@ -64,7 +67,7 @@ def tree_figure(jd: JointDistribution, max_leaves: int = 64):
     ax.set_xticks(range(spec.L + 1))
     ax.set_xticklabels(["t0"] + [f"t{ell} (X{ell})" for ell in range(1, spec.L + 1)])
     ax.set_yticks([])
-    ax.set_xlim(-0.3, spec.L + 1.3)
+    ax.set_xlim(-0.9, spec.L + 1.3)
     for side in ("left", "right", "top"):
         ax.spines[side].set_visible(False)
     shown = (
