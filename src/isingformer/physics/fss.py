@@ -1,8 +1,8 @@
 """Finite-size scaling of Monte Carlo curves measured on several lattice sizes.
 
 Input: per size L, the Binder cumulant U_L(T) and susceptibility chi_L(T) with
-errors on a common temperature grid around T_c. Each curve is smoothed by a
-weighted cubic fit; then
+errors on a common temperature grid around T_c. Near each point of interest the
+curves are smoothed by weighted quadratic fits to the nearest grid points; then
 
 - T_c: crossings of U_L and U_2L for consecutive sizes (their error-weighted mean);
 - nu: |dU_L/dT| at T_c grows as L^(1/nu);
@@ -47,32 +47,53 @@ class FSSResult:
     chi_at_tc: np.ndarray
 
 
-def _fit(T, y, err, deg):
-    w = 1.0 / np.maximum(np.asarray(err, float), 1e-12)
-    return np.polyfit(T - T.mean(), y, deg, w=w)
+def _window(T: np.ndarray, center: float, npts: int) -> np.ndarray:
+    """Indices of the ``npts`` grid temperatures nearest ``center`` (sorted)."""
+    return np.sort(np.argsort(np.abs(T - center), kind="stable")[:npts])
 
 
-def _crossing(pa, pb, T, center):
-    roots = np.roots(np.polysub(pa, pb))
-    real = roots[np.abs(roots.imag) < 1e-9].real + T.mean()
-    real = real[(real >= T.min()) & (real <= T.max())]
-    if real.size == 0:
+def _local_fit(T, y, err, center, npts, deg):
+    """Weighted polynomial fit of ``y(T)`` on the grid points nearest ``center``."""
+    idx = _window(T, center, npts)
+    w = 1.0 / np.maximum(np.asarray(err, float)[idx], 1e-12)
+    return np.polyfit(T[idx] - center, y[idx], deg, w=w)
+
+
+def _pair_crossing(T, Ua, dUa, Ub, dUb, npts, deg):
+    """Crossing temperature of two Binder curves (nan if they do not cross)."""
+    d = Ua - Ub
+    changes = np.nonzero(np.sign(d[:-1]) != np.sign(d[1:]))[0]
+    if changes.size == 0:
         return np.nan
-    return float(real[np.argmin(np.abs(real - center))])
+    k = changes[np.argmin(np.abs(changes - (T.size - 2) / 2))]
+    center = 0.5 * (T[k] + T[k + 1])
+    pa = _local_fit(T, Ua, dUa, center, npts, deg)
+    pb = _local_fit(T, Ub, dUb, center, npts, deg)
+    roots = np.roots(np.polysub(pa, pb))
+    real = roots[np.abs(roots.imag) < 1e-9].real
+    real = real[np.abs(real) <= (T[k + 1] - T[k])]  # inside the bracketing interval (+- margin)
+    if real.size == 0:
+        return float(T[k] + d[k] * (T[k + 1] - T[k]) / (d[k] - d[k + 1]))  # linear
+    return float(center + real[np.argmin(np.abs(real))])
 
 
-def _analyze(sizes, T, U, dU, chi, dchi, deg):
-    pu = [_fit(T, U[i], dU[i], deg) for i in range(len(sizes))]
-    pc = [_fit(T, np.log(chi[i]), dchi[i] / chi[i], deg) for i in range(len(sizes))]
-    center = T.mean()
-    cross = np.array([_crossing(pu[i], pu[i + 1], T, center) for i in range(len(sizes) - 1)])
-    return pu, pc, cross
+def _analyze(sizes, T, U, dU, npts, deg):
+    return np.array(
+        [
+            _pair_crossing(T, U[i], dU[i], U[i + 1], dU[i + 1], npts, deg)
+            for i in range(len(sizes) - 1)
+        ]
+    )
 
 
-def _exponents(sizes, T, pu, pc, tc, dim):
-    x = tc - T.mean()
-    slopes = np.array([abs(np.polyval(np.polyder(p), x)) for p in pu])
-    chis = np.array([np.exp(np.polyval(p, x)) for p in pc])
+def _exponents(sizes, T, U, dU, X, dX, tc, dim, npts, deg):
+    slopes = np.empty(len(sizes))
+    chis = np.empty(len(sizes))
+    for i in range(len(sizes)):
+        pu = _local_fit(T, U[i], dU[i], tc, npts, deg)
+        pc = _local_fit(T, np.log(X[i]), dX[i] / X[i], tc, npts, deg)
+        slopes[i] = abs(np.polyval(np.polyder(pu), 0.0))
+        chis[i] = np.exp(np.polyval(pc, 0.0))
     lnL = np.log(sizes)
     inv_nu = np.polyfit(lnL, np.log(slopes), 1)[0]
     g_nu = np.polyfit(lnL, np.log(chis), 1)[0]
@@ -91,7 +112,8 @@ def finite_size_scaling(
     dim: int = 2,
     n_boot: int = 200,
     seed: int = 0,
-    degree: int = 3,
+    degree: int = 2,
+    window: int = 5,
 ) -> FSSResult:
     """T_c, nu, gamma/nu and the rounding-width exponent from curves ``[n_L, n_T]``."""
     L = np.asarray(sizes, dtype=np.float64)
@@ -99,7 +121,8 @@ def finite_size_scaling(
     arrs = [np.asarray(a, dtype=np.float64) for a in (binder, binder_err, chi, chi_err)]
     if any(a.shape != (L.size, T.size) for a in arrs):
         raise InputError("binder, chi and their errors must have shape [n_sizes, n_temperatures]")
-    if L.size < 2 or T.size < degree + 2:
+    npts = min(window, T.size)
+    if L.size < 2 or npts < degree + 2:
         raise InputError(f"need >= 2 sizes and >= {degree + 2} temperatures")
     U, dU, X, dX = arrs
     if np.any(X <= 0):
@@ -108,12 +131,12 @@ def finite_size_scaling(
     L, U, dU, X, dX = L[order], U[order], dU[order], X[order], dX[order]
 
     def stats(Uv, Xv, w=None):
-        pu, pc, cross = _analyze(L, T, Uv, dU, Xv, dX, degree)
+        cross = _analyze(L, T, Uv, dU, npts, degree)
         good = np.isfinite(cross)
         if not good.any() or (w is not None and not good.all()):
             return None
         tc = float(np.mean(cross[good])) if w is None else float(np.sum(w * cross) / np.sum(w))
-        return (tc, cross, *_exponents(L, T, pu, pc, tc, dim))
+        return (tc, cross, *_exponents(L, T, Uv, dU, Xv, dX, tc, dim, npts, degree))
 
     def resample(rng):
         Ub = U + dU * rng.standard_normal(U.shape)

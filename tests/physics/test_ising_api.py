@@ -1,0 +1,53 @@
+"""The public names of ``isingformer.physics`` (the Ising engine) are pinned."""
+
+import isingformer.physics as physics
+
+EXPECTED = {
+    "DensityOfStates",
+    "Estimate",
+    "ExactThermodynamics",
+    "FSSResult",
+    "HeatBath",
+    "IsingHamiltonian",
+    "Lattice",
+    "Metropolis",
+    "Sampler",
+    "SamplerState",
+    "Samples",
+    "TorusThermodynamics",
+    "UpdateRule",
+    "Wolff",
+    "autocorrelation",
+    "binning_analysis",
+    "chain",
+    "chain_ising",
+    "cubic",
+    "cubic_ising",
+    "density_of_states",
+    "enumerate_exact",
+    "equilibration_start",
+    "exact_torus",
+    "finite_size_scaling",
+    "heatbath",
+    "ising_estimates",
+    "jackknife",
+    "lattice_ising",
+    "metropolis",
+    "simulate",
+    "simulate_point",
+    "square",
+    "square_ising",
+    "tau_int",
+    "tc_study",
+    "tfim_study",
+    "thermodynamics_from_dos",
+    "torus_log_z",
+    "torus_thermodynamics",
+    "wolff",
+}
+
+
+def test_public_names():
+    assert set(physics.__all__) == EXPECTED
+    for name in EXPECTED:
+        assert hasattr(physics, name)

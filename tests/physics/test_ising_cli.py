@@ -1,0 +1,135 @@
+"""The ``isingformer ising`` contracts."""
+
+import json
+
+import pytest
+
+from isingformer.cli import main
+
+
+def _run(capsys, args):
+    code = main(args)
+    out = capsys.readouterr()
+    return code, out
+
+
+def test_exact_contract(capsys):
+    code, out = _run(capsys, ["ising", "exact", "--L", "16", "--T", "2.269185314213022", "--json"])
+    assert code == 0
+    r = json.loads(out.out)
+    assert r["log_z_per_spin"] == pytest.approx(0.9321963149809878, rel=1e-13)
+    assert r["energy_per_spin"] == pytest.approx(-1.453064852813, rel=1e-11)
+    assert r["specific_heat_per_spin"] == pytest.approx(1.498705, abs=1e-6)
+    code, out = _run(capsys, ["ising", "exact", "--L", "4", "--M", "5", "--T", "2", "--json"])
+    assert code == 0 and json.loads(out.out)["M"] == 5
+
+
+@pytest.mark.parametrize("algorithm", ["metropolis", "heatbath", "wolff"])
+def test_simulate_contract(capsys, algorithm):
+    args = [
+        "ising",
+        "simulate",
+        "--L",
+        "8",
+        "--T",
+        "2.4",
+        "--sweeps",
+        "2000",
+        "--algorithm",
+        algorithm,
+        "--seed",
+        "1",
+        "--json",
+    ]
+    code, out = _run(capsys, args)
+    assert code == 0
+    r = json.loads(out.out)
+    for key in (
+        "energy_per_spin",
+        "abs_magnetization",
+        "specific_heat",
+        "susceptibility",
+        "binder",
+    ):
+        assert set(r[key]) == {"mean", "err"} and r[key]["err"] > 0
+    assert "tau_int" in r
+    assert (
+        abs(r["energy_per_spin"]["mean"] - r["exact"]["energy_per_spin"])
+        < 6 * r["energy_per_spin"]["err"]
+    )
+
+
+def test_tc_contract(capsys, tmp_path):
+    args = [
+        "ising",
+        "tc",
+        "--sizes",
+        "8,16",
+        "--sweeps",
+        "1500",
+        "--executor",
+        "serial",
+        "--temps",
+        "2.1:2.45:8",
+        "--json",
+        "--out",
+        str(tmp_path),
+    ]
+    code, out = _run(capsys, args)
+    assert code == 0, out.err
+    r = json.loads(out.out)
+    for key in ("tc", "tc_err", "nu", "nu_err", "exact_tc"):
+        assert key in r
+    assert abs(r["tc"] - r["exact_tc"]) < 0.1
+    assert (tmp_path / "report.html").exists() and (tmp_path / "runs.sqlite").exists()
+    # a re-run resumes from the store (nothing recomputed, same answer)
+    code, out2 = _run(capsys, args)
+    assert json.loads(out2.out)["tc"] == r["tc"]
+
+
+def test_tfim_and_bench(capsys):
+    code, out = _run(capsys, ["ising", "tfim", "--sizes", "8,32", "--g", "0.5:1.5:21", "--json"])
+    assert code == 0
+    r = json.loads(out.out)
+    assert r["sizes"][0]["ed_max_abs_diff"] < 1e-9
+    code, out = _run(
+        capsys, ["ising", "bench", "--L", "128", "--wolff-L", "16", "--seconds", "0.05", "--json"]
+    )
+    assert code == 0
+    r = json.loads(out.out)
+    assert r["flips_per_ns"] > 0 and r["baseline_flips_per_ns"] > 0
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["ising", "simulate", "--L", "32", "--T", "0", "--json"],
+        ["ising", "simulate", "--L", "32", "--T", "-1", "--json"],
+        ["ising", "simulate", "--L", "32", "--sweeps", "0", "--json"],
+        ["ising", "simulate", "--L", "32", "--algorithm", "glauber", "--json"],
+        ["ising", "simulate", "--L", "31", "--backend", "msc", "--sweeps", "5", "--json"],
+        ["ising", "simulate", "--L", "64", "--backend", "msc", "--sweeps", "5", "--json"],
+        [
+            "ising",
+            "simulate",
+            "--L",
+            "7",
+            "--algorithm",
+            "heatbath",
+            "--backend",
+            "torch",
+            "--sweeps",
+            "5",
+            "--json",
+        ],
+        ["ising", "exact", "--L", "16", "--T", "0", "--json"],
+        ["ising", "tc", "--sizes", "16", "--json"],
+        ["ising", "tc", "--sizes", "a,b", "--json"],
+        ["ising", "tfim", "--g", "1:2", "--json"],
+    ],
+)
+def test_bad_input_is_one_line_exit_2(capsys, args):
+    code, out = _run(capsys, args)
+    assert code == 2
+    assert out.out == ""
+    assert len(out.err.strip().splitlines()) == 1 and out.err.startswith("isingformer: error:")
