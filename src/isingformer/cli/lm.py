@@ -1,7 +1,242 @@
-"""CLI commands (filled in by the issue that owns this group)."""
+"""``isingformer train`` and ``isingformer compare``: the β-attention GPT."""
+
+from __future__ import annotations
+
+from pathlib import Path
 
 import typer
 
+from isingformer.cli._common import JSON_OPTION_HELP, OUT_OPTION_HELP, emit, out_dir
+
+_SET_HELP = "Any config key as KEY=VALUE (YAML value), repeatable, e.g. policy_kwargs={gamma: 1.5}."
+
+
+def _parse_sets(items: list[str] | None) -> dict:
+    import yaml
+
+    from isingformer.errors import InputError
+
+    out = {}
+    for item in items or []:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise InputError(f"--set expects KEY=VALUE, got {item!r}")
+        try:
+            out[key.strip()] = yaml.safe_load(value)
+        except yaml.YAMLError:
+            raise InputError(f"--set {key}: cannot parse value {value!r}") from None
+    return out
+
+
+def _overrides(sets: list[str] | None, **flags) -> dict:
+    """CLI flags override --set values, which override the config file."""
+    merged = _parse_sets(sets)
+    merged.update({k: v for k, v in flags.items() if v is not None})
+    return merged
+
+
+def train_cmd(
+    policy: str = typer.Option(
+        None, help="β policy: sqrt_dk, fixed, learned, critical, log_length, qk_norm, annealed."
+    ),
+    steps: int = typer.Option(None, help="Training steps (default 1000)."),
+    seed: int = typer.Option(None, help="Seed of weights, data order and dropout (default 0)."),
+    bias: str = typer.Option(None, help="Positional bias: none, periodic, alibi."),
+    n_layer: int = typer.Option(None, "--n-layer"),
+    n_head: int = typer.Option(None, "--n-head"),
+    d_model: int = typer.Option(None, "--d-model"),
+    context: int = typer.Option(None, help="Context length in tokens."),
+    batch_size: int = typer.Option(None, "--batch-size"),
+    lr: float = typer.Option(None, help="Peak learning rate."),
+    recalibrate_every: int = typer.Option(
+        None,
+        "--recalibrate-every",
+        help="K: re-measure critical β every K steps (0: only at init).",
+    ),
+    eval_every: int = typer.Option(None, "--eval-every"),
+    checkpoint_every: int = typer.Option(
+        None, "--checkpoint-every", help="Checkpoint every N steps (0: at the end)."
+    ),
+    tokenizer: str = typer.Option(None, help="char or bpe."),
+    corpus: str = typer.Option(None, help="'shakespeare' or a .txt file / directory."),
+    device: str = typer.Option(None, help="cpu or cuda."),
+    config: Path = typer.Option(None, "--config", help="YAML file of config keys."),
+    sets: list[str] = typer.Option(None, "--set", help=_SET_HELP),
+    resume: Path = typer.Option(
+        None, "--resume", help="Continue from this checkpoint (its config, updated by any flags)."
+    ),
+    store: Path = typer.Option(None, help="Results store (default: OUT/runs.sqlite)."),
+    as_json: bool = typer.Option(False, "--json", help=JSON_OPTION_HELP),
+    out: Path = typer.Option(
+        None, "--out", help=OUT_OPTION_HELP + " Default: runs/train-POLICY-seedS."
+    ),
+) -> None:
+    """Train the small β-attention GPT on Shakespeare; checkpoint in OUT."""
+    from isingformer.lm.config import load_config
+    from isingformer.lm.train import resume_config, train
+    from isingformer.runs import store_for
+
+    overrides = _overrides(
+        sets,
+        policy=policy,
+        steps=steps,
+        seed=seed,
+        bias=bias,
+        n_layer=n_layer,
+        n_head=n_head,
+        d_model=d_model,
+        context=context,
+        batch_size=batch_size,
+        lr=lr,
+        recalibrate_every=recalibrate_every,
+        eval_every=eval_every,
+        checkpoint_every=checkpoint_every,
+        tokenizer=tokenizer,
+        corpus=corpus,
+        device=device,
+    )
+    if resume is not None:
+        from isingformer.lm.config import read_yaml
+
+        file_values = read_yaml(config) if config is not None else {}
+        cfg = resume_config(resume, {**file_values, **overrides})
+    else:
+        cfg = load_config(config, overrides)
+    if out is None:
+        out = (
+            resume.parent
+            if resume is not None
+            else Path("runs") / f"train-{cfg.policy}-seed{cfg.seed}"
+        )
+    od = out_dir(out)
+    with store_for(od, store) as st:
+        r = train(cfg, out=od, resume=resume, store=st, progress=not as_json)
+    result = {
+        "final_val_loss": r.final_val_loss,
+        "steps": r.steps,
+        "tokens_per_s": r.tokens_per_s,
+        "beta_per_head": r.beta_per_head,
+        "checkpoint": r.checkpoint,
+        "policy": cfg.policy,
+        "seed": cfg.seed,
+        "n_params": r.n_params,
+        "train_seconds": r.train_seconds,
+        "calib_seconds": r.calib_seconds,
+        "evals": r.evals,
+        "config": cfg.to_dict(),
+    }
+    human = (
+        f"policy {cfg.policy}, seed {cfg.seed}: {r.steps} steps, final val loss "
+        f"{r.final_val_loss:.4f}, {r.tokens_per_s:,.0f} tokens/s\n"
+        f"β per head (layer rows): {[[round(b, 4) for b in row] for row in r.beta_per_head]}\n"
+        f"checkpoint: {r.checkpoint}"
+    )
+    emit(result, as_json, human)
+
+
+def compare_cmd(
+    policies: str = typer.Option("sqrt_dk,critical,learned", help="Comma-separated β policies."),
+    seeds: int = typer.Option(3, help="Number of seeds (0..N-1), the same for every policy."),
+    steps: int = typer.Option(None, help="Training steps per run (default 1000)."),
+    n_layer: int = typer.Option(None, "--n-layer"),
+    n_head: int = typer.Option(None, "--n-head"),
+    d_model: int = typer.Option(None, "--d-model"),
+    context: int = typer.Option(None),
+    batch_size: int = typer.Option(None, "--batch-size"),
+    lr: float = typer.Option(None),
+    recalibrate_every: int = typer.Option(
+        None, "--recalibrate-every", help="K for the critical policy."
+    ),
+    eval_every: int = typer.Option(None, "--eval-every"),
+    tokenizer: str = typer.Option(None),
+    device: str = typer.Option(None),
+    target_loss: float = typer.Option(
+        None, "--target-loss", help="Default: the sqrt_dk mean final val loss."
+    ),
+    margin: float = typer.Option(0.10, help="Savings below this fraction count as no real cut."),
+    config: Path = typer.Option(None, "--config", help="YAML file of config keys."),
+    sets: list[str] = typer.Option(None, "--set", help=_SET_HELP),
+    executor: str = typer.Option("process", help="serial | process | dask"),
+    workers: int = typer.Option(None, help="Parallel runs (default: CPU count)."),
+    store: Path = typer.Option(None, help="Results store (default: OUT/runs.sqlite)."),
+    as_json: bool = typer.Option(False, "--json", help=JSON_OPTION_HELP),
+    out: Path = typer.Option(None, "--out", help=OUT_OPTION_HELP),
+) -> None:
+    """Compare β policies x seeds (paired) and judge the critical-β claim."""
+    from isingformer.errors import InputError
+    from isingformer.lm.compare import compare
+    from isingformer.lm.config import load_config
+    from isingformer.runs import store_for
+
+    names = [p.strip() for p in policies.split(",") if p.strip()]
+    if not names:
+        raise InputError("--policies is empty")
+    if seeds < 1:
+        raise InputError(f"--seeds must be >= 1, got {seeds}")
+    base = load_config(
+        config,
+        _overrides(
+            sets,
+            steps=steps,
+            n_layer=n_layer,
+            n_head=n_head,
+            d_model=d_model,
+            context=context,
+            batch_size=batch_size,
+            lr=lr,
+            recalibrate_every=recalibrate_every,
+            eval_every=eval_every,
+            tokenizer=tokenizer,
+            device=device,
+        ),
+    )
+    for name in names:
+        base.replace(policy=name)  # unknown policy -> one clear error before any training
+    od = out_dir(out)
+    with store_for(od, store) as st:
+        c = compare(
+            base,
+            names,
+            list(range(seeds)),
+            target_loss=target_loss,
+            store=st,
+            executor=executor,
+            max_workers=workers,
+            run_root=None if od is None else od / "runs",
+            progress=not as_json,
+            margin=margin,
+        )
+    result = {
+        "target_loss": c.target_loss,
+        "target_source": c.target_source,
+        "baseline": c.baseline,
+        "policies": c.policies,
+        "paired": c.paired,
+        "verdict": c.verdict,
+        "verdict_text": c.verdict_text,
+        "scale": c.scale,
+    }
+    if od is not None:
+        from isingformer.lm.report import comparison_section
+        from isingformer.report import Report
+
+        report = Report("Training with dynamic β", c.config, [comparison_section(c)])
+        result["report"] = str(report.write(od))
+    lines = [f"target loss {c.target_loss:.4f} ({c.target_source})"]
+    for p in c.policies:
+        s = p["steps_to_target"]
+        sm = "-" if s["mean"] is None else f"{s['mean']:.0f}"
+        lines.append(
+            f"{p['name']:>10}: final {p['final_val_loss']['mean']:.4f} "
+            f"[{p['final_val_loss']['ci'][0]:.4f}, {p['final_val_loss']['ci'][1]:.4f}]  "
+            f"steps to target {sm} "
+            f"(reached {s['reached']}/{p['n_seeds']})  {p['tokens_per_s']:,.0f} tok/s"
+        )
+    lines.append(c.verdict_text.replace("**", ""))
+    emit(result, as_json, "\n".join(lines))
+
 
 def register(app: typer.Typer) -> None:
-    """Attach this module's commands to the root app."""
+    """Attach ``train`` and ``compare`` to the root app."""
+    app.command("train")(train_cmd)
+    app.command("compare")(compare_cmd)

@@ -1,0 +1,35 @@
+"""Language-model experiments: a small β-attention GPT on Shakespeare, its
+training loop with dynamic β (critical calibration, annealing), checkpoints
+with exact resume, and the policy comparison behind ``isingformer compare``."""
+
+from isingformer.lm.checkpoint import load_checkpoint, save_checkpoint
+from isingformer.lm.compare import Comparison, bootstrap_ci, compare, cost_to_target, verdict
+from isingformer.lm.config import TrainConfig, load_config
+from isingformer.lm.corpus import TokenData, clean_gutenberg, load_corpus, prepare_data
+from isingformer.lm.dynamics import beta_matrix, calibrate_critical
+from isingformer.lm.model import GPT
+from isingformer.lm.train import TrainResult, build_model, lr_at, resume_config, train
+
+__all__ = [
+    "GPT",
+    "Comparison",
+    "TokenData",
+    "TrainConfig",
+    "TrainResult",
+    "beta_matrix",
+    "bootstrap_ci",
+    "build_model",
+    "calibrate_critical",
+    "clean_gutenberg",
+    "compare",
+    "cost_to_target",
+    "load_checkpoint",
+    "load_config",
+    "load_corpus",
+    "lr_at",
+    "prepare_data",
+    "resume_config",
+    "save_checkpoint",
+    "train",
+    "verdict",
+]

@@ -1,0 +1,335 @@
+"""The comparison: β policies x seeds, same data order and initial weights per
+seed across policies, each (policy, seed) run one point of a results-store
+sweep (an interrupted comparison resumes; with a run directory, an
+interrupted *run* resumes from its checkpoint too).
+
+Measures per run: the validation-loss curve, steps and training wall time to
+reach a target loss, the final loss and tokens/s. Summaries use percentile
+bootstrap intervals over seeds. The claim under test (seed 000 / 001: β at
+the critical point "significantly reduces training cost") is judged on the
+paired cost ratio critical / sqrt_dk, where each seed's target is the loss the
+sqrt_dk run of the same seed reaches at the end of its budget.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from isingformer.errors import InputError
+from isingformer.lm.config import TrainConfig, config_from_dict
+
+__all__ = [
+    "Comparison",
+    "bootstrap_ci",
+    "compare",
+    "compare_point",
+    "cost_to_target",
+    "verdict",
+]
+
+SWEEP = "lm.compare"
+BASELINE = "sqrt_dk"
+CLAIM_POLICY = "critical"
+
+
+def compare_point(config: dict) -> dict:
+    """One (policy, seed) run: a top-level function for :func:`run_sweep`.
+
+    ``config = {"train": TrainConfig dict, "run_dir": str | None}``.
+    """
+    from isingformer.lm.train import train
+
+    cfg = config_from_dict(config["train"], source="comparison point")
+    run_dir = config.get("run_dir")
+    resume = None
+    if run_dir is not None and (Path(run_dir) / "checkpoint.pt").is_file():
+        resume = Path(run_dir) / "checkpoint.pt"
+    r = train(cfg, out=run_dir, resume=resume, progress=False)
+    return {
+        "policy": cfg.policy,
+        "seed": cfg.seed,
+        "final_val_loss": r.final_val_loss,
+        "evals": r.evals,
+        "train_losses": r.train_losses,
+        "beta_log": r.beta_log,
+        "beta_per_head": r.beta_per_head,
+        "tokens_per_s": r.tokens_per_s,
+        "train_seconds": r.train_seconds,
+        "calib_seconds": r.calib_seconds,
+        "n_params": r.n_params,
+        "steps": r.steps,
+    }
+
+
+def cost_to_target(evals: list[dict], target: float) -> tuple[float, float, bool]:
+    """Steps and training seconds at which the validation curve first
+    reaches ``target`` (linear interpolation between evaluations), and
+    whether it did; if never, the run's totals (a lower bound)."""
+    prev = None
+    for e in evals:
+        if e["val_loss"] <= target:
+            if prev is None or prev["val_loss"] == e["val_loss"]:
+                return float(e["step"]), float(e["train_seconds"]), True
+            f = (prev["val_loss"] - target) / (prev["val_loss"] - e["val_loss"])
+            step = prev["step"] + f * (e["step"] - prev["step"])
+            secs = prev["train_seconds"] + f * (e["train_seconds"] - prev["train_seconds"])
+            return float(step), float(secs), True
+        prev = e
+    last = evals[-1]
+    return float(last["step"]), float(last["train_seconds"]), False
+
+
+def bootstrap_ci(
+    values, n_boot: int = 2000, level: float = 0.95, seed: int = 0, stat=np.mean
+) -> tuple[float, float]:
+    """Percentile bootstrap interval of ``stat`` over the values (resampled
+    with replacement). One value gives a zero-width interval."""
+    v = np.asarray(values, dtype=np.float64)
+    if v.size == 0:
+        return (math.nan, math.nan)
+    if v.size == 1:
+        return (float(v[0]), float(v[0]))
+    rng = np.random.default_rng(seed)
+    idx = rng.integers(0, v.size, size=(n_boot, v.size))
+    boots = stat(v[idx], axis=1)
+    a = (1 - level) / 2
+    return float(np.quantile(boots, a)), float(np.quantile(boots, 1 - a))
+
+
+@dataclass
+class Comparison:
+    """The outcome of :func:`compare` (JSON-able via :meth:`to_dict`)."""
+
+    target_loss: float
+    target_source: str
+    baseline: str
+    scale: dict
+    policies: list[dict]
+    paired: list[dict]
+    runs: list[dict]
+    verdict: str
+    verdict_text: str
+    config: dict = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _summary(name: str, runs: list[dict], target: float, n_boot: int, seed: int) -> dict:
+    finals = [r["final_val_loss"] for r in runs]
+    costs = [cost_to_target(r["evals"], target) for r in runs]
+    reached_steps = [c[0] for c in costs if c[2]]
+    reached_secs = [c[1] for c in costs if c[2]]
+    tps = [r["tokens_per_s"] for r in runs]
+    return {
+        "name": name,
+        "n_seeds": len(runs),
+        "final_val_loss": {
+            "mean": float(np.mean(finals)),
+            "ci": list(bootstrap_ci(finals, n_boot, seed=seed)),
+            "values": finals,
+        },
+        "steps_to_target": {
+            "mean": float(np.mean(reached_steps)) if reached_steps else None,
+            "ci": list(bootstrap_ci(reached_steps, n_boot, seed=seed)) if reached_steps else None,
+            "reached": len(reached_steps),
+            "values": [c[0] if c[2] else None for c in costs],
+        },
+        "seconds_to_target": {
+            "mean": float(np.mean(reached_secs)) if reached_secs else None,
+            "ci": list(bootstrap_ci(reached_secs, n_boot, seed=seed)) if reached_secs else None,
+            "reached": len(reached_secs),
+        },
+        "tokens_per_s": float(np.mean(tps)),
+        "tokens_per_s_ci": list(bootstrap_ci(tps, n_boot, seed=seed)),
+        "calib_fraction": float(
+            np.mean([r["calib_seconds"] / max(r["train_seconds"], 1e-12) for r in runs])
+        ),
+    }
+
+
+def _paired(name, runs, base_runs, n_boot, seed) -> dict:
+    """Policy vs baseline, seed by seed. Each seed's target is the baseline's
+    final loss for that seed; a run that never reaches it is censored at its
+    budget (its ratio is then a lower bound, so the estimate favours it)."""
+    by_seed = {r["seed"]: r for r in base_runs}
+    d_loss, log_steps, log_secs, censored = [], [], [], 0
+    for r in runs:
+        b = by_seed.get(r["seed"])
+        if b is None:
+            continue
+        d_loss.append(r["final_val_loss"] - b["final_val_loss"])
+        tgt = b["final_val_loss"]
+        bs, bt, _ = cost_to_target(b["evals"], tgt)
+        ps, pt, ok = cost_to_target(r["evals"], tgt)
+        censored += not ok
+        log_steps.append(math.log(max(ps, 1e-9) / max(bs, 1e-9)))
+        log_secs.append(math.log(max(pt, 1e-9) / max(bt, 1e-9)))
+
+    def gm(v):
+        lo, hi = bootstrap_ci(v, n_boot, seed=seed)
+        return {"ratio": float(math.exp(np.mean(v))), "ci": [math.exp(lo), math.exp(hi)]}
+
+    return {
+        "name": name,
+        "n_pairs": len(d_loss),
+        "delta_final_loss": {
+            "mean": float(np.mean(d_loss)),
+            "ci": list(bootstrap_ci(d_loss, n_boot, seed=seed)),
+            "wins": int(sum(d < 0 for d in d_loss)),
+        },
+        "steps_ratio": gm(log_steps),
+        "seconds_ratio": gm(log_secs),
+        "censored": censored,
+    }
+
+
+def verdict(paired: dict | None, n_seeds: int, margin: float = 0.10) -> tuple[str, str]:
+    """Judge "critical β cuts training cost" from the paired comparison.
+
+    supported: critical reaches the baseline's final loss in every seed and
+    the 95% interval of its wall-time-to-target ratio lies below 1 (so does
+    the step ratio). not supported: the step-ratio interval lies above
+    ``1 - margin`` (any saving is under ``margin``), or critical ends
+    significantly worse. Otherwise inconclusive.
+    """
+    if paired is None:
+        return "inconclusive", f"The comparison did not include both {BASELINE} and {CLAIM_POLICY}."
+    if n_seeds < 3:
+        return "inconclusive", f"Only {n_seeds} seed(s): at least 3 are needed for an interval."
+    s, t, d = paired["steps_ratio"], paired["seconds_ratio"], paired["delta_final_loss"]
+    desc = (
+        f"critical / sqrt_dk steps to reach the baseline's final loss: {s['ratio']:.3f} "
+        f"(95% CI {s['ci'][0]:.3f}–{s['ci'][1]:.3f}); wall time: {t['ratio']:.3f} "
+        f"(95% CI {t['ci'][0]:.3f}–{t['ci'][1]:.3f}); final-loss difference "
+        f"{d['mean']:+.4f} (95% CI {d['ci'][0]:+.4f} to {d['ci'][1]:+.4f}), critical lower in "
+        f"{d['wins']} of {paired['n_pairs']} seeds"
+        + (f"; {paired['censored']} run(s) never reached the target" if paired["censored"] else "")
+        + "."
+    )
+    if paired["censored"] == 0 and s["ci"][1] < 1.0 and t["ci"][1] < 1.0:
+        return (
+            "supported",
+            "Critical β reached the baseline's loss in fewer steps and less time: " + desc,
+        )
+    if s["ci"][0] > 1.0 - margin or d["ci"][0] > 0:
+        why = (
+            "critical β ended significantly worse"
+            if d["ci"][0] > 0
+            else f"any saving in steps is below {margin:.0%} at 95% confidence"
+        )
+        return "not supported", f"No significant cut in training cost ({why}): " + desc
+    return "inconclusive", "The intervals are too wide to decide: " + desc
+
+
+def compare(
+    base: TrainConfig,
+    policies: list[str],
+    seeds: list[int],
+    *,
+    target_loss: float | None = None,
+    store=None,
+    executor: str = "process",
+    max_workers: int | None = None,
+    run_root: str | Path | None = None,
+    progress: bool = True,
+    n_boot: int = 2000,
+    margin: float = 0.10,
+) -> Comparison:
+    """Train every policy with every seed (``base`` fixes all else) and
+    compare them; see the module docstring."""
+    from isingformer.lm.corpus import prepare_data
+    from isingformer.runs import run_sweep
+
+    if not policies:
+        raise InputError("no policies to compare")
+    if len(set(policies)) != len(policies):
+        raise InputError(f"duplicate policies in {policies}")
+    if not seeds:
+        raise InputError("no seeds")
+    if target_loss is None and BASELINE not in policies:
+        raise InputError(f"without --target-loss the comparison needs the {BASELINE} baseline")
+    cfgs = [base.replace(policy=p, seed=s) for p in policies for s in seeds]  # validates
+    # tokenize once in this process (the cache is shared with the workers)
+    data = prepare_data(
+        base.corpus,
+        base.tokenizer,
+        val_fraction=base.val_fraction,
+        bpe_vocab=base.bpe_vocab,
+        cache_dir=base.cache_dir,
+    )
+    data.check_context(base.context)
+    points = [
+        {
+            "train": c.to_dict(),
+            "run_dir": None
+            if run_root is None
+            else str(Path(run_root) / f"{c.policy}_seed{c.seed}"),
+        }
+        for c in cfgs
+    ]
+    results = run_sweep(
+        compare_point,
+        points,
+        sweep=SWEEP,
+        store=store,
+        executor=executor,
+        max_workers=max_workers,
+        progress=progress,
+    )
+    by_policy: dict[str, list[dict]] = {p: [] for p in policies}
+    for r in results:
+        by_policy[r["policy"]].append(r)
+    baseline = BASELINE if BASELINE in policies else policies[0]
+    if target_loss is None:
+        target_loss = float(np.mean([r["final_val_loss"] for r in by_policy[BASELINE]]))
+        source = f"mean final validation loss of {BASELINE} over {len(seeds)} seed(s)"
+    else:
+        source = "given"
+    summaries = [_summary(p, by_policy[p], target_loss, n_boot, 0) for p in policies]
+    paired = [
+        _paired(p, by_policy[p], by_policy[baseline], n_boot, 0) for p in policies if p != baseline
+    ]
+    claim = next((x for x in paired if x["name"] == CLAIM_POLICY), None)
+    if baseline != BASELINE:
+        claim = None
+    v, text = verdict(claim, len(seeds), margin)
+    n_params = results[0]["n_params"]
+    scale = {
+        "n_layer": base.n_layer,
+        "n_head": base.n_head,
+        "d_model": base.d_model,
+        "context": base.context,
+        "batch_size": base.batch_size,
+        "steps": base.steps,
+        "tokens_per_run": base.steps * base.batch_size * base.context,
+        "n_params": n_params,
+        "seeds": len(seeds),
+        "corpus": base.corpus,
+        "tokenizer": base.tokenizer,
+        "vocab_size": data.vocab_size,
+        "device": base.device,
+    }
+    text = (
+        f"At this scale ({n_params:,} parameters, {base.n_layer} layers x {base.n_head} heads, "
+        f"width {base.d_model}, context {base.context}, {base.steps} steps of "
+        f"{base.batch_size} sequences = {scale['tokens_per_run']:,} tokens, {len(seeds)} seeds, "
+        f"{base.tokenizer}-level {base.corpus}): the claim is **{v}**. " + text
+    )
+    return Comparison(
+        target_loss=target_loss,
+        target_source=source,
+        baseline=baseline,
+        scale=scale,
+        policies=summaries,
+        paired=paired,
+        runs=results,
+        verdict=v,
+        verdict_text=text,
+        config={"base": base.to_dict(), "policies": policies, "seeds": seeds, "margin": margin},
+    )

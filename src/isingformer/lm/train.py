@@ -1,0 +1,374 @@
+"""The training loop: AdamW, warmup + cosine learning rate, gradient clipping,
+evaluation every ``eval_every`` steps on a fixed validation set, dynamic β
+(critical re-calibration every K steps, annealing schedules), atomic
+checkpoints and exact resume.
+
+Determinism: the batch of step ``s`` is drawn from a generator seeded by
+(seed, s) alone, the weights from a generator seeded by ``seed`` alone, and
+the global torch RNG (dropout) is saved in every checkpoint. So two policies
+with the same seed see the same data in the same order from the same initial
+weights, and a run resumed from a checkpoint continues exactly as if it had
+never stopped (bit for bit on CPU).
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+import time
+from contextlib import nullcontext
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import torch
+
+from isingformer.errors import InputError, ModelLoadError
+from isingformer.lm.checkpoint import load_checkpoint, save_checkpoint
+from isingformer.lm.config import MODEL_FIELDS, TrainConfig, config_from_dict
+from isingformer.lm.corpus import TokenData, batch_generator, fixed_windows, get_batch, prepare_data
+from isingformer.lm.dynamics import (
+    beta_matrix,
+    calibrate_critical,
+    has_calibration,
+    set_schedule_step,
+)
+from isingformer.lm.model import GPT
+
+__all__ = ["TrainResult", "build_model", "evaluate", "lr_at", "train"]
+
+# Fields that may differ between a checkpoint and the resumed run.
+_RESUMABLE_CHANGES = ("steps", "eval_every", "checkpoint_every", "device", "cache_dir")
+
+
+@dataclass
+class TrainResult:
+    """What a training run returns (and stores)."""
+
+    config: dict
+    steps: int
+    final_val_loss: float
+    train_losses: list[float]
+    evals: list[dict]  # {"step", "val_loss", "train_seconds"}
+    beta_log: list[dict]  # {"step", "event", "betas" [n_layer][n_head]}
+    beta_per_head: list[list[float]]
+    tokens_per_s: float
+    train_seconds: float
+    calib_seconds: float
+    n_params: int
+    checkpoint: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def build_model(cfg: TrainConfig, vocab_size: int, attention: str | None = None) -> GPT:
+    """The GPT described by ``cfg`` (weights from ``cfg.seed``)."""
+    return GPT(
+        vocab_size,
+        n_layer=cfg.n_layer,
+        n_head=cfg.n_head,
+        d_model=cfg.d_model,
+        context=cfg.context,
+        dropout=cfg.dropout,
+        policy=cfg.policy,
+        bias=cfg.bias,
+        policy_kwargs=_policy_kwargs(cfg),
+        bias_kwargs=cfg.bias_kwargs,
+        attention=attention or cfg.attention,
+        seed=cfg.seed,
+    )
+
+
+def _policy_kwargs(cfg: TrainConfig) -> dict:
+    kw = dict(cfg.policy_kwargs)
+    if cfg.policy == "annealed":
+        # anneal over the first quarter of the run unless told otherwise
+        kw.setdefault("steps", max(cfg.steps // 4, 1))
+    return kw
+
+
+def make_optimizer(model: torch.nn.Module, cfg: TrainConfig) -> torch.optim.AdamW:
+    """AdamW with weight decay on matrices only (not on biases, norms, β)."""
+    decay = [p for p in model.parameters() if p.requires_grad and p.dim() >= 2]
+    no_decay = [p for p in model.parameters() if p.requires_grad and p.dim() < 2]
+    groups = [
+        {"params": decay, "weight_decay": cfg.weight_decay},
+        {"params": no_decay, "weight_decay": 0.0},
+    ]
+    return torch.optim.AdamW(groups, lr=cfg.lr, betas=(cfg.adam_beta1, cfg.adam_beta2))
+
+
+def lr_at(step: int, cfg: TrainConfig) -> float:
+    """Linear warmup over ``warmup`` steps, then cosine decay to
+    ``lr * min_lr_ratio`` at the last step."""
+    if step < cfg.warmup:
+        return cfg.lr * (step + 1) / cfg.warmup
+    span = max(cfg.steps - cfg.warmup, 1)
+    progress = min((step - cfg.warmup) / span, 1.0)
+    floor = cfg.lr * cfg.min_lr_ratio
+    return floor + 0.5 * (cfg.lr - floor) * (1.0 + math.cos(math.pi * progress))
+
+
+@torch.no_grad()
+def evaluate(model: GPT, x: torch.Tensor, y: torch.Tensor, batch_size: int) -> float:
+    """Mean cross-entropy over the fixed windows ``x, y`` [N, T] (eval mode)."""
+    was = model.training
+    model.eval()
+    total, count = 0.0, 0
+    for i in range(0, len(x), batch_size):
+        _, loss = model(x[i : i + batch_size], y[i : i + batch_size])
+        n = x[i : i + batch_size].numel()
+        total += float(loss) * n
+        count += n
+    model.train(was)
+    return total / count
+
+
+def _device(name: str) -> torch.device:
+    if name.startswith("cuda") and not torch.cuda.is_available():
+        raise InputError(f"device {name!r} requested but CUDA is not available; use --device cpu")
+    try:
+        return torch.device(name)
+    except RuntimeError:
+        raise InputError(f"unknown device {name!r}") from None
+
+
+def _check_resume(ckpt: dict, cfg: TrainConfig, vocab_size: int, path) -> None:
+    old = ckpt["config"]
+    for key in MODEL_FIELDS:
+        if old.get(key) != getattr(cfg, key):
+            raise ModelLoadError(
+                f"checkpoint {path} does not match the config: {key} = {old.get(key)!r} in the "
+                f"checkpoint, {getattr(cfg, key)!r} now"
+            )
+    for key, value in cfg.to_dict().items():
+        if key not in MODEL_FIELDS and key not in _RESUMABLE_CHANGES and old.get(key) != value:
+            raise ModelLoadError(
+                f"checkpoint {path} was trained with {key} = {old.get(key)!r}, not {value!r}; "
+                "only steps, eval_every, checkpoint_every and device may change on resume"
+            )
+    if ckpt["vocab_size"] != vocab_size:
+        raise ModelLoadError(
+            f"checkpoint {path} has vocabulary size {ckpt['vocab_size']}, the data {vocab_size}"
+        )
+    if ckpt["step"] > cfg.steps:
+        raise InputError(f"checkpoint {path} is at step {ckpt['step']}, beyond steps={cfg.steps}")
+
+
+def resume_config(path: str | Path, overrides: dict[str, Any] | None = None) -> TrainConfig:
+    """The config stored in the checkpoint at ``path`` with ``overrides``."""
+    ckpt = load_checkpoint(path)
+    base = config_from_dict(ckpt["config"], source=f"checkpoint {path}")
+    given = {k: v for k, v in (overrides or {}).items() if v is not None}
+    return base.replace(**given) if given else base
+
+
+def _progress(enabled: bool, total: int):
+    if not enabled:
+        return nullcontext(None)
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    return Progress(
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[info]}"),
+        console=Console(file=sys.stderr),
+        transient=True,
+    )
+
+
+def train(
+    cfg: TrainConfig,
+    *,
+    out: str | Path | None = None,
+    resume: str | Path | None = None,
+    data: TokenData | None = None,
+    store=None,
+    progress: bool = False,
+    stop_after: int | None = None,
+) -> TrainResult:
+    """Train the GPT described by ``cfg``; return its curves and final state.
+
+    Args:
+        out: directory for ``checkpoint.pt`` (none written without it).
+        resume: a checkpoint to continue from (its config must match ``cfg``
+            in every model/data field; see :func:`resume_config`).
+        data: token arrays (default: :func:`prepare_data` for ``cfg``).
+        store: a :class:`~isingformer.runs.ResultsStore`; the finished run is
+            recorded in sweep ``lm.train``.
+        progress: show a progress bar (loss, tokens/s) on stderr.
+        stop_after: stop (and checkpoint) after this many steps, as if
+            interrupted: for testing resume.
+    """
+    device = _device(cfg.device)
+    if data is None:
+        data = prepare_data(
+            cfg.corpus,
+            cfg.tokenizer,
+            val_fraction=cfg.val_fraction,
+            bpe_vocab=cfg.bpe_vocab,
+            cache_dir=cfg.cache_dir,
+        )
+    data.check_context(cfg.context)
+    ckpt = None
+    if resume is not None:
+        ckpt = load_checkpoint(resume)
+        _check_resume(ckpt, cfg, data.vocab_size, resume)
+
+    model = build_model(cfg, data.vocab_size).to(device)
+    optimizer = make_optimizer(model, cfg)
+    history: dict[str, Any] = {
+        "train_losses": [],
+        "evals": [],
+        "beta_log": [],
+        "train_seconds": 0.0,
+        "calib_seconds": 0.0,
+    }
+    start = 0
+    if ckpt is not None:
+        try:  # into fresh objects: a failure leaves nothing half-loaded
+            model.load_state_dict(ckpt["model"], strict=True)
+            optimizer.load_state_dict(ckpt["optimizer"])
+        except (RuntimeError, ValueError, KeyError) as exc:
+            first = str(exc).splitlines()[0][:200]
+            raise ModelLoadError(f"checkpoint {resume} does not fit the model: {first}") from None
+        history = ckpt["history"]
+        start = ckpt["step"]
+        torch.set_rng_state(ckpt["rng"]["torch"])
+    else:
+        torch.manual_seed(cfg.seed)  # dropout stream
+
+    val_x, val_y = fixed_windows(data.val, cfg.eval_batches * cfg.batch_size, cfg.context)
+    val_x, val_y = val_x.to(device), val_y.to(device)
+    calibrating = has_calibration(model)
+
+    def calib_batch(step: int) -> torch.Tensor:
+        g = batch_generator(cfg.seed, step, stream=1)
+        return get_batch(data.train, cfg.calib_batch, cfg.context, g)[0].to(device)
+
+    if start == 0:
+        set_schedule_step(model, 0)
+        if calibrating:
+            t0 = time.perf_counter()
+            betas = calibrate_critical(model, calib_batch(0))
+            dt = time.perf_counter() - t0
+            history["calib_seconds"] += dt
+            history["train_seconds"] += dt
+            history["beta_log"].append({"step": 0, "event": "calibration", "betas": betas})
+        history["evals"].append(
+            {
+                "step": 0,
+                "val_loss": evaluate(model, val_x, val_y, cfg.batch_size),
+                "train_seconds": 0.0,
+            }
+        )
+        history["beta_log"].append({"step": 0, "event": "eval", "betas": beta_matrix(model)})
+
+    ckpt_path = Path(out) / "checkpoint.pt" if out is not None else None
+
+    def save(step: int) -> None:
+        if ckpt_path is None:
+            return
+        save_checkpoint(
+            ckpt_path,
+            {
+                "config": cfg.to_dict(),
+                "step": step,
+                "model": model.state_dict(),
+                "optimizer": optimizer.state_dict(),
+                "rng": {"torch": torch.get_rng_state()},
+                "history": history,
+                "vocab_size": data.vocab_size,
+            },
+        )
+
+    tokens_per_step = cfg.batch_size * cfg.context
+    model.train()
+    with _progress(progress, cfg.steps) as bar:
+        task = (
+            bar.add_task(f"train {cfg.policy}", total=cfg.steps, completed=start, info="")
+            if bar
+            else None
+        )
+        for step in range(start, cfg.steps):
+            t0 = time.perf_counter()
+            if (
+                calibrating
+                and cfg.recalibrate_every
+                and step > 0
+                and step % cfg.recalibrate_every == 0
+            ):
+                betas = calibrate_critical(model, calib_batch(step))
+                dt = time.perf_counter() - t0
+                history["calib_seconds"] += dt
+                history["beta_log"].append({"step": step, "event": "calibration", "betas": betas})
+            set_schedule_step(model, step)
+            for group in optimizer.param_groups:
+                group["lr"] = lr_at(step, cfg)
+            x, y = get_batch(
+                data.train, cfg.batch_size, cfg.context, batch_generator(cfg.seed, step)
+            )
+            _, loss = model(x.to(device), y.to(device))
+            optimizer.zero_grad(set_to_none=True)
+            loss.backward()
+            if cfg.grad_clip > 0:
+                torch.nn.utils.clip_grad_norm_(model.parameters(), cfg.grad_clip)
+            optimizer.step()
+            loss_value = loss.item()
+            if not math.isfinite(loss_value):
+                raise InputError(
+                    f"training diverged at step {step} (loss {loss_value}); lower --lr or change the policy"
+                )
+            history["train_seconds"] += time.perf_counter() - t0
+            history["train_losses"].append(loss_value)
+            done = step + 1
+            if done % cfg.eval_every == 0 or done == cfg.steps:
+                history["evals"].append(
+                    {
+                        "step": done,
+                        "val_loss": evaluate(model, val_x, val_y, cfg.batch_size),
+                        "train_seconds": history["train_seconds"],
+                    }
+                )
+                history["beta_log"].append(
+                    {"step": done, "event": "eval", "betas": beta_matrix(model)}
+                )
+            if bar is not None:
+                tps = tokens_per_step * done / max(history["train_seconds"], 1e-9)
+                bar.update(task, completed=done, info=f"loss {loss_value:.3f}  {tps:,.0f} tok/s")
+            if cfg.checkpoint_every and done % cfg.checkpoint_every == 0 and done < cfg.steps:
+                save(done)
+            if stop_after is not None and done >= stop_after and done < cfg.steps:
+                save(done)
+                return _result(cfg, model, history, done, tokens_per_step, ckpt_path)
+    save(cfg.steps)
+    result = _result(cfg, model, history, cfg.steps, tokens_per_step, ckpt_path)
+    if store is not None:
+        now = time.time()
+        summary = result.to_dict()
+        store.put(
+            "lm.train", cfg.to_dict(), summary, started=now - result.train_seconds, finished=now
+        )
+    return result
+
+
+def _result(cfg, model, history, steps, tokens_per_step, ckpt_path) -> TrainResult:
+    seconds = history["train_seconds"]
+    trained = len(history["train_losses"])
+    return TrainResult(
+        config=cfg.to_dict(),
+        steps=steps,
+        final_val_loss=history["evals"][-1]["val_loss"],
+        train_losses=list(history["train_losses"]),
+        evals=list(history["evals"]),
+        beta_log=list(history["beta_log"]),
+        beta_per_head=beta_matrix(model),
+        tokens_per_s=tokens_per_step * trained / seconds if seconds > 0 else 0.0,
+        train_seconds=seconds,
+        calib_seconds=history["calib_seconds"],
+        n_params=sum(p.numel() for p in model.parameters()),
+        checkpoint=str(ckpt_path) if ckpt_path is not None else None,
+    )
