@@ -161,23 +161,30 @@ def _wolff_cluster_square(s, rng, Y, X, thresh, stack):  # pragma: no cover - co
         seed = n - 1
     old = s[seed]
     s[seed] = -old
-    stack[0] = seed
-    top = 1
+    # the stack holds (row, column) pairs: no integer division in the loop
+    stack[0] = seed // X
+    stack[1] = seed - (seed // X) * X
+    top = 2
     size = 1
     while top > 0:
-        top -= 1
-        i = stack[top]
-        y = i // X
-        x = i - y * X
+        top -= 2
+        y = stack[top]
+        x = stack[top + 1]
+        row = y * X
         for q in range(4):
             if q == 0:
-                j = i + 1 if x + 1 < X else i + 1 - X
+                yj = y
+                xj = x + 1 if x + 1 < X else 0
             elif q == 1:
-                j = i - 1 if x > 0 else i - 1 + X
+                yj = y
+                xj = x - 1 if x > 0 else X - 1
             elif q == 2:
-                j = i + X if y + 1 < Y else i + X - n
+                yj = y + 1 if y + 1 < Y else 0
+                xj = x
             else:
-                j = i - X if y > 0 else i - X + n
+                yj = y - 1 if y > 0 else Y - 1
+                xj = x
+            j = (row + xj) if yj == y else (yj * X + xj)
             if s[j] == old:
                 r = rotl(s1 * U5, U7) * U9
                 t = s1 << U17
@@ -189,8 +196,9 @@ def _wolff_cluster_square(s, rng, Y, X, thresh, stack):  # pragma: no cover - co
                 s3 = rotl(s3, U45)
                 if r < thresh:
                     s[j] = -old
-                    stack[top] = j
-                    top += 1
+                    stack[top] = yj
+                    stack[top + 1] = xj
+                    top += 2
                     size += 1
     rng[0], rng[1], rng[2], rng[3] = s0, s1, s2, s3
     return size
@@ -233,7 +241,7 @@ def run_wolff(
     """
     R = spins.shape[0]
     n = spins.shape[1]
-    stack = np.empty(n, dtype=np.int64)
+    stack = np.empty(2 * n, dtype=np.int64)
     n_meas = n_sweeps // every
     # square_shape = (Y, X) selects the stencil kernel (uniform torus), (0, 0) the CSR one
     Y, X = square_shape[0], square_shape[1]
