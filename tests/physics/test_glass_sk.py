@@ -194,3 +194,13 @@ def test_overlap_bins_are_symmetric_and_never_empty_by_construction(n):
     counts = np.histogram(allowed, bins=edges)[0]
     assert counts.sum() == n + 1 and np.all(counts >= 1)
     assert not np.any(np.isclose(allowed[:, None], edges[None, :]))
+
+
+@pytest.mark.slow
+def test_extrapolated_ground_state_energy_is_near_parisi():
+    from isingformer.physics.spinglass import RS_E_INF, sk_study
+
+    r = sk_study([32, 64, 128], samples=40, seed=3, executor="serial", progress=False)
+    assert all(p["agree_fraction"] >= 0.95 for p in r["points"])
+    assert RS_E_INF < r["e_inf"] < -0.70
+    assert abs(r["z_vs_parisi"]) < 4

@@ -111,3 +111,18 @@ def test_bad_input():
         corrupt(np.ones(10), 1.5)
     with pytest.raises(InputError):
         capacity_study([100], [0.1], trials=1)
+
+
+@pytest.mark.slow
+def test_alpha_c_extrapolates_near_0138():
+    res = capacity_study(
+        [500, 1000, 2000],
+        np.linspace(0.1, 0.22, 13),
+        trials=100,
+        seed=5,
+        executor="serial",
+        progress=False,
+    )
+    a50 = [x["alpha_50"] for x in res["alpha_50"]]
+    assert a50[0] > a50[1] > a50[2] > 0.138  # the crossover moves down toward α_c
+    assert abs(res["alpha_c"] - 0.138) < 3 * res["alpha_c_err"]
