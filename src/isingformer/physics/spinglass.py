@@ -797,7 +797,8 @@ def glass_section(ctx):
             f"{c['weight_small']:.3f} ± {c['weight_small_err']:.3f} (N = {c['n']})"
             for c in ov["curves"]
         )
-        + "; replica symmetry would send it to 0 as N grows. "
+        + "; replica symmetry would send it to 0 as N grows, RSB (Parisi) keeps it finite "
+        "(at these small N a slow decrease alone does not discriminate). "
         f"Hopfield capacity (zero-T asynchronous dynamics from a stored pattern, retrieval "
         f"= m > 0.9): {a_txt}, from α_50(N) = α_c + A N^(−1/2) with a systematic error from "
         f"exponents 1/3..1. Modern Hopfield (ξ ← X softmax(β Xᵀξ), {mod['n_patterns']} "
