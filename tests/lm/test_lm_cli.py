@@ -1,0 +1,119 @@
+"""CLI contracts of ``isingformer train`` and ``isingformer compare``."""
+
+import json
+
+import pytest
+
+from isingformer.cli import main
+
+TINY = [
+    "--n-layer",
+    "2",
+    "--n-head",
+    "2",
+    "--d-model",
+    "32",
+    "--context",
+    "32",
+    "--batch-size",
+    "8",
+    "--eval-every",
+    "5",
+]
+
+
+def run(capsys, *args):
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_train_json_contract_and_resume(capsys, tmp_path, lm_cache):
+    args = [
+        "train",
+        "--policy",
+        "critical",
+        "--steps",
+        "10",
+        "--seed",
+        "0",
+        *TINY,
+        "--recalibrate-every",
+        "5",
+        "--set",
+        f"cache_dir={lm_cache}",
+        "--json",
+        "--out",
+        str(tmp_path),
+    ]
+    code, out, err = run(capsys, *args)
+    assert code == 0, err
+    d = json.loads(out)
+    assert set(d) >= {"final_val_loss", "steps", "tokens_per_s", "beta_per_head", "checkpoint"}
+    assert d["steps"] == 10 and len(d["beta_per_head"]) == 2 and len(d["beta_per_head"][0]) == 2
+    assert (tmp_path / "checkpoint.pt").is_file() and (tmp_path / "runs.sqlite").is_file()
+    # resume to a longer run from the checkpoint (its config, steps extended)
+    code, out, err = run(capsys, "train", "--resume", d["checkpoint"], "--steps", "12", "--json")
+    assert code == 0, err
+    assert json.loads(out)["steps"] == 12
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["train", "--policy", "hot", "--steps", "5"], "unknown policy"),
+        (["train", "--steps", "0"], "steps must be >= 1"),
+        (["train", "--set", "stpes=3"], "unknown config key"),
+        (["train", "--context", "4096", "--set", "corpus={small}"], "too few"),
+        (["train", "--resume", "{corrupt}"], "corrupt"),
+        (["compare", "--policies", "sqrt_dk,hot", "--seeds", "1"], "unknown policy"),
+        (["compare", "--steps", "0"], "steps must be >= 1"),
+    ],
+)
+def test_bad_input_is_one_line_exit_2(capsys, tmp_path, args, message):
+    small = tmp_path / "small.txt"
+    small.write_text("a tiny corpus\n" * 5)
+    corrupt = tmp_path / "c.pt"
+    corrupt.write_bytes(b"PK\x03\x04 truncated")
+    args = [a.format(small=small, corrupt=corrupt) for a in args]
+    code, out, err = run(capsys, *args, "--out", str(tmp_path / "o"))
+    assert code == 2
+    assert out == "" and len(err.strip().splitlines()) == 1 and message in err
+
+
+def test_compare_json_contract_and_report(capsys, tmp_path, lm_cache):
+    args = [
+        "compare",
+        "--policies",
+        "sqrt_dk,critical,learned",
+        "--seeds",
+        "2",
+        "--steps",
+        "10",
+        *TINY,
+        "--recalibrate-every",
+        "5",
+        "--set",
+        f"cache_dir={lm_cache}",
+        "--executor",
+        "serial",
+        "--json",
+        "--out",
+        str(tmp_path),
+    ]
+    code, out, err = run(capsys, *args)
+    assert code == 0, err
+    d = json.loads(out)
+    assert isinstance(d["target_loss"], float)
+    assert [p["name"] for p in d["policies"]] == ["sqrt_dk", "critical", "learned"]
+    for p in d["policies"]:
+        assert set(p["final_val_loss"]) >= {"mean", "ci"}
+        assert set(p["steps_to_target"]) >= {"mean", "ci", "reached"}
+        assert p["tokens_per_s"] > 0
+    assert d["verdict"] in ("supported", "not supported", "inconclusive")
+    assert d["verdict"] == "inconclusive"  # two seeds never decide
+    html = (tmp_path / "report.html").read_text()
+    assert "Verdict" in html and html.count("<img") >= 3
+    # re-running resumes from the store: nothing is trained again
+    code, out2, err = run(capsys, *args)
+    assert code == 0 and json.loads(out2)["policies"] == d["policies"]
