@@ -261,7 +261,7 @@ def modern(
     ]
     lines.append(
         f"all patterns retrieved from beta = {result['retrieval_beta']:.4g}; "
-        f"separation bound median {result['separation_beta']['median']}"
+        f"separation bound median {result['separation_beta']['median'] or float('nan'):.4g}"
     )
     emit(result, as_json, "\n".join(lines))
 
