@@ -141,9 +141,11 @@ class FockOperator:
         parts = []
         for k in range(self.space.M + 1):
             dim = self.space.sector_dim(k)
-            blk = self.blocks.get(k, np.zeros((dim, dim)))
-            parts.append(qt.Qobj(blk))
-        return qt.direct_sum(parts) if len(parts) > 1 else parts[0]
+            parts.append(qt.Qobj(self.blocks.get(k, np.zeros((dim, dim)))))
+        if len(parts) == 1:
+            return parts[0]
+        grid = [[p if i == j else None for j in range(len(parts))] for i, p in enumerate(parts)]
+        return qt.direct_sum(grid)
 
 
 def diag(space: FockSpace, alpha: complex, *sector_blocks: np.ndarray | None) -> FockOperator:

@@ -323,8 +323,7 @@ def random_spec(
 ) -> TransformerSpec:
     """A random spec whose FFN∘W^V maps tokens to tokens.
 
-    Embeddings are Gaussian vectors in R^d (d ≥ N, default N, so they are linearly
-    independent); W^V sends token a to token f(a) for a random map f, solved
+    Embeddings are random orthonormal vectors in R^d (d ≥ N, default N); W^V sends token a to token f(a) for a random map f, solved
     exactly by linearity (a random permutation when ``injective``, which gives
     the most branches); FFN is the identity on even blocks and a permutation of
     the tokens on odd ones; W^Q, W^K are Gaussian [d', d] / sqrt(d). β defaults
@@ -338,8 +337,10 @@ def random_spec(
         raise InputError(f"random_spec: need d >= n_tokens for independent embeddings, got d = {d}")
     d_attn = d if d_attn is None else d_attn
     rng = np.random.default_rng(seed)
-    emb = rng.standard_normal((n_tokens, d))
-    pinv = np.linalg.pinv(emb.T)  # [N, d]: pinv @ emb.T = I_N
+    # random orthonormal embedding rows (well conditioned, so W^V is exact to ~1e-15)
+    q, _ = np.linalg.qr(rng.standard_normal((d, n_tokens)))
+    emb = q.T  # [N, d]
+    pinv = emb  # [N, d]: emb @ emb.T = I_N
     names = [f"t{i}" for i in range(n_tokens)]
     blocks = []
     for ell in range(n_blocks):
