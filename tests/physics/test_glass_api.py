@@ -1,0 +1,40 @@
+"""Public names of the spin-glass / Hopfield / annealing modules (pinned)."""
+
+from __future__ import annotations
+
+import importlib
+
+import pytest
+
+PUBLIC = {
+    "spinglass": [
+        "LadderResult", "OverlapResult", "PARISI_E_INF", "PTResult", "RS_E_INF",
+        "adaptive_ladder", "brute_force_ground_state", "exact_spectrum",
+        "exact_thermodynamics", "extrapolate_ground_state", "geometric_ladder",
+        "glass_section", "ising_energy", "overlap_bins", "overlap_distribution",
+        "overlap_figure", "overlap_point", "overlap_study", "parallel_tempering",
+        "rs_overlap", "sk_couplings", "sk_figure", "sk_ground_state", "sk_point", "sk_study",
+    ],
+    "hopfield": [
+        "ALPHA_C", "CapacityEstimate", "capacity_curves", "capacity_figure", "capacity_point",
+        "capacity_study", "corrupt", "estimate_alpha_c", "hebbian_couplings",
+        "hopfield_energy", "random_patterns", "retrieval_overlap", "run_dynamics",
+    ],
+    "modern_hopfield": [
+        "ModernScan", "REGIMES", "attention_step", "classify_weights", "clustered_patterns",
+        "fixed_point", "hopfield_update", "modern_figure", "modern_study", "regime_scan",
+        "separation", "separation_beta",
+    ],
+    "annealing": [
+        "AnnealResult", "IsingProblem", "SCHEDULES", "annealing_schedule", "compare_maxcut",
+        "cut_value", "greedy_descent", "maxcut_problem", "simulated_annealing",
+    ],
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("name", sorted(PUBLIC))
+def test_public_names(name):
+    mod = importlib.import_module(f"isingformer.physics.{name}")
+    assert sorted(mod.__all__) == sorted(PUBLIC[name])
+    for attr in mod.__all__:
+        assert hasattr(mod, attr)
