@@ -47,6 +47,7 @@ def test_run_json_contract(tmp_path, capsys):
     for key, value in EXACT.items():
         assert d["joint"][key] == pytest.approx(value, abs=1e-14)
     assert d["agrees_with_autoregressive"] is True
+    assert d["beta_source"] == ["explicit", "explicit"]
 
 
 def test_run_with_samples_and_out(tmp_path, capsys):

@@ -6,6 +6,8 @@ import math
 import mpmath as mp
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from qutip import Qobj
 from qutip.measurement import measurement_statistics_povm
 
@@ -179,3 +181,20 @@ def test_sparse_mode_at_vocabulary_50():
     assert max(abs(jd.joint[k] - ref[k]) for k in ref) <= 1e-12
     assert sum(jd.joint.values()) == pytest.approx(1.0, abs=1e-12)
     assert len(jd.joint) > 1000
+
+
+@settings(max_examples=20, deadline=None)
+@given(
+    n_tokens=st.integers(1, 4),
+    text_len=st.integers(1, 3),
+    n_blocks=st.integers(1, 3),
+    beta=st.one_of(st.none(), st.floats(-3, 3)),
+    seed=st.integers(0, 10_000),
+)
+def test_property_sparse_joint_equals_autoregressive(n_tokens, text_len, n_blocks, beta, seed):
+    spec = random_spec(n_tokens, text_len, n_blocks, beta=beta, seed=seed)
+    ref = autoregressive_joint(spec)
+    jd = sequential_measurement(spec, "sparse")
+    assert set(jd.joint) == set(ref)
+    assert max(abs(jd.joint[k] - ref[k]) for k in ref) <= 1e-12
+    assert sum(jd.joint.values()) == pytest.approx(1.0, abs=1e-12)

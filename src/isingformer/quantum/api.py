@@ -134,6 +134,9 @@ def run_summary(
         "n_tokens": spec.n_tokens,
         "dim": _dim(spec),
         "betas": [b.beta for b in spec.blocks],
+        "beta_source": [
+            "explicit" if b.beta_explicit else "default 1/sqrt(d)" for b in spec.blocks
+        ],
         "joint": jd.named(),
         "n_outcomes": len(jd.joint),
         "n_branches": len(jd.tree),

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 
@@ -34,7 +35,7 @@ class FockSpace:
         """dim h⊗k = N^k (1 for the vacuum sector k = 0)."""
         return self.n_tokens**k
 
-    @property
+    @cached_property
     def offsets(self) -> list[int]:
         """Index of the first basis state of each sector k = 0..M (and the total at M+1)."""
         out = [0]

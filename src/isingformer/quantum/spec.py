@@ -49,6 +49,7 @@ class BlockSpec:
     beta: float
     value_map: np.ndarray
     ffn_identity: bool = True
+    beta_explicit: bool = True  # False when β took the default 1/sqrt(d)
 
 
 @dataclass(frozen=True)
@@ -203,7 +204,14 @@ def _parse_block(raw: Any, ell: int, names: tuple[str, ...], emb: np.ndarray) ->
             )
         value_map[a] = hit
     return BlockSpec(
-        WQ=WQ, WK=WK, WV=WV, FFN=FFN, beta=beta, value_map=value_map, ffn_identity=ident
+        WQ=WQ,
+        WK=WK,
+        WV=WV,
+        FFN=FFN,
+        beta=beta,
+        value_map=value_map,
+        ffn_identity=ident,
+        beta_explicit=beta_raw is not None,
     )
 
 
