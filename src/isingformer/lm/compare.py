@@ -61,27 +61,35 @@ def compare_point(config: dict) -> dict:
         "tokens_per_s": r.tokens_per_s,
         "train_seconds": r.train_seconds,
         "calib_seconds": r.calib_seconds,
+        "cpu_seconds": r.cpu_seconds,
         "n_params": r.n_params,
         "steps": r.steps,
     }
 
 
-def cost_to_target(evals: list[dict], target: float) -> tuple[float, float, bool]:
-    """Steps and training seconds at which the validation curve first
+def cost_to_target(
+    evals: list[dict], target: float, clock: str = "train_seconds"
+) -> tuple[float, float, bool]:
+    """Steps and seconds (``clock``: ``train_seconds`` wall time or
+    ``cpu_seconds`` process CPU time) at which the validation curve first
     reaches ``target`` (linear interpolation between evaluations), and
     whether it did; if never, the run's totals (a lower bound)."""
+
+    def t(e):
+        return e.get(clock, e["train_seconds"])
+
     prev = None
     for e in evals:
         if e["val_loss"] <= target:
             if prev is None or prev["val_loss"] == e["val_loss"]:
-                return float(e["step"]), float(e["train_seconds"]), True
+                return float(e["step"]), float(t(e)), True
             f = (prev["val_loss"] - target) / (prev["val_loss"] - e["val_loss"])
             step = prev["step"] + f * (e["step"] - prev["step"])
-            secs = prev["train_seconds"] + f * (e["train_seconds"] - prev["train_seconds"])
+            secs = t(prev) + f * (t(e) - t(prev))
             return float(step), float(secs), True
         prev = e
     last = evals[-1]
-    return float(last["step"]), float(last["train_seconds"]), False
+    return float(last["step"]), float(t(last)), False
 
 
 def bootstrap_ci(
@@ -123,6 +131,7 @@ class Comparison:
 def _summary(name: str, runs: list[dict], target: float, n_boot: int, seed: int) -> dict:
     finals = [r["final_val_loss"] for r in runs]
     costs = [cost_to_target(r["evals"], target) for r in runs]
+    cpu = [cost_to_target(r["evals"], target, "cpu_seconds") for r in runs]
     reached_steps = [c[0] for c in costs if c[2]]
     reached_secs = [c[1] for c in costs if c[2]]
     tps = [r["tokens_per_s"] for r in runs]
@@ -145,6 +154,7 @@ def _summary(name: str, runs: list[dict], target: float, n_boot: int, seed: int)
             "ci": list(bootstrap_ci(reached_secs, n_boot, seed=seed)) if reached_secs else None,
             "reached": len(reached_secs),
         },
+        "cpu_seconds_to_target": _mean_ci([c[1] for c in cpu if c[2]], n_boot, seed),
         "tokens_per_s": float(np.mean(tps)),
         "tokens_per_s_ci": list(bootstrap_ci(tps, n_boot, seed=seed)),
         "calib_fraction": float(
@@ -153,12 +163,22 @@ def _summary(name: str, runs: list[dict], target: float, n_boot: int, seed: int)
     }
 
 
+def _mean_ci(values, n_boot, seed) -> dict:
+    if not values:
+        return {"mean": None, "ci": None, "reached": 0}
+    return {
+        "mean": float(np.mean(values)),
+        "ci": list(bootstrap_ci(values, n_boot, seed=seed)),
+        "reached": len(values),
+    }
+
+
 def _paired(name, runs, base_runs, n_boot, seed) -> dict:
     """Policy vs baseline, seed by seed. Each seed's target is the baseline's
     final loss for that seed; a run that never reaches it is censored at its
     budget (its ratio is then a lower bound, so the estimate favours it)."""
     by_seed = {r["seed"]: r for r in base_runs}
-    d_loss, log_steps, log_secs, censored = [], [], [], 0
+    d_loss, log_steps, log_secs, log_cpu, censored = [], [], [], [], 0
     for r in runs:
         b = by_seed.get(r["seed"])
         if b is None:
@@ -170,6 +190,9 @@ def _paired(name, runs, base_runs, n_boot, seed) -> dict:
         censored += not ok
         log_steps.append(math.log(max(ps, 1e-9) / max(bs, 1e-9)))
         log_secs.append(math.log(max(pt, 1e-9) / max(bt, 1e-9)))
+        bc = cost_to_target(b["evals"], tgt, "cpu_seconds")[1]
+        pc = cost_to_target(r["evals"], tgt, "cpu_seconds")[1]
+        log_cpu.append(math.log(max(pc, 1e-9) / max(bc, 1e-9)))
 
     def gm(v):
         lo, hi = bootstrap_ci(v, n_boot, seed=seed)
@@ -185,6 +208,7 @@ def _paired(name, runs, base_runs, n_boot, seed) -> dict:
         },
         "steps_ratio": gm(log_steps),
         "seconds_ratio": gm(log_secs),
+        "cpu_ratio": gm(log_cpu),
         "censored": censored,
     }
 
@@ -193,8 +217,9 @@ def verdict(paired: dict | None, n_seeds: int, margin: float = 0.10) -> tuple[st
     """Judge "critical β cuts training cost" from the paired comparison.
 
     supported: critical reaches the baseline's final loss in every seed and
-    the 95% interval of its wall-time-to-target ratio lies below 1 (so does
-    the step ratio). not supported: the step-ratio interval lies above
+    the 95% intervals of its step and compute-time ratios to target lie below
+    1 (compute time: the run's process CPU time, calibration included; wall
+    time on a shared machine is too noisy to judge and is only reported). not supported: the step-ratio interval lies above
     ``1 - margin`` (any saving is under ``margin``), or critical ends
     significantly worse. Otherwise inconclusive.
     """
@@ -202,10 +227,11 @@ def verdict(paired: dict | None, n_seeds: int, margin: float = 0.10) -> tuple[st
         return "inconclusive", f"The comparison did not include both {BASELINE} and {CLAIM_POLICY}."
     if n_seeds < 3:
         return "inconclusive", f"Only {n_seeds} seed(s): at least 3 are needed for an interval."
-    s, t, d = paired["steps_ratio"], paired["seconds_ratio"], paired["delta_final_loss"]
+    s, d = paired["steps_ratio"], paired["delta_final_loss"]
+    t = paired.get("cpu_ratio", paired["seconds_ratio"])
     desc = (
         f"critical / sqrt_dk steps to reach the baseline's final loss: {s['ratio']:.3f} "
-        f"(95% CI {s['ci'][0]:.3f}–{s['ci'][1]:.3f}); wall time: {t['ratio']:.3f} "
+        f"(95% CI {s['ci'][0]:.3f}–{s['ci'][1]:.3f}); compute (CPU) time: {t['ratio']:.3f} "
         f"(95% CI {t['ci'][0]:.3f}–{t['ci'][1]:.3f}); final-loss difference "
         f"{d['mean']:+.4f} (95% CI {d['ci'][0]:+.4f} to {d['ci'][1]:+.4f}), critical lower in "
         f"{d['wins']} of {paired['n_pairs']} seeds"

@@ -147,7 +147,8 @@ def comparison_section(c: Comparison, title: str = "Training with dynamic β") -
             "Δ final loss [95% CI]",
             "lower in",
             "steps ratio [95% CI]",
-            "time ratio [95% CI]",
+            "wall-time ratio [95% CI]",
+            "CPU-time ratio [95% CI]",
             "never reached",
         ],
         [
@@ -160,6 +161,10 @@ def comparison_section(c: Comparison, title: str = "Training with dynamic β") -
                 f"{q['steps_ratio']['ci'][1]:.3f}]",
                 f"{q['seconds_ratio']['ratio']:.3f} [{q['seconds_ratio']['ci'][0]:.3f}, "
                 f"{q['seconds_ratio']['ci'][1]:.3f}]",
+                f"{q['cpu_ratio']['ratio']:.3f} [{q['cpu_ratio']['ci'][0]:.3f}, "
+                f"{q['cpu_ratio']['ci'][1]:.3f}]"
+                if "cpu_ratio" in q
+                else "—",
                 q["censored"],
             ]
             for q in c.paired

@@ -55,6 +55,7 @@ class TrainResult:
     tokens_per_s: float
     train_seconds: float
     calib_seconds: float
+    cpu_seconds: float
     n_params: int
     checkpoint: str | None = None
 
@@ -225,6 +226,7 @@ def train(
         "evals": [],
         "beta_log": [],
         "train_seconds": 0.0,
+        "cpu_seconds": 0.0,
         "calib_seconds": 0.0,
     }
     start = 0
@@ -252,17 +254,19 @@ def train(
     if start == 0:
         set_schedule_step(model, 0)
         if calibrating:
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             betas = calibrate_critical(model, calib_batch(0))
             dt = time.perf_counter() - t0
             history["calib_seconds"] += dt
             history["train_seconds"] += dt
+            history["cpu_seconds"] += time.process_time() - c0
             history["beta_log"].append({"step": 0, "event": "calibration", "betas": betas})
         history["evals"].append(
             {
                 "step": 0,
                 "val_loss": evaluate(model, val_x, val_y, cfg.batch_size),
-                "train_seconds": 0.0,
+                "train_seconds": history["train_seconds"],
+                "cpu_seconds": history["cpu_seconds"],
             }
         )
         history["beta_log"].append({"step": 0, "event": "eval", "betas": beta_matrix(model)})
@@ -294,7 +298,7 @@ def train(
             else None
         )
         for step in range(start, cfg.steps):
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             if (
                 calibrating
                 and cfg.recalibrate_every
@@ -323,6 +327,7 @@ def train(
                     f"training diverged at step {step} (loss {loss_value}); lower --lr or change the policy"
                 )
             history["train_seconds"] += time.perf_counter() - t0
+            history["cpu_seconds"] += time.process_time() - c0
             history["train_losses"].append(loss_value)
             done = step + 1
             if done % cfg.eval_every == 0 or done == cfg.steps:
@@ -331,6 +336,7 @@ def train(
                         "step": done,
                         "val_loss": evaluate(model, val_x, val_y, cfg.batch_size),
                         "train_seconds": history["train_seconds"],
+                        "cpu_seconds": history["cpu_seconds"],
                     }
                 )
                 history["beta_log"].append(
@@ -369,6 +375,7 @@ def _result(cfg, model, history, steps, tokens_per_step, ckpt_path) -> TrainResu
         tokens_per_s=tokens_per_step * trained / seconds if seconds > 0 else 0.0,
         train_seconds=seconds,
         calib_seconds=history["calib_seconds"],
+        cpu_seconds=history["cpu_seconds"],
         n_params=sum(p.numel() for p in model.parameters()),
         checkpoint=str(ckpt_path) if ckpt_path is not None else None,
     )
