@@ -27,9 +27,13 @@ from isingformer.errors import InputError
 
 __all__ = ["Thermodynamics", "thermodynamics"]
 
-# Elements of the β-chunk work tensor [..., k, n] allowed, as a multiple of the
-# number of energies; keeps peak extra memory a small multiple of E.
-_CHUNK_BUDGET = 1.0
+# Elements in one work block [rows, β-chunk, n]: small enough to stay in cache
+# and to keep peak extra memory a small multiple of the energies.
+_BLOCK = 2**17
+# On a uniform β grid, weights advance by one multiplication per step
+# (w(β + Δ) = w(β)·exp(−Δ E')) and are recomputed exactly every _RESYNC steps,
+# which bounds the accumulated rounding to a few ulps.
+_RESYNC = 16
 
 
 @dataclass(frozen=True)
@@ -129,8 +133,9 @@ def thermodynamics(
     n = E.shape[-1]
     E2 = E.reshape(-1, n)  # [R, n]
     R = E2.shape[0]
-    if m is not None:
-        m2 = m.reshape(-1, n)
+    m2 = None if m is None else m.reshape(-1, n)
+    allowed = None
+    if m2 is not None:
         allowed = m2.any(dim=-1)  # [R]
         if not allowed.all() and empty == "raise":
             bad = int((~allowed).sum())
@@ -140,71 +145,125 @@ def thermodynamics(
         big = torch.finfo(E.dtype).max
         e_min = torch.where(m2, E2, torch.full_like(E2, big)).amin(dim=-1)  # [R]
         e_min = torch.where(allowed, e_min, torch.zeros_like(e_min))
-        Ep = torch.where(m2, E2 - e_min[:, None], torch.zeros_like(E2))  # [R, n], >= 0
-        weight_mask = m2.to(E.dtype)
     else:
-        allowed = None
         e_min = E2.amin(dim=-1)
-        Ep = E2 - e_min[:, None]
-        weight_mask = None
 
-    # moments matrix [R, n, 2]: columns E', E'^2; column 0 doubles as E'
-    M = torch.stack((Ep, Ep * Ep), dim=-1)
-    del Ep
-    Ep = M[..., 0]  # view [R, n]
-
-    k = b.numel()
-    if chunk is None:
-        # work tensor [R, c, n] at most ~_CHUNK_BUDGET x energies (or 2^18 elements)
-        budget = max(int(_CHUNK_BUDGET * R * n), 2**18)
-        chunk = max(1, min(k, budget // (R * n)))
     grad = torch.is_grad_enabled() and (E.requires_grad or b.requires_grad)
-    sums = torch.empty(R, k, 4, dtype=E.dtype, device=E.device)
-    parts: list[torch.Tensor] = []
-    for start in range(0, k, chunk):
-        bc = b[start : start + chunk]  # [c]
-        if grad:  # out-of-place, so autograd can differentiate through β and E
-            w = torch.exp(-bc[None, :, None] * Ep[:, None, :])  # [R, c, n]
-            if weight_mask is not None:
-                w = w * weight_mask[:, None, :]
-            parts.append(
-                torch.cat(
-                    (w.sum(-1, keepdim=True), torch.bmm(w, M), w.square().sum(-1, keepdim=True)),
-                    dim=-1,
-                )
-            )
-            continue
-        w = bc[None, :, None] * Ep[:, None, :]  # [R, c, n]
-        w.neg_().exp_()
-        if weight_mask is not None:
-            w.mul_(weight_mask[:, None, :])
-        sums[:, start : start + chunk, 0] = w.sum(dim=-1)
-        sums[:, start : start + chunk, 1:3] = torch.bmm(w, M)  # [R, c, 2]
-        sums[:, start : start + chunk, 3] = w.square_().sum(dim=-1)  # Σ w²
-        del w
     if grad:
-        sums = torch.cat(parts, dim=1)
+        Ep = E2 - e_min[:, None]
+        if m2 is not None:
+            Ep = torch.where(m2, Ep, torch.zeros_like(Ep))
+        sums = _sums_autograd(Ep, None if m2 is None else m2.to(E.dtype), b)  # [4, k, R]
+    else:
+        sums = _sums_streamed(E2, e_min, m2, b, chunk)  # [4, k, R]
 
-    z = sums[..., 0]  # Z' >= 1  [R, k]
-    mean_ep = sums[..., 1] / z
-    mean_ep2 = sums[..., 2] / z
-    var = (mean_ep2 - mean_ep * mean_ep).clamp_min(0.0)
+    # Post-processing; without autograd, in place in the sums buffer so the
+    # peak memory stays a small multiple of the outputs.
+    ip = not grad
+    bb = b[:, None]  # [k, 1]
+    z, s1, s2, s3 = sums[0], sums[1], sums[2], sums[3]  # [k, R]; Z' >= 1
+    mean_ep = s1.div_(z) if ip else s1 / z
+    mean_ep2 = s2.div_(z) if ip else s2 / z
+    var = (
+        mean_ep2.sub_(mean_ep * mean_ep).clamp_min_(0.0)
+        if ip
+        else (mean_ep2 - mean_ep**2).clamp_min(0.0)
+    )
+    ipr = s3.div_(z).div_(z) if ip else s3 / (z * z)
     log_zp = torch.log(z)
-    bb = b[None, :]
-    log_z = -bb * e_min[:, None] + log_zp
-    energy = e_min[:, None] + mean_ep
+    max_w = z.reciprocal_() if ip else 1.0 / z
     entropy = log_zp + bb * mean_ep
+    energy = mean_ep.add_(e_min) if ip else mean_ep + e_min
+    log_z = log_zp.sub_(bb * e_min) if ip else log_zp - bb * e_min
     # F = -log Z / β; at β = 0 it is -inf (pure entropy), reported as such
     safe_b = torch.where(bb > 0, bb, torch.ones_like(bb))
     free = torch.where(bb > 0, -log_z / safe_b, torch.full_like(log_z, float("-inf")))
-    heat = bb * bb * var
-    max_w = 1.0 / z
-    ipr = sums[..., 3] / (z * z)
+    heat = var * (bb * bb)
     eff = torch.exp(entropy)
-    out = [log_z, free, energy, entropy, heat, var, max_w, ipr, eff]
+    out = [log_z, free, energy, entropy, heat, var, max_w, ipr, eff]  # each [k, R]
     if allowed is not None and not allowed.all():
         nan = torch.tensor(float("nan"), dtype=E.dtype, device=E.device)
-        out = [torch.where(allowed[:, None], t, nan) for t in out]
-    shape = (*batch_shape, k)
-    out = [t.reshape(shape) for t in out]
+        out = [torch.where(allowed[None, :], t, nan) for t in out]
+    shape = (*batch_shape, b.numel())
+    out = [t.T.reshape(shape) for t in out]  # views [..., k] (β is the last, strided dim)
     return Thermodynamics(b, *out)
+
+
+def _sums_autograd(
+    Ep: torch.Tensor, weight_mask: torch.Tensor | None, b: torch.Tensor
+) -> torch.Tensor:
+    """Out-of-place sums so autograd can differentiate through β and E.
+    Returns [4, k, R]: Σw, Σw E', Σw E'², Σw²."""
+    w = torch.exp(-b[None, :, None] * Ep[:, None, :])  # [R, k, n]
+    if weight_mask is not None:
+        w = w * weight_mask[:, None, :]
+    e = Ep[:, None, :]
+    sums = (w.sum(-1), (w * e).sum(-1), (w * e * e).sum(-1), (w * w).sum(-1))  # each [R, k]
+    return torch.stack(sums, dim=0).transpose(1, 2)  # [4, k, R]
+
+
+def _uniform(b: torch.Tensor) -> bool:
+    if b.numel() < 4:
+        return False
+    d = torch.diff(b)
+    return bool(d.min() > 0) and bool(((d - d[0]).abs() <= 1e-9 * d[0].abs()).all())
+
+
+def _sums_streamed(
+    E2: torch.Tensor,
+    e_min: torch.Tensor,
+    m2: torch.Tensor | None,
+    b: torch.Tensor,
+    chunk: int | None,
+) -> torch.Tensor:
+    """Σw, Σw E', Σw E'², Σw² for every β and row, with E' = E − E_min,
+    streaming over row blocks and β so the work memory stays O(_BLOCK)
+    whatever the grid size. Returns [4, k, R]."""
+    R, n = E2.shape
+    k = b.numel()
+    out = torch.empty(4, k, R, dtype=E2.dtype, device=E2.device)  # rows contiguous per (q, β)
+    rows = max(1, _BLOCK // n)
+    tiny = torch.finfo(E2.dtype).tiny * 2**24  # flush near-denormal weights (they are 0 to ulps)
+    uniform = chunk is None and _uniform(b)
+    for r0 in range(0, R, rows):
+        e = E2[r0 : r0 + rows] - e_min[r0 : r0 + rows, None]  # [r, n], >= 0 where allowed
+        msk = None
+        if m2 is not None:
+            msk = m2[r0 : r0 + rows].to(e.dtype)
+            e.mul_(msk)  # masked energies -> 0 (finite); their weight is zeroed below
+        t = torch.empty_like(e)
+        if uniform:
+            ratio = torch.exp(-(b[1] - b[0]) * e)  # [r, n]
+            w = torch.empty_like(e)
+            for j in range(k):
+                if j % _RESYNC == 0:
+                    torch.mul(e, -b[j], out=w).exp_()
+                    if msk is not None:
+                        w.mul_(msk)
+                    w.masked_fill_(w < tiny, 0.0)
+                else:
+                    w.mul_(ratio)
+                _accumulate(w, e, t, out, j, r0)
+        else:
+            c = chunk or max(1, min(k, _BLOCK // max(1, e.numel())))
+            for j0 in range(0, k, c):
+                bc = b[j0 : j0 + c]
+                wc = (bc[:, None, None] * e[None]).neg_().exp_()  # [c, r, n]
+                if msk is not None:
+                    wc.mul_(msk)
+                for jj in range(wc.shape[0]):
+                    _accumulate(wc[jj], e, t, out, j0 + jj, r0)
+    return out
+
+
+def _accumulate(
+    w: torch.Tensor, e: torch.Tensor, t: torch.Tensor, out: torch.Tensor, j: int, r0: int
+):
+    r1 = r0 + w.shape[0]
+    torch.sum(w, -1, out=out[0, j, r0:r1])
+    torch.mul(w, e, out=t)
+    torch.sum(t, -1, out=out[1, j, r0:r1])
+    t.mul_(e)
+    torch.sum(t, -1, out=out[2, j, r0:r1])
+    torch.mul(w, w, out=t)
+    torch.sum(t, -1, out=out[3, j, r0:r1])
