@@ -132,7 +132,6 @@ def thermodynamics(
     batch_shape = E.shape[:-1]
     n = E.shape[-1]
     E2 = E.reshape(-1, n)  # [R, n]
-    R = E2.shape[0]
     m2 = None if m is None else m.reshape(-1, n)
     allowed = None
     if m2 is not None:
