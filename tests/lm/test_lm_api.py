@@ -1,0 +1,32 @@
+"""The public names of isingformer.lm are pinned."""
+
+import isingformer.lm as lm
+
+
+def test_public_api():
+    assert sorted(lm.__all__) == sorted(
+        [
+            "GPT",
+            "Comparison",
+            "TokenData",
+            "TrainConfig",
+            "TrainResult",
+            "beta_matrix",
+            "bootstrap_ci",
+            "build_model",
+            "calibrate_critical",
+            "clean_gutenberg",
+            "compare",
+            "cost_to_target",
+            "load_checkpoint",
+            "load_config",
+            "load_corpus",
+            "lr_at",
+            "prepare_data",
+            "resume_config",
+            "save_checkpoint",
+            "train",
+            "verdict",
+        ]
+    )
+    assert all(hasattr(lm, name) for name in lm.__all__)
