@@ -53,6 +53,7 @@ SECTIONS: list[tuple[str, Callable[[JobContext], Section]]] = [
         lambda c: __import__("isingformer.physics.spinglass", fromlist=["_"]).glass_section(c),
     ),
     ("quantum", lambda c: __import__("isingformer.quantum", fromlist=["_"]).quantum_section(c)),
+    ("phase_map", lambda c: __import__("isingformer.probe", fromlist=["_"]).phase_map_job(c)),
     ("lm", lambda c: __import__("isingformer.lm.job", fromlist=["_"]).lm_job_section(c)),
 ]
 
