@@ -90,8 +90,8 @@ def load_model(path: Path | str | None = None, device: str = "cpu") -> LoadedMod
     cfg = model.config
     n_layers = int(getattr(cfg, "num_hidden_layers", 0) or getattr(cfg, "n_layer", 0))
     n_heads = int(getattr(cfg, "num_attention_heads", 0) or getattr(cfg, "n_head", 0))
-    name = getattr(cfg, "_name_or_path", "") or p.name
-    return LoadedModel(model, tok, p, Path(name).name or p.name, n_layers, n_heads)
+    name = "all-MiniLM-L6-v2" if path is None else p.resolve().name
+    return LoadedModel(model, tok, p, name, n_layers, n_heads)
 
 
 @dataclass
