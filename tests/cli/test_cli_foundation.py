@@ -138,3 +138,16 @@ def test_corrupt_store_via_subprocess(tmp_path):
         text=True,
     )
     assert proc.returncode == 2 and bad.read_bytes() == b"garbage" * 50
+
+
+def test_unexpected_exception_propagates_unchanged(monkeypatch):
+    """A bug (not bad input) must surface as itself, not as an error of the
+    error handler."""
+    import isingformer.ensemble as ens
+
+    def boom(*a, **k):
+        raise ZeroDivisionError("a real bug")
+
+    monkeypatch.setattr(ens, "rem_study", boom)
+    with pytest.raises(ZeroDivisionError, match="a real bug"):
+        main(["ensemble", "rem", "--n", "16", "--samples", "4"])

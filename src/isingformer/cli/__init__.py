@@ -16,6 +16,9 @@ except ImportError:  # pragma: no cover - older typer uses click itself
 from isingformer import __version__
 from isingformer.errors import IsingformerError
 
+# vendored click (typer >= 0.24) has no Abort class; never reference a missing name
+_ABORT = getattr(_cx, "Abort", ())
+
 app = typer.Typer(
     name="isingformer",
     help="Statistical physics of transformers: measure, train, and check against exact results.",
@@ -70,7 +73,7 @@ def main(argv: list[str] | None = None) -> int:
         return _fail(exc.format_message().splitlines()[0] if exc.format_message() else str(exc))
     except _cx.ClickException as exc:
         return _fail(exc.format_message())
-    except _cx.Abort:
+    except _ABORT:
         return _fail("aborted", 130)
     except KeyboardInterrupt:
         return _fail("interrupted", 130)

@@ -53,7 +53,7 @@ def rem_figures(study: REMStudy):
     ax.errorbar(1 / np.log(n), r, yerr=re, fmt="o", label="β*(N) / β_c(N)")
     if study.ratio_fit is not None:
         xs = np.linspace(0, 1 / np.log(n.min()), 100)
-        ns = np.exp(1 / np.maximum(xs, 1e-9))
+        ns = np.exp(1 / np.maximum(xs, 1e-3))
         ax.plot(
             xs,
             study.ratio_fit.predict(ns),
