@@ -53,10 +53,10 @@ def rem_figures(study: REMStudy):
     ax.errorbar(1 / np.log(n), r, yerr=re, fmt="o", label="β*(N) / β_c(N)")
     if study.ratio_fit is not None:
         xs = np.linspace(0, 1 / np.log(n.min()), 100)
-        ns = np.exp(1 / np.maximum(xs, 1e-3))
+        fit = study.ratio_fit  # log form: y = y_inf + a (ln N)^(-w) = y_inf + a xs^w
         ax.plot(
             xs,
-            study.ratio_fit.predict(ns),
+            fit.y_inf + fit.amplitude * xs**fit.exponent,
             "--",
             label=f"fit y∞ + a/ln N: y∞ = "
             f"{study.ratio_fit.y_inf:.3f} ± {study.ratio_fit.y_inf_err:.3f}",
