@@ -160,3 +160,12 @@ def test_checks_detect_a_non_cp_implementation(monkeypatch):
     res = check_channel(be, 0, full_space_strings(spec))
     assert not res.cptp
     assert res.choi_apply_vs_kraus > 0.1 and res.choi_min_eigenvalue < -1e-3
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_dense_gather_evolve_equals_matrix_products(seed):
+    spec = random_spec(3, 2, 2, M=4, seed=seed)
+    be = DenseBackend(spec)
+    rho = random_density(be.space.dim, 4, np.random.default_rng(seed))
+    for b in range(spec.L):
+        np.testing.assert_allclose(be.evolve(rho, b), be.evolve_matmul(rho, b), atol=1e-14)

@@ -60,14 +60,38 @@ class DenseBackend:
             )
         self.channels = [BlockChannel(spec, b) for b in range(spec.L)]
         self.kraus = [ch.kraus_operators(max_dim) for ch in self.channels]
+        # every K_λ is a weighted partial injection of basis strings (one entry per
+        # row and column), so K ρ K† is a gather/scatter of ρ's entries
+        self._entries = []
+        for ops in self.kraus:
+            per_block = []
+            for K in ops:
+                coo = K.tocoo()
+                if np.unique(coo.row).size != coo.nnz or np.unique(coo.col).size != coo.nnz:
+                    raise AssertionError("a Kraus operator is not a partial injection")
+                per_block.append((coo.row, coo.col, coo.data))
+            self._entries.append(per_block)
 
     def initial(self) -> np.ndarray:
         """ρ_T as a full [dim, dim] complex matrix."""
         return input_state(self.space, self.spec.text).to_dense()
 
     def evolve(self, state: np.ndarray, block: int) -> np.ndarray:
-        """Σ_λ K_λ ρ K_λ† (the Kraus matrices are real)."""
-        out = np.zeros_like(state, dtype=complex)
+        """Σ_λ K_λ ρ K_λ† (real Kraus matrices with one entry per row and column:
+        (K ρ K†)[r_a, r_b] = k_a ρ[c_a, c_b] k_b)."""
+        out = np.zeros(state.shape, dtype=complex)
+        nonzero = state != 0
+        support = nonzero.any(axis=0) | nonzero.any(axis=1)  # only these columns matter
+        for rows, cols, vals in self._entries[block]:
+            keep = support[cols]
+            if keep.any():
+                r, c, v = rows[keep], cols[keep], vals[keep]
+                out[np.ix_(r, r)] += v[:, None] * state[np.ix_(c, c)] * v[None, :]
+        return out
+
+    def evolve_matmul(self, state: np.ndarray, block: int) -> np.ndarray:
+        """Σ_λ K_λ ρ K_λ† by sparse matrix products (reference for :meth:`evolve`)."""
+        out = np.zeros(state.shape, dtype=complex)
         for K in self.kraus[block]:
             out += K @ (K @ state.T).T
         return out

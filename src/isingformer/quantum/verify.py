@@ -32,8 +32,10 @@ CHOI_TOL = 1e-12
 JOINT_TOL = 1e-12
 #: Largest Choi matrix (dim V · dim W) built by applying the map.
 CHOI_MAX = 1024
+#: Dense mode: at most (dim V)² · dim² ≤ this many matrix entries pushed through the map.
+DENSE_APPLY_WORK = 2e8
 #: Largest subspace V ∪ W handed to QuTiP (its Choi matrix is dim² × dim², dense eigh).
-QUTIP_MAX = 24
+QUTIP_MAX = 20
 
 
 @dataclass
@@ -210,7 +212,11 @@ def _check_channel(backend, block, strings, tp_strings, choi_max) -> ChannelChec
     if isinstance(backend, DenseBackend):
         total = sum(Kg.T @ Kg for Kg in backend.kraus[block]).toarray()
         tp = max(tp, float(np.abs(total - np.eye(backend.space.dim)).max()))
-    choi_strings = strings[: _choi_prefix(backend, block, strings, choi_max)]
+    m = _choi_prefix(backend, block, strings, choi_max)
+    if isinstance(backend, DenseBackend):
+        # each matrix unit is pushed through the full [dim, dim] map: bound the work
+        m = min(m, max(2, int(DENSE_APPLY_WORK**0.5 // backend.space.dim)))
+    choi_strings = strings[:m]
     images, K = _restricted_kraus(backend, block, choi_strings)
     nv, nw = len(choi_strings), len(images)
     # Choi of the Kraus form: J[(i,a),(j,b)] = Σ_λ K[a,i] K[b,j]
