@@ -204,7 +204,7 @@ def verify_summary(
     items = [("spec", spec)] if spec is not None else default_verification_specs(quick)
     results = []
     for name, s in items:
-        m = "sparse" if (mode == "auto" and _dim(s) > 1024) else mode
+        m = mode
         results.append(
             _verification_dict(name, s, verify_spec(s, mode=m, seeds=seeds, n_samples=n_samples))
         )

@@ -29,6 +29,8 @@ DIAMOND = -1
 
 #: Largest dim F^(M)(h) the dense mode accepts (a [dim, dim] complex matrix).
 DENSE_MAX_DIM = 1024
+#: ``mode="auto"`` picks dense up to this dimension (tiny systems), sparse above.
+AUTO_DENSE_MAX_DIM = 256
 
 SparseState = dict[tuple[tuple[int, ...], tuple[int, ...]], complex]
 
@@ -193,14 +195,14 @@ class SparseBackend:
 
 
 def make_backend(spec: TransformerSpec, mode: str = "auto") -> DenseBackend | SparseBackend:
-    """``"dense"``, ``"sparse"`` or ``"auto"`` (dense when dim F^(M) ≤ DENSE_MAX_DIM)."""
+    """``"dense"``, ``"sparse"`` or ``"auto"`` (dense when dim F^(M) ≤ AUTO_DENSE_MAX_DIM)."""
     if mode == "dense":
         return DenseBackend(spec)
     if mode == "sparse":
         return SparseBackend(spec)
     if mode == "auto":
         dim = FockSpace(spec.n_tokens, spec.M).dim
-        return DenseBackend(spec) if dim <= DENSE_MAX_DIM else SparseBackend(spec)
+        return DenseBackend(spec) if dim <= AUTO_DENSE_MAX_DIM else SparseBackend(spec)
     raise InputError(f"--mode: expected auto, dense or sparse, got {mode!r}")
 
 
