@@ -169,3 +169,23 @@ def test_dense_gather_evolve_equals_matrix_products(seed):
     rho = random_density(be.space.dim, 4, np.random.default_rng(seed))
     for b in range(spec.L):
         np.testing.assert_allclose(be.evolve(rho, b), be.evolve_matmul(rho, b), atol=1e-14)
+
+
+def test_extension_off_the_algebra_is_not_unique():
+    """E and E∘D (D: dephasing in the product basis, also CPTP) agree on the document's
+    algebra S (diagonal operators) and differ on a coherent input: the Appendix's
+    Arveson extension is not unique, as the document says."""
+    spec = random_spec(2, 2, 1, M=3, seed=2)
+    be = DenseBackend(spec)
+    sp = be.space
+
+    def dephased(rho):
+        return be.evolve(np.diag(np.diag(rho)), 0)
+
+    rng = np.random.default_rng(0)
+    diag_rho = np.diag(rng.random(sp.dim))
+    np.testing.assert_allclose(be.evolve(diag_rho, 0), dephased(diag_rho), atol=1e-15)
+    psi = np.zeros(sp.dim)
+    psi[[sp.index((0, 1)), sp.index((1, 1))]] = 1 / np.sqrt(2)
+    coherent = np.outer(psi, psi)
+    assert np.abs(be.evolve(coherent, 0) - dephased(coherent)).max() > 0.1
