@@ -43,7 +43,7 @@ def quantum_section(ctx: Any):
     big_diff = max(
         abs(big_jd.joint.get(k, 0.0) - ref.get(k, 0.0)) for k in set(ref) | set(big_jd.joint)
     )
-    big_cptp = check_cptp(big, "sparse")
+    big_cptp = check_cptp(big, "sparse", joint=big_jd)
 
     rows = []
     for key, expr in EXPRESSIONS.items():

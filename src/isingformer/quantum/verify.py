@@ -304,14 +304,19 @@ class CPTPReport:
 
 
 def check_cptp(
-    spec: TransformerSpec, mode: str = "auto", full_space_max_dim: int = 31
+    spec: TransformerSpec,
+    mode: str = "auto",
+    full_space_max_dim: int = 31,
+    joint: JointDistribution | None = None,
 ) -> CPTPReport:
     """CPTP of every block's E(t_ℓ, t_0): on all of F^(M)(h) when dim ≤ ``full_space_max_dim``,
-    otherwise on the relevant sector n + ℓ − 1 (populated strings first)."""
+    otherwise on the relevant sector n + ℓ − 1 (populated strings first; ``joint``, the
+    spec's measurement tree if already computed, tells which strings are populated)."""
     backend = make_backend(spec, mode)
     dim = backend.space.dim
     full = dim <= full_space_max_dim
-    joint = None if full else sequential_measurement(spec, mode)
+    if not full and joint is None:
+        joint = sequential_measurement(spec, mode)
     checks = []
     for b in range(spec.L):
         if full:
@@ -410,7 +415,7 @@ def verify_spec(
     ref = autoregressive_joint(spec)
     keys = sorted(set(jd.joint) | set(ref))
     diff = max(abs(jd.joint.get(k, 0.0) - ref.get(k, 0.0)) for k in keys)
-    cptp = check_cptp(spec, mode) if cptp is None else cptp
+    cptp = check_cptp(spec, mode, joint=jd) if cptp is None else cptp
     chq, chc = [], []
     for s in seeds:
         stat, dof, p = chi_square(sample_by_measurement(spec, n_samples, s, mode), ref)
