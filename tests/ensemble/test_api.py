@@ -16,6 +16,7 @@ def test_ensemble_api():
             "Thermodynamics",
             "entropy_slope_peak",
             "fit_finite_size",
+            "gibbs_probabilities",
             "heat_capacity_peak",
             "order_parameter_onset",
             "parabolic_peak",

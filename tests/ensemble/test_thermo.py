@@ -170,3 +170,30 @@ def test_properties(energies, beta):
     assert th.ipr.item() <= th.max_weight.item() + 1e-12  # Σp² ≤ max p
     assert min(energies) - 1e-9 <= th.energy.item() <= max(energies) + 1e-9
     assert th.heat_capacity.item() >= 0
+
+
+def test_log_degeneracy_equals_expanded_states():
+    """A level table with multiplicities gives the same curves as listing
+    every microstate, including entropy, max weight and IPR."""
+    levels = torch.tensor([-2.0, -1.0, 0.5, 3.0], dtype=torch.float64)
+    counts = torch.tensor([1, 3, 5, 2])
+    micro = torch.repeat_interleave(levels, counts)
+    betas = [0.0, 0.4, 1.3, 7.0]
+    a = thermodynamics(levels, betas, log_degeneracy=torch.log(counts.double()))
+    b = thermodynamics(micro, betas)
+    for f in ("log_z", "energy", "entropy", "heat_capacity", "max_weight", "ipr", "free_energy"):
+        torch.testing.assert_close(getattr(a, f)[1:], getattr(b, f)[1:], rtol=1e-12, atol=1e-12)
+    torch.testing.assert_close(a.log_z, b.log_z)
+
+
+def test_huge_degeneracy_does_not_overflow():
+    # ln g up to 5000 (g far beyond float64) with a mask
+    E = torch.tensor([[0.0, 1.0, 2.0]], dtype=torch.float64)
+    log_g = torch.tensor([[0.0, 2500.0, 5000.0]], dtype=torch.float64)
+    th = thermodynamics(E, [0.0, 1e3, 1e4], log_degeneracy=log_g)
+    assert th.log_z[0, 0].item() == pytest.approx(5000.0 + math.log1p(math.exp(-2500.0)))
+    assert th.energy[0, 0].item() == pytest.approx(2.0)  # entropy wins at β = 0
+    assert th.energy[0, -1].item() == pytest.approx(0.0)  # energy wins at β = 10⁴
+    mask = torch.tensor([[True, True, False]])
+    th = thermodynamics(E, [0.0], mask, log_degeneracy=log_g)
+    assert th.log_z.item() == pytest.approx(2500.0)

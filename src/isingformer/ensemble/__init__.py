@@ -18,7 +18,7 @@ from isingformer.ensemble.rem import (
     rem_point,
     rem_study,
 )
-from isingformer.ensemble.thermo import Thermodynamics, thermodynamics
+from isingformer.ensemble.thermo import Thermodynamics, gibbs_probabilities, thermodynamics
 
 __all__ = [
     "CriticalPoint",
@@ -28,6 +28,7 @@ __all__ = [
     "Thermodynamics",
     "entropy_slope_peak",
     "fit_finite_size",
+    "gibbs_probabilities",
     "heat_capacity_peak",
     "order_parameter_onset",
     "parabolic_peak",

@@ -25,7 +25,7 @@ import torch
 
 from isingformer.errors import InputError
 
-__all__ = ["Thermodynamics", "thermodynamics"]
+__all__ = ["Thermodynamics", "gibbs_probabilities", "thermodynamics"]
 
 # Elements in one work block [rows, β-chunk, n]: small enough to stay in cache
 # and to keep peak extra memory a small multiple of the energies.
@@ -93,6 +93,7 @@ def thermodynamics(
     empty: str = "raise",
     dtype: torch.dtype | None = None,
     chunk: int | None = None,
+    log_degeneracy=None,
 ) -> Thermodynamics:
     """Thermodynamic curves of ``energies[..., n_states]`` over ``betas[n_beta]``.
 
@@ -106,6 +107,10 @@ def thermodynamics(
         dtype: computation dtype (default: keep a floating input's dtype, else float64).
         chunk: number of β values processed at once (default: chosen so the
             work tensor is at most about the size of ``energies``).
+        log_degeneracy: optional ``[..., n]`` (broadcastable) log multiplicity
+            ln g of each entry, for level tables (an entry then stands for g
+            microstates of equal energy). Entropy, max weight and IPR refer to
+            microstates: max weight = e^(−βE_min)/Z, IPR = Σ_levels g p².
 
     Returns:
         :class:`Thermodynamics` with curves of shape ``[..., k]``, on the
@@ -147,8 +152,15 @@ def thermodynamics(
     else:
         e_min = E2.amin(dim=-1)
 
+    shift = None
     grad = torch.is_grad_enabled() and (E.requires_grad or b.requires_grad)
-    if grad:
+    if log_degeneracy is not None:
+        log_g = _as_tensor(log_degeneracy, E.dtype, E.device).expand_as(E).reshape(-1, n)
+        if not torch.isfinite(log_g).all():
+            raise InputError("log_degeneracy must be finite")
+        sums, shift = _sums_degenerate(E2, e_min, m2, b, log_g)  # [4, k, R], [k, R]
+        grad = False
+    elif grad:
         Ep = E2 - e_min[:, None]
         if m2 is not None:
             Ep = torch.where(m2, Ep, torch.zeros_like(Ep))
@@ -170,7 +182,11 @@ def thermodynamics(
     )
     ipr = s3.div_(z).div_(z) if ip else s3 / (z * z)
     log_zp = torch.log(z)
-    max_w = z.reciprocal_() if ip else 1.0 / z
+    if shift is not None:  # Σw was scaled by e^(−shift) to stay finite
+        log_zp = log_zp.add_(shift)
+        max_w = torch.exp(-log_zp)
+    else:
+        max_w = z.reciprocal_() if ip else 1.0 / z
     entropy = log_zp + bb * mean_ep
     energy = mean_ep.add_(e_min) if ip else mean_ep + e_min
     log_z = log_zp.sub_(bb * e_min) if ip else log_zp - bb * e_min
@@ -266,3 +282,57 @@ def _accumulate(
     torch.sum(t, -1, out=out[2, j, r0:r1])
     torch.mul(w, w, out=t)
     torch.sum(t, -1, out=out[3, j, r0:r1])
+
+
+def _sums_degenerate(
+    E2: torch.Tensor,
+    e_min: torch.Tensor,
+    m2: torch.Tensor | None,
+    b: torch.Tensor,
+    log_g: torch.Tensor,
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """Sums over levels with multiplicities g: weights g e^(−βE'), shifted per
+    (β, row) by their log-maximum c so nothing overflows. Returns ([4, k, R]:
+    Σw, Σw E', Σw E'², Σw²/g) scaled by e^(−c), and c [k, R]."""
+    R, n = E2.shape
+    k = b.numel()
+    out = torch.empty(4, k, R, dtype=E2.dtype, device=E2.device)
+    shift = torch.empty(k, R, dtype=E2.dtype, device=E2.device)
+    rows = max(1, _BLOCK // n)
+    for r0 in range(0, R, rows):
+        e = E2[r0 : r0 + rows] - e_min[r0 : r0 + rows, None]  # [r, n]
+        lg = log_g[r0 : r0 + rows]
+        neg_inf = torch.tensor(float("-inf"), dtype=e.dtype, device=e.device)
+        if m2 is not None:
+            e = torch.where(m2[r0 : r0 + rows], e, torch.zeros_like(e))
+        c = max(1, min(k, _BLOCK // max(1, e.numel())))
+        for j0 in range(0, k, c):
+            a = lg[None] - b[j0 : j0 + c, None, None] * e[None]  # [c, r, n]
+            if m2 is not None:
+                a = torch.where(m2[r0 : r0 + rows][None], a, neg_inf)
+            top = a.amax(-1)  # [c, r]
+            w = torch.exp(a - top[..., None])
+            sl = (slice(j0, j0 + c), slice(r0, r0 + e.shape[0]))
+            shift[sl] = top
+            out[0][sl] = w.sum(-1)
+            out[1][sl] = (w * e).sum(-1)
+            out[2][sl] = (w * e * e).sum(-1)
+            out[3][sl] = (w * w * torch.exp(-lg)[None]).sum(-1)
+    return out, shift
+
+
+def gibbs_probabilities(energies, betas, log_degeneracy=None) -> torch.Tensor:
+    """Probabilities of each state (or level, with ``log_degeneracy``) at each
+    β: ``p[..., k, n] = g e^(−β_k E) / Z``. Materializes ``[..., k, n]``: use it
+    for averages of other observables over small tables; the thermodynamic
+    curves themselves come from :func:`thermodynamics` without it."""
+    E = _as_tensor(energies, None)
+    b = _as_tensor(betas, E.dtype, E.device).reshape(-1)
+    if b.numel() == 0 or not torch.isfinite(b).all():
+        raise InputError("the β grid must be non-empty and finite")
+    if not torch.isfinite(E).all():
+        raise InputError("energies must be finite")
+    a = -b[:, None] * E[..., None, :]  # [..., k, n]
+    if log_degeneracy is not None:
+        a = a + _as_tensor(log_degeneracy, E.dtype, E.device)[..., None, :]
+    return torch.softmax(a, dim=-1)

@@ -14,8 +14,9 @@ from dataclasses import dataclass
 
 import numba
 import numpy as np
-from scipy.special import logsumexp
+import torch
 
+from isingformer.ensemble import gibbs_probabilities, thermodynamics
 from isingformer.errors import InputError
 from isingformer.physics.hamiltonian import IsingHamiltonian
 
@@ -128,12 +129,17 @@ def thermodynamics_from_dos(dos: DensityOfStates, betas) -> ExactThermodynamics:
     n = dos.n_spins
     e = dos.energies  # [n_levels]
     m = dos.magnetizations / n  # [n_levels]
-    logw = -b[:, None] * e[None, :]  # [n_beta, n_levels]
-    log_z = logsumexp(logw, b=dos.counts[None, :], axis=1)  # [n_beta]
-    p = dos.counts[None, :] * np.exp(logw - log_z[:, None])  # [n_beta, n_levels]
-    u = p @ e
-    e_c = e[None, :] - u[:, None]
-    var_e = np.einsum("bk,bk->b", p, e_c**2)
+    # the shared Gibbs-ensemble core, with the level multiplicities as degeneracies
+    log_g = np.log(dos.counts)
+    th = thermodynamics(
+        torch.from_numpy(e), torch.from_numpy(b), log_degeneracy=torch.from_numpy(log_g)
+    )
+    log_z = th.log_z.numpy()
+    u = th.energy.numpy()
+    var_e = th.var_energy.numpy()
+    p = gibbs_probabilities(
+        torch.from_numpy(e), torch.from_numpy(b), torch.from_numpy(log_g)
+    ).numpy()
     mean_m = p @ m
     abs_m = p @ np.abs(m)
     m2 = p @ m**2
