@@ -50,7 +50,7 @@ SECTIONS: list[tuple[str, Callable[[JobContext], Section]]] = [
     ),
     (
         "glass",
-        lambda c: __import__("isingformer.physics.spinglass", fromlist=["_"]).glass_section(c),
+        lambda c: __import__("isingformer.physics.glass_report", fromlist=["_"]).glass_section(c),
     ),
     ("quantum", lambda c: __import__("isingformer.quantum", fromlist=["_"]).quantum_section(c)),
     ("phase_map", lambda c: __import__("isingformer.probe", fromlist=["_"]).phase_map_job(c)),

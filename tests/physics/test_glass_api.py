@@ -11,9 +11,9 @@ PUBLIC = {
         "LadderResult", "OverlapResult", "PARISI_E_INF", "PTResult", "RS_E_INF",
         "adaptive_ladder", "brute_force_ground_state", "exact_spectrum",
         "exact_thermodynamics", "extrapolate_ground_state", "geometric_ladder",
-        "glass_section", "ising_energy", "overlap_bins", "overlap_distribution",
-        "overlap_figure", "overlap_point", "overlap_study", "parallel_tempering",
-        "rs_overlap", "sk_couplings", "sk_figure", "sk_ground_state", "sk_point", "sk_study",
+        "ising_energy", "overlap_bins", "overlap_distribution",
+        "overlap_point", "overlap_study", "parallel_tempering",
+        "rs_overlap", "sk_couplings", "sk_ground_state", "sk_point", "sk_study",
     ],
     "hopfield": [
         "ALPHA_C", "CapacityEstimate", "capacity_curves", "capacity_figure", "capacity_point",
@@ -25,6 +25,7 @@ PUBLIC = {
         "fixed_point", "hopfield_update", "modern_figure", "modern_study", "regime_scan",
         "separation", "separation_beta",
     ],
+    "glass_report": ["glass_section", "overlap_figure", "sk_figure"],
     "annealing": [
         "AnnealResult", "IsingProblem", "SCHEDULES", "annealing_schedule", "compare_maxcut",
         "cut_value", "greedy_descent", "maxcut_problem", "simulated_annealing",

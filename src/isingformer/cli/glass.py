@@ -56,7 +56,8 @@ def sk(
     out: Path = typer.Option(None, "--out", help=OUT_OPTION_HELP),
 ) -> None:
     """SK ground-state energy per spin vs N, extrapolated to N → ∞ (Parisi: −0.7632)."""
-    from isingformer.physics.spinglass import sk_figure, sk_study
+    from isingformer.physics.glass_report import sk_figure
+    from isingformer.physics.spinglass import sk_study
     from isingformer.runs import store_for
 
     sizes = parse_int_list(n, "n", minimum=4)
@@ -114,7 +115,8 @@ def overlap(
     out: Path = typer.Option(None, "--out", help=OUT_OPTION_HELP),
 ) -> None:
     """Overlap distribution P(q) of two real replicas vs the replica-symmetric peaks."""
-    from isingformer.physics.spinglass import overlap_figure, overlap_study
+    from isingformer.physics.glass_report import overlap_figure
+    from isingformer.physics.spinglass import overlap_study
     from isingformer.runs import store_for
 
     sizes = parse_int_list(n, "n", minimum=4)

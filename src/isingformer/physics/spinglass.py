@@ -33,17 +33,14 @@ __all__ = [
     "exact_thermodynamics",
     "extrapolate_ground_state",
     "geometric_ladder",
-    "glass_section",
     "ising_energy",
     "overlap_bins",
     "overlap_distribution",
-    "overlap_figure",
     "overlap_point",
     "overlap_study",
     "parallel_tempering",
     "rs_overlap",
     "sk_couplings",
-    "sk_figure",
     "sk_ground_state",
     "sk_point",
     "sk_study",
@@ -675,163 +672,3 @@ def overlap_study(
         ],
         "rs_expectation": "two peaks at ±q_rs sharpening with N: weight_small -> 0",
     }
-
-
-# --------------------------------------------------------------------------
-# figures and the main-job report section
-# --------------------------------------------------------------------------
-
-
-def _plt():
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    return plt
-
-
-def sk_figure(result: dict):
-    """e_N against N^(−2/3) with the extrapolation (a :func:`sk_study` result)."""
-    plt = _plt()
-    fig, ax = plt.subplots(figsize=(6.4, 4.2))
-    pts = result["points"]
-    x = np.array([p["n"] for p in pts], dtype=float) ** (-2.0 / 3.0)
-    ax.errorbar(
-        x,
-        [p["e0_mean"] for p in pts],
-        yerr=[p["e0_err"] for p in pts],
-        fmt="o",
-        label="PT ground states (mean ± s.e. over samples)",
-    )
-    if math.isfinite(result.get("e_inf", float("nan"))):
-        xx = np.linspace(0, x.max() * 1.05, 50)
-        ax.plot(
-            xx,
-            result["e_inf"] + result["amplitude"] * xx,
-            "-",
-            label=f"fit: e_∞ = {result['e_inf']:.4f} ± {result['e_inf_err']:.4f}",
-        )
-    ax.axhline(PARISI_E_INF, color="k", ls="--", lw=1, label="Parisi −0.7632")
-    ax.axhline(RS_E_INF, color="gray", ls=":", lw=1, label="replica symmetric −0.798")
-    ax.set_xlabel("N^(−2/3)")
-    ax.set_ylabel("ground-state energy per spin e_N")
-    ax.set_title("SK ground-state energy: finite-size extrapolation")
-    ax.legend(fontsize=8)
-    fig.tight_layout()
-    return fig
-
-
-def overlap_figure(result: dict):
-    """P(q) per N with the replica-symmetric peaks ±q_RS (an :func:`overlap_study` result)."""
-    plt = _plt()
-    fig, ax = plt.subplots(figsize=(6.4, 4.2))
-    for c in result["curves"]:
-        ax.stairs(c["density"], c["edges"], label=f"N = {c['n']}")
-    for sign in (-1, 1):
-        ax.axvline(sign * result["q_rs"], color="k", ls="--", lw=1)
-    ax.set_xlabel("overlap q")
-    ax.set_ylabel("P(q)")
-    ax.set_title(
-        f"SK overlap distribution at T = {result['temperature']} (dashed: RS δ-peaks at ±q_RS)"
-    )
-    ax.legend(fontsize=8)
-    fig.tight_layout()
-    return fig
-
-
-def glass_section(ctx):
-    """Main-job section: SK ground states, P(q), Hopfield capacity, modern
-    Hopfield regimes and Max-Cut annealing vs greedy. ``ctx.quick`` keeps it
-    to under a minute on two cores.
-
-    (It lives here, with lazy imports of the report package, because this
-    part owns no module under ``isingformer/report``; it may move there.)"""
-    from isingformer.physics.annealing import compare_maxcut
-    from isingformer.physics.hopfield import capacity_figure, capacity_study
-    from isingformer.physics.modern_hopfield import modern_figure, modern_study
-    from isingformer.report import Section, Table, figure
-
-    quick = ctx.quick
-    common = {"store": ctx.store, "executor": "serial", "progress": False}
-    sk = sk_study(
-        [32, 64, 128, 256] if quick else [32, 64, 128, 256, 512],
-        samples=20 if quick else 100,
-        seed=ctx.seed,
-        **common,
-    )
-    ov = overlap_study(
-        [32, 64, 128] if quick else [32, 64, 128, 256],
-        0.5,
-        samples=10 if quick else 40,
-        seed=ctx.seed,
-        **common,
-    )
-    cap = capacity_study(
-        [500, 1000, 2000] if quick else [500, 1000, 2000, 4000],
-        np.linspace(0.08, 0.22, 15),
-        trials=40 if quick else 200,
-        seed=ctx.seed,
-        **common,
-    )
-    mod = modern_study(seed=ctx.seed)
-    mc = compare_maxcut(60, 3, 10 if quick else 40, seed=ctx.seed)
-    a_c = cap.get("alpha_c")
-    a_txt = (
-        f"α_c = {a_c:.4f} ± {cap['alpha_c_err']:.4f} (theory 0.138)"
-        if a_c is not None
-        else f"α_c not estimated: {cap.get('alpha_c_note')}"
-    )
-    reg = "; ".join(
-        f"{r['regime']} β ∈ [{r['beta_min']:.3g}, {r['beta_max']:.3g}]" for r in mod["regimes"]
-    )
-    text = (
-        f"SK ground states by parallel tempering (two independent chains per sample; "
-        f"both found the same minimum in "
-        f"{np.mean([p['agree_fraction'] for p in sk['points']]):.0%} of samples), "
-        f"extrapolated with e_N = e_∞ + A N^(−2/3): e_∞ = {sk['e_inf']:.4f} ± "
-        f"{sk['e_inf_err']:.4f} against Parisi's −0.7632 (z = {sk['z_vs_parisi']:.2f}; "
-        f"RS would give −0.798). "
-        f"P(q) at T = 0.5 from two real replicas: the weight at |q| < q_RS/2 is "
-        + ", ".join(
-            f"{c['weight_small']:.3f} ± {c['weight_small_err']:.3f} (N = {c['n']})"
-            for c in ov["curves"]
-        )
-        + "; replica symmetry would send it to 0 as N grows, RSB (Parisi) keeps it finite "
-        "(at these small N a slow decrease alone does not discriminate). "
-        f"Hopfield capacity (zero-T asynchronous dynamics from a stored pattern, retrieval "
-        f"= m > 0.9): {a_txt}, from α_50(N) = α_c + A N^(−1/2) with a systematic error from "
-        f"exponents 1/3..1. Modern Hopfield (ξ ← X softmax(β Xᵀξ), {mod['n_patterns']} "
-        f"patterns in {mod['n_clusters']} clusters): {reg}; every pattern retrieved from "
-        f"β = {mod['retrieval_beta']:.3g}, below the sufficient separation bound "
-        f"(median {mod['separation_beta']['median']:.3g}). Max-Cut on random 3-regular "
-        f"graphs (60 nodes): simulated annealing {mc['sa_mean']:.1f} vs greedy descent "
-        f"{mc['greedy_mean']:.1f} (SA better on {mc['sa_wins']} of {len(mc['sa_cuts'])})."
-    )
-    rows = [
-        [
-            p["n"],
-            p["samples"],
-            f"{p['e0_mean']:.4f}",
-            f"{p['e0_err']:.4f}",
-            f"{p['agree_fraction']:.2f}",
-        ]
-        for p in sk["points"]
-    ]
-    return Section(
-        "Spin glasses, Hopfield networks and annealing",
-        text,
-        figures=[
-            figure(sk_figure(sk), "SK ground-state energy per spin vs N^(−2/3) with the fit."),
-            figure(overlap_figure(ov), "Overlap distribution P(q) of two real replicas."),
-            figure(capacity_figure(cap), "Hopfield retrieval vs load α = P/N."),
-            figure(modern_figure(mod), "Modern Hopfield regimes vs β."),
-        ],
-        tables=[
-            Table(
-                ["N", "samples", "e_N", "err", "chains agree"],
-                rows,
-                "SK ground-state energies per spin",
-            )
-        ],
-    )
