@@ -6,6 +6,7 @@ every part of the toolkit adds its own short study here.
 
 from __future__ import annotations
 
+import importlib
 import sys
 import time
 import traceback
@@ -42,19 +43,24 @@ def rem_job_section(ctx: JobContext) -> Section:
     return rem_section(study)
 
 
+def _lazy(module: str, name: str) -> Callable[[JobContext], Section]:
+    """A section function imported only when its section runs (keeps the CLI
+    start fast and one part's import error from stopping the others)."""
+
+    def run(ctx: JobContext) -> Section:
+        return getattr(importlib.import_module(module), name)(ctx)
+
+    run.__qualname__ = f"{module}.{name}"
+    return run
+
+
 SECTIONS: list[tuple[str, Callable[[JobContext], Section]]] = [
     ("rem", rem_job_section),
-    (
-        "ising",
-        lambda c: __import__("isingformer.physics.report", fromlist=["_"]).ising_job_section(c),
-    ),
-    (
-        "glass",
-        lambda c: __import__("isingformer.physics.glass_report", fromlist=["_"]).glass_section(c),
-    ),
-    ("quantum", lambda c: __import__("isingformer.quantum", fromlist=["_"]).quantum_section(c)),
-    ("phase_map", lambda c: __import__("isingformer.probe", fromlist=["_"]).phase_map_job(c)),
-    ("lm", lambda c: __import__("isingformer.lm.job", fromlist=["_"]).lm_job_section(c)),
+    ("ising", _lazy("isingformer.physics.report", "ising_job_section")),
+    ("glass", _lazy("isingformer.physics.glass_report", "glass_section")),
+    ("quantum", _lazy("isingformer.quantum", "quantum_section")),
+    ("phase_map", _lazy("isingformer.probe", "phase_map_job")),
+    ("lm", _lazy("isingformer.lm.job", "lm_job_section")),
 ]
 
 
