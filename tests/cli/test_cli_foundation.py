@@ -151,3 +151,31 @@ def test_unexpected_exception_propagates_unchanged(monkeypatch):
     monkeypatch.setattr(ens, "rem_study", boom)
     with pytest.raises(ZeroDivisionError, match="a real bug"):
         main(["ensemble", "rem", "--n", "16", "--samples", "4"])
+
+
+def test_main_job_sections_and_report(capsys, tmp_path):
+    code, out, err = run_cli(
+        capsys, "run", "--only", "rem,quantum", "--out", str(tmp_path), "--json"
+    )
+    assert code == 0, err
+    data = json.loads(out)
+    assert data["ok"] and set(data["sections"]) == {"rem", "quantum"}
+    html = (tmp_path / "report.html").read_text()
+    assert "Random Energy Model" in html and html.count("data:image/png;base64,") >= 4
+    assert "&quot;sections&quot;" in html  # the exact config is embedded (escaped JSON)
+    assert (tmp_path / "runs.sqlite").exists()
+    # re-running resumes from the store: the REM points are not recomputed
+    from isingformer.runs import ResultsStore
+
+    with ResultsStore.open(tmp_path / "runs.sqlite") as st:
+        before = {r.key: r.finished for r in st.records("ensemble.rem")}
+    assert run_cli(capsys, "run", "--only", "rem", "--out", str(tmp_path))[0] == 0
+    with ResultsStore.open(tmp_path / "runs.sqlite") as st:
+        after = {r.key: r.finished for r in st.records("ensemble.rem")}
+    assert before == after and len(before) == 4
+
+
+def test_main_job_unknown_section(capsys, tmp_path):
+    code, out, err = run_cli(capsys, "run", "--only", "nope", "--out", str(tmp_path))
+    assert code == 2 and out == "" and "unknown section" in err
+    assert len(err.strip().splitlines()) == 1
