@@ -92,6 +92,14 @@ def rem(
             "y_inf_err": study.ratio_fit.y_inf_err,
             "chi2_per_dof": study.ratio_fit.chi2_per_dof,
         },
+        "height_scaling": None
+        if study.height_fit is None
+        else {
+            "form": "c_max = a N^omega",
+            "omega": study.height_fit.exponent,
+            "omega_err": study.height_fit.exponent_err,
+            "chi2_per_dof": study.height_fit.chi2_per_dof,
+        },
     }
     if od is not None:
         from isingformer.report import Report

@@ -128,7 +128,8 @@ class REMStudy:
     """The REM sweep over N: per-size points and finite-size fits.
 
     ``ratio_fit`` extrapolates ``β*(N)/β_c(N)`` with the ``log`` form
-    (``y_inf`` should approach 1); ``height_fit`` is the growth of ``C_max``.
+    (``y_inf`` should approach 1); ``height_fit`` is the growth of ``C_max``
+    as a power of N (``C_max ≈ a N^ω``; in the limit the jump is 2 ln N).
     """
 
     config: dict
@@ -193,8 +194,7 @@ def rem_study(
                 sizes,
                 [p.c_max for p in points],
                 [p.c_max_err for p in points],
-                form="log",
-                exponent=1.0,
+                form="powerlaw",
             )
         except (RuntimeError, ValueError):  # fit did not converge: report no extrapolation
             ratio_fit = height_fit = None

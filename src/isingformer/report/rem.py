@@ -100,6 +100,12 @@ def rem_section(study: REMStudy) -> Section:
         if fit is not None
         else "Too few sizes to extrapolate."
     )
+    hf = study.height_fit
+    if hf is not None:
+        fit_text += (
+            f" The peak height grows as C_max ≈ a N^ω with ω = {hf.exponent:.3f} ± "
+            f"{hf.exponent_err:.3f} (the limit is a jump of 2 ln N at β_c)."
+        )
     rising = all(
         b.beta_peak > a.beta_peak for a, b in zip(study.points, study.points[1:], strict=False)
     )
