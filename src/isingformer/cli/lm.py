@@ -135,7 +135,12 @@ def train_cmd(
 
 
 def compare_cmd(
-    policies: str = typer.Option("sqrt_dk,critical,learned", help="Comma-separated β policies."),
+    policies: str = typer.Option(
+        None,
+        help="Comma-separated policy specs NAME[:KEY=VALUE,...], e.g. "
+        "'sqrt_dk,critical,fixed:beta=8.0,annealed:target=critical,steps=300,critical:every=50' "
+        "(default: the config file's 'policies', else sqrt_dk,critical,learned).",
+    ),
     seeds: int = typer.Option(3, help="Number of seeds (0..N-1), the same for every policy."),
     steps: int = typer.Option(None, help="Training steps per run (default 1000)."),
     n_layer: int = typer.Option(None, "--n-layer"),
@@ -154,7 +159,12 @@ def compare_cmd(
         None, "--target-loss", help="Default: the sqrt_dk mean final val loss."
     ),
     margin: float = typer.Option(0.10, help="Savings below this fraction count as no real cut."),
-    config: Path = typer.Option(None, "--config", help="YAML file of config keys."),
+    config: Path = typer.Option(
+        None,
+        "--config",
+        help="YAML file of config keys, plus 'policies': a list of specs (strings or "
+        "mappings {policy: NAME, KEY: VALUE}).",
+    ),
     sets: list[str] = typer.Option(None, "--set", help=_SET_HELP),
     executor: str = typer.Option("process", help="serial | process | dask"),
     workers: int = typer.Option(None, help="Parallel runs (default: CPU count)."),
@@ -165,16 +175,24 @@ def compare_cmd(
     """Compare β policies x seeds (paired) and judge the critical-β claim."""
     from isingformer.errors import InputError
     from isingformer.lm.compare import compare
-    from isingformer.lm.config import load_config
+    from isingformer.lm.config import TrainConfig, apply_overrides, load_config, read_yaml
+    from isingformer.lm.specs import parse_policies
     from isingformer.runs import store_for
 
-    names = [p.strip() for p in policies.split(",") if p.strip()]
-    if not names:
-        raise InputError("--policies is empty")
+    file_values = read_yaml(config) if config is not None else {}
+    file_policies = file_values.pop("policies", None)
+    if policies is not None:
+        if not policies.strip():
+            raise InputError("--policies is empty")
+        specs = parse_policies(policies)
+    elif file_policies is not None:
+        specs = parse_policies(file_policies)
+    else:
+        specs = parse_policies("sqrt_dk,critical,learned")
     if seeds < 1:
         raise InputError(f"--seeds must be >= 1, got {seeds}")
     base = load_config(
-        config,
+        None,
         _overrides(
             sets,
             steps=steps,
@@ -189,14 +207,15 @@ def compare_cmd(
             tokenizer=tokenizer,
             device=device,
         ),
+        base=apply_overrides(TrainConfig(), file_values, source=str(config)),
     )
-    for name in names:
-        base.replace(policy=name)  # unknown policy -> one clear error before any training
+    for spec in specs:
+        spec.apply(base)  # a bad spec -> one clear error before any training
     od = out_dir(out)
     with store_for(od, store) as st:
         c = compare(
             base,
-            names,
+            specs,
             list(range(seeds)),
             target_loss=target_loss,
             store=st,
@@ -215,6 +234,7 @@ def compare_cmd(
         "verdict": c.verdict,
         "verdict_text": c.verdict_text,
         "scale": c.scale,
+        "control": c.control,
     }
     if od is not None:
         from isingformer.lm.report import comparison_section
@@ -223,11 +243,12 @@ def compare_cmd(
         report = Report("Training with dynamic β", c.config, [comparison_section(c)])
         result["report"] = str(report.write(od))
     lines = [f"target loss {c.target_loss:.4f} ({c.target_source})"]
+    width = max(10, *(len(p["name"]) for p in c.policies))
     for p in c.policies:
         s = p["steps_to_target"]
         sm = "-" if s["mean"] is None else f"{s['mean']:.0f}"
         lines.append(
-            f"{p['name']:>10}: final {p['final_val_loss']['mean']:.4f} "
+            f"{p['name']:>{width}}: final {p['final_val_loss']['mean']:.4f} "
             f"[{p['final_val_loss']['ci'][0]:.4f}, {p['final_val_loss']['ci'][1]:.4f}]  "
             f"steps to target {sm} "
             f"(reached {s['reached']}/{p['n_seeds']})  {p['tokens_per_s']:,.0f} tok/s"

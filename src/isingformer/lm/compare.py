@@ -9,6 +9,14 @@ bootstrap intervals over seeds. The claim under test (seed 000 / 001: β at
 the critical point "significantly reduces training cost") is judged on the
 paired cost ratio critical / sqrt_dk, where each seed's target is the loss the
 sqrt_dk run of the same seed reaches at the end of its budget.
+
+Each row of the comparison is a policy spec (:mod:`isingformer.lm.specs`:
+``fixed:beta=8.0``, ``critical:every=50``, ...) named by its full text. When
+``fixed``-β rows are present they serve as controls for the claim: the
+critical row is also compared, paired by seed, with the best of them (lowest
+mean final loss), which separates "criticality" from "a larger attention
+scale" (the critical β of a freshly initialized GPT is far above
+1/sqrt(d_k)).
 """
 
 from __future__ import annotations
@@ -22,12 +30,14 @@ import numpy as np
 
 from isingformer.errors import InputError
 from isingformer.lm.config import TrainConfig, config_from_dict
+from isingformer.lm.specs import PolicySpec, parse_policies
 
 __all__ = [
     "Comparison",
     "bootstrap_ci",
     "compare",
     "compare_point",
+    "control_verdict",
     "cost_to_target",
     "verdict",
 ]
@@ -35,6 +45,7 @@ __all__ = [
 SWEEP = "lm.compare"
 BASELINE = "sqrt_dk"
 CLAIM_POLICY = "critical"
+CONTROL_POLICY = "fixed"
 
 
 def compare_point(config: dict) -> dict:
@@ -123,6 +134,8 @@ class Comparison:
     verdict: str
     verdict_text: str
     config: dict = field(default_factory=dict)
+    # the claim row against the best fixed-β control (None without controls)
+    control: dict | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -173,7 +186,7 @@ def _mean_ci(values, n_boot, seed) -> dict:
     }
 
 
-def _paired(name, runs, base_runs, n_boot, seed) -> dict:
+def _paired(name, runs, base_runs, n_boot, seed, baseline: str = BASELINE) -> dict:
     """Policy vs baseline, seed by seed. Each seed's target is the baseline's
     final loss for that seed; a run that never reaches it is censored at its
     budget (its ratio is then a lower bound, so the estimate favours it)."""
@@ -200,6 +213,7 @@ def _paired(name, runs, base_runs, n_boot, seed) -> dict:
 
     return {
         "name": name,
+        "baseline": baseline,
         "n_pairs": len(d_loss),
         "delta_final_loss": {
             "mean": float(np.mean(d_loss)),
@@ -230,11 +244,11 @@ def verdict(paired: dict | None, n_seeds: int, margin: float = 0.10) -> tuple[st
     s, d = paired["steps_ratio"], paired["delta_final_loss"]
     t = paired.get("cpu_ratio", paired["seconds_ratio"])
     desc = (
-        f"critical / sqrt_dk steps to reach the baseline's final loss: {s['ratio']:.3f} "
+        f"{paired['name']} / {BASELINE} steps to reach the baseline's final loss: {s['ratio']:.3f} "
         f"(95% CI {s['ci'][0]:.3f}–{s['ci'][1]:.3f}); compute (CPU) time: {t['ratio']:.3f} "
         f"(95% CI {t['ci'][0]:.3f}–{t['ci'][1]:.3f}); final-loss difference "
-        f"{d['mean']:+.4f} (95% CI {d['ci'][0]:+.4f} to {d['ci'][1]:+.4f}), critical lower in "
-        f"{d['wins']} of {paired['n_pairs']} seeds"
+        f"{d['mean']:+.4f} (95% CI {d['ci'][0]:+.4f} to {d['ci'][1]:+.4f}), "
+        f"{paired['name']} lower in {d['wins']} of {paired['n_pairs']} seeds"
         + (f"; {paired['censored']} run(s) never reached the target" if paired["censored"] else "")
         + "."
     )
@@ -253,9 +267,64 @@ def verdict(paired: dict | None, n_seeds: int, margin: float = 0.10) -> tuple[st
     return "inconclusive", "The intervals are too wide to decide: " + desc
 
 
+def control_verdict(
+    vs_control: dict | None, control_vs_base: dict | None, n_seeds: int, margin: float = 0.10
+) -> tuple[str, str]:
+    """Is the claim row's gain criticality, or just a larger attention scale?
+
+    ``vs_control`` is the paired comparison of the critical row against the
+    best fixed-β control *as baseline* (ratios < 1: critical is cheaper than
+    the control; Δ < 0: critical ends lower); ``control_vs_base`` the
+    control's own paired comparison with sqrt_dk (for the text).
+
+    - ``criticality beyond scale``: critical ends significantly lower than the
+      control and the step-ratio interval lies below 1;
+    - ``explained by scale``: the control ends significantly lower, or
+      critical's saving in steps over the control is below ``margin`` at 95%
+      confidence and it does not end significantly lower;
+    - ``inconclusive`` otherwise (or with < 3 seeds).
+    """
+    if vs_control is None:
+        return "none", ""
+    ctrl = vs_control["baseline"]
+    head = ""
+    if control_vs_base is not None:
+        cs, cd = control_vs_base["steps_ratio"], control_vs_base["delta_final_loss"]
+        head = (
+            f"The best fixed-β control, {ctrl}, reaches the {BASELINE} final loss in "
+            f"{cs['ratio']:.3f}x the steps (95% CI {cs['ci'][0]:.3f}–{cs['ci'][1]:.3f}; "
+            f"{control_vs_base['censored']} run(s) never reached it) and ends "
+            f"{cd['mean']:+.4f} from it. "
+        )
+    s, d = vs_control["steps_ratio"], vs_control["delta_final_loss"]
+    desc = (
+        f"{vs_control['name']} vs {ctrl}, paired by seed: steps to reach the control's final "
+        f"loss {s['ratio']:.3f}x (95% CI {s['ci'][0]:.3f}–{s['ci'][1]:.3f}"
+        + (f"; {vs_control['censored']} run(s) never reached it" if vs_control["censored"] else "")
+        + f"), final-loss difference {d['mean']:+.4f} (95% CI {d['ci'][0]:+.4f} to "
+        f"{d['ci'][1]:+.4f}), {vs_control['name']} lower in {d['wins']} of "
+        f"{vs_control['n_pairs']} seeds."
+    )
+    if n_seeds < 3:
+        return "inconclusive", head + desc + f" Only {n_seeds} seed(s): no judgement."
+    if d["ci"][1] < 0 and s["ci"][1] < 1.0 and vs_control["censored"] == 0:
+        return (
+            "criticality beyond scale",
+            head + desc + " Critical β does better than a fixed β of comparable size: the gain "
+            "is not only a larger attention scale.",
+        )
+    if d["ci"][0] > 0 or (s["ci"][0] > 1.0 - margin and d["ci"][1] >= 0):
+        return (
+            "explained by scale",
+            head + desc + " A fixed β does as well as (or better than) critical β: the gain "
+            "needs no criticality — a fixed attention scale of that size gives it.",
+        )
+    return "inconclusive", head + desc + " The intervals are too wide to separate the two."
+
+
 def compare(
     base: TrainConfig,
-    policies: list[str],
+    policies: str | list[str | dict | PolicySpec],
     seeds: list[int],
     *,
     target_loss: float | None = None,
@@ -267,20 +336,29 @@ def compare(
     n_boot: int = 2000,
     margin: float = 0.10,
 ) -> Comparison:
-    """Train every policy with every seed (``base`` fixes all else) and
-    compare them; see the module docstring."""
+    """Train every policy spec with every seed (``base`` fixes all else) and
+    compare them; see the module docstring. ``policies``: spec strings
+    (``"fixed:beta=8.0"``), mappings or :class:`PolicySpec` objects, or one
+    comma-separated string of them (:func:`~isingformer.lm.specs.parse_policies`)."""
     from isingformer.lm.corpus import prepare_data
     from isingformer.runs import run_sweep
 
     if not policies:
         raise InputError("no policies to compare")
-    if len(set(policies)) != len(policies):
-        raise InputError(f"duplicate policies in {policies}")
+    specs = parse_policies(policies)
+    names = [sp.name for sp in specs]
     if not seeds:
         raise InputError("no seeds")
-    if target_loss is None and BASELINE not in policies:
+    if target_loss is None and BASELINE not in names:
         raise InputError(f"without --target-loss the comparison needs the {BASELINE} baseline")
-    cfgs = [base.replace(policy=p, seed=s) for p in policies for s in seeds]  # validates
+    per_spec = {sp.name: sp.apply(base) for sp in specs}  # validates every spec's options
+    seen: dict[str, str] = {}
+    for name, cfg in per_spec.items():
+        key = repr(sorted(cfg.to_dict().items()))
+        if key in seen:
+            raise InputError(f"policy specs {seen[key]!r} and {name!r} describe the same run")
+        seen[key] = name
+    cfgs = [(sp, per_spec[sp.name].replace(seed=s)) for sp in specs for s in seeds]
     # tokenize once in this process (the cache is shared with the workers)
     data = prepare_data(
         base.corpus,
@@ -295,9 +373,9 @@ def compare(
             "train": c.to_dict(),
             "run_dir": None
             if run_root is None
-            else str(Path(run_root) / f"{c.policy}_seed{c.seed}"),
+            else str(Path(run_root) / f"{sp.slug}_seed{c.seed}"),
         }
-        for c in cfgs
+        for sp, c in cfgs
     ]
     results = run_sweep(
         compare_point,
@@ -308,23 +386,45 @@ def compare(
         max_workers=max_workers,
         progress=progress,
     )
-    by_policy: dict[str, list[dict]] = {p: [] for p in policies}
+    # results come back in the order of the points; name each by its spec
+    results = [{**r, "name": sp.name} for (sp, _), r in zip(cfgs, results, strict=True)]
+    by_policy: dict[str, list[dict]] = {n: [] for n in names}
     for r in results:
-        by_policy[r["policy"]].append(r)
-    baseline = BASELINE if BASELINE in policies else policies[0]
+        by_policy[r["name"]].append(r)
+    baseline = BASELINE if BASELINE in names else names[0]
     if target_loss is None:
         target_loss = float(np.mean([r["final_val_loss"] for r in by_policy[BASELINE]]))
         source = f"mean final validation loss of {BASELINE} over {len(seeds)} seed(s)"
     else:
         source = "given"
-    summaries = [_summary(p, by_policy[p], target_loss, n_boot, 0) for p in policies]
+    summaries = [_summary(n, by_policy[n], target_loss, n_boot, 0) for n in names]
     paired = [
-        _paired(p, by_policy[p], by_policy[baseline], n_boot, 0) for p in policies if p != baseline
+        _paired(n, by_policy[n], by_policy[baseline], n_boot, 0, baseline)
+        for n in names
+        if n != baseline
     ]
-    claim = next((x for x in paired if x["name"] == CLAIM_POLICY), None)
+    claim_name = _claim_name(specs)
+    claim = next((x for x in paired if x["name"] == claim_name), None)
     if baseline != BASELINE:
         claim = None
     v, text = verdict(claim, len(seeds), margin)
+    control = None
+    controls = [sp.name for sp in specs if sp.policy == CONTROL_POLICY]
+    if claim_name is not None and controls:
+        best = min(
+            controls, key=lambda n: float(np.mean([r["final_val_loss"] for r in by_policy[n]]))
+        )
+        vs = _paired(claim_name, by_policy[claim_name], by_policy[best], n_boot, 0, best)
+        cvb = next((x for x in paired if x["name"] == best), None) if claim is not None else None
+        cv, ctext = control_verdict(vs, cvb, len(seeds), margin)
+        control = {
+            "control": best,
+            "candidates": controls,
+            "verdict": cv,
+            "text": ctext,
+            "paired": vs,
+        }
+        text = text + " Control: " + ctext
     n_params = results[0]["n_params"]
     scale = {
         "n_layer": base.n_layer,
@@ -357,5 +457,15 @@ def compare(
         runs=results,
         verdict=v,
         verdict_text=text,
-        config={"base": base.to_dict(), "policies": policies, "seeds": seeds, "margin": margin},
+        config={"base": base.to_dict(), "policies": names, "seeds": seeds, "margin": margin},
+        control=control,
     )
+
+
+def _claim_name(specs: list[PolicySpec]) -> str | None:
+    """The row that carries the claim: plain ``critical`` if present, else the
+    first ``critical`` spec."""
+    crit = [sp.name for sp in specs if sp.policy == CLAIM_POLICY]
+    if CLAIM_POLICY in crit:
+        return CLAIM_POLICY
+    return crit[0] if crit else None

@@ -23,7 +23,7 @@ def comparison_figures(c: Comparison):
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    by = {p["name"]: [r for r in c.runs if r["policy"] == p["name"]] for p in c.policies}
+    by = {p["name"]: [r for r in c.runs if _name(r) == p["name"]] for p in c.policies}
     colors = {name: f"C{i}" for i, name in enumerate(by)}
     figs = []
 
@@ -99,6 +99,11 @@ def comparison_figures(c: Comparison):
             figure(fig, "β trajectories: mean over heads per layer with the range of heads.")
         )
     return figs
+
+
+def _name(run: dict) -> str:
+    """The row a run belongs to: its policy spec (older results: the policy)."""
+    return run.get("name", run["policy"])
 
 
 def _beta_varies(run: dict) -> bool:
@@ -177,7 +182,7 @@ def comparison_section(c: Comparison, title: str = "Training with dynamic β") -
         ["policy", "seed", "final val loss", "steps to target", "tokens/s", "final β (mean)"],
         [
             [
-                r["policy"],
+                _name(r),
                 r["seed"],
                 r["final_val_loss"],
                 (lambda s: f"{s[0]:.0f}" if s[2] else f">{s[0]:.0f}")(
@@ -190,6 +195,41 @@ def comparison_section(c: Comparison, title: str = "Training with dynamic β") -
         ],
         "Every run.",
     )
+    tables = [summary, paired, runs]
+    if c.control is not None:
+        q = c.control["paired"]
+        tables.insert(
+            2,
+            Table(
+                [
+                    "claim vs control",
+                    "Δ final loss [95% CI]",
+                    "lower in",
+                    "steps ratio [95% CI]",
+                    "CPU-time ratio [95% CI]",
+                    "never reached",
+                    "judgement",
+                ],
+                [
+                    [
+                        f"{q['name']} vs {q['baseline']}",
+                        f"{q['delta_final_loss']['mean']:+.4f} "
+                        f"[{q['delta_final_loss']['ci'][0]:+.4f}, "
+                        f"{q['delta_final_loss']['ci'][1]:+.4f}]",
+                        f"{q['delta_final_loss']['wins']}/{q['n_pairs']}",
+                        f"{q['steps_ratio']['ratio']:.3f} [{q['steps_ratio']['ci'][0]:.3f}, "
+                        f"{q['steps_ratio']['ci'][1]:.3f}]",
+                        f"{q['cpu_ratio']['ratio']:.3f} [{q['cpu_ratio']['ci'][0]:.3f}, "
+                        f"{q['cpu_ratio']['ci'][1]:.3f}]",
+                        q["censored"],
+                        c.control["verdict"],
+                    ]
+                ],
+                "The claim row against the best fixed-β control (lowest mean final loss among "
+                f"{', '.join(c.control['candidates'])}), paired by seed: each seed's target is "
+                "the control's final loss for that seed.",
+            ),
+        )
     text = (
         "Claim under test (seeds 000/001): setting each head's inverse temperature at its "
         "critical point, measured at initialization and re-measured during training, instead "
@@ -205,6 +245,10 @@ def comparison_section(c: Comparison, title: str = "Training with dynamic β") -
         title,
         text,
         comparison_figures(c),
-        [summary, paired, runs],
-        data={"verdict": c.verdict, "target_loss": c.target_loss},
+        tables,
+        data={
+            "verdict": c.verdict,
+            "target_loss": c.target_loss,
+            "control_verdict": None if c.control is None else c.control["verdict"],
+        },
     )
