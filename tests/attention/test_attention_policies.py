@@ -124,8 +124,8 @@ def test_calibrate_matches_core_directly():
         Eh = E[:, h].reshape(B * L, L)[rows]
         Ah = allowed.reshape(B * L, L)[rows]
         bc = crit.beta_c_rem[h].item()
-        grid = torch.linspace(0.02, 2.5, 48, dtype=torch.float64) * bc
-        ref = heat_capacity_peak(Eh, grid, Ah, n_boot=20)
+        grid = torch.linspace(0.02, 2.5, 64, dtype=torch.float64) * bc
+        ref = heat_capacity_peak(Eh, grid, Ah, n_boot=20, refine=False)
         assert crit.beta[h].item() == pytest.approx(ref.beta, rel=1e-9)
         assert new[h].item() == pytest.approx(0.8 * ref.beta, rel=1e-9)
     # larger logit spread -> smaller β*

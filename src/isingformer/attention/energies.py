@@ -144,7 +144,7 @@ def measure_critical_beta(
     mask=None,
     *,
     causal: bool = False,
-    n_grid: int = 48,
+    n_grid: int = 64,
     grid_max: float = 2.5,
     n_boot: int = 50,
     max_rows: int = 2048,
@@ -156,7 +156,8 @@ def measure_critical_beta(
     ``β_REM = sqrt(2 ln N̄)/σ`` (``σ`` the head's logit spread, ``N̄`` the mean
     number of visible keys); if the peak sits on the upper edge the grid is
     stretched 3x, up to twice. ``β*`` comes from
-    :func:`isingformer.ensemble.heat_capacity_peak` (bootstrap error over rows).
+    :func:`isingformer.ensemble.heat_capacity_peak` (parabolic refinement on
+    the grid, bootstrap error over rows).
     A head whose logits do not vary (σ = 0) has no transition: ``β* = inf``.
     """
     E, A = head_rows(q, k, mask, causal=causal, max_rows=max_rows, seed=seed)
@@ -174,7 +175,9 @@ def measure_critical_beta(
         for _ in range(3):
             grid = np.linspace(0.02, top, n_grid) * float(bc[h])
             th = thermodynamics(E[h], grid, A[h])
-            cp = heat_capacity_peak(E[h], grid, A[h], n_boot=n_boot, seed=seed, thermo=th)
+            cp = heat_capacity_peak(
+                E[h], grid, A[h], n_boot=n_boot, seed=seed, thermo=th, refine=False
+            )
             if not (cp.at_edge and cp.beta >= grid[-1]):
                 break
             top *= 3.0
