@@ -68,6 +68,10 @@ def test_train_json_contract_and_resume(capsys, tmp_path, lm_cache):
         (["train", "--resume", "{corrupt}"], "corrupt"),
         (["compare", "--policies", "sqrt_dk,hot", "--seeds", "1"], "unknown policy"),
         (["compare", "--steps", "0"], "steps must be >= 1"),
+        (["compare", "--policies", "sqrt_dk,fixed:bta=2", "--seeds", "1"], "unknown key 'bta'"),
+        (["compare", "--policies", "sqrt_dk,fixed:beta=-2", "--seeds", "1"], "finite and > 0"),
+        (["compare", "--policies", "sqrt_dk,critical:every=x"], "integer >= 0"),
+        (["compare", "--config", "{badyaml}", "--seeds", "1"], "unknown key 'bta'"),
     ],
 )
 def test_bad_input_is_one_line_exit_2(capsys, tmp_path, args, message):
@@ -75,7 +79,9 @@ def test_bad_input_is_one_line_exit_2(capsys, tmp_path, args, message):
     small.write_text("a tiny corpus\n" * 5)
     corrupt = tmp_path / "c.pt"
     corrupt.write_bytes(b"PK\x03\x04 truncated")
-    args = [a.format(small=small, corrupt=corrupt) for a in args]
+    badyaml = tmp_path / "bad.yaml"
+    badyaml.write_text("steps: 5\npolicies: [sqrt_dk, {policy: fixed, bta: 2.0}]\n")
+    args = [a.format(small=small, corrupt=corrupt, badyaml=badyaml) for a in args]
     code, out, err = run(capsys, *args, "--out", str(tmp_path / "o"))
     assert code == 2
     assert out == "" and len(err.strip().splitlines()) == 1 and message in err
@@ -117,3 +123,35 @@ def test_compare_json_contract_and_report(capsys, tmp_path, lm_cache):
     # re-running resumes from the store: nothing is trained again
     code, out2, err = run(capsys, *args)
     assert code == 0 and json.loads(out2)["policies"] == d["policies"]
+
+
+def test_compare_specs_from_yaml_and_flag(capsys, tmp_path, lm_cache):
+    cfg = tmp_path / "cmp.yaml"
+    cfg.write_text(
+        "steps: 6\nn_layer: 1\nn_head: 2\nd_model: 32\ncontext: 32\nbatch_size: 4\n"
+        f"eval_every: 3\nrecalibrate_every: 0\ncache_dir: {lm_cache}\n"
+        "policies:\n  - sqrt_dk\n  - fixed:beta=6.0\n  - {policy: critical, every: 3}\n"
+    )
+    common = ["--seeds", "1", "--executor", "serial", "--json", "--config", str(cfg)]
+    code, out, err = run(capsys, "compare", *common, "--out", str(tmp_path / "a"))
+    assert code == 0, err
+    d = json.loads(out)
+    assert [p["name"] for p in d["policies"]] == ["sqrt_dk", "fixed:beta=6.0", "critical:every=3"]
+    assert d["control"]["control"] == "fixed:beta=6.0"
+    assert (tmp_path / "a" / "runs" / "fixed-beta=6.0_seed0" / "checkpoint.pt").is_file()
+    html = (tmp_path / "a" / "report.html").read_text()
+    assert "critical:every=3 vs fixed:beta=6.0" in html
+    # --policies overrides the file's list
+    code, out, err = run(
+        capsys,
+        "compare",
+        *common,
+        "--policies",
+        "sqrt_dk,fixed:beta=3",
+        "--out",
+        str(tmp_path / "b"),
+    )
+    assert code == 0, err
+    d = json.loads(out)
+    assert [p["name"] for p in d["policies"]] == ["sqrt_dk", "fixed:beta=3"]
+    assert d["control"] is None

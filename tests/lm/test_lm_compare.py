@@ -73,3 +73,34 @@ def test_compare_needs_baseline_without_target(tiny):
         compare(tiny(), ["critical", "learned"], [0], executor="serial", progress=False)
     with pytest.raises(InputError, match="unknown policy"):
         compare(tiny(), ["sqrt_dk", "hot"], [0], executor="serial", progress=False)
+
+
+def test_control_verdict_separates_criticality_from_scale():
+    from isingformer.lm.compare import control_verdict
+
+    fast = [_run(s, [4.0, 2.0, 1.8, 1.7 + 0.01 * s], "critical") for s in range(4)]
+    # a fixed-β control that is just as fast: the gain is the scale
+    same = [_run(s, [4.0, 2.0, 1.8, 1.7 + 0.01 * s], "fixed") for s in range(4)]
+    vs = _paired("critical", fast, same, 2000, 0, "fixed:beta=8.0")
+    assert vs["baseline"] == "fixed:beta=8.0"
+    v, text = control_verdict(vs, None, 4)
+    assert v == "explained by scale" and "fixed:beta=8.0" in text
+    # a control that ends lower than critical: also explained by scale
+    better = [_run(s, [4.0, 1.9, 1.6, 1.5], "fixed") for s in range(4)]
+    assert control_verdict(_paired("critical", fast, better, 2000, 0, "f"), None, 4)[0] == (
+        "explained by scale"
+    )
+    # a control that is slower and ends higher: criticality adds something
+    slow = [_run(s, [4.0, 3.0, 2.5, 2.0 + 0.01 * s], "fixed") for s in range(4)]
+    assert control_verdict(_paired("critical", fast, slow, 2000, 0, "f"), None, 4)[0] == (
+        "criticality beyond scale"
+    )
+    # mixed seeds, or too few seeds: no judgement
+    mixed = [
+        _run(s, [4.0, 3.0, 2.5, 2.0] if s % 2 else [4.0, 1.9, 1.6, 1.5], "fixed") for s in range(4)
+    ]
+    assert control_verdict(_paired("critical", fast, mixed, 2000, 0, "f"), None, 4)[0] == (
+        "inconclusive"
+    )
+    assert control_verdict(vs, None, 2)[0] == "inconclusive"
+    assert control_verdict(None, None, 4)[0] == "none"

@@ -3,16 +3,25 @@ training loop with dynamic β (critical calibration, annealing), checkpoints
 with exact resume, and the policy comparison behind ``isingformer compare``."""
 
 from isingformer.lm.checkpoint import load_checkpoint, save_checkpoint
-from isingformer.lm.compare import Comparison, bootstrap_ci, compare, cost_to_target, verdict
+from isingformer.lm.compare import (
+    Comparison,
+    bootstrap_ci,
+    compare,
+    control_verdict,
+    cost_to_target,
+    verdict,
+)
 from isingformer.lm.config import TrainConfig, load_config
 from isingformer.lm.corpus import TokenData, clean_gutenberg, load_corpus, prepare_data
 from isingformer.lm.dynamics import beta_matrix, calibrate_critical
 from isingformer.lm.model import GPT
+from isingformer.lm.specs import PolicySpec, parse_policies, parse_policy_spec
 from isingformer.lm.train import TrainResult, build_model, lr_at, resume_config, train
 
 __all__ = [
     "GPT",
     "Comparison",
+    "PolicySpec",
     "TokenData",
     "TrainConfig",
     "TrainResult",
@@ -22,11 +31,14 @@ __all__ = [
     "calibrate_critical",
     "clean_gutenberg",
     "compare",
+    "control_verdict",
     "cost_to_target",
     "load_checkpoint",
     "load_config",
     "load_corpus",
     "lr_at",
+    "parse_policies",
+    "parse_policy_spec",
     "prepare_data",
     "resume_config",
     "save_checkpoint",
