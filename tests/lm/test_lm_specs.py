@@ -121,6 +121,10 @@ def test_each_spec_is_its_own_row_with_its_own_options(tiny):
         "fixed:beta=[2,3]",
     ]
     assert c.control["paired"]["name"] == "critical:every=2"
+    assert [x["baseline"] for x in c.control["each"]] == c.control["candidates"]
+    labels = {"critical better", "control as good or better", "inconclusive"}
+    assert all(x["verdict"] in labels for x in c.control["each"])
+    assert c.control["verdict"] == "inconclusive"  # one seed never decides
     assert "Control:" in c.verdict_text
     with pytest.raises(InputError, match="describe the same run"):
         compare(tiny(), ["sqrt_dk", "critical", "critical:every=5"], [0], executor="serial")

@@ -46,6 +46,11 @@ SWEEP = "lm.compare"
 BASELINE = "sqrt_dk"
 CLAIM_POLICY = "critical"
 CONTROL_POLICY = "fixed"
+# the judgement against one control (the overall label is about the best one)
+_ROW_LABEL = {
+    "criticality beyond scale": "critical better",
+    "explained by scale": "control as good or better",
+}
 
 
 def compare_point(config: dict) -> dict:
@@ -414,7 +419,13 @@ def compare(
         best = min(
             controls, key=lambda n: float(np.mean([r["final_val_loss"] for r in by_policy[n]]))
         )
-        vs = _paired(claim_name, by_policy[claim_name], by_policy[best], n_boot, 0, best)
+        each = []
+        for n in controls:
+            x = _paired(claim_name, by_policy[claim_name], by_policy[n], n_boot, 0, n)
+            label = control_verdict(x, None, len(seeds), margin)[0]
+            x["verdict"] = _ROW_LABEL.get(label, label)
+            each.append(x)
+        vs = next(x for x in each if x["baseline"] == best)
         cvb = next((x for x in paired if x["name"] == best), None) if claim is not None else None
         cv, ctext = control_verdict(vs, cvb, len(seeds), margin)
         control = {
@@ -423,6 +434,7 @@ def compare(
             "verdict": cv,
             "text": ctext,
             "paired": vs,
+            "each": each,
         }
         text = text + " Control: " + ctext
     n_params = results[0]["n_params"]

@@ -197,7 +197,22 @@ def comparison_section(c: Comparison, title: str = "Training with dynamic β") -
     )
     tables = [summary, paired, runs]
     if c.control is not None:
-        q = c.control["paired"]
+        best = c.control["control"]
+        rows = []
+        for q in c.control.get("each", [c.control["paired"]]):
+            d, st, cpu = q["delta_final_loss"], q["steps_ratio"], q["cpu_ratio"]
+            rows.append(
+                [
+                    f"{q['name']} vs {q['baseline']}"
+                    + (" (best)" if q["baseline"] == best else ""),
+                    f"{d['mean']:+.4f} [{d['ci'][0]:+.4f}, {d['ci'][1]:+.4f}]",
+                    f"{d['wins']}/{q['n_pairs']}",
+                    f"{st['ratio']:.3f} [{st['ci'][0]:.3f}, {st['ci'][1]:.3f}]",
+                    f"{cpu['ratio']:.3f} [{cpu['ci'][0]:.3f}, {cpu['ci'][1]:.3f}]",
+                    q["censored"],
+                    q.get("verdict", c.control["verdict"]),
+                ]
+            )
         tables.insert(
             2,
             Table(
@@ -210,24 +225,11 @@ def comparison_section(c: Comparison, title: str = "Training with dynamic β") -
                     "never reached",
                     "judgement",
                 ],
-                [
-                    [
-                        f"{q['name']} vs {q['baseline']}",
-                        f"{q['delta_final_loss']['mean']:+.4f} "
-                        f"[{q['delta_final_loss']['ci'][0]:+.4f}, "
-                        f"{q['delta_final_loss']['ci'][1]:+.4f}]",
-                        f"{q['delta_final_loss']['wins']}/{q['n_pairs']}",
-                        f"{q['steps_ratio']['ratio']:.3f} [{q['steps_ratio']['ci'][0]:.3f}, "
-                        f"{q['steps_ratio']['ci'][1]:.3f}]",
-                        f"{q['cpu_ratio']['ratio']:.3f} [{q['cpu_ratio']['ci'][0]:.3f}, "
-                        f"{q['cpu_ratio']['ci'][1]:.3f}]",
-                        q["censored"],
-                        c.control["verdict"],
-                    ]
-                ],
-                "The claim row against the best fixed-β control (lowest mean final loss among "
-                f"{', '.join(c.control['candidates'])}), paired by seed: each seed's target is "
-                "the control's final loss for that seed.",
+                rows,
+                "The claim row against each fixed-β control, paired by seed: each seed's target "
+                "is the control's final loss for that seed (a run that never reaches it counts "
+                "at its full budget, so its ratio is a lower bound). The best control has the "
+                "lowest mean final loss; picking it among several favours the control.",
             ),
         )
     text = (
