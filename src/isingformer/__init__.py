@@ -9,4 +9,6 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree
 
 __all__ = ["__version__"]
 
-import isingformer.attention  # noqa: E402, F401  (cheap; registers the "isingformer" HF attention lazily)
+# cheap (loads neither torch nor transformers): registers the "isingformer"
+# Hugging Face attention implementation when transformers loads its model code
+import isingformer.attention  # noqa: F401
