@@ -47,7 +47,7 @@ def comparison_figures(c: Comparison):
     axes[1].set_title("Validation loss against wall time (one line per seed)")
     figs.append(figure(fig, "Validation-loss curves per policy, with the seed band."))
 
-    fig, ax = plt.subplots(figsize=(6.4, 4.0))
+    fig, ax = plt.subplots(figsize=(max(6.4, 1.1 * len(c.policies)), 4.4))
     for i, p in enumerate(c.policies):
         vals = [v for v in p["steps_to_target"]["values"] if v is not None]
         ax.scatter([i] * len(vals), vals, color=colors[p["name"]], alpha=0.6, s=18)
@@ -69,7 +69,12 @@ def comparison_figures(c: Comparison):
             textcoords="offset points",
             xytext=(0, 4),
         )
-    ax.set_xticks(range(len(c.policies)), [p["name"] for p in c.policies])
+    labels = [p["name"] for p in c.policies]
+    long = max(len(x) for x in labels) > 10
+    ax.set_xticks(
+        range(len(labels)), labels, rotation=25 if long else 0, ha="right" if long else "center"
+    )
+    fig.tight_layout()
     ax.axhline(c.scale["steps"], color="k", lw=0.8, ls=":")
     ax.set_ylabel(f"steps to val loss {c.target_loss:.3f}")
     ax.set_title("Steps to target (dots: seeds; squares: mean, 95% bootstrap CI)")
