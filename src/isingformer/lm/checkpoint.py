@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -59,7 +60,11 @@ def load_checkpoint(path: str | Path) -> dict[str, Any]:
     try:
         data = torch.load(p, map_location="cpu", weights_only=True)
     except Exception as exc:  # truncated zip, pickle error, disallowed global, ...
-        msg = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        text = re.sub(r"\x1b\[[0-9;]*m", "", str(exc))  # torch puts ANSI bold in it
+        if "Weights only load failed" in text:
+            msg = "not a plain-tensor checkpoint: refusing to unpickle arbitrary objects"
+        else:
+            msg = text.splitlines()[0].split(". ")[0] if text else type(exc).__name__
         raise ModelLoadError(f"checkpoint {p} is corrupt or unreadable ({msg[:160]})") from None
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise ModelLoadError(f"{p} is not an isingformer LM checkpoint ({FORMAT})")
