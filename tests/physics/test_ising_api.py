@@ -25,6 +25,7 @@ EXPECTED = {
     "cubic_ising",
     "density_of_states",
     "enumerate_exact",
+    "state_energies",
     "equilibration_start",
     "exact_torus",
     "finite_size_scaling",

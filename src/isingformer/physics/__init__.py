@@ -15,6 +15,7 @@ from isingformer.physics.enumeration import (
     ExactThermodynamics,
     density_of_states,
     enumerate_exact,
+    state_energies,
     thermodynamics_from_dos,
 )
 from isingformer.physics.fss import FSSResult, finite_size_scaling
@@ -75,6 +76,7 @@ __all__ = [
     "simulate_point",
     "square",
     "square_ising",
+    "state_energies",
     "tau_int",
     "tc_study",
     "tfim_study",

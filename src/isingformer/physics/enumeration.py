@@ -94,11 +94,9 @@ class ExactThermodynamics:
     binder: np.ndarray
 
 
-def density_of_states(ham: IsingHamiltonian, rel_tol: float = 1e-9) -> DensityOfStates:
-    """Enumerate all 2^N states of ``ham`` and group them into levels.
-
-    Energies closer than ``rel_tol`` times the energy scale are one level.
-    """
+def _walk(ham: IsingHamiltonian) -> tuple[np.ndarray, np.ndarray]:
+    """Energies and total magnetizations of all 2^N states in Gray-code order
+    (step k visits the state whose flipped-spin bits are ``k ^ (k >> 1)``)."""
     n = ham.n_spins
     if n > MAX_ENUMERATION_SPINS:
         raise InputError(
@@ -110,6 +108,26 @@ def density_of_states(ham: IsingHamiltonian, rel_tol: float = 1e-9) -> DensityOf
     mags = np.empty(total, dtype=np.int32)
     indptr, indices, data = ham.csr
     _gray_walk(indptr, indices, data, ham.field, energies, mags)
+    return energies, mags
+
+
+def state_energies(ham: IsingHamiltonian) -> np.ndarray:
+    """Energy of every one of the 2^N states, ``E[2^N]``, where state ``k`` has
+    ``s_i = 1 − 2·bit_i(k)`` (N <= 26; compiled Gray-code walk)."""
+    walk, _ = _walk(ham)
+    k = np.arange(walk.shape[0], dtype=np.int64)
+    out = np.empty_like(walk)
+    out[k ^ (k >> 1)] = walk
+    return out
+
+
+def density_of_states(ham: IsingHamiltonian, rel_tol: float = 1e-9) -> DensityOfStates:
+    """Enumerate all 2^N states of ``ham`` and group them into levels.
+
+    Energies closer than ``rel_tol`` times the energy scale are one level.
+    """
+    n = ham.n_spins
+    energies, mags = _walk(ham)
     scale = max(1.0, float(np.abs(ham.couplings.data).sum() + np.abs(ham.field).sum()))
     quantum = rel_tol * scale
     ekey = np.rint(energies / quantum).astype(np.int64)

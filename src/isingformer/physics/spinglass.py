@@ -95,20 +95,17 @@ def ising_energy(J: np.ndarray, s: np.ndarray, h: np.ndarray | None = None) -> n
 def exact_spectrum(J: np.ndarray, h: np.ndarray | None = None) -> np.ndarray:
     """Energies of all 2^N states, ``E[2^N]``; state k has s_i = 1 − 2·bit_i(k).
 
-    Exact enumeration, N ≤ 24.
+    Exact enumeration (the compiled Gray-code walk of
+    :mod:`isingformer.physics.enumeration`), N ≤ 24.
     """
+    from isingformer.physics.enumeration import state_energies
+    from isingformer.physics.hamiltonian import IsingHamiltonian
+
     J, h = _check_couplings(J, h)
     n = J.shape[0]
     if n > _MAX_ENUM:
         raise InputError(f"exact enumeration is limited to N <= {_MAX_ENUM}, got N = {n}")
-    out = np.empty(2**n)
-    chunk = 1 << min(n, 16)
-    bits = np.arange(n)
-    for start in range(0, 2**n, chunk):
-        k = np.arange(start, min(start + chunk, 2**n))
-        s = 1.0 - 2.0 * ((k[:, None] >> bits) & 1)  # [chunk, N]
-        out[start : start + len(k)] = ising_energy(J, s, h)
-    return out
+    return state_energies(IsingHamiltonian.from_couplings(J, h))
 
 
 def brute_force_ground_state(J: np.ndarray, h: np.ndarray | None = None):
