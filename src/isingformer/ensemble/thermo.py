@@ -112,6 +112,7 @@ def thermodynamics(
             ln g of each entry, for level tables (an entry then stands for g
             microstates of equal energy). Entropy, max weight and IPR refer to
             microstates: max weight = e^(−βE_min)/Z, IPR = Σ_levels g p².
+            This path is not differentiable (results carry no gradient).
 
     Returns:
         :class:`Thermodynamics` with curves of shape ``[..., k]``, on the
@@ -159,7 +160,9 @@ def thermodynamics(
         log_g = _as_tensor(log_degeneracy, E.dtype, E.device).expand_as(E).reshape(-1, n)
         if not torch.isfinite(log_g).all():
             raise InputError("log_degeneracy must be finite")
-        sums, shift = _sums_degenerate(E2, e_min, m2, b, log_g)  # [4, k, R], [k, R]
+        with torch.no_grad():  # level tables are data: no autograd through this path
+            sums, shift = _sums_degenerate(E2, e_min, m2, b, log_g)  # [4, k, R], [k, R]
+        e_min = e_min.detach()
         grad = False
     elif grad:
         Ep = E2 - e_min[:, None]
