@@ -108,9 +108,25 @@ def train_cmd(
             if resume is not None
             else Path("runs") / f"train-{cfg.policy}-seed{cfg.seed}"
         )
-    od = out_dir(out)
-    with store_for(od, store) as st:
-        r = train(cfg, out=od, resume=resume, store=st, progress=not as_json)
+    from isingformer.lm.distributed import ddp_session, detect, write_trace
+
+    env = detect()  # set by torchrun: data-parallel over its ranks
+    if env is not None and cfg.batch_size < env.world_size:
+        from isingformer.errors import InputError
+
+        raise InputError(
+            f"batch_size ({cfg.batch_size}) must be >= the number of ranks ({env.world_size})"
+        )
+    with ddp_session(env, cfg.device) as dist:
+        if dist is None or dist.is_main:
+            od = out_dir(out)
+            with store_for(od, store) as st:
+                r = train(cfg, out=od, resume=resume, store=st, progress=not as_json, dist=dist)
+        else:  # only rank 0 writes the checkpoint, the store and the output
+            r = train(cfg, out=out, resume=resume, dist=dist)
+        write_trace(dist, r)
+    if dist is not None and not dist.is_main:
+        return
     result = {
         "final_val_loss": r.final_val_loss,
         "steps": r.steps,

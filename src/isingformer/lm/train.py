@@ -9,10 +9,17 @@ the global torch RNG (dropout) is saved in every checkpoint. So two policies
 with the same seed see the same data in the same order from the same initial
 weights, and a run resumed from a checkpoint continues exactly as if it had
 never stopped (bit for bit on CPU).
+
+Under ``torchrun`` (``dist``, see :mod:`isingformer.lm.distributed`) the
+model is wrapped in DistributedDataParallel, each rank trains on its slice of
+the same global batch, evaluation is split across ranks and summed, β is
+calibrated on rank 0 and broadcast, and only rank 0 writes checkpoints and the
+results store.
 """
 
 from __future__ import annotations
 
+import inspect
 import math
 import sys
 import time
@@ -27,6 +34,15 @@ from isingformer.errors import InputError, ModelLoadError
 from isingformer.lm.checkpoint import load_checkpoint, save_checkpoint
 from isingformer.lm.config import MODEL_FIELDS, TrainConfig, config_from_dict
 from isingformer.lm.corpus import TokenData, batch_generator, fixed_windows, get_batch, prepare_data
+from isingformer.lm.distributed import (
+    DistEnv,
+    all_reduce_sum,
+    broadcast_buffers,
+    device_for,
+    gather_rng_states,
+    shard_bounds,
+    shard_weight,
+)
 from isingformer.lm.dynamics import (
     beta_matrix,
     calibrate_critical,
@@ -190,6 +206,7 @@ def train(
     store=None,
     progress: bool = False,
     stop_after: int | None = None,
+    dist: DistEnv | None = None,
 ) -> TrainResult:
     """Train the GPT described by ``cfg``; return its curves and final state.
 
@@ -203,8 +220,16 @@ def train(
         progress: show a progress bar (loss, tokens/s) on stderr.
         stop_after: stop (and checkpoint) after this many steps, as if
             interrupted: for testing resume.
+        dist: this process's place in a ``torchrun`` job (its process group
+            already open, see :func:`~isingformer.lm.distributed.ddp_session`);
+            None for a single-process run.
     """
-    device = _device(cfg.device)
+    if dist is not None and cfg.batch_size < dist.world_size:
+        raise InputError(
+            f"batch_size ({cfg.batch_size}) must be >= the number of ranks ({dist.world_size})"
+        )
+    device = _device(cfg.device if dist is None else device_for(dist, cfg.device))
+    main_rank = dist is None or dist.is_main
     if data is None:
         data = prepare_data(
             cfg.corpus,
@@ -239,23 +264,59 @@ def train(
             raise ModelLoadError(f"checkpoint {resume} does not fit the model: {first}") from None
         history = ckpt["history"]
         start = ckpt["step"]
-        torch.set_rng_state(ckpt["rng"]["torch"])
-    else:
+        torch.set_rng_state(_rank_rng(ckpt["rng"], dist, cfg.seed, start))
+    elif dist is None or dist.is_main:
         torch.manual_seed(cfg.seed)  # dropout stream
+    else:
+        torch.manual_seed(_rank_seed(cfg.seed, 0, dist.rank))  # its own dropout stream
 
     val_x, val_y = fixed_windows(data.val, cfg.eval_batches * cfg.batch_size, cfg.context)
     val_x, val_y = val_x.to(device), val_y.to(device)
     calibrating = has_calibration(model)
+    if dist is None:
+        net = model
+
+        def evaluate_now() -> float:
+            return evaluate(model, val_x, val_y, cfg.batch_size)
+
+    else:
+        from torch.nn.parallel import DistributedDataParallel
+
+        # no buffer sync in every forward: β buffers are broadcast after each
+        # calibration (the keyword was renamed in torch 2.13)
+        no_sync = (
+            {"forward_sync_buffers": False}
+            if "forward_sync_buffers" in inspect.signature(DistributedDataParallel).parameters
+            else {"broadcast_buffers": False}
+        )
+        net = DistributedDataParallel(
+            model, device_ids=[device.index] if device.type == "cuda" else None, **no_sync
+        )
+        lo, hi = shard_bounds(len(val_x), dist.world_size, dist.rank)
+
+        def evaluate_now() -> float:
+            n = (hi - lo) * cfg.context
+            mean = evaluate(model, val_x[lo:hi], val_y[lo:hi], cfg.batch_size) if n else 0.0
+            total, count = all_reduce_sum([mean * n, float(n)], device)
+            return total / count
 
     def calib_batch(step: int) -> torch.Tensor:
         g = batch_generator(cfg.seed, step, stream=1)
         return get_batch(data.train, cfg.calib_batch, cfg.context, g)[0].to(device)
 
+    def calibrate(step: int) -> list[list[float]]:
+        if dist is None:
+            return calibrate_critical(model, calib_batch(step))
+        if dist.is_main:  # measured once, on rank 0, then the same β everywhere
+            calibrate_critical(model, calib_batch(step))
+        broadcast_buffers(model, src=0)
+        return beta_matrix(model)
+
     if start == 0:
         set_schedule_step(model, 0)
         if calibrating:
             t0, c0 = time.perf_counter(), time.process_time()
-            betas = calibrate_critical(model, calib_batch(0))
+            betas = calibrate(0)
             dt = time.perf_counter() - t0
             history["calib_seconds"] += dt
             history["train_seconds"] += dt
@@ -264,7 +325,7 @@ def train(
         history["evals"].append(
             {
                 "step": 0,
-                "val_loss": evaluate(model, val_x, val_y, cfg.batch_size),
+                "val_loss": evaluate_now(),
                 "train_seconds": history["train_seconds"],
                 "cpu_seconds": history["cpu_seconds"],
             }
@@ -276,6 +337,11 @@ def train(
     def save(step: int) -> None:
         if ckpt_path is None:
             return
+        rng = {"torch": torch.get_rng_state()}
+        if dist is not None:  # every rank's dropout stream, for an exact resume
+            rng["ranks"] = gather_rng_states(dist)
+        if not main_rank:
+            return
         save_checkpoint(
             ckpt_path,
             {
@@ -283,15 +349,20 @@ def train(
                 "step": step,
                 "model": model.state_dict(),
                 "optimizer": optimizer.state_dict(),
-                "rng": {"torch": torch.get_rng_state()},
+                "rng": rng,
                 "history": history,
                 "vocab_size": data.vocab_size,
             },
         )
 
     tokens_per_step = cfg.batch_size * cfg.context
-    model.train()
-    with _progress(progress, cfg.steps) as bar:
+    if dist is not None:
+        row_lo, row_hi = shard_bounds(cfg.batch_size, dist.world_size, dist.rank)
+        # DDP averages gradients over ranks; weighting each rank's mean loss by
+        # its share of the rows makes that average the global-batch gradient
+        loss_weight = shard_weight(cfg.batch_size, dist.world_size, dist.rank)
+    net.train()
+    with _progress(progress and main_rank, cfg.steps) as bar:
         task = (
             bar.add_task(f"train {cfg.policy}", total=cfg.steps, completed=start, info="")
             if bar
@@ -305,7 +376,7 @@ def train(
                 and step > 0
                 and step % cfg.recalibrate_every == 0
             ):
-                betas = calibrate_critical(model, calib_batch(step))
+                betas = calibrate(step)
                 dt = time.perf_counter() - t0
                 history["calib_seconds"] += dt
                 history["beta_log"].append({"step": step, "event": "calibration", "betas": betas})
@@ -315,13 +386,21 @@ def train(
             x, y = get_batch(
                 data.train, cfg.batch_size, cfg.context, batch_generator(cfg.seed, step)
             )
-            _, loss = model(x.to(device), y.to(device))
+            if dist is None:
+                _, loss = model(x.to(device), y.to(device))
+            else:
+                x, y = x[row_lo:row_hi], y[row_lo:row_hi]
+                _, local = net(x.to(device), y.to(device))
+                loss = local * loss_weight
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
             if cfg.grad_clip > 0:
                 torch.nn.utils.clip_grad_norm_(model.parameters(), cfg.grad_clip)
             optimizer.step()
-            loss_value = loss.item()
+            if dist is None:
+                loss_value = loss.item()
+            else:  # the global-batch loss, the same on every rank
+                loss_value = all_reduce_sum([loss.item()], device)[0] / dist.world_size
             if not math.isfinite(loss_value):
                 raise InputError(
                     f"training diverged at step {step} (loss {loss_value}); lower --lr or change the policy"
@@ -334,7 +413,7 @@ def train(
                 history["evals"].append(
                     {
                         "step": done,
-                        "val_loss": evaluate(model, val_x, val_y, cfg.batch_size),
+                        "val_loss": evaluate_now(),
                         "train_seconds": history["train_seconds"],
                         "cpu_seconds": history["cpu_seconds"],
                     }
@@ -352,13 +431,33 @@ def train(
                 return _result(cfg, model, history, done, tokens_per_step, ckpt_path)
     save(cfg.steps)
     result = _result(cfg, model, history, cfg.steps, tokens_per_step, ckpt_path)
-    if store is not None:
+    if store is not None and main_rank:
         now = time.time()
         summary = result.to_dict()
         store.put(
             "lm.train", cfg.to_dict(), summary, started=now - result.train_seconds, finished=now
         )
     return result
+
+
+def _rank_seed(seed: int, step: int, rank: int) -> int:
+    """Dropout seed of a rank > 0 that has no saved RNG state."""
+    return (seed * 1_000_003 + step * 7_919 + rank * 15_485_863 + 1) % (2**63 - 1)
+
+
+def _rank_rng(rng: dict, dist: DistEnv | None, seed: int, step: int) -> torch.Tensor:
+    """The RNG state a rank resumes with: its own saved state when the
+    checkpoint has one per rank for this world size, else rank 0's state
+    (rank 0 / single process) or a fresh seeded stream (other ranks)."""
+    if dist is None:
+        return rng["torch"]
+    ranks = rng.get("ranks")
+    if isinstance(ranks, list) and len(ranks) == dist.world_size:
+        return ranks[dist.rank]
+    if dist.is_main:
+        return rng["torch"]
+    g = torch.Generator().manual_seed(_rank_seed(seed, step, dist.rank))
+    return g.get_state()
 
 
 def _result(cfg, model, history, steps, tokens_per_step, ckpt_path) -> TrainResult:
