@@ -158,3 +158,53 @@ def test_torchrun_two_ranks_match_one_process(lm_cache, tmp_path, capsys, monkey
     assert files == ["checkpoint.pt", "runs.sqlite"]
     ck = load_checkpoint(tmp_path / "two" / "checkpoint.pt")
     assert ck["step"] == 6 and len(ck["rng"]["ranks"]) == 2
+
+
+# one DDP model per process, as in real use: a resume is a new torchrun job
+_RESUME_SCRIPT = """
+import json, sys
+from isingformer.lm.config import TrainConfig
+from isingformer.lm.distributed import ddp_session, detect
+from isingformer.lm.train import train
+
+cache, out, mode = sys.argv[1:4]
+cfg = TrainConfig(n_layer=1, n_head=2, d_model=16, context=16, batch_size=5, steps=8, warmup=2,
+                  eval_every=4, eval_batches=2, calib_batch=4, recalibrate_every=3, dropout=0.1,
+                  policy="critical", cache_dir=cache)
+with ddp_session(detect()) as d:
+    if mode == "full":
+        r = train(cfg, out=out + "/a", dist=d)
+    elif mode == "stop":
+        r = train(cfg, out=out + "/b", dist=d, stop_after=5)
+    else:
+        r = train(cfg, out=out + "/b", resume=out + "/b/checkpoint.pt", dist=d)
+    if d.is_main:
+        print(json.dumps(r.to_dict()))
+"""
+
+
+@pytest.mark.slow
+def test_torchrun_resume_is_exact_with_dropout_and_uneven_shards(lm_cache, tmp_path):
+    script = tmp_path / "resume_ddp.py"
+    script.write_text(_RESUME_SCRIPT)
+    env = {k: v for k, v in os.environ.items() if k not in ("RANK", "WORLD_SIZE", "LOCAL_RANK")}
+    cmd = [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node=2"]
+
+    def launch(mode: str) -> dict:
+        proc = subprocess.run(
+            [*cmd, str(script), lm_cache, str(tmp_path), mode],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=300,
+        )
+        assert proc.returncode == 0, proc.stderr[-3000:]
+        return json.loads(proc.stdout)
+
+    full = launch("full")
+    assert len(launch("stop")["train_losses"]) == 5
+    resumed = launch("resume")
+    assert len(full["train_losses"]) == 8
+    assert resumed["train_losses"] == full["train_losses"]  # bit for bit, both ranks' dropout
+    assert resumed["evals"][-1]["val_loss"] == full["evals"][-1]["val_loss"]
+    assert resumed["beta_log"] == full["beta_log"]

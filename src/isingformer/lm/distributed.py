@@ -35,6 +35,7 @@ __all__ = [
     "TRACE_ENV",
     "DistEnv",
     "all_reduce_sum",
+    "barrier",
     "broadcast_buffers",
     "ddp_session",
     "detect",
@@ -143,6 +144,11 @@ def all_reduce_sum(values: list[float], device: torch.device | str = "cpu") -> l
     t = torch.tensor(values, dtype=torch.float64, device=device)
     dist.all_reduce(t, op=dist.ReduceOp.SUM)
     return [float(v) for v in t.cpu()]
+
+
+def barrier() -> None:
+    """Wait for every rank."""
+    dist.barrier()
 
 
 @torch.no_grad()

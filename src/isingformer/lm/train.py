@@ -37,6 +37,7 @@ from isingformer.lm.corpus import TokenData, batch_generator, fixed_windows, get
 from isingformer.lm.distributed import (
     DistEnv,
     all_reduce_sum,
+    barrier,
     broadcast_buffers,
     device_for,
     gather_rng_states,
@@ -340,20 +341,21 @@ def train(
         rng = {"torch": torch.get_rng_state()}
         if dist is not None:  # every rank's dropout stream, for an exact resume
             rng["ranks"] = gather_rng_states(dist)
-        if not main_rank:
-            return
-        save_checkpoint(
-            ckpt_path,
-            {
-                "config": cfg.to_dict(),
-                "step": step,
-                "model": model.state_dict(),
-                "optimizer": optimizer.state_dict(),
-                "rng": rng,
-                "history": history,
-                "vocab_size": data.vocab_size,
-            },
-        )
+        if main_rank:
+            save_checkpoint(
+                ckpt_path,
+                {
+                    "config": cfg.to_dict(),
+                    "step": step,
+                    "model": model.state_dict(),
+                    "optimizer": optimizer.state_dict(),
+                    "rng": rng,
+                    "history": history,
+                    "vocab_size": data.vocab_size,
+                },
+            )
+        if dist is not None:  # the checkpoint is on disk before any rank goes on
+            barrier()
 
     tokens_per_step = cfg.batch_size * cfg.context
     if dist is not None:
