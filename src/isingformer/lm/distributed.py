@@ -19,6 +19,7 @@ output.
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 from collections.abc import Iterator
@@ -134,6 +135,9 @@ def ddp_session(env: DistEnv | None, device: str = "cpu") -> Iterator[DistEnv | 
         ok = True
     finally:
         if created:
+            # free the DDP wrappers (reference cycles) while the group is alive:
+            # collected after it is destroyed, gloo may abort the process at exit
+            gc.collect()
             if ok:
                 dist.barrier()
             dist.destroy_process_group()
