@@ -14,7 +14,6 @@ import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from contextlib import nullcontext
-from typing import Any
 
 from isingformer.errors import InputError
 from isingformer.runs.store import ResultsStore, config_key
@@ -42,7 +41,7 @@ def _worker_init() -> None:
         pass
 
 
-def _progress(total: int, label: str, enabled: bool):
+def _progress(enabled: bool):
     if not enabled or not sys.stderr.isatty():
         return nullcontext(None)
     from rich.console import Console
@@ -95,7 +94,7 @@ def run_sweep(
     if len(unique_todo) <= 1 or workers <= 1:
         executor = "serial" if executor == "process" else executor
 
-    with _progress(len(unique_todo), sweep, progress) as bar:
+    with _progress(progress) as bar:
         task = bar.add_task(sweep, total=len(unique_todo)) if bar is not None else None
 
         def record(i: int, out: tuple[dict, float, float]) -> None:
@@ -140,9 +139,3 @@ def _run_dask(fn, configs, todo, record, workers, address) -> None:
         futures = {client.submit(_timed, fn, configs[i], pure=False): i for i in todo}
         for fut in as_completed(list(futures)):
             record(futures[fut], fut.result())
-
-
-def describe(config: dict[str, Any]) -> str:
-    return ", ".join(
-        f"{k}={v}" for k, v in sorted(config.items()) if not isinstance(v, list | dict)
-    )
