@@ -72,11 +72,17 @@ def run_main_job(
     device: str = "cpu",
     only: list[str] | None = None,
     log=None,
+    threads: int | None = None,
 ) -> tuple[Path, dict]:
     """Run the sections (all, or ``only``), write ``out/report.html``; return
     the path and a summary ``{section: {"seconds", "ok", "error"}}``. A section
     that fails with a bug is recorded in the report and the summary instead of
-    losing the others' results."""
+    losing the others' results. ``threads`` goes to
+    :func:`isingformer.threads.set_threads` (None: the CLI's ``--threads``, the
+    environment, or the machine default) and is recorded in the config."""
+    from isingformer.threads import set_threads
+
+    used_threads = set_threads(threads)
     names = [n for n, _ in SECTIONS]
     if only:
         unknown = sorted(set(only) - set(names))
@@ -107,7 +113,13 @@ def run_main_job(
             summary[name] = {"ok": False, "seconds": round(time.time() - t0, 2), "error": repr(exc)}
         if log:
             log(f"[{name}] done in {summary[name]['seconds']} s")
-    config = {"quick": quick, "seed": seed, "device": device, "sections": list(summary)}
+    config = {
+        "quick": quick,
+        "seed": seed,
+        "device": device,
+        "threads": used_threads,
+        "sections": list(summary),
+    }
     path = Report("isingformer: main job", config, sections).write(out)
     store.close()
     return path, summary

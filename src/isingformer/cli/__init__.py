@@ -40,8 +40,17 @@ def _root(
     version: bool = typer.Option(
         False, "--version", callback=_version_callback, is_eager=True, help="Show the version."
     ),
+    threads: int = typer.Option(
+        None,
+        "--threads",
+        help="torch/BLAS intra-op threads for every command (default: $ISINGFORMER_THREADS, "
+        "else 1 on machines with <= 2 cores, else all cores).",
+    ),
 ) -> None:
     """isingformer command line."""
+    from isingformer.threads import set_threads
+
+    set_threads(threads)
 
 
 def _register_all() -> None:
