@@ -1,0 +1,179 @@
+"""The linear-attention model of in-context regression in its reduced form.
+
+One linear-attention layer reading the tokens ``(x_i, y_i)`` and the query
+``(x_q, 0)`` predicts, after the reparametrisation of Lu et al. 2024 (and
+Zhang, Frei & Bartlett 2024), ``ŷ = x_qᵀ Γ h`` with the context summary
+``h = (1/ℓ) Σ_i y_i x_i`` and one reduced weight matrix ``Γ`` ``[d, d]``.
+The pretraining loss (mean squared error over ``n`` sequences plus
+``λ‖Γ‖²``) is quadratic in ``Γ``: its minimiser solves the normal equations
+in ``d²`` unknowns, and the Gibbs measure ``exp(−β n L(Γ) / 2)`` over the
+weights is an exact Gaussian (mean: the minimiser; precision
+``β n (A + λ I)`` with ``A`` the feature second-moment matrix).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from isingformer.errors import InputError
+from isingformer.icl.task import IclBatch, IclTask
+
+__all__ = [
+    "context_summary",
+    "exact_error",
+    "fit_closed_form",
+    "fit_gradient_descent",
+    "gibbs_overlaps",
+    "gibbs_samples",
+    "linear_predict",
+    "normal_equations",
+    "population_gamma",
+]
+
+
+def context_summary(batch: IclBatch) -> np.ndarray:
+    """``h = (1/ℓ) Σ_i y_i x_i`` per sequence, shape ``[n, d]``."""
+    return np.einsum("nld,nl->nd", batch.x, batch.y) / batch.x.shape[1]
+
+
+def linear_predict(gamma: np.ndarray, batch: IclBatch) -> np.ndarray:
+    """``ŷ = x_qᵀ Γ h`` per sequence, shape ``[n]``."""
+    return np.einsum("nd,de,ne->n", batch.xq, gamma, context_summary(batch))
+
+
+def normal_equations(batch: IclBatch, chunk: int = 4096) -> tuple[np.ndarray, np.ndarray]:
+    """``A = (1/n) Σ φ φᵀ`` ``[d², d²]`` and ``b = (1/n) Σ y_q φ`` ``[d²]`` of the
+    features ``φ = vec(x_q hᵀ)`` (row-major, matching ``Γ.reshape(-1)``)."""
+    h = context_summary(batch)
+    n, d = h.shape
+    a = np.zeros((d * d, d * d))
+    b = np.zeros(d * d)
+    for lo in range(0, n, chunk):
+        phi = (batch.xq[lo : lo + chunk, :, None] * h[lo : lo + chunk, None, :]).reshape(-1, d * d)
+        a += phi.T @ phi
+        b += phi.T @ batch.yq[lo : lo + chunk]
+    return a / n, b / n
+
+
+def fit_closed_form(batch: IclBatch, ridge: float = 1e-4) -> np.ndarray:
+    """The minimiser ``Γ`` ``[d, d]`` of ``(1/n) Σ (y_q − x_qᵀΓh)² + λ‖Γ‖²``."""
+    if not ridge >= 0:
+        raise InputError(f"--ridge: λ must be >= 0, got {ridge}")
+    a, b = normal_equations(batch)
+    d = batch.xq.shape[1]
+    sol = np.linalg.solve(a + ridge * np.eye(d * d), b)
+    return sol.reshape(d, d)
+
+
+def fit_gradient_descent(
+    batch: IclBatch,
+    ridge: float = 1e-4,
+    *,
+    tol: float = 1e-9,
+    max_steps: int = 100_000,
+) -> tuple[np.ndarray, int]:
+    """Full-batch gradient descent (torch autograd, float64) on the same loss
+    from ``Γ = 0``, step ``1/L`` with ``L`` the largest Hessian eigenvalue (power
+    iteration on Hessian-vector products). Stops when the largest gradient
+    entry is below ``tol``. Returns ``(Γ [d, d], steps)``."""
+    import torch
+
+    xq = torch.as_tensor(batch.xq, dtype=torch.float64)
+    h = torch.as_tensor(context_summary(batch), dtype=torch.float64)
+    yq = torch.as_tensor(batch.yq, dtype=torch.float64)
+    d = xq.shape[1]
+
+    def loss_fn(g: torch.Tensor) -> torch.Tensor:
+        pred = torch.einsum("nd,de,ne->n", xq, g, h)
+        return torch.mean((yq - pred) ** 2) + ridge * torch.sum(g * g)
+
+    def hvp(v: torch.Tensor) -> torch.Tensor:  # the loss is quadratic: H v = 2(A + λ)v
+        pred = torch.einsum("nd,de,ne->n", xq, v, h)
+        return 2.0 * torch.einsum("n,nd,ne->de", pred, xq, h) / xq.shape[0] + 2.0 * ridge * v
+
+    v = torch.ones(d, d, dtype=torch.float64) / d
+    top = 1.0
+    for _ in range(50):
+        w = hvp(v)
+        top = float(torch.linalg.norm(w))
+        v = w / top
+    lr = 1.0 / (1.05 * top)
+    g = torch.zeros(d, d, dtype=torch.float64, requires_grad=True)
+    for step in range(1, max_steps + 1):
+        loss = loss_fn(g)
+        (grad,) = torch.autograd.grad(loss, g)
+        if float(grad.abs().max()) < tol:
+            return g.detach().numpy().copy(), step
+        with torch.no_grad():
+            g -= lr * grad
+    return g.detach().numpy().copy(), max_steps
+
+
+def _task_moments(task: IclTask, pool: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+    """``Ω = E[w wᵀ]`` and ``M = E[h hᵀ] = (1 + 1/ℓ) Ω + (tr Ω + σ²)/ℓ I`` (exact
+    for Gaussian tokens), both ``[d, d]``."""
+    d, ell = task.dim, task.context
+    omega = np.eye(d) / d if pool is None else pool.T @ pool / pool.shape[0]
+    m = (1.0 + 1.0 / ell) * omega + (np.trace(omega) + task.noise**2) / ell * np.eye(d)
+    return omega, m
+
+
+def population_gamma(task: IclTask, pool: np.ndarray | None, ridge: float = 0.0) -> np.ndarray:
+    """The minimiser with infinitely many pretraining sequences (τ = ∞) on the
+    pool ``[k, d]`` (None: fresh tasks): ``Γ = Ω (M + λ I)⁻¹``, ``[d, d]``."""
+    omega, m = _task_moments(task, pool)
+    return np.linalg.solve((m + ridge * np.eye(task.dim)).T, omega.T).T
+
+
+def exact_error(task: IclTask, gamma: np.ndarray, pool: np.ndarray | None = None) -> float:
+    """Exact expected squared error of ``Γ`` on tasks from ``pool`` (in
+    distribution) or on fresh tasks (``pool`` None, out of distribution):
+    ``tr Ω − 2 tr(ΓΩ) + tr(Γ M Γᵀ) + σ²``."""
+    omega, m = _task_moments(task, pool)
+    return float(
+        np.trace(omega)
+        - 2.0 * np.trace(gamma @ omega)
+        + np.trace(gamma @ m @ gamma.T)
+        + task.noise**2
+    )
+
+
+def gibbs_samples(
+    batch: IclBatch,
+    gamma: np.ndarray,
+    *,
+    beta: float,
+    ridge: float,
+    count: int,
+    rng: np.random.Generator,
+) -> np.ndarray:
+    """``count`` independent exact samples of the Gibbs measure over the
+    weights, ``∝ exp(−β n L(Γ) / 2)``: a Gaussian with mean ``gamma`` (the
+    minimiser) and precision ``β n (A + λ I)``. Returns ``[count, d, d]``."""
+    if not (math.isfinite(beta) and beta > 0):
+        raise InputError(f"--beta: the inverse temperature must be finite and > 0, got {beta}")
+    a, _ = normal_equations(batch)
+    n, d = batch.xq.shape
+    chol = np.linalg.cholesky(beta * n * (a + ridge * np.eye(d * d)))
+    z = rng.standard_normal((d * d, count))
+    noise = np.linalg.solve(chol.T, z).T  # rows ~ N(0, precision⁻¹)
+    return (gamma.reshape(1, -1) + noise).reshape(count, d, d)
+
+
+def gibbs_overlaps(
+    batch: IclBatch,
+    gamma: np.ndarray,
+    *,
+    beta: float,
+    ridge: float,
+    pairs: int,
+    rng: np.random.Generator,
+) -> np.ndarray:
+    """Overlaps ``q = ⟨Γ_a, Γ_b⟩ / (‖Γ_a‖ ‖Γ_b‖)`` of ``pairs`` pairs of
+    independent replicas drawn by :func:`gibbs_samples`. Returns ``[pairs]``."""
+    s = gibbs_samples(batch, gamma, beta=beta, ridge=ridge, count=2 * pairs, rng=rng)
+    sa, sb = s[:pairs].reshape(pairs, -1), s[pairs:].reshape(pairs, -1)
+    num = np.sum(sa * sb, axis=1)
+    return num / np.sqrt(np.sum(sa * sa, axis=1) * np.sum(sb * sb, axis=1))

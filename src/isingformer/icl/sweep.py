@@ -1,0 +1,320 @@
+"""``icl.sweep``: the task-diversity sweep through the runs store, its
+per-seed thresholds and their intervals.
+
+One point is one (dimension, pool size k, seed): a pool of k tasks, a model
+pretrained on it, and its errors on the pool's tasks (in distribution) and on
+fresh tasks (out of distribution), its distance to the two Bayes baselines,
+and (linear model) the replica overlap of its Gibbs measure.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import numpy as np
+
+from isingformer.errors import InputError
+from isingformer.icl.task import (
+    IclTask,
+    make_pool,
+    pool_posterior_predict,
+    ridge_predict,
+    sample_batch,
+)
+
+__all__ = ["MODELS", "crossing", "icl_point", "icl_sweep", "parse_tasks"]
+
+MODELS = ("linear", "softmax")
+MAX_TASKS = 1_000_000
+OVERLAP_BINS = 41
+
+
+def parse_tasks(text: str) -> list[int | None]:
+    """``"4,16,64,inf"`` → ``[4, 16, 64, None]`` (None = a fresh task per
+    sequence), sorted, without duplicates."""
+    out: list[int | None] = []
+    for tok in (t.strip() for t in text.split(",")):
+        if not tok:
+            continue
+        if tok.lower() in ("inf", "infinity", "∞"):
+            out.append(None)
+            continue
+        try:
+            k = int(tok)
+        except ValueError:
+            raise InputError(
+                f"--tasks: expected positive integers or 'inf' separated by commas, got {tok!r}"
+            ) from None
+        if not 1 <= k <= MAX_TASKS:
+            raise InputError(f"--tasks: every pool size must be in 1..{MAX_TASKS} or inf, got {k}")
+        out.append(k)
+    if not out:
+        raise InputError("--tasks: the list is empty; give e.g. 4,16,64,inf")
+    if len(set(out)) != len(out):
+        raise InputError("--tasks: the list has duplicates; give each pool size once")
+    finite = sorted(k for k in out if k is not None)
+    return finite + ([None] if None in out else [])
+
+
+def _errors_and_distances(task, pred_fn, pool, rng, n_eval) -> dict:
+    """MC errors of a predictor ``batch -> [n]`` and its distance to the
+    baselines on ``n_eval`` fresh-task sequences (and pool-task ones)."""
+    ood = sample_batch(task, n_eval, rng, None)
+    pm, pr = pred_fn(ood), ridge_predict(task, ood)
+    res = {
+        "ood_error_mc": float(np.mean((pm - ood.yq) ** 2)),
+        "ridge_ood_error": float(np.mean((pr - ood.yq) ** 2)),
+        "dist_to_ridge": float(np.mean((pm - pr) ** 2)),
+        "dist_to_pool": None,
+        "pool_ood_error": None,
+    }
+    if pool is not None:
+        pp = pool_posterior_predict(task, ood, pool)
+        res["dist_to_pool"] = float(np.mean((pm - pp) ** 2))
+        res["pool_ood_error"] = float(np.mean((pp - ood.yq) ** 2))
+        idb = sample_batch(task, n_eval, rng, pool)
+        res["id_error_mc"] = float(np.mean((pred_fn(idb) - idb.yq) ** 2))
+        res["pool_id_error"] = float(
+            np.mean((pool_posterior_predict(task, idb, pool) - idb.yq) ** 2)
+        )
+        res["ridge_id_error"] = float(np.mean((ridge_predict(task, idb) - idb.yq) ** 2))
+    else:
+        res["id_error_mc"] = res["ood_error_mc"]
+    return res
+
+
+def icl_point(config: dict) -> dict:
+    """One sweep point (top-level, picklable). ``config`` keys: ``dim``,
+    ``context``, ``noise``, ``tasks`` (int or None = ∞), ``seed``, ``model``,
+    ``pretrain`` (τ = n/d², None = ∞ for the linear model), ``ridge``,
+    ``beta``, ``pairs``, ``n_eval``, and for the softmax model ``steps``."""
+    from isingformer.icl.linear import (
+        exact_error,
+        fit_closed_form,
+        gibbs_overlaps,
+        linear_predict,
+        population_gamma,
+    )
+
+    task = IclTask(int(config["dim"]), int(config["context"]), float(config["noise"]))
+    k = config["tasks"]
+    rng = np.random.default_rng(
+        [int(config["seed"]), task.dim, task.context, 0 if k is None else int(k)]
+    )
+    pool = None if k is None else make_pool(task, int(k), rng)
+    if config["model"] == "softmax":
+        from isingformer.icl.softmax import train_softmax
+
+        trained = train_softmax(task, pool, rng, steps=int(config["steps"]))
+        out = _errors_and_distances(task, trained.predict, pool, rng, int(config["n_eval"]))
+        out.update(ood_error=out["ood_error_mc"], id_error=out["id_error_mc"], **trained.summary())
+        return out
+    tau = config["pretrain"]
+    if tau is None:
+        gamma = population_gamma(task, pool, float(config["ridge"]))
+        train = None
+    else:
+        n = max(1, round(float(tau) * task.dim**2))
+        train = sample_batch(task, n, rng, pool)
+        gamma = fit_closed_form(train, float(config["ridge"]))
+    out = _errors_and_distances(
+        task, lambda b: linear_predict(gamma, b), pool, rng, int(config["n_eval"])
+    )
+    out["ood_error"] = exact_error(task, gamma, None)
+    out["id_error"] = exact_error(task, gamma, pool)
+    if train is not None and int(config["pairs"]) > 0:
+        q = gibbs_overlaps(
+            train,
+            gamma,
+            beta=float(config["beta"]),
+            ridge=float(config["ridge"]),
+            pairs=int(config["pairs"]),
+            rng=rng,
+        )
+        out["overlap"] = float(q.mean())
+        out["overlap_hist"] = np.histogram(q, bins=OVERLAP_BINS, range=(-1.0, 1.0))[0].tolist()
+    else:
+        out["overlap"] = None
+        out["overlap_hist"] = None
+    return out
+
+
+def crossing(ks: Sequence[float], values: Sequence[float], level: float) -> float:
+    """First ``k`` where the decreasing curve ``values(k)`` crosses ``level``,
+    interpolated linearly in ``log k``; NaN when not bracketed."""
+    ks = np.asarray(ks, dtype=float)
+    v = np.asarray(values, dtype=float)
+    for i in range(len(ks) - 1):
+        a, b = v[i] - level, v[i + 1] - level
+        if a >= 0 > b or (a > 0 >= b):
+            t = a / (a - b)
+            return float(math.exp((1 - t) * math.log(ks[i]) + t * math.log(ks[i + 1])))
+    return float("nan")
+
+
+def _interval(values: Sequence[float]) -> dict:
+    from isingformer.stats import mean_interval
+
+    v = [float(x) for x in values if x is not None and math.isfinite(x)]
+    if not v:
+        return {"mean": None, "ci": None, "n": 0, "method": "Student t", "values": []}
+    iv = mean_interval(v)
+    return {"mean": iv.mean, "ci": iv.ci, "n": iv.n, "method": iv.method, "values": list(v)}
+
+
+def _log_interval(values: Sequence[float]) -> dict:
+    """Geometric mean and the exponentiated Student-t interval of ``log k*``."""
+    v = [float(x) for x in values if x is not None and math.isfinite(x) and x > 0]
+    res = _interval([math.log(x) for x in v])
+    if res["mean"] is None:
+        return {"value": None, "ci": None, "n": 0, "method": res["method"], "values": []}
+    ci = None if res["ci"] is None else [math.exp(c) for c in res["ci"]]
+    return {
+        "value": math.exp(res["mean"]),
+        "ci": ci,
+        "n": res["n"],
+        "method": "Student t on log k* (geometric mean)",
+        "values": v,
+    }
+
+
+def _seed_thresholds(task: IclTask, tasks: list[int | None], rows: list[dict]) -> dict:
+    """``k*`` of one seed from the OOD error (midpoint rule) and from the
+    baseline distances (where the model is as close to ridge as to the pool)."""
+    finite = [k for k in tasks if k is not None]
+    errs = [r["ood_error"] for k, r in zip(tasks, rows, strict=True) if k is not None]
+    ref = rows[-1]["ood_error"]  # the largest k (∞ when listed)
+    level = 0.5 * (task.null_error + ref)
+    logratio = [
+        math.log(r["dist_to_ridge"] / r["dist_to_pool"])
+        for k, r in zip(tasks, rows, strict=True)
+        if k is not None and r["dist_to_pool"] and r["dist_to_ridge"]
+    ]
+    k_base = (
+        crossing(finite, [-x for x in logratio], 0.0)
+        if len(logratio) == len(finite)
+        else float("nan")
+    )
+    return {"ood": crossing(finite, errs, level), "baselines": k_base}
+
+
+def icl_sweep(
+    dims: Sequence[int],
+    context: int | None,
+    tasks: list[int | None],
+    *,
+    seeds: int = 3,
+    seed: int = 0,
+    model: str = "linear",
+    noise: float = 0.5,
+    context_ratio: float | None = None,
+    pretrain: float | None = 16.0,
+    ridge: float = 1e-4,
+    beta: float = 1.0,
+    pairs: int = 200,
+    n_eval: int = 2000,
+    steps: int = 400,
+    store=None,
+    executor: str = "serial",
+    progress: bool = False,
+) -> dict:
+    """The task-diversity sweep at each dimension in ``dims``.
+
+    Args:
+        dims: token dimensions d.
+        context: context length ℓ, or None with ``context_ratio`` (ℓ = α d).
+        tasks: pool sizes (None = ∞), ascending, ∞ last.
+        seeds: independent pools and trainings per (d, k).
+        pretrain: τ = n/d² pretraining sequences (None: τ = ∞, linear only).
+        beta: inverse temperature of the Gibbs measure over Γ (overlaps).
+
+    Returns:
+        ``{"dims": {d: {...}}, ...}``; each dimension holds ``points`` (per k:
+        ``ood_error``/``id_error``/``dist_to_*``/``overlap`` with mean and
+        Student-t CI over seeds), ``threshold`` (k* from the OOD error),
+        ``threshold_baselines`` and ``theory_threshold`` (linear model).
+        For a single dimension its entries are also at the top level.
+    """
+    from isingformer.icl.theory import theory_ood_error, theory_threshold
+    from isingformer.runs import run_sweep
+
+    if model not in MODELS:
+        raise InputError(f"--model: use one of {', '.join(MODELS)}, got {model!r}")
+    if seeds < 1:
+        raise InputError(f"--seeds: the number of seeds must be >= 1, got {seeds}")
+    if model == "softmax" and pretrain is None:
+        raise InputError("--pretrain inf is only available for --model linear")
+    if len([k for k in tasks if k is not None]) < 2:
+        raise InputError("--tasks: give at least two finite pool sizes to locate a threshold")
+    result: dict = {"model": model, "noise": noise, "seeds": seeds, "dims": {}}
+    for d in dims:
+        ell = context if context is not None else max(1, round(float(context_ratio) * d))
+        task = IclTask(int(d), int(ell), float(noise))
+        configs = [
+            {
+                "dim": task.dim,
+                "context": task.context,
+                "noise": task.noise,
+                "tasks": k,
+                "seed": seed + s,
+                "model": model,
+                "pretrain": pretrain,
+                "ridge": ridge,
+                "beta": beta,
+                "pairs": pairs,
+                "n_eval": n_eval,
+                **({"steps": steps} if model == "softmax" else {}),
+            }
+            for s in range(seeds)
+            for k in tasks
+        ]
+        rows = run_sweep(
+            icl_point,
+            configs,
+            sweep="icl.sweep",
+            store=store,
+            executor=executor,
+            progress=progress,
+        )
+        per_seed = [rows[s * len(tasks) : (s + 1) * len(tasks)] for s in range(seeds)]
+        alpha = task.context / task.dim
+        points = []
+        for j, k in enumerate(tasks):
+            col = [per_seed[s][j] for s in range(seeds)]
+            pt: dict = {"tasks": "inf" if k is None else k}
+            for key in (
+                "ood_error",
+                "id_error",
+                "dist_to_ridge",
+                "dist_to_pool",
+                "overlap",
+                "ridge_ood_error",
+                "pool_ood_error",
+                "pool_id_error",
+            ):
+                vals = [r.get(key) for r in col]
+                pt[key] = None if all(v is None for v in vals) else _interval(vals)
+            if model == "linear":
+                kappa = math.inf if k is None else k / task.dim
+                pt["theory_ood_error"] = theory_ood_error(kappa, alpha, task.noise)
+            hists = [r.get("overlap_hist") for r in col if r.get("overlap_hist")]
+            pt["overlap_hist"] = np.sum(hists, axis=0).tolist() if hists else None
+            if model == "softmax":
+                pt["critical_beta"] = _interval([r.get("critical_beta") for r in col])
+            points.append(pt)
+        ths = [_seed_thresholds(task, tasks, per_seed[s]) for s in range(seeds)]
+        entry = {
+            "dim": task.dim,
+            "context": task.context,
+            "points": points,
+            "threshold": _log_interval([t["ood"] for t in ths]),
+            "threshold_baselines": _log_interval([t["baselines"] for t in ths]),
+            "theory_threshold": (
+                theory_threshold(alpha, task.noise) * task.dim if model == "linear" else None
+            ),
+        }
+        result["dims"][str(task.dim)] = entry
+    if len(dims) == 1:
+        result.update(result["dims"][str(int(dims[0]))])
+    return result

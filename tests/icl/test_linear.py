@@ -1,0 +1,102 @@
+"""The linear-attention model: closed form, gradient descent, exact errors,
+the population (τ = ∞) minimiser and the Gibbs measure over weights."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from isingformer.icl import (
+    IclTask,
+    exact_error,
+    fit_closed_form,
+    fit_gradient_descent,
+    gibbs_overlaps,
+    gibbs_samples,
+    linear_predict,
+    make_pool,
+    normal_equations,
+    population_gamma,
+    sample_batch,
+)
+
+
+def _train(d=4, ell=6, k=5, n=400, seed=0):
+    task = IclTask(d, ell, 0.5)
+    rng = np.random.default_rng(seed)
+    pool = make_pool(task, k, rng)
+    return task, pool, sample_batch(task, n, rng, pool), rng
+
+
+def test_closed_form_agrees_with_gradient_descent():
+    _, _, batch, _ = _train()
+    g_cf = fit_closed_form(batch, 1e-3)
+    g_gd, steps = fit_gradient_descent(batch, 1e-3)
+    assert steps < 100_000
+    assert np.abs(g_cf - g_gd).max() < 1e-4
+
+
+def test_closed_form_is_a_stationary_point():
+    _, _, batch, _ = _train(seed=1)
+    g = fit_closed_form(batch, 0.01)
+    a, b = normal_equations(batch)
+    grad = 2 * (a @ g.reshape(-1) - b) + 2 * 0.01 * g.reshape(-1)
+    assert np.abs(grad).max() < 1e-10
+    # and the normal equations describe the model's own predictions
+    resid = batch.yq - linear_predict(g, batch)
+    assert np.mean(resid**2) == pytest.approx(
+        np.mean(batch.yq**2) - 2 * b @ g.reshape(-1) + g.reshape(-1) @ a @ g.reshape(-1)
+    )
+
+
+@pytest.mark.parametrize("fresh", [False, True])
+def test_exact_error_matches_monte_carlo(fresh):
+    """The fourth-moment formula of the exact error against 40000 sequences
+    (agreement within 4 standard errors)."""
+    task, pool, batch, rng = _train(d=5, ell=7, seed=2)
+    g = fit_closed_form(batch, 1e-3)
+    ev = sample_batch(task, 40000, rng, None if fresh else pool)
+    sq = (linear_predict(g, ev) - ev.yq) ** 2
+    exact = exact_error(task, g, None if fresh else pool)
+    assert abs(sq.mean() - exact) < 4 * sq.std() / np.sqrt(sq.size)
+
+
+def test_population_minimiser_is_optimal_and_is_the_large_n_limit():
+    task, pool, _, rng = _train(d=4, ell=6, k=3, seed=3)
+    g_pop = population_gamma(task, pool)
+    e_pop = exact_error(task, g_pop, pool)
+    gaps = []
+    for n in (200, 20000):
+        g = fit_closed_form(sample_batch(task, n, rng, pool), 0.0)
+        gaps.append(exact_error(task, g, pool) - e_pop)
+    assert min(gaps) >= -1e-12  # Γ_pop minimises the in-distribution error
+    assert gaps[1] < gaps[0] / 10  # excess error ~ 1/n: 100x more data, > 10x smaller
+
+
+def test_gibbs_samples_have_the_gaussian_moments():
+    """Mean = minimiser, covariance = (β n (A + λ))⁻¹, from 20000 samples."""
+    _, _, batch, rng = _train(d=2, ell=4, k=2, n=50, seed=4)
+    g = fit_closed_form(batch, 1e-3)
+    s = gibbs_samples(batch, g, beta=2.0, ridge=1e-3, count=20000, rng=rng).reshape(20000, -1)
+    a, _ = normal_equations(batch)
+    cov = np.linalg.inv(2.0 * 50 * (a + 1e-3 * np.eye(4)))
+    sd = np.sqrt(np.diag(cov))
+    assert np.all(np.abs(s.mean(0) - g.reshape(-1)) < 4 * sd / np.sqrt(20000))
+    emp = np.cov(s.T)
+    assert np.abs(emp - cov).max() < 0.05 * np.abs(cov).max()
+
+
+def test_overlap_rises_with_beta_and_with_task_diversity():
+    task = IclTask(6, 12, 0.5)
+    rng = np.random.default_rng(5)
+    qs = {}
+    for k in (1, 64):
+        pool = make_pool(task, k, rng)
+        batch = sample_batch(task, 16 * 36, rng, pool)
+        g = fit_closed_form(batch, 1e-4)
+        for beta in (1.0, 100.0):
+            q = gibbs_overlaps(batch, g, beta=beta, ridge=1e-4, pairs=100, rng=rng)
+            assert np.all(np.abs(q) <= 1 + 1e-12)
+            qs[k, beta] = q.mean()
+    assert qs[1, 100.0] > qs[1, 1.0] and qs[64, 100.0] > qs[64, 1.0]
+    assert qs[64, 1.0] > qs[1, 1.0]
