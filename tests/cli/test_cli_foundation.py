@@ -140,17 +140,21 @@ def test_corrupt_store_via_subprocess(tmp_path):
     assert proc.returncode == 2 and bad.read_bytes() == b"garbage" * 50
 
 
-def test_unexpected_exception_propagates_unchanged(monkeypatch):
-    """A bug (not bad input) must surface as itself, not as an error of the
-    error handler."""
+def test_unexpected_exception_is_named_not_hidden(monkeypatch, capsys):
+    """A bug (not bad input) is one line naming the exception itself (issue 11:
+    the last line of defence), and its traceback is shown with --debug."""
     import isingformer.ensemble as ens
 
     def boom(*a, **k):
         raise ZeroDivisionError("a real bug")
 
     monkeypatch.setattr(ens, "rem_study", boom)
-    with pytest.raises(ZeroDivisionError, match="a real bug"):
-        main(["ensemble", "rem", "--n", "16", "--samples", "4"])
+    assert main(["ensemble", "rem", "--n", "16", "--samples", "4"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "ZeroDivisionError: a real bug" in err
+    assert main(["--debug", "ensemble", "rem", "--n", "16", "--samples", "4"]) == 2
+    err = capsys.readouterr().err
+    assert "Traceback" in err and 'raise ZeroDivisionError("a real bug")' in err
 
 
 def test_main_job_sections_and_report(capsys, tmp_path):

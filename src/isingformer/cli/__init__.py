@@ -4,7 +4,9 @@ that ``isingformer --help`` stays fast."""
 
 from __future__ import annotations
 
+import os
 import sys
+import traceback
 
 import typer
 
@@ -54,26 +56,71 @@ def _root(
 
 
 def _register_all() -> None:
-    from isingformer.cli import analyze, ensemble, glass, ising, lm, main_job, quantum, runs
+    from isingformer.cli import analyze, ensemble, glass, ising, lm, main_job, quantum, runs, verify
 
-    for module in (ensemble, runs, ising, glass, quantum, analyze, lm, main_job):
+    for module in (ensemble, runs, ising, glass, quantum, analyze, lm, main_job, verify):
         module.register(app)
 
 
 _register_all()
 
 
+def _one_line(message: str) -> str:
+    lines = [ln.strip() for ln in str(message).splitlines() if ln.strip()]
+    text = lines[0] if lines else ""
+    text = "".join(ch if ch.isprintable() else "?" for ch in text)
+    return text if len(text) <= 400 else text[:397] + "..."
+
+
 def _fail(message: str, code: int = 2) -> int:
-    sys.stderr.write(f"isingformer: error: {message}\n")
+    sys.stderr.write(f"isingformer: error: {_one_line(message)}\n")
     return code
 
 
+def _debug_requested(argv: list[str] | None) -> bool:
+    args = sys.argv[1:] if argv is None else argv
+    return os.environ.get("ISINGFORMER_DEBUG", "") not in ("", "0") or "--debug" in args[:1]
+
+
+def _unexpected(exc: BaseException, debug: bool) -> int:
+    """The last line of defence: any other exception is one line and exit 2
+    (with the traceback first when debugging)."""
+    if debug:
+        traceback.print_exception(exc, file=sys.stderr)
+    if isinstance(exc, MemoryError):
+        detail = "out of memory; choose smaller sizes or counts"
+    elif isinstance(exc, RecursionError):
+        detail = "input nested too deeply"
+    elif isinstance(exc, OSError) and exc.strerror:
+        where = f" {exc.filename}" if exc.filename else ""
+        detail = f"{exc.strerror}{where}"
+    else:
+        detail = f"{type(exc).__name__}: {_one_line(str(exc)) or 'no message'}"
+    hint = "" if debug else " (ISINGFORMER_DEBUG=1 shows the traceback)"
+    return _fail(f"{detail}{hint}")
+
+
+def build_command():
+    """The click command of the app, every command guarded (``_guard``)."""
+    from isingformer.cli._guard import harden
+
+    return harden(typer.main.get_command(app))
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Entry point: run the app and turn expected errors into one line + exit 2."""
-    command = typer.main.get_command(app)
+    """Entry point: run the app; bad input and any unexpected error become one
+    line on stderr and exit 2 (``--debug`` first, or ``ISINGFORMER_DEBUG=1``,
+    also prints the traceback)."""
+    debug = _debug_requested(argv)
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args[:1] == ["--debug"]:
+        args = args[1:]
     try:
-        result = command.main(args=argv, prog_name="isingformer", standalone_mode=False)
+        command = build_command()
+        result = command.main(args=args, prog_name="isingformer", standalone_mode=False)
     except IsingformerError as exc:
+        if debug:
+            traceback.print_exception(exc, file=sys.stderr)
         return _fail(str(exc), exc.exit_code)
     except _cx.UsageError as exc:
         if type(exc).__name__ == "NoArgsIsHelpError" and exc.ctx is not None:
@@ -88,6 +135,10 @@ def main(argv: list[str] | None = None) -> int:
         return _fail("interrupted", 130)
     except BrokenPipeError:
         return 0
+    except SystemExit as exc:
+        return exc.code if isinstance(exc.code, int) else 2
+    except Exception as exc:  # the last line of defence
+        return _unexpected(exc, debug)
     code = result if isinstance(result, int) else 0
     return code
 

@@ -11,50 +11,35 @@ from typing import Any
 import numpy as np
 
 from isingformer.errors import InputError
+from isingformer.validate import parse_values
 
 JSON_OPTION_HELP = "Print only one JSON object on stdout."
 OUT_OPTION_HELP = "Directory for reports, figures and the results store."
 
 
-def parse_int_list(text: str, name: str, minimum: int | None = None) -> list[int]:
-    """Parse ``"16,64,256"`` into integers, with a clear error."""
-    try:
-        values = [int(tok) for tok in text.split(",") if tok.strip()]
-    except ValueError:
-        raise InputError(f"--{name}: expected comma-separated integers, got {text!r}") from None
-    if not values:
-        raise InputError(f"--{name}: the list is empty")
-    if minimum is not None and min(values) < minimum:
-        raise InputError(f"--{name}: every value must be >= {minimum}, got {min(values)}")
-    return values
+def parse_int_list(
+    text: str, name: str, minimum: int | None = None, maximum: int | None = None
+) -> list[int]:
+    """Parse ``"16,64,256"`` (or a grid ``8:64:8``) into sorted distinct integers
+    within ``[minimum, maximum]``, with a clear error (see docs/cli.md)."""
+    return parse_values(text, name, kind=int, ge=minimum, le=maximum)
 
 
-def parse_float_list(text: str, name: str) -> list[float]:
-    try:
-        values = [float(tok) for tok in text.split(",") if tok.strip()]
-    except ValueError:
-        raise InputError(f"--{name}: expected comma-separated numbers, got {text!r}") from None
-    if not values:
-        raise InputError(f"--{name}: the list is empty")
-    return values
+def parse_float_list(
+    text: str, name: str, minimum: float | None = None, maximum: float | None = None
+) -> list[float]:
+    """Parse ``"2.2,2.27,2.3"`` (or a grid) into sorted distinct finite numbers."""
+    return parse_values(text, name, kind=float, ge=minimum, le=maximum)
 
 
 def parse_grid(text: str, name: str = "betas", *, positive: bool = True) -> np.ndarray:
-    """Parse ``START:STOP:NUM`` (linear grid, inclusive) into an array."""
-    parts = text.split(":")
-    if len(parts) != 3:
-        raise InputError(f"--{name}: expected START:STOP:NUM, got {text!r}")
-    try:
-        start, stop, num = float(parts[0]), float(parts[1]), int(parts[2])
-    except ValueError:
-        raise InputError(f"--{name}: expected START:STOP:NUM, got {text!r}") from None
-    if num < 1:
-        raise InputError(f"--{name}: the grid is empty (NUM = {num})")
-    if not (math.isfinite(start) and math.isfinite(stop)):
-        raise InputError(f"--{name}: grid ends must be finite")
-    if positive and (start <= 0 or stop <= 0):
-        raise InputError(f"--{name}: grid values must be positive, got {start}..{stop}")
-    return np.linspace(start, stop, num)
+    """Parse ``START:STOP:NUM`` (linear, inclusive, ascending) or a comma list
+    into a sorted array of distinct finite values (``> 0`` if ``positive``).
+
+    Returns:
+        float array, shape ``(NUM,)``.
+    """
+    return np.asarray(parse_values(text, name, kind=float, gt=0 if positive else None))
 
 
 def to_jsonable(obj: Any) -> Any:

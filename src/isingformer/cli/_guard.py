@@ -1,0 +1,154 @@
+"""The CLI's checks by construction: every option of every command is checked
+by its type and name before the command runs (docs/cli.md rules), so a new
+command is guarded without writing anything.
+
+- every float option: finite (NaN, ±inf refused);
+- every integer option: 64-bit; ``--seed``: ``0 <= s < 2**63``; counts
+  (:data:`COUNTS`) ``>= 1``; ``--…-every`` and :data:`NON_NEGATIVE` ``>= 0``;
+- ``--seconds``/``--max-seconds``: finite and ``> 0``;
+- ``--out``: a directory that is (or can be) created and written;
+  ``--output``: a file in a writable directory, not a directory;
+- ``--device``: ``cpu``, ``cuda``, ``cuda:N``, ``mps``, and available.
+
+Command-specific ranges (``--temperature > 0`` …) stay with the command or its
+library function, using :mod:`isingformer.validate`.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+from isingformer.errors import InputError
+from isingformer.validate import check_float, check_int, check_seed
+
+__all__ = ["COUNTS", "NON_NEGATIVE", "check_device", "check_params", "harden"]
+
+COUNTS = frozenset(
+    {
+        "samples", "seeds", "steps", "n_boot", "workers", "threads", "sweeps", "trials",
+        "num", "bins", "patterns", "clusters", "temps", "n_texts", "max_tokens", "max_rows",
+        "n_layer", "n_head", "d_model", "context", "batch_size", "d", "L", "M", "wolff_L",
+        "size", "dim", "n", "k", "chains", "epochs", "layers", "heads",
+    }
+)  # fmt: skip
+NON_NEGATIVE = frozenset({"ed_max", "burn_in", "warmup", "thin"})
+SECONDS = frozenset({"seconds", "max_seconds", "timeout"})
+_DEVICE = re.compile(r"^(cpu|mps|cuda(:\d{1,3})?)$")
+
+
+def _label(param: Any) -> str:
+    opts = getattr(param, "opts", None) or [param.name]
+    return max(opts, key=len) if opts[0].startswith("-") else str(param.name)
+
+
+def check_device(value: str, label: str = "--device") -> str:
+    """``cpu``, ``cuda``, ``cuda:N`` or ``mps``, and present on this machine."""
+    text = str(value).strip().lower()
+    if not _DEVICE.match(text):
+        raise InputError(f"{label}: unknown device {value!r}; use cpu, cuda, cuda:N or mps")
+    if text == "cpu":
+        return text
+    import torch
+
+    if text.startswith("cuda"):
+        if not torch.cuda.is_available():
+            raise InputError(f"{label}: {value} requested but CUDA is not available; use cpu")
+        index = int(text.split(":")[1]) if ":" in text else 0
+        if index >= torch.cuda.device_count():
+            raise InputError(
+                f"{label}: {value} does not exist ({torch.cuda.device_count()} CUDA device(s))"
+            )
+    elif not (hasattr(torch.backends, "mps") and torch.backends.mps.is_available()):
+        raise InputError(f"{label}: mps requested but it is not available; use cpu")
+    return text
+
+
+def _writable_dir_or_creatable(path: Path, label: str) -> None:
+    probe = path
+    while not probe.exists():
+        if probe.parent == probe:
+            break
+        probe = probe.parent
+    if probe.exists() and not probe.is_dir():
+        raise InputError(f"{label}: {probe} is a file, expected a directory")
+    if not os.access(probe, os.W_OK | os.X_OK):
+        raise InputError(f"{label}: {probe} is not writable")
+
+
+def _check_out(value: Any, label: str) -> None:
+    p = Path(value)
+    if p.exists() and not p.is_dir():
+        raise InputError(f"{label}: {p} is a file; --out takes a directory")
+    _writable_dir_or_creatable(p, label)
+
+
+def _check_output(value: Any, label: str) -> None:
+    p = Path(value)
+    if str(value) == "-":
+        return
+    if p.is_dir():
+        raise InputError(f"{label}: {p} is a directory, expected a file name")
+    if p.exists() and not os.access(p, os.W_OK):
+        raise InputError(f"{label}: {p} is not writable")
+    _writable_dir_or_creatable(p.parent, label)
+
+
+def check_params(params: dict[str, Any], decls: dict[str, Any]) -> None:
+    """Apply the rules of the module docstring to parsed ``params`` (name →
+    value) whose click declarations are ``decls`` (name → parameter)."""
+    for name, value in params.items():
+        if value is None or isinstance(value, bool):
+            continue
+        label = _label(decls[name]) if name in decls else f"--{name}"
+        values = value if isinstance(value, list | tuple) else [value]
+        for v in values:
+            _check_one(name, v, label)
+
+
+def _check_one(name: str, v: Any, label: str) -> None:
+    if isinstance(v, bool):
+        return
+    if isinstance(v, float):
+        if name in SECONDS:
+            check_float(v, label, gt=0)
+        else:
+            check_float(v, label)
+    elif isinstance(v, int):
+        if name == "seed":
+            check_seed(v, label)
+        elif name in COUNTS:
+            check_int(v, label, ge=1)
+        elif name in NON_NEGATIVE or name.endswith("_every"):
+            check_int(v, label, ge=0)
+        else:
+            check_int(v, label)
+    elif name == "out":
+        _check_out(v, label)
+    elif name == "output":
+        _check_output(v, label)
+    elif name == "device" and isinstance(v, str):
+        check_device(v, label)
+
+
+def harden(command: Any) -> Any:
+    """Wrap the callback of ``command`` (a click command or group) and of every
+    command under it so that :func:`check_params` runs before it. Returns ``command``."""
+    for sub in (getattr(command, "commands", None) or {}).values():
+        harden(sub)
+    callback = getattr(command, "callback", None)
+    if callback is None or getattr(callback, "_guarded", False):
+        return command
+    decls = {p.name: p for p in command.params}
+
+    @functools.wraps(callback)
+    def guarded(*args: Any, **kwargs: Any) -> Any:
+        check_params(kwargs, decls)
+        return callback(*args, **kwargs)
+
+    guarded._guarded = True  # type: ignore[attr-defined]
+    command.callback = guarded
+    return command
