@@ -18,7 +18,7 @@ import time
 
 import numpy as np
 
-from isingformer.physics.spinglass import geometric_ladder, parallel_tempering, sk_couplings
+from isingformer.physics.glass.spinglass import geometric_ladder, parallel_tempering, sk_couplings
 
 
 def python_pt(J, betas, n_sweeps, seed, incremental):

@@ -18,7 +18,7 @@ os.environ.setdefault("NUMBA_NUM_THREADS", "1")
 
 
 def main() -> None:
-    from isingformer.physics.bench import bench_metropolis, bench_wolff
+    from isingformer.physics.ising.bench import bench_metropolis, bench_wolff
 
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--seconds", type=float, default=2.0, help="minimum seconds per timing")

@@ -56,8 +56,9 @@ def _lazy(module: str, name: str) -> Callable[[JobContext], Section]:
 
 SECTIONS: list[tuple[str, Callable[[JobContext], Section]]] = [
     ("rem", rem_job_section),
-    ("ising", _lazy("isingformer.physics.report", "ising_job_section")),
-    ("glass", _lazy("isingformer.physics.glass_report", "glass_section")),
+    ("ising", _lazy("isingformer.physics.ising.report", "ising_job_section")),
+    ("glass", _lazy("isingformer.physics.glass.report", "glass_section")),
+    ("hopfield", _lazy("isingformer.physics.hopfield.report", "hopfield_section")),
     ("quantum", _lazy("isingformer.quantum", "quantum_section")),
     ("phase_map", _lazy("isingformer.probe", "phase_map_job")),
     ("lm", _lazy("isingformer.lm.job", "lm_job_section")),

@@ -56,8 +56,8 @@ def sk(
     out: Path = typer.Option(None, "--out", help=OUT_OPTION_HELP),
 ) -> None:
     """SK ground-state energy per spin vs N, extrapolated to N → ∞ (Parisi: −0.7632)."""
-    from isingformer.physics.glass_report import sk_figure
-    from isingformer.physics.spinglass import sk_study
+    from isingformer.physics.glass.report import sk_figure
+    from isingformer.physics.glass.spinglass import sk_study
     from isingformer.runs import store_for
 
     sizes = parse_int_list(n, "n", minimum=4)
@@ -115,8 +115,8 @@ def overlap(
     out: Path = typer.Option(None, "--out", help=OUT_OPTION_HELP),
 ) -> None:
     """Overlap distribution P(q) of two real replicas vs the replica-symmetric peaks."""
-    from isingformer.physics.glass_report import overlap_figure
-    from isingformer.physics.spinglass import overlap_study
+    from isingformer.physics.glass.report import overlap_figure
+    from isingformer.physics.glass.spinglass import overlap_study
     from isingformer.runs import store_for
 
     sizes = parse_int_list(n, "n", minimum=4)
@@ -172,7 +172,8 @@ def capacity(
 ) -> None:
     """Storage-capacity transition vs α for several N, with α_c extrapolated (theory 0.138)."""
     from isingformer.errors import InputError
-    from isingformer.physics.hopfield import capacity_figure, capacity_study
+    from isingformer.physics.hopfield.classical import capacity_study
+    from isingformer.physics.hopfield.report import capacity_figure
     from isingformer.runs import store_for
 
     sizes = parse_int_list(n, "n", minimum=10)
@@ -238,7 +239,8 @@ def modern(
     import numpy as np
 
     from isingformer.errors import InputError
-    from isingformer.physics.modern_hopfield import modern_figure, modern_study
+    from isingformer.physics.hopfield.modern import modern_study
+    from isingformer.physics.hopfield.report import modern_figure
 
     if not (0 < beta_min < beta_max) or not math.isfinite(beta_max) or num < 2:
         raise InputError("need 0 < --beta-min < --beta-max (finite) and --num >= 2")

@@ -37,7 +37,7 @@ def exact(
     out: Path = typer.Option(None, "--out", help=OUT_OPTION_HELP),
 ) -> None:
     """Exact ln Z, energy and specific heat per spin of the L x M torus (Kaufman)."""
-    from isingformer.physics.study import exact_torus
+    from isingformer.physics.ising.study import exact_torus
 
     result = exact_torus(L, T, M)
     _write_json(out_dir(out), "exact.json", result)
@@ -65,8 +65,8 @@ def simulate(
 ) -> None:
     """Monte Carlo estimates with error bars (and the exact torus values in 2D)."""
     from isingformer.errors import InputError
-    from isingformer.physics.study import ALGORITHMS
-    from isingformer.physics.study import simulate as run
+    from isingformer.physics.ising.study import ALGORITHMS
+    from isingformer.physics.ising.study import simulate as run
 
     if algorithm not in ALGORITHMS:
         raise InputError(f"--algorithm: use one of {', '.join(ALGORITHMS)}, got {algorithm!r}")
@@ -105,7 +105,7 @@ def tc(
 ) -> None:
     """T_c from Binder-cumulant crossings; nu, gamma/nu and the rounding width by FSS."""
     from isingformer.errors import InputError
-    from isingformer.physics.study import ALGORITHMS, tc_study
+    from isingformer.physics.ising.study import ALGORITHMS, tc_study
     from isingformer.runs import EXECUTORS, store_for
 
     L = parse_int_list(sizes, "sizes", minimum=4)
@@ -130,7 +130,7 @@ def tc(
             progress=not as_json,
         )
     if od is not None:
-        from isingformer.physics.report import tc_section
+        from isingformer.physics.ising.report import tc_section
         from isingformer.report import Report
 
         _write_json(od, "tc.json", result)
@@ -156,14 +156,14 @@ def tfim(
     out: Path = typer.Option(None, "--out", help=OUT_OPTION_HELP),
 ) -> None:
     """Transverse-field Ising chain: E_0(g), dE_0/dg, d^2E_0/dg^2 (free fermions + ED)."""
-    from isingformer.physics.study import tfim_study
+    from isingformer.physics.ising.study import tfim_study
 
     N = parse_int_list(sizes, "sizes", minimum=2)
     grid = parse_grid(g, "g", positive=False)
     result = tfim_study(N, grid, ed_max=ed_max)
     od = out_dir(out)
     if od is not None:
-        from isingformer.physics.report import tfim_figure
+        from isingformer.physics.ising.report import tfim_figure
         from isingformer.report import Report, Section, figure
 
         _write_json(od, "tfim.json", result)
@@ -185,7 +185,7 @@ def bench(
 ) -> None:
     """flips/ns of multi-spin-coded Metropolis vs a NumPy checkerboard, and Wolff speed."""
     from isingformer.errors import InputError
-    from isingformer.physics.bench import bench_metropolis, bench_wolff
+    from isingformer.physics.ising.bench import bench_metropolis, bench_wolff
 
     if seconds <= 0:
         raise InputError("--seconds must be > 0")

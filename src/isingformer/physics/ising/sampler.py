@@ -25,8 +25,8 @@ from typing import Protocol
 import numpy as np
 
 from isingformer.errors import InputError
-from isingformer.physics.hamiltonian import IsingHamiltonian
-from isingformer.physics.rng import seed_streams
+from isingformer.physics.ising.hamiltonian import IsingHamiltonian
+from isingformer.physics.ising.rng import seed_streams
 
 
 class UpdateRule(Protocol):

@@ -1,6 +1,8 @@
-"""The public names of ``isingformer.physics`` (the Ising engine) are pinned."""
+"""The public names of ``isingformer.physics.ising`` (the Ising engine, re-exported
+by ``isingformer.physics``) are pinned."""
 
 import isingformer.physics as physics
+import isingformer.physics.ising as ising
 
 EXPECTED = {
     "DensityOfStates",
@@ -52,3 +54,9 @@ def test_public_names():
     assert set(physics.__all__) == EXPECTED
     for name in EXPECTED:
         assert hasattr(physics, name)
+
+
+def test_ising_subpackage_is_the_source():
+    assert set(ising.__all__) == EXPECTED
+    for name in EXPECTED:
+        assert getattr(physics, name) is getattr(ising, name)

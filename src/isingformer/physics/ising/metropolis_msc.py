@@ -23,7 +23,7 @@ from __future__ import annotations
 import numba
 import numpy as np
 
-from isingformer.physics.rng import U1, U5, U7, U9, U17, U45, U64M
+from isingformer.physics.ising.rng import U1, U5, U7, U9, U17, U45, U64M
 
 U0 = np.uint64(0)
 U2 = np.uint64(2)

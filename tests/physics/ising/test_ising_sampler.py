@@ -15,7 +15,7 @@ from isingformer.physics import (
     tau_int,
     wolff,
 )
-from isingformer.physics.metropolis_msc import pack, threshold, unpack
+from isingformer.physics.ising.metropolis_msc import pack, threshold, unpack
 
 
 def test_pack_unpack_roundtrip_and_measurement():

@@ -3,7 +3,7 @@
 One immutable object, :class:`IsingHamiltonian`, holds a symmetric coupling
 matrix (dense or sparse; stored as CSR) and a field vector. Lattice models
 (:func:`square_ising`, :func:`cubic_ising`) are the same object with the
-:class:`~isingformer.physics.lattice.Lattice` and the uniform ``J``/``h``
+:class:`~isingformer.physics.ising.lattice.Lattice` and the uniform ``J``/``h``
 attached, so samplers can pick a fast lattice path when one applies.
 Spins are ``+1/-1`` (int8 in the samplers), shape ``[..., n_spins]``.
 """
@@ -16,7 +16,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from isingformer.errors import InputError
-from isingformer.physics.lattice import Lattice, chain, cubic, square
+from isingformer.physics.ising.lattice import Lattice, chain, cubic, square
 
 
 @dataclass(frozen=True, eq=False)

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from isingformer.errors import InputError
-from isingformer.physics import tfim
+from isingformer.physics.ising import tfim
 
 
 @pytest.mark.parametrize("N", [2, 3, 5, 8, 10])

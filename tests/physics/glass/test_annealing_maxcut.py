@@ -8,7 +8,7 @@ import pytest
 import scipy.sparse as sp
 
 from isingformer.errors import InputError
-from isingformer.physics.annealing import (
+from isingformer.physics.glass.annealing import (
     SCHEDULES,
     annealing_schedule,
     compare_maxcut,
@@ -17,7 +17,7 @@ from isingformer.physics.annealing import (
     maxcut_problem,
     simulated_annealing,
 )
-from isingformer.physics.spinglass import brute_force_ground_state
+from isingformer.physics.glass.spinglass import brute_force_ground_state
 
 
 @pytest.mark.parametrize("kind", SCHEDULES)

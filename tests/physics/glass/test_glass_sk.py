@@ -10,8 +10,8 @@ from scipy import stats
 from scipy.special import softmax
 
 from isingformer.errors import InputError
-from isingformer.physics.annealing import simulated_annealing
-from isingformer.physics.spinglass import (
+from isingformer.physics.glass.annealing import simulated_annealing
+from isingformer.physics.glass.spinglass import (
     PARISI_E_INF,
     adaptive_ladder,
     brute_force_ground_state,
@@ -186,7 +186,7 @@ def test_bad_input():
 
 @pytest.mark.parametrize("n", [7, 16, 32, 128, 257])
 def test_overlap_bins_are_symmetric_and_never_empty_by_construction(n):
-    from isingformer.physics.spinglass import overlap_bins
+    from isingformer.physics.glass.spinglass import overlap_bins
 
     edges = overlap_bins(n, 41)
     assert np.allclose(edges, -edges[::-1])
@@ -198,7 +198,7 @@ def test_overlap_bins_are_symmetric_and_never_empty_by_construction(n):
 
 @pytest.mark.slow
 def test_extrapolated_ground_state_energy_is_near_parisi():
-    from isingformer.physics.spinglass import RS_E_INF, sk_study
+    from isingformer.physics.glass.spinglass import RS_E_INF, sk_study
 
     r = sk_study([32, 64, 128], samples=40, seed=3, executor="serial", progress=False)
     assert all(p["agree_fraction"] >= 0.95 for p in r["points"])

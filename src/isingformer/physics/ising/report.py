@@ -39,8 +39,8 @@ def binder_figure(study: dict):
 
 def specific_heat_figure(study: dict):
     """Monte Carlo C(T) per size against the exact Kaufman curves (2D only)."""
-    from isingformer.physics.kaufman import torus_thermodynamics
-    from isingformer.physics.onsager import specific_heat
+    from isingformer.physics.ising.kaufman import torus_thermodynamics
+    from isingformer.physics.ising.onsager import specific_heat
 
     plt = _plt()
     fig, ax = plt.subplots(figsize=(5.5, 4))
@@ -159,7 +159,7 @@ def tc_section(study: dict, tfim: dict | None = None):
 
 def ising_job_section(ctx):
     """Main-job section: a short 2D T_c study (+ TFIM curves), stored in ``ctx.store``."""
-    from isingformer.physics.study import tc_study, tfim_study
+    from isingformer.physics.ising.study import tc_study, tfim_study
 
     sizes = [16, 32, 64] if ctx.quick else [16, 32, 64, 128]
     sweeps = 4000 if ctx.quick else 40000

@@ -42,7 +42,6 @@ __all__ = [
     "clustered_patterns",
     "fixed_point",
     "hopfield_update",
-    "modern_figure",
     "modern_study",
     "regime_scan",
     "separation",
@@ -330,38 +329,3 @@ def modern_study(
         },
         "separation": separation(X).tolist(),
     }
-
-
-def modern_figure(result: dict):
-    """Regime fractions and ensemble-core curves vs β (a :func:`modern_study` result)."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    b = np.asarray(result["betas"])
-    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 4))
-    for name in REGIMES:
-        ax1.plot(b, result["fractions"][name], "o-", ms=3, label=name)
-    sep = result["separation_beta"]
-    if sep["median"] is not None:
-        ax1.axvspan(
-            sep["min"], sep["max"], color="gray", alpha=0.2, label="separation bound (sufficient)"
-        )
-    ax1.set_xscale("log")
-    ax1.set_xlabel("β")
-    ax1.set_ylabel("fraction of starts")
-    ax1.set_title("fixed-point regimes")
-    ax1.legend(fontsize=8)
-    ax2.plot(b, result["effective_states"], "o-", ms=3, label="e^S at the fixed point")
-    ax2.plot(
-        b, np.exp(result["query_entropy"]), "--", label="e^S of the start query's attention row"
-    )
-    ax2.plot(b, result["n_fixed_points"], ":", label="distinct fixed points")
-    ax2.set_xscale("log")
-    ax2.set_yscale("log")
-    ax2.set_xlabel("β")
-    ax2.set_title("effective number of attended patterns")
-    ax2.legend(fontsize=8)
-    fig.tight_layout()
-    return fig

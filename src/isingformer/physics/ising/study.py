@@ -13,7 +13,7 @@ import time
 import numpy as np
 
 from isingformer.errors import InputError
-from isingformer.physics import onsager
+from isingformer.physics.ising import onsager
 
 ALGORITHMS = ("metropolis", "heatbath", "wolff")
 
@@ -21,7 +21,7 @@ ALGORITHMS = ("metropolis", "heatbath", "wolff")
 def exact_torus(L: int, T: float, M: int | None = None, J: float = 1.0) -> dict:
     """Exact per-spin thermodynamics of the ``L x M`` torus (Kaufman) and of the
     infinite lattice (Onsager) at temperature ``T``."""
-    from isingformer.physics.kaufman import torus_thermodynamics
+    from isingformer.physics.ising.kaufman import torus_thermodynamics
 
     M = L if M is None else M
     if int(L) < 2 or int(M) < 2:
@@ -50,7 +50,7 @@ def exact_torus(L: int, T: float, M: int | None = None, J: float = 1.0) -> dict:
 
 
 def _model(L: int, dim: int, M: int | None = None):
-    from isingformer.physics.hamiltonian import cubic_ising, square_ising
+    from isingformer.physics.ising.hamiltonian import cubic_ising, square_ising
 
     if dim == 2:
         return square_ising(L, M)
@@ -73,9 +73,9 @@ def _validate(L: int, T: float, sweeps: int, algorithm: str, M: int | None) -> N
 def simulate_point(config: dict) -> dict:
     """One Monte Carlo run; config keys: L, T, sweeps, algorithm, seed and optional
     M, dim (2), thermalize (sweeps // 10), backend ("auto"), start ("ordered")."""
-    from isingformer.physics.observables import ising_estimates
-    from isingformer.physics.rules import rule_by_name
-    from isingformer.physics.sampler import Sampler
+    from isingformer.physics.ising.observables import ising_estimates
+    from isingformer.physics.ising.rules import rule_by_name
+    from isingformer.physics.ising.sampler import Sampler
 
     L, T = int(config["L"]), float(config["T"])
     sweeps, algorithm = int(config["sweeps"]), str(config["algorithm"])
@@ -176,7 +176,7 @@ def tc_study(
     Returns the estimates (tc, tc_err, nu, nu_err, gamma_over_nu, ..., exact_tc)
     and the measured curves (for figures).
     """
-    from isingformer.physics.fss import finite_size_scaling
+    from isingformer.physics.ising.fss import finite_size_scaling
     from isingformer.runs import run_sweep
 
     if len(sizes) < 2:
@@ -252,7 +252,7 @@ def tc_study(
 def tfim_study(sizes: list[int], g_values, ed_max: int = 14) -> dict:
     """E_0(g), dE_0/dg, d^2E_0/dg^2 per site for each chain length (free fermions),
     the N = infinity limit, and the ED cross-check for the sizes <= ``ed_max``."""
-    from isingformer.physics import tfim
+    from isingformer.physics.ising import tfim
 
     g = np.asarray(g_values, dtype=np.float64)
     if g.size == 0 or np.any(g < 0) or np.any(~np.isfinite(g)):

@@ -18,13 +18,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from isingformer.errors import InputError
-from isingformer.physics import _glass_kernels as K
+from isingformer.physics.hopfield import _kernels as K
 
 __all__ = [
     "ALPHA_C",
     "CapacityEstimate",
     "capacity_curves",
-    "capacity_figure",
     "capacity_point",
     "capacity_study",
     "corrupt",
@@ -349,36 +348,3 @@ def capacity_study(
         }
     )
     return out
-
-
-def capacity_figure(result: dict):
-    """Mean overlap and P(retrieval) vs α per N (a :func:`capacity_study` result)."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 4))
-    for c in result["curves"]:
-        ax1.plot(c["alpha"], c["overlap"], "o-", ms=3, label=f"N = {c['n']}")
-        ax2.errorbar(
-            c["alpha"], c["p_retrieval"], yerr=c["p_err"], fmt="o-", ms=3, label=f"N = {c['n']}"
-        )
-    for ax in (ax1, ax2):
-        ax.axvline(ALPHA_C, color="k", ls="--", lw=1)
-        ax.set_xlabel("α = P/N")
-        ax.legend(fontsize=8)
-    if result.get("alpha_c") is not None:
-        ax2.axvspan(
-            result["alpha_c"] - result["alpha_c_err"],
-            result["alpha_c"] + result["alpha_c_err"],
-            color="C3",
-            alpha=0.15,
-            label="extrapolated α_c",
-        )
-    ax1.set_ylabel("mean final overlap m")
-    ax2.set_ylabel(f"P(m > {result.get('threshold', 0.9)})")
-    ax1.set_title("Hopfield retrieval overlap (dashed: α_c = 0.138)")
-    ax2.set_title("retrieval probability")
-    fig.tight_layout()
-    return fig

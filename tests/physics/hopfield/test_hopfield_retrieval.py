@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from isingformer.errors import InputError
-from isingformer.physics.hopfield import (
+from isingformer.physics.hopfield.classical import (
     capacity_curves,
     capacity_point,
     capacity_study,

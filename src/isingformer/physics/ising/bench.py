@@ -12,7 +12,7 @@ import time
 import numpy as np
 
 from isingformer.errors import InputError
-from isingformer.physics.onsager import CRITICAL_TEMPERATURE
+from isingformer.physics.ising.onsager import CRITICAL_TEMPERATURE
 
 
 def numpy_checkerboard(spins: np.ndarray, beta: float, sweeps: int, seed: int = 0) -> np.ndarray:
@@ -53,9 +53,9 @@ def bench_metropolis(
     seed: int = 0,
 ) -> dict:
     """flips/ns of the multi-spin-coded Metropolis and of the NumPy baseline at ``L``."""
-    from isingformer.physics.hamiltonian import square_ising
-    from isingformer.physics.rules import metropolis
-    from isingformer.physics.sampler import Sampler
+    from isingformer.physics.ising.hamiltonian import square_ising
+    from isingformer.physics.ising.rules import metropolis
+    from isingformer.physics.ising.sampler import Sampler
 
     if L < 128 or L % 128:
         raise InputError(f"the benchmark lattice must be a multiple of 128, got L = {L}")
@@ -97,10 +97,10 @@ def bench_wolff(
     seed: int = 0,
 ) -> dict:
     """Flipped spins per ns of the Wolff rule at ``L`` (one sweep ~ N flipped spins)."""
-    from isingformer.physics.hamiltonian import square_ising
-    from isingformer.physics.local_kernels import run_wolff
-    from isingformer.physics.rules import _phases, _square_shape, wolff
-    from isingformer.physics.sampler import Sampler
+    from isingformer.physics.ising.hamiltonian import square_ising
+    from isingformer.physics.ising.local_kernels import run_wolff
+    from isingformer.physics.ising.rules import _phases, _square_shape, wolff
+    from isingformer.physics.ising.sampler import Sampler
 
     model = square_ising(L)
     sampler = Sampler(model, wolff())

@@ -12,7 +12,7 @@
 
 A rule's ``run(model, spins, betas, rng, n_sweeps, every)`` advances all
 replicas in place and returns the measurement arrays; the
-:class:`~isingformer.physics.sampler.Sampler` is the public way to call it.
+:class:`~isingformer.physics.ising.sampler.Sampler` is the public way to call it.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from isingformer.errors import InputError, PhysicsError
-from isingformer.physics.hamiltonian import IsingHamiltonian
+from isingformer.physics.ising.hamiltonian import IsingHamiltonian
 
 Measurements = tuple[np.ndarray, np.ndarray, np.ndarray]  # energy, magnetization, S(k_min)
 
@@ -68,7 +68,7 @@ class Metropolis:
 
     def resolve(self, model: IsingHamiltonian) -> str:
         """The backend that will run for ``model`` (raises if the asked one cannot)."""
-        from isingformer.physics.metropolis_msc import msc_supported
+        from isingformer.physics.ising.metropolis_msc import msc_supported
 
         if self.backend not in ("auto", "msc", "numba", "torch"):
             raise InputError(
@@ -94,7 +94,7 @@ class Metropolis:
         if backend == "msc":
             return _run_msc(model, spins, betas, rng, n_sweeps, every)
         if backend == "torch":
-            from isingformer.physics.torch_kernels import run_torch
+            from isingformer.physics.ising.torch_kernels import run_torch
 
             _torch_check(model)
             return run_torch(
@@ -109,7 +109,7 @@ class Metropolis:
                 False,
                 self.device,
             )
-        from isingformer.physics.local_kernels import run_local
+        from isingformer.physics.ising.local_kernels import run_local
 
         e, m, f = _empty(R, n_meas)
         cs, sn = _phases(model)
@@ -135,7 +135,7 @@ class Metropolis:
 
 
 def _run_msc(model, spins, betas, rng, n_sweeps, every) -> Measurements:
-    from isingformer.physics.metropolis_msc import pack, run_msc, threshold, unpack
+    from isingformer.physics.ising.metropolis_msc import pack, run_msc, threshold, unpack
 
     if np.any(betas <= 0):
         raise InputError("multi-spin coding needs beta > 0 (T > 0)")
@@ -169,7 +169,7 @@ class HeatBath:
 
     def run(self, model, spins, betas, rng, n_sweeps: int, every: int) -> Measurements:
         if self.backend == "torch":
-            from isingformer.physics.torch_kernels import run_torch
+            from isingformer.physics.ising.torch_kernels import run_torch
 
             _torch_check(model)
             return run_torch(
@@ -186,7 +186,7 @@ class HeatBath:
             )
         if self.backend != "numba":
             raise InputError(f"unknown heat-bath backend {self.backend!r}; use numba|torch")
-        from isingformer.physics.local_kernels import run_local
+        from isingformer.physics.ising.local_kernels import run_local
 
         e, m, f = _empty(spins.shape[0], n_sweeps // every)
         cs, sn = _phases(model)
@@ -219,7 +219,7 @@ class Wolff:
     name: str = "wolff"
 
     def run(self, model, spins, betas, rng, n_sweeps: int, every: int) -> Measurements:
-        from isingformer.physics.local_kernels import run_wolff
+        from isingformer.physics.ising.local_kernels import run_wolff
 
         if not model.is_ferromagnetic or model.has_field:
             raise PhysicsError("the Wolff rule needs ferromagnetic couplings (J_ij >= 0) and h = 0")

@@ -22,7 +22,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from isingformer.errors import InputError
-from isingformer.physics import _glass_kernels as K
+from isingformer.physics.glass import _kernels as K
 
 __all__ = [
     "SCHEDULES",

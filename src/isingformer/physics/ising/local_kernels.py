@@ -15,7 +15,7 @@ import math
 import numba
 import numpy as np
 
-from isingformer.physics.rng import INV53, U5, U7, U9, U11, U17, U45, next_double, rotl
+from isingformer.physics.ising.rng import INV53, U5, U7, U9, U11, U17, U45, next_double, rotl
 
 ALL_ONES = np.uint64(0xFFFFFFFFFFFFFFFF)
 

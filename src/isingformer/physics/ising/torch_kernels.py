@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from isingformer.physics.rng import seed_streams
+from isingformer.physics.ising.rng import seed_streams
 
 
 def _neighbour_sum(s: torch.Tensor) -> torch.Tensor:

@@ -18,7 +18,7 @@ import torch
 
 from isingformer.ensemble import gibbs_probabilities, thermodynamics
 from isingformer.errors import InputError
-from isingformer.physics.hamiltonian import IsingHamiltonian
+from isingformer.physics.ising.hamiltonian import IsingHamiltonian
 
 MAX_ENUMERATION_SPINS = 26
 

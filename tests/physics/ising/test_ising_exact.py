@@ -10,10 +10,10 @@ from isingformer.physics import (
     IsingHamiltonian,
     density_of_states,
     enumerate_exact,
-    onsager,
     square_ising,
     torus_thermodynamics,
 )
+from isingformer.physics.ising import onsager
 
 TC = onsager.CRITICAL_TEMPERATURE
 TEMPS = np.array([0.8, 1.5, 2.0, TC, 2.5, 3.5, 10.0])

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from isingformer.errors import InputError
-from isingformer.physics import _glass_kernels as K
+from isingformer.physics.glass import _kernels as K
 
 __all__ = [
     "PARISI_E_INF",
@@ -96,10 +96,10 @@ def exact_spectrum(J: np.ndarray, h: np.ndarray | None = None) -> np.ndarray:
     """Energies of all 2^N states, ``E[2^N]``; state k has s_i = 1 − 2·bit_i(k).
 
     Exact enumeration (the compiled Gray-code walk of
-    :mod:`isingformer.physics.enumeration`), N ≤ 24.
+    :mod:`isingformer.physics.ising.enumeration`), N ≤ 24.
     """
-    from isingformer.physics.enumeration import state_energies
-    from isingformer.physics.hamiltonian import IsingHamiltonian
+    from isingformer.physics.ising.enumeration import state_energies
+    from isingformer.physics.ising.hamiltonian import IsingHamiltonian
 
     J, h = _check_couplings(J, h)
     n = J.shape[0]
@@ -332,7 +332,7 @@ def sk_ground_state(
         out["acceptance"] = res.acceptance.tolist()
         out["betas"] = betas.tolist()
     else:
-        from isingformer.physics.annealing import simulated_annealing
+        from isingformer.physics.glass.annealing import simulated_annealing
 
         runs = [
             simulated_annealing(J, None, n_steps=sweeps, t_start=t_max, t_end=t_min, seed=rng)

@@ -1,4 +1,5 @@
-"""Figures and the main-job report section of the spin-glass / Hopfield part."""
+"""Figures and the main-job report section of the spin-glass part (SK ground
+states, P(q), Max-Cut annealing)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import math
 
 import numpy as np
 
-from isingformer.physics.spinglass import PARISI_E_INF, RS_E_INF, overlap_study, sk_study
+from isingformer.physics.glass.spinglass import PARISI_E_INF, RS_E_INF, overlap_study, sk_study
 
 __all__ = ["glass_section", "overlap_figure", "sk_figure"]
 
@@ -74,12 +75,10 @@ def overlap_figure(result: dict):
 
 
 def glass_section(ctx):
-    """Main-job section: SK ground states, P(q), Hopfield capacity, modern
-    Hopfield regimes and Max-Cut annealing vs greedy. ``ctx.quick`` keeps it
-    to under a minute on two cores."""
-    from isingformer.physics.annealing import compare_maxcut
-    from isingformer.physics.hopfield import capacity_figure, capacity_study
-    from isingformer.physics.modern_hopfield import modern_figure, modern_study
+    """Main-job section: SK ground states, P(q) and Max-Cut annealing vs
+    greedy (the Hopfield part is :func:`isingformer.physics.hopfield.report.
+    hopfield_section`). ``ctx.quick`` keeps it to under a minute on two cores."""
+    from isingformer.physics.glass.annealing import compare_maxcut
     from isingformer.report import Section, Table, figure
 
     quick = ctx.quick
@@ -97,24 +96,7 @@ def glass_section(ctx):
         seed=ctx.seed,
         **common,
     )
-    cap = capacity_study(
-        [500, 1000, 2000] if quick else [500, 1000, 2000, 4000],
-        np.linspace(0.08, 0.22, 15),
-        trials=40 if quick else 200,
-        seed=ctx.seed,
-        **common,
-    )
-    mod = modern_study(seed=ctx.seed)
     mc = compare_maxcut(60, 3, 10 if quick else 40, seed=ctx.seed)
-    a_c = cap.get("alpha_c")
-    a_txt = (
-        f"α_c = {a_c:.4f} ± {cap['alpha_c_err']:.4f} (theory 0.138)"
-        if a_c is not None
-        else f"α_c not estimated: {cap.get('alpha_c_note')}"
-    )
-    reg = "; ".join(
-        f"{r['regime']} β ∈ [{r['beta_min']:.3g}, {r['beta_max']:.3g}]" for r in mod["regimes"]
-    )
     text = (
         f"SK ground states by parallel tempering (two independent chains per sample; "
         f"both found the same minimum in "
@@ -129,12 +111,7 @@ def glass_section(ctx):
         )
         + "; replica symmetry would send it to 0 as N grows, RSB (Parisi) keeps it finite "
         "(at these small N a slow decrease alone does not discriminate). "
-        f"Hopfield capacity (zero-T asynchronous dynamics from a stored pattern, retrieval "
-        f"= m > 0.9): {a_txt}, from α_50(N) = α_c + A N^(−1/2) with a systematic error from "
-        f"exponents 1/3..1. Modern Hopfield (ξ ← X softmax(β Xᵀξ), {mod['n_patterns']} "
-        f"patterns in {mod['n_clusters']} clusters): {reg}; every pattern retrieved from "
-        f"β = {mod['retrieval_beta']:.3g}, below the sufficient separation bound "
-        f"(median {mod['separation_beta']['median']:.3g}). Max-Cut on random 3-regular "
+        "Max-Cut on random 3-regular "
         f"graphs (60 nodes): simulated annealing {mc['sa_mean']:.1f} vs greedy descent "
         f"{mc['greedy_mean']:.1f} (SA better on {mc['sa_wins']} of {len(mc['sa_cuts'])})."
     )
@@ -149,13 +126,11 @@ def glass_section(ctx):
         for p in sk["points"]
     ]
     return Section(
-        "Spin glasses, Hopfield networks and annealing",
+        "Spin glasses and annealing",
         text,
         figures=[
             figure(sk_figure(sk), "SK ground-state energy per spin vs N^(−2/3) with the fit."),
             figure(overlap_figure(ov), "Overlap distribution P(q) of two real replicas."),
-            figure(capacity_figure(cap), "Hopfield retrieval vs load α = P/N."),
-            figure(modern_figure(mod), "Modern Hopfield regimes vs β."),
         ],
         tables=[
             Table(

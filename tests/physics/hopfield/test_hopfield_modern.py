@@ -7,7 +7,7 @@ import pytest
 import torch
 
 from isingformer.errors import InputError
-from isingformer.physics.modern_hopfield import (
+from isingformer.physics.hopfield.modern import (
     attention_step,
     classify_weights,
     clustered_patterns,

@@ -1,0 +1,128 @@
+"""Figures and the main-job report section of the Hopfield part: classical
+capacity (:func:`capacity_figure`) and modern Hopfield regimes
+(:func:`modern_figure`)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from isingformer.physics.hopfield.classical import ALPHA_C
+from isingformer.physics.hopfield.modern import REGIMES
+
+__all__ = ["capacity_figure", "hopfield_section", "modern_figure"]
+
+
+def _plt():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def capacity_figure(result: dict):
+    """Mean overlap and P(retrieval) vs α per N (a :func:`capacity_study` result)."""
+    plt = _plt()
+
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 4))
+    for c in result["curves"]:
+        ax1.plot(c["alpha"], c["overlap"], "o-", ms=3, label=f"N = {c['n']}")
+        ax2.errorbar(
+            c["alpha"], c["p_retrieval"], yerr=c["p_err"], fmt="o-", ms=3, label=f"N = {c['n']}"
+        )
+    for ax in (ax1, ax2):
+        ax.axvline(ALPHA_C, color="k", ls="--", lw=1)
+        ax.set_xlabel("α = P/N")
+        ax.legend(fontsize=8)
+    if result.get("alpha_c") is not None:
+        ax2.axvspan(
+            result["alpha_c"] - result["alpha_c_err"],
+            result["alpha_c"] + result["alpha_c_err"],
+            color="C3",
+            alpha=0.15,
+            label="extrapolated α_c",
+        )
+    ax1.set_ylabel("mean final overlap m")
+    ax2.set_ylabel(f"P(m > {result.get('threshold', 0.9)})")
+    ax1.set_title("Hopfield retrieval overlap (dashed: α_c = 0.138)")
+    ax2.set_title("retrieval probability")
+    fig.tight_layout()
+    return fig
+
+
+def modern_figure(result: dict):
+    """Regime fractions and ensemble-core curves vs β (a :func:`modern_study` result)."""
+    plt = _plt()
+
+    b = np.asarray(result["betas"])
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 4))
+    for name in REGIMES:
+        ax1.plot(b, result["fractions"][name], "o-", ms=3, label=name)
+    sep = result["separation_beta"]
+    if sep["median"] is not None:
+        ax1.axvspan(
+            sep["min"], sep["max"], color="gray", alpha=0.2, label="separation bound (sufficient)"
+        )
+    ax1.set_xscale("log")
+    ax1.set_xlabel("β")
+    ax1.set_ylabel("fraction of starts")
+    ax1.set_title("fixed-point regimes")
+    ax1.legend(fontsize=8)
+    ax2.plot(b, result["effective_states"], "o-", ms=3, label="e^S at the fixed point")
+    ax2.plot(
+        b, np.exp(result["query_entropy"]), "--", label="e^S of the start query's attention row"
+    )
+    ax2.plot(b, result["n_fixed_points"], ":", label="distinct fixed points")
+    ax2.set_xscale("log")
+    ax2.set_yscale("log")
+    ax2.set_xlabel("β")
+    ax2.set_title("effective number of attended patterns")
+    ax2.legend(fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def hopfield_section(ctx):
+    """Main-job section: classical Hopfield capacity and modern Hopfield
+    regimes. ``ctx.quick`` keeps it to well under a minute on two cores."""
+    from isingformer.physics.hopfield.classical import capacity_study
+    from isingformer.physics.hopfield.modern import modern_study
+    from isingformer.report import Section, figure
+
+    quick = ctx.quick
+    cap = capacity_study(
+        [500, 1000, 2000] if quick else [500, 1000, 2000, 4000],
+        np.linspace(0.08, 0.22, 15),
+        trials=40 if quick else 200,
+        seed=ctx.seed,
+        store=ctx.store,
+        executor="serial",
+        progress=False,
+    )
+    mod = modern_study(seed=ctx.seed)
+    a_c = cap.get("alpha_c")
+    a_txt = (
+        f"α_c = {a_c:.4f} ± {cap['alpha_c_err']:.4f} (theory 0.138)"
+        if a_c is not None
+        else f"α_c not estimated: {cap.get('alpha_c_note')}"
+    )
+    reg = "; ".join(
+        f"{r['regime']} β ∈ [{r['beta_min']:.3g}, {r['beta_max']:.3g}]" for r in mod["regimes"]
+    )
+    text = (
+        f"Hopfield capacity (zero-T asynchronous dynamics from a stored pattern, retrieval "
+        f"= m > 0.9): {a_txt}, from α_50(N) = α_c + A N^(−1/2) with a systematic error from "
+        f"exponents 1/3..1. Modern Hopfield (ξ ← X softmax(β Xᵀξ), {mod['n_patterns']} "
+        f"patterns in {mod['n_clusters']} clusters): {reg}; every pattern retrieved from "
+        f"β = {mod['retrieval_beta']:.3g}, below the sufficient separation bound "
+        f"(median {mod['separation_beta']['median']:.3g})."
+    )
+    return Section(
+        "Hopfield networks",
+        text,
+        figures=[
+            figure(capacity_figure(cap), "Hopfield retrieval vs load α = P/N."),
+            figure(modern_figure(mod), "Modern Hopfield regimes vs β."),
+        ],
+    )
