@@ -13,7 +13,6 @@ def test_public_api():
             "TrainConfig",
             "TrainResult",
             "beta_matrix",
-            "bootstrap_ci",
             "build_model",
             "calibrate_critical",
             "clean_gutenberg",

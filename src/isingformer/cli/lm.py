@@ -258,14 +258,15 @@ def compare_cmd(
 
         report = Report("Training with dynamic β", c.config, [comparison_section(c)])
         result["report"] = str(report.write(od))
+    from isingformer.lm.report import _ci
+
     lines = [f"target loss {c.target_loss:.4f} ({c.target_source})"]
     width = max(10, *(len(p["name"]) for p in c.policies))
     for p in c.policies:
         s = p["steps_to_target"]
         sm = "-" if s["mean"] is None else f"{s['mean']:.0f}"
         lines.append(
-            f"{p['name']:>{width}}: final {p['final_val_loss']['mean']:.4f} "
-            f"[{p['final_val_loss']['ci'][0]:.4f}, {p['final_val_loss']['ci'][1]:.4f}]  "
+            f"{p['name']:>{width}}: final {_ci(p['final_val_loss'])}  "
             f"steps to target {sm} "
             f"(reached {s['reached']}/{p['n_seeds']})  {p['tokens_per_s']:,.0f} tok/s"
         )

@@ -5,7 +5,6 @@ with exact resume, and the policy comparison behind ``isingformer compare``."""
 from isingformer.lm.checkpoint import load_checkpoint, save_checkpoint
 from isingformer.lm.compare import (
     Comparison,
-    bootstrap_ci,
     compare,
     control_verdict,
     cost_to_target,
@@ -26,7 +25,6 @@ __all__ = [
     "TrainConfig",
     "TrainResult",
     "beta_matrix",
-    "bootstrap_ci",
     "build_model",
     "calibrate_critical",
     "clean_gutenberg",

@@ -4,8 +4,10 @@ sweep (an interrupted comparison resumes; with a run directory, an
 interrupted *run* resumes from its checkpoint too).
 
 Measures per run: the validation-loss curve, steps and training wall time to
-reach a target loss, the final loss and tokens/s. Summaries use percentile
-bootstrap intervals over seeds. The claim under test (seed 000 / 001: β at
+reach a target loss, the final loss and tokens/s. Summaries use Student-t
+95 % intervals over seeds (:mod:`isingformer.stats`; paired quantities as
+per-seed differences or log ratios), each with its ``n``; below 3 seeds there
+is no interval, only the values. The claim under test (seed 000 / 001: β at
 the critical point "significantly reduces training cost") is judged on the
 paired cost ratio critical / sqrt_dk, where each seed's target is the loss the
 sqrt_dk run of the same seed reaches at the end of its budget.
@@ -31,10 +33,10 @@ import numpy as np
 from isingformer.errors import InputError
 from isingformer.lm.config import TrainConfig, config_from_dict
 from isingformer.lm.specs import PolicySpec, parse_policies
+from isingformer.stats import t_interval
 
 __all__ = [
     "Comparison",
-    "bootstrap_ci",
     "compare",
     "compare_point",
     "control_verdict",
@@ -108,21 +110,10 @@ def cost_to_target(
     return float(last["step"]), float(t(last)), False
 
 
-def bootstrap_ci(
-    values, n_boot: int = 2000, level: float = 0.95, seed: int = 0, stat=np.mean
-) -> tuple[float, float]:
-    """Percentile bootstrap interval of ``stat`` over the values (resampled
-    with replacement). One value gives a zero-width interval."""
-    v = np.asarray(values, dtype=np.float64)
-    if v.size == 0:
-        return (math.nan, math.nan)
-    if v.size == 1:
-        return (float(v[0]), float(v[0]))
-    rng = np.random.default_rng(seed)
-    idx = rng.integers(0, v.size, size=(n_boot, v.size))
-    boots = stat(v[idx], axis=1)
-    a = (1 - level) / 2
-    return float(np.quantile(boots, a)), float(np.quantile(boots, 1 - a))
+def _ci(values) -> list[float] | None:
+    """Student-t 95 % interval of the mean, or None below 3 values."""
+    ci = t_interval(values)
+    return None if ci is None else list(ci)
 
 
 @dataclass
@@ -146,7 +137,7 @@ class Comparison:
         return asdict(self)
 
 
-def _summary(name: str, runs: list[dict], target: float, n_boot: int, seed: int) -> dict:
+def _summary(name: str, runs: list[dict], target: float) -> dict:
     finals = [r["final_val_loss"] for r in runs]
     costs = [cost_to_target(r["evals"], target) for r in runs]
     cpu = [cost_to_target(r["evals"], target, "cpu_seconds") for r in runs]
@@ -158,40 +149,44 @@ def _summary(name: str, runs: list[dict], target: float, n_boot: int, seed: int)
         "n_seeds": len(runs),
         "final_val_loss": {
             "mean": float(np.mean(finals)),
-            "ci": list(bootstrap_ci(finals, n_boot, seed=seed)),
+            "ci": _ci(finals),
+            "n": len(finals),
             "values": finals,
         },
         "steps_to_target": {
             "mean": float(np.mean(reached_steps)) if reached_steps else None,
-            "ci": list(bootstrap_ci(reached_steps, n_boot, seed=seed)) if reached_steps else None,
+            "ci": _ci(reached_steps),
+            "n": len(reached_steps),
             "reached": len(reached_steps),
             "values": [c[0] if c[2] else None for c in costs],
         },
         "seconds_to_target": {
             "mean": float(np.mean(reached_secs)) if reached_secs else None,
-            "ci": list(bootstrap_ci(reached_secs, n_boot, seed=seed)) if reached_secs else None,
+            "ci": _ci(reached_secs),
+            "n": len(reached_secs),
             "reached": len(reached_secs),
         },
-        "cpu_seconds_to_target": _mean_ci([c[1] for c in cpu if c[2]], n_boot, seed),
+        "cpu_seconds_to_target": _mean_ci([c[1] for c in cpu if c[2]]),
         "tokens_per_s": float(np.mean(tps)),
-        "tokens_per_s_ci": list(bootstrap_ci(tps, n_boot, seed=seed)),
+        "tokens_per_s_ci": _ci(tps),
         "calib_fraction": float(
             np.mean([r["calib_seconds"] / max(r["train_seconds"], 1e-12) for r in runs])
         ),
     }
 
 
-def _mean_ci(values, n_boot, seed) -> dict:
+def _mean_ci(values) -> dict:
     if not values:
-        return {"mean": None, "ci": None, "reached": 0}
+        return {"mean": None, "ci": None, "n": 0, "reached": 0}
     return {
         "mean": float(np.mean(values)),
-        "ci": list(bootstrap_ci(values, n_boot, seed=seed)),
+        "ci": _ci(values),
+        "n": len(values),
         "reached": len(values),
     }
 
 
-def _paired(name, runs, base_runs, n_boot, seed, baseline: str = BASELINE) -> dict:
+def _paired(name, runs, base_runs, baseline: str = BASELINE) -> dict:
     """Policy vs baseline, seed by seed. Each seed's target is the baseline's
     final loss for that seed; a run that never reaches it is censored at its
     budget (its ratio is then a lower bound, so the estimate favours it)."""
@@ -213,8 +208,13 @@ def _paired(name, runs, base_runs, n_boot, seed, baseline: str = BASELINE) -> di
         log_cpu.append(math.log(max(pc, 1e-9) / max(bc, 1e-9)))
 
     def gm(v):
-        lo, hi = bootstrap_ci(v, n_boot, seed=seed)
-        return {"ratio": float(math.exp(np.mean(v))), "ci": [math.exp(lo), math.exp(hi)]}
+        """Geometric-mean ratio; t interval on the per-seed log ratios."""
+        ci = t_interval(v)
+        return {
+            "ratio": float(math.exp(np.mean(v))),
+            "ci": None if ci is None else [math.exp(ci[0]), math.exp(ci[1])],
+            "n": len(v),
+        }
 
     return {
         "name": name,
@@ -222,7 +222,8 @@ def _paired(name, runs, base_runs, n_boot, seed, baseline: str = BASELINE) -> di
         "n_pairs": len(d_loss),
         "delta_final_loss": {
             "mean": float(np.mean(d_loss)),
-            "ci": list(bootstrap_ci(d_loss, n_boot, seed=seed)),
+            "ci": _ci(d_loss),
+            "n": len(d_loss),
             "wins": int(sum(d < 0 for d in d_loss)),
         },
         "steps_ratio": gm(log_steps),
@@ -232,27 +233,41 @@ def _paired(name, runs, base_runs, n_boot, seed, baseline: str = BASELINE) -> di
     }
 
 
+def _iv(x: dict, fmt: str = ".3f") -> str:
+    """``"95 % t-CI 0.52–0.71, n = 3"`` or ``"n = 2, no interval"``."""
+    n = x.get("n")
+    if x.get("ci") is None:
+        return f"n = {n}, no interval"
+    lo, hi = x["ci"]
+    return f"95 % t-CI {lo:{fmt}} to {hi:{fmt}}, n = {n}"
+
+
 def verdict(paired: dict | None, n_seeds: int, margin: float = 0.10) -> tuple[str, str]:
     """Judge "critical β cuts training cost" from the paired comparison.
 
     supported: critical reaches the baseline's final loss in every seed and
     the 95% intervals of its step and compute-time ratios to target lie below
     1 (compute time: the run's process CPU time, calibration included; wall
-    time on a shared machine is too noisy to judge and is only reported). not supported: the step-ratio interval lies above
-    ``1 - margin`` (any saving is under ``margin``), or critical ends
-    significantly worse. Otherwise inconclusive.
+    time on a shared machine is too noisy to judge and is only reported).
+    not supported: the step-ratio interval lies above ``1 - margin`` (any
+    saving is under ``margin``), or critical ends significantly worse.
+    Otherwise inconclusive. Intervals are Student-t over the paired seeds;
+    with fewer than 3 pairs there is none and the verdict is inconclusive.
     """
     if paired is None:
         return "inconclusive", f"The comparison did not include both {BASELINE} and {CLAIM_POLICY}."
-    if n_seeds < 3:
-        return "inconclusive", f"Only {n_seeds} seed(s): at least 3 are needed for an interval."
+    n_pairs = min(n_seeds, paired["n_pairs"])
+    if n_pairs < 3:
+        return (
+            "inconclusive",
+            f"Only {n_pairs} paired seed(s): at least 3 are needed for an interval.",
+        )
     s, d = paired["steps_ratio"], paired["delta_final_loss"]
     t = paired.get("cpu_ratio", paired["seconds_ratio"])
     desc = (
         f"{paired['name']} / {BASELINE} steps to reach the baseline's final loss: {s['ratio']:.3f} "
-        f"(95% CI {s['ci'][0]:.3f}–{s['ci'][1]:.3f}); compute (CPU) time: {t['ratio']:.3f} "
-        f"(95% CI {t['ci'][0]:.3f}–{t['ci'][1]:.3f}); final-loss difference "
-        f"{d['mean']:+.4f} (95% CI {d['ci'][0]:+.4f} to {d['ci'][1]:+.4f}), "
+        f"({_iv(s)}); compute (CPU) time: {t['ratio']:.3f} ({_iv(t)}); final-loss difference "
+        f"{d['mean']:+.4f} ({_iv(d, '+.4f')}), "
         f"{paired['name']} lower in {d['wins']} of {paired['n_pairs']} seeds"
         + (f"; {paired['censored']} run(s) never reached the target" if paired["censored"] else "")
         + "."
@@ -297,21 +312,22 @@ def control_verdict(
         cs, cd = control_vs_base["steps_ratio"], control_vs_base["delta_final_loss"]
         head = (
             f"The best fixed-β control, {ctrl}, reaches the {BASELINE} final loss in "
-            f"{cs['ratio']:.3f}x the steps (95% CI {cs['ci'][0]:.3f}–{cs['ci'][1]:.3f}; "
+            f"{cs['ratio']:.3f}x the steps ({_iv(cs)}; "
             f"{control_vs_base['censored']} run(s) never reached it) and ends "
             f"{cd['mean']:+.4f} from it. "
         )
     s, d = vs_control["steps_ratio"], vs_control["delta_final_loss"]
     desc = (
         f"{vs_control['name']} vs {ctrl}, paired by seed: steps to reach the control's final "
-        f"loss {s['ratio']:.3f}x (95% CI {s['ci'][0]:.3f}–{s['ci'][1]:.3f}"
+        f"loss {s['ratio']:.3f}x ({_iv(s)}"
         + (f"; {vs_control['censored']} run(s) never reached it" if vs_control["censored"] else "")
-        + f"), final-loss difference {d['mean']:+.4f} (95% CI {d['ci'][0]:+.4f} to "
-        f"{d['ci'][1]:+.4f}), {vs_control['name']} lower in {d['wins']} of "
+        + f"), final-loss difference {d['mean']:+.4f} ({_iv(d, '+.4f')}), "
+        f"{vs_control['name']} lower in {d['wins']} of "
         f"{vs_control['n_pairs']} seeds."
     )
-    if n_seeds < 3:
-        return "inconclusive", head + desc + f" Only {n_seeds} seed(s): no judgement."
+    n_pairs = min(n_seeds, vs_control["n_pairs"])
+    if n_pairs < 3 or s["ci"] is None or d["ci"] is None:
+        return "inconclusive", head + desc + f" Only {n_pairs} paired seed(s): no judgement."
     if d["ci"][1] < 0 and s["ci"][1] < 1.0 and vs_control["censored"] == 0:
         return (
             "criticality beyond scale",
@@ -338,7 +354,6 @@ def compare(
     max_workers: int | None = None,
     run_root: str | Path | None = None,
     progress: bool = True,
-    n_boot: int = 2000,
     margin: float = 0.10,
 ) -> Comparison:
     """Train every policy spec with every seed (``base`` fixes all else) and
@@ -402,11 +417,9 @@ def compare(
         source = f"mean final validation loss of {BASELINE} over {len(seeds)} seed(s)"
     else:
         source = "given"
-    summaries = [_summary(n, by_policy[n], target_loss, n_boot, 0) for n in names]
+    summaries = [_summary(n, by_policy[n], target_loss) for n in names]
     paired = [
-        _paired(n, by_policy[n], by_policy[baseline], n_boot, 0, baseline)
-        for n in names
-        if n != baseline
+        _paired(n, by_policy[n], by_policy[baseline], baseline) for n in names if n != baseline
     ]
     claim_name = _claim_name(specs)
     claim = next((x for x in paired if x["name"] == claim_name), None)
@@ -421,7 +434,7 @@ def compare(
         )
         each = []
         for n in controls:
-            x = _paired(claim_name, by_policy[claim_name], by_policy[n], n_boot, 0, n)
+            x = _paired(claim_name, by_policy[claim_name], by_policy[n], n)
             label = control_verdict(x, None, len(seeds), margin)[0]
             x["verdict"] = _ROW_LABEL.get(label, label)
             each.append(x)

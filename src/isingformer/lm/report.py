@@ -52,7 +52,7 @@ def comparison_figures(c: Comparison):
         vals = [v for v in p["steps_to_target"]["values"] if v is not None]
         ax.scatter([i] * len(vals), vals, color=colors[p["name"]], alpha=0.6, s=18)
         s = p["steps_to_target"]
-        if s["mean"] is not None:
+        if s["mean"] is not None and s.get("ci") is not None:
             ax.errorbar(
                 [i + 0.15],
                 [s["mean"]],
@@ -77,7 +77,7 @@ def comparison_figures(c: Comparison):
     fig.tight_layout()
     ax.axhline(c.scale["steps"], color="k", lw=0.8, ls=":")
     ax.set_ylabel(f"steps to val loss {c.target_loss:.3f}")
-    ax.set_title("Steps to target (dots: seeds; squares: mean, 95% bootstrap CI)")
+    ax.set_title("Steps to target (dots: seeds; squares: mean, 95% Student-t CI, n ≥ 3)")
     figs.append(figure(fig, "Steps to the target loss; the fraction is how many seeds reached it."))
 
     dynamic = [n for n, runs in by.items() if _beta_varies(runs[0])]
@@ -116,10 +116,13 @@ def _beta_varies(run: dict) -> bool:
     return b.size > 0 and float(np.ptp(b, axis=0).max()) > 1e-9
 
 
-def _ci(d: dict | None, fmt: str = "{:.4f}") -> str:
-    if d is None or d.get("mean") is None:
+def _ci(d: dict | None, fmt: str = "{:.4f}", key: str = "mean") -> str:
+    """``"value [lo, hi]"`` (Student-t, n >= 3) or ``"value (n = 2)"``."""
+    if d is None or d.get(key) is None:
         return "—"
-    return f"{fmt.format(d['mean'])} [{fmt.format(d['ci'][0])}, {fmt.format(d['ci'][1])}]"
+    if d.get("ci") is None:
+        return f"{fmt.format(d[key])} (n = {d.get('n', '?')}, no interval)"
+    return f"{fmt.format(d[key])} [{fmt.format(d['ci'][0])}, {fmt.format(d['ci'][1])}]"
 
 
 def comparison_section(c: Comparison, title: str = "Training with dynamic β") -> Section:
@@ -128,8 +131,8 @@ def comparison_section(c: Comparison, title: str = "Training with dynamic β") -
         [
             "policy",
             "seeds",
-            "final val loss [95% CI]",
-            "steps to target [95% CI]",
+            "final val loss [95% t-CI]",
+            "steps to target [95% t-CI]",
             "reached",
             "time to target (s)",
             "tokens/s",
@@ -149,37 +152,33 @@ def comparison_section(c: Comparison, title: str = "Training with dynamic β") -
             for p in c.policies
         ],
         f"Per policy. Target loss {c.target_loss:.4f} ({c.target_source}); means of steps/time "
-        "are over the seeds that reached it.",
+        "are over the seeds that reached it; intervals: Student t over seeds, none below 3.",
     )
     paired = Table(
         [
             "policy vs " + c.baseline,
-            "Δ final loss [95% CI]",
+            "Δ final loss [95% t-CI]",
             "lower in",
-            "steps ratio [95% CI]",
-            "wall-time ratio [95% CI]",
-            "CPU-time ratio [95% CI]",
+            "steps ratio [95% t-CI]",
+            "wall-time ratio [95% t-CI]",
+            "CPU-time ratio [95% t-CI]",
             "never reached",
         ],
         [
             [
                 q["name"],
-                f"{q['delta_final_loss']['mean']:+.4f} [{q['delta_final_loss']['ci'][0]:+.4f}, "
-                f"{q['delta_final_loss']['ci'][1]:+.4f}]",
+                _ci(q["delta_final_loss"], "{:+.4f}"),
                 f"{q['delta_final_loss']['wins']}/{q['n_pairs']}",
-                f"{q['steps_ratio']['ratio']:.3f} [{q['steps_ratio']['ci'][0]:.3f}, "
-                f"{q['steps_ratio']['ci'][1]:.3f}]",
-                f"{q['seconds_ratio']['ratio']:.3f} [{q['seconds_ratio']['ci'][0]:.3f}, "
-                f"{q['seconds_ratio']['ci'][1]:.3f}]",
-                f"{q['cpu_ratio']['ratio']:.3f} [{q['cpu_ratio']['ci'][0]:.3f}, "
-                f"{q['cpu_ratio']['ci'][1]:.3f}]"
-                if "cpu_ratio" in q
-                else "—",
+                _ci(q["steps_ratio"], "{:.3f}", "ratio"),
+                _ci(q["seconds_ratio"], "{:.3f}", "ratio"),
+                _ci(q.get("cpu_ratio"), "{:.3f}", "ratio"),
                 q["censored"],
             ]
             for q in c.paired
         ],
-        "Paired by seed (same data order and initial weights). Ratios: geometric mean over seeds "
+        "Paired by seed (same data order and initial weights); intervals: Student t over the "
+        "per-seed differences (ratios: over the log ratios), none below 3 seeds. Ratios: "
+        "geometric mean over seeds "
         "of the cost to reach the baseline's final loss of that seed; runs that never reach it "
         "are counted at their full budget (a lower bound).",
     )
@@ -210,10 +209,10 @@ def comparison_section(c: Comparison, title: str = "Training with dynamic β") -
                 [
                     f"{q['name']} vs {q['baseline']}"
                     + (" (best)" if q["baseline"] == best else ""),
-                    f"{d['mean']:+.4f} [{d['ci'][0]:+.4f}, {d['ci'][1]:+.4f}]",
+                    _ci(d, "{:+.4f}"),
                     f"{d['wins']}/{q['n_pairs']}",
-                    f"{st['ratio']:.3f} [{st['ci'][0]:.3f}, {st['ci'][1]:.3f}]",
-                    f"{cpu['ratio']:.3f} [{cpu['ci'][0]:.3f}, {cpu['ci'][1]:.3f}]",
+                    _ci(st, "{:.3f}", "ratio"),
+                    _ci(cpu, "{:.3f}", "ratio"),
                     q["censored"],
                     q.get("verdict", c.control["verdict"]),
                 ]
@@ -223,10 +222,10 @@ def comparison_section(c: Comparison, title: str = "Training with dynamic β") -
             Table(
                 [
                     "claim vs control",
-                    "Δ final loss [95% CI]",
+                    "Δ final loss [95% t-CI]",
                     "lower in",
-                    "steps ratio [95% CI]",
-                    "CPU-time ratio [95% CI]",
+                    "steps ratio [95% t-CI]",
+                    "CPU-time ratio [95% t-CI]",
                     "never reached",
                     "judgement",
                 ],

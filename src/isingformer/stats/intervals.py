@@ -1,0 +1,91 @@
+"""Student-t intervals of a mean over a few independent values (seeds)."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass
+from functools import lru_cache
+
+import numpy as np
+
+from isingformer.errors import InputError
+
+__all__ = ["MIN_N", "Interval", "mean_interval", "t_interval"]
+
+MIN_N = 3  # below this, report the values, not an interval
+METHOD = "Student t"
+
+
+@dataclass(frozen=True)
+class Interval:
+    """A mean with its two-sided ``level`` interval over ``n`` values.
+
+    ``ci`` is ``None`` when ``n < MIN_N`` (then read ``values``)."""
+
+    mean: float
+    ci: tuple[float, float] | None
+    n: int
+    level: float
+    method: str
+    values: tuple[float, ...]
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        d["ci"] = None if self.ci is None else list(self.ci)
+        d["values"] = list(self.values)
+        return d
+
+    def text(self, fmt: str = ".3f") -> str:
+        """``"0.610 (95 % t-CI 0.52–0.71, n = 3)"`` or, below 3 values,
+        ``"0.610 (n = 2: 0.600, 0.620)"``."""
+        if self.ci is None:
+            vals = ", ".join(format(v, fmt) for v in self.values)
+            return f"{self.mean:{fmt}} (n = {self.n}: {vals})"
+        lo, hi = self.ci
+        pct = f"{100 * self.level:g}"
+        return f"{self.mean:{fmt}} ({pct} % t-CI {lo:{fmt}} to {hi:{fmt}}, n = {self.n})"
+
+
+def _check(values, level: float) -> np.ndarray:
+    v = np.asarray(values, dtype=np.float64).ravel()
+    if not 0.0 < level < 1.0:
+        raise InputError(f"confidence level must lie in (0, 1), got {level}")
+    if not np.all(np.isfinite(v)):
+        raise InputError("interval of non-finite values; drop or fix the NaN/inf entries")
+    return v
+
+
+@lru_cache(maxsize=256)
+def _t_quantile(q: float, dof: int) -> float:
+    from scipy import stats
+
+    return float(stats.t.ppf(q, dof))
+
+
+def t_interval(values, level: float = 0.95) -> tuple[float, float] | None:
+    """Two-sided Student-t interval ``mean ± t_{n-1} s / sqrt(n)`` of the mean
+    of ``values`` (shape ``(n,)``); ``None`` when ``n < 3``. Exact coverage
+    for independent normal values; paired differences (or log ratios) should
+    be passed as the per-seed differences."""
+    v = _check(values, level)
+    if v.size < MIN_N:
+        return None
+    m = float(v.mean())
+    half = _t_quantile(0.5 + level / 2, v.size - 1) * float(v.std(ddof=1)) / math.sqrt(v.size)
+    return (m - half, m + half)
+
+
+def mean_interval(values, level: float = 0.95) -> Interval:
+    """The mean of ``values`` (shape ``(n,)``, n >= 1) with its Student-t
+    interval (None below 3 values), ``n`` and the method named."""
+    v = _check(values, level)
+    if v.size == 0:
+        raise InputError("interval of no values; at least one is needed")
+    return Interval(
+        mean=float(v.mean()),
+        ci=t_interval(v, level),
+        n=int(v.size),
+        level=level,
+        method=METHOD,
+        values=tuple(float(x) for x in v),
+    )

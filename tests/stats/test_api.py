@@ -1,0 +1,5 @@
+import isingformer.stats as stats
+
+
+def test_public_names() -> None:
+    assert sorted(stats.__all__) == ["Interval", "MIN_N", "mean_interval", "t_interval"]
