@@ -1,0 +1,51 @@
+"""``isingformer verify``: check the Coq proofs of seed 000 §9 and list every theorem."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typer
+
+from isingformer.cli._common import JSON_OPTION_HELP, OUT_OPTION_HELP, emit, out_dir, to_jsonable
+
+
+def _human(result: dict) -> str:
+    rows = result["theorems"]
+    width = max((len(r["name"]) for r in rows), default=4)
+    lines = [f"Coq {result['coq_version']}: {len(rows)} theorems in {result['proofs_dir']}"]
+    for r in rows:
+        lines.append(f"  {r['status']:<11} {r['name']:<{width}}  {r['file']}: {r['statement']}")
+    axioms = sorted({a for r in rows for a in r["assumptions"]})
+    lines.append("  assumptions: " + (", ".join(axioms) if axioms else "none"))
+    if result["forbidden"]:
+        lines.append("  forbidden words: " + "; ".join(result["forbidden"]))
+    if result["error"]:
+        lines.append(f"  build error: {result['error']}")
+    lines.append(f"  all proved: {str(result['all_proved']).lower()}")
+    return "\n".join(lines)
+
+
+def register(app: typer.Typer) -> None:
+    """Attach ``isingformer verify`` to the root app."""
+
+    @app.command("verify")
+    def verify(
+        proofs: Path | None = typer.Option(
+            None, "--proofs", help="The Coq development (default: the checkout's proofs/)."
+        ),
+        as_json: bool = typer.Option(False, "--json", help=JSON_OPTION_HELP),
+        out: Path | None = typer.Option(None, "--out", help=OUT_OPTION_HELP),
+    ) -> None:
+        """Compile the Coq proofs (in a temporary directory) and list each theorem,
+        its status and the axioms it rests on."""
+        from isingformer.verify import verify_proofs
+
+        result = verify_proofs(proofs)
+        directory = out_dir(out)
+        if directory is not None:
+            text = json.dumps(to_jsonable(result), indent=2) + "\n"
+            (directory / "verify.json").write_text(text)
+        emit(result, as_json, _human(result))
+        if not result["all_proved"]:
+            raise typer.Exit(1)

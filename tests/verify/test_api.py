@@ -1,0 +1,23 @@
+import isingformer.verify as verify
+
+
+def test_public_names() -> None:
+    assert sorted(verify.__all__) == sorted(
+        [
+            "FORBIDDEN_WORDS",
+            "INSTALL_COMMAND",
+            "STANDARD_AXIOMS",
+            "THEOREMS",
+            "CoqMissingError",
+            "Theorem",
+            "certified_bounds",
+            "coq_version",
+            "default_proofs_dir",
+            "find_coq",
+            "forbidden_words",
+            "parse_assumptions",
+            "verify_proofs",
+        ]
+    )
+    for name in verify.__all__:
+        assert getattr(verify, name) is not None
