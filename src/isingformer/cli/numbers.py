@@ -1,0 +1,117 @@
+"""``isingformer numbers``: primon gas, Lee–Yang zeros, ζ zeros, prime gaps (seed 001 §2.2, §3)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from isingformer.cli._common import JSON_OPTION_HELP, OUT_OPTION_HELP, emit, out_dir
+
+THREADS_HELP = "Intra-op threads (default: 1 on machines with <= 2 cores)."
+
+
+def _save(out: Path | None, name: str, result: dict[str, Any]) -> None:
+    directory = out_dir(out)
+    if directory is None:
+        return
+    from isingformer.cli._common import to_jsonable
+
+    (directory / f"numbers_{name}.json").write_text(
+        json.dumps(to_jsonable(result), indent=2, allow_nan=False) + "\n"
+    )
+
+
+def _threads(n: int | None) -> None:
+    from isingformer.threads import set_threads
+
+    set_threads(n)
+
+
+def register(app: typer.Typer) -> None:
+    """Attach ``isingformer numbers primon|leeyang|zeros|gaps`` to the root app."""
+    group = typer.Typer(
+        no_args_is_help=True,
+        help="Primes, ζ and Lee–Yang zeros: primon gas, certified zeros, prime gaps.",
+    )
+
+    @group.command("primon")
+    def primon_cmd(
+        beta: float = typer.Option(2.0, "--beta", help="Inverse temperature β (β·E_0 > 1)."),
+        e0: float = typer.Option(1.0, "--e0", help="Energy unit E_0 (> 0)."),
+        fermionic: bool = typer.Option(False, "--fermionic", help="Square-free gas ζ(s)/ζ(2s)."),
+        threads: int | None = typer.Option(None, "--threads", help=THREADS_HELP),
+        as_json: bool = typer.Option(False, "--json", help=JSON_OPTION_HELP),
+        out: Path | None = typer.Option(None, "--out", help=OUT_OPTION_HELP),
+    ) -> None:
+        """Certified primon-gas thermodynamics Z = ζ(βE_0) (ball arithmetic)."""
+        _threads(threads)
+        from isingformer.numbers.api import primon_summary
+
+        result = primon_summary(beta, e0, fermionic=fermionic)
+        _save(out, "primon", result)
+        human = "\n".join(
+            f"{k:14s} {result[k]:.15g} ± {result[k + '_radius']:.2g}"
+            for k in ("log_z", "free_energy", "energy", "entropy", "heat_capacity")
+        )
+        emit(result, as_json, f"primon gas ({result['gas']}), β = {beta}, E_0 = {e0}\n{human}")
+
+    @group.command("leeyang")
+    def leeyang_cmd(
+        lattice: str = typer.Option("ring", "--lattice", help="ring (N spins) or torus (L x L)."),
+        size: int = typer.Option(
+            8, "--size", help="Spins N of the ring (<= 4096) or side L of the torus (<= 7)."
+        ),
+        temperature: float = typer.Option(
+            2.269185314213022, "--temperature", help="Temperature T in units of |J| (> 0)."
+        ),
+        coupling: float = typer.Option(1.0, "--coupling", help="J: +1 ferromagnet, -1 antiferro."),
+        threads: int | None = typer.Option(None, "--threads", help=THREADS_HELP),
+        as_json: bool = typer.Option(False, "--json", help=JSON_OPTION_HELP),
+        out: Path | None = typer.Option(None, "--out", help=OUT_OPTION_HELP),
+    ) -> None:
+        """Certified Lee–Yang zeros in z = e^(−2βh) of an exact Ising polynomial."""
+        _threads(threads)
+        from isingformer.numbers.leeyang import lee_yang
+
+        result = lee_yang(lattice, size, temperature, coupling=coupling)
+        _save(out, "leeyang", result)
+        human = (
+            f"{lattice} size {size}, T = {temperature}, J = {coupling}: {result['degree']} zeros\n"
+            f"  on |z| = 1 (certified): {str(result['on_unit_circle']).lower()}; "
+            f"proven off: {result['n_certified_off_circle']}\n"
+            f"  max ||z| - 1| = {result['max_abs_deviation']:.3g}; "
+            f"first zero angle = {result['first_zero_angle']:.12g}"
+        )
+        emit(result, as_json, human)
+
+    @group.command("zeros")
+    def zeros_cmd(
+        count: int = typer.Option(100, "--count", help="Number K of ζ zeros (12..20000)."),
+        n_boot: int = typer.Option(200, "--n-boot", help="Bootstrap resamples of KS distances."),
+        seed: int = typer.Option(0, "--seed", help="Seed of the bootstrap."),
+        threads: int | None = typer.Option(None, "--threads", help=THREADS_HELP),
+        as_json: bool = typer.Option(False, "--json", help=JSON_OPTION_HELP),
+        out: Path | None = typer.Option(None, "--out", help=OUT_OPTION_HELP),
+    ) -> None:
+        """First K nontrivial ζ zeros certified on the critical line; spacing KS."""
+        _threads(threads)
+        from isingformer.errors import InputError
+        from isingformer.numbers.api import zeros_summary
+
+        if not 1 <= n_boot <= 10_000:
+            raise InputError(f"--n-boot must be in 1..10000, got {n_boot}")
+        result = zeros_summary(count, n_boot=n_boot, seed=seed)
+        _save(out, "zeros", result)
+        ks = result["spacing_ks"]
+        human = (
+            f"{count} zeros, γ_1 = {result['zeros'][0]:.15g}, γ_K = {result['zeros'][-1]:.15g}\n"
+            f"  all on the critical line (certified): {str(result['all_on_critical_line']).lower()}"
+            f" (N(T) = {result['n_count']} at T = {result['height']:.6g})\n"
+            "  spacing KS: " + ", ".join(f"{k} {v:.4f}" for k, v in ks.items())
+        )
+        emit(result, as_json, human)
+
+    app.add_typer(group, name="numbers")

@@ -1,0 +1,73 @@
+"""Primes, ζ and Lee–Yang zeros: the number-theory claims of seed 001 made
+computable — the primon gas, certified Lee–Yang/Fisher zeros of finite Ising
+systems, certified ζ zeros with spacing statistics, and prime gaps against
+domain-wall models."""
+
+from isingformer.numbers.api import primon_summary, zeros_summary
+from isingformer.numbers.leeyang import (
+    fisher_zeros,
+    lee_yang,
+    ring_zero_angles,
+    spin_glass_lee_yang,
+    theta_scaling,
+)
+from isingformer.numbers.polynomial import (
+    fisher_polynomial,
+    graph_table,
+    lee_yang_polynomial,
+    ring_polynomial,
+    torus_edges,
+    torus_table,
+)
+from isingformer.numbers.primon import (
+    PrimonPoint,
+    fermionic_primon,
+    hagedorn_asymptotics,
+    primon,
+    truncated_primon,
+    zeta_modulus_line,
+)
+from isingformer.numbers.spacing import (
+    gaudin_cdf,
+    ks_table,
+    pair_correlation,
+    spacings,
+    unfold_polynomial,
+)
+from isingformer.numbers.zeta_zeros import (
+    backlund_bound,
+    riemann_von_mangoldt,
+    unfold_zeta,
+    zeta_zeros,
+)
+
+__all__ = [
+    "PrimonPoint",
+    "backlund_bound",
+    "fermionic_primon",
+    "fisher_polynomial",
+    "fisher_zeros",
+    "gaudin_cdf",
+    "graph_table",
+    "hagedorn_asymptotics",
+    "ks_table",
+    "lee_yang",
+    "lee_yang_polynomial",
+    "pair_correlation",
+    "primon",
+    "primon_summary",
+    "riemann_von_mangoldt",
+    "ring_polynomial",
+    "ring_zero_angles",
+    "spacings",
+    "spin_glass_lee_yang",
+    "theta_scaling",
+    "torus_edges",
+    "torus_table",
+    "truncated_primon",
+    "unfold_polynomial",
+    "unfold_zeta",
+    "zeros_summary",
+    "zeta_modulus_line",
+    "zeta_zeros",
+]

@@ -1,0 +1,40 @@
+"""The public names of isingformer.numbers are pinned."""
+
+import isingformer.numbers as numbers
+
+EXPECTED = {
+    "PrimonPoint",
+    "backlund_bound",
+    "fermionic_primon",
+    "fisher_polynomial",
+    "fisher_zeros",
+    "gaudin_cdf",
+    "graph_table",
+    "hagedorn_asymptotics",
+    "ks_table",
+    "lee_yang",
+    "lee_yang_polynomial",
+    "pair_correlation",
+    "primon",
+    "primon_summary",
+    "riemann_von_mangoldt",
+    "ring_polynomial",
+    "ring_zero_angles",
+    "spacings",
+    "spin_glass_lee_yang",
+    "theta_scaling",
+    "torus_edges",
+    "torus_table",
+    "truncated_primon",
+    "unfold_polynomial",
+    "unfold_zeta",
+    "zeros_summary",
+    "zeta_modulus_line",
+    "zeta_zeros",
+}
+
+
+def test_public_names_are_pinned():
+    assert set(numbers.__all__) == EXPECTED
+    for name in EXPECTED:
+        assert getattr(numbers, name) is not None
