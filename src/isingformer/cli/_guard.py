@@ -7,6 +7,8 @@ command is guarded without writing anything.
   (:data:`COUNTS`) ``>= 1``; ``--…-every`` and :data:`NON_NEGATIVE` ``>= 0``;
 - ``--seconds``/``--max-seconds``: finite and ``> 0``;
 - ``--out``: a directory that is (or can be) created and written;
+  ``--store`` (and ``DIR/runs.sqlite``): an existing file must be a results
+  store (checked from its header, nothing written) before any work starts;
   ``--output``: a file in a writable directory, not a directory;
 - ``--device``: ``cpu``, ``cuda``, ``cuda:N``, ``mps``, and available.
 
@@ -84,6 +86,20 @@ def _check_out(value: Any, label: str) -> None:
     if p.exists() and not p.is_dir():
         raise InputError(f"{label}: {p} is a file; --out takes a directory")
     _writable_dir_or_creatable(p, label)
+    if (p / "runs.sqlite").exists():
+        _check_store(p / "runs.sqlite")
+
+
+def _check_store(value: Any) -> None:
+    """An existing store must be recognised before the command runs (no work
+    lost at the final write); a new one must be creatable. Nothing is written."""
+    from isingformer.runs.store import check_store_file
+
+    p = Path(value)
+    if p.exists():
+        check_store_file(p)
+    else:
+        _writable_dir_or_creatable(p.parent, "--store")
 
 
 def _check_output(value: Any, label: str) -> None:
@@ -128,6 +144,8 @@ def _check_one(name: str, v: Any, label: str) -> None:
             check_int(v, label)
     elif name == "out":
         _check_out(v, label)
+    elif name == "store" and isinstance(v, str | Path):
+        _check_store(v)
     elif name == "output":
         _check_output(v, label)
     elif name == "device" and isinstance(v, str):

@@ -16,7 +16,7 @@ DEFAULT_STORE = Path("results/runs.sqlite")
 def _open(store: Path):
     from isingformer.runs import ResultsStore
 
-    return ResultsStore.open(store, create=False)
+    return ResultsStore.open(store, read_only=True)
 
 
 @group.command("list")

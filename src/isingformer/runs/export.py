@@ -7,7 +7,7 @@ import io
 import json
 
 from isingformer.errors import InputError
-from isingformer.runs.store import ResultsStore
+from isingformer.runs.store import ResultsStore, strict_jsonable
 
 __all__ = ["export_records"]
 
@@ -25,12 +25,13 @@ def _flatten(prefix: str, obj, out: dict) -> None:
 def export_records(store: ResultsStore, sweep: str | None = None, fmt: str = "json") -> str:
     """All points (of one sweep, or all) as a JSON array or CSV text. In CSV,
     config and result fields are flattened to ``config.x`` / ``result.y``
-    columns; lists are JSON-encoded in one cell."""
+    columns; lists are JSON-encoded in one cell. JSON is strict: NaN and
+    ±inf are written as ``null``."""
     recs = list(store.records(sweep))
     if sweep is not None and not recs:
         raise InputError(f"no points stored for sweep {sweep!r}")
     if fmt == "json":
-        return json.dumps([r.__dict__ for r in recs], indent=1)
+        return json.dumps(strict_jsonable([r.__dict__ for r in recs]), indent=1, allow_nan=False)
     if fmt != "csv":
         raise InputError(f"unknown export format {fmt!r}; use csv or json")
     rows = []

@@ -1,6 +1,6 @@
 """The results store: an embedded SQLite database, one transaction per point.
 
-Schema (``PRAGMA user_version = 1``)::
+Schema (``PRAGMA application_id = 0x49534E47`` "ISNG", ``user_version = 1``)::
 
     points(sweep TEXT, key TEXT, config TEXT, seed INTEGER, version TEXT,
            started REAL, finished REAL, seconds REAL, result TEXT,
@@ -10,12 +10,24 @@ Schema (``PRAGMA user_version = 1``)::
 the same sweep finds its finished points. WAL journaling and one committed
 transaction per finished point mean a crash loses at most the points still
 in flight; the database is never left half-written.
+
+A file is recognised as a store from its 100-byte SQLite header (the
+application id; a store written before the id existed: ``user_version = 1``
+and exactly the ``points`` table) *before* any connection that could change
+it, so a foreign database is never touched (no journal-mode switch, no
+schema). An empty (0-byte) file is refused: a new store is built in a
+temporary file and linked into place, never grown from an empty one.
+``read_only=True`` (``runs list|show|export``) opens with ``mode=ro`` when a
+write-ahead log is present and ``immutable=1`` otherwise, so it works in a
+read-only directory and writes nothing.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
+import math
 import os
 import sqlite3
 import time
@@ -23,11 +35,19 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from isingformer import __version__
 from isingformer.errors import StoreError
 
-__all__ = ["PointRecord", "ResultsStore", "config_key", "store_for"]
+__all__ = [
+    "APPLICATION_ID",
+    "PointRecord",
+    "ResultsStore",
+    "check_store_file",
+    "config_key",
+    "store_for",
+]
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS points (
@@ -44,10 +64,23 @@ CREATE TABLE IF NOT EXISTS points (
 );
 """
 _USER_VERSION = 1
+APPLICATION_ID = 0x49534E47  # "ISNG"
+_COLUMNS = ["sweep", "key", "config", "seed", "version", "started", "finished", "seconds", "result"]
 
 
 def canonical_json(obj: Any) -> str:
     return json.dumps(obj, sort_keys=True, separators=(",", ":"), allow_nan=True)
+
+
+def strict_jsonable(obj: Any) -> Any:
+    """``obj`` with every NaN/±inf float replaced by ``None`` (strict JSON)."""
+    if isinstance(obj, float):
+        return obj if math.isfinite(obj) else None
+    if isinstance(obj, dict):
+        return {k: strict_jsonable(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [strict_jsonable(v) for v in obj]
+    return obj
 
 
 def config_key(config: dict) -> str:
@@ -78,40 +111,40 @@ class ResultsStore:
         self.path = path
 
     @classmethod
-    def open(cls, path: str | os.PathLike | None, *, create: bool = True) -> ResultsStore:
-        """Open (or create) the store at ``path``; raise :class:`StoreError`
-        with one clear line if it is unreadable or not an isingformer store.
-        A file that is not a valid store is never modified."""
+    def open(
+        cls, path: str | os.PathLike | None, *, create: bool = True, read_only: bool = False
+    ) -> ResultsStore:
+        """Open (or, with ``create``, make) the store at ``path``; raise
+        :class:`StoreError` with one clear line if it is unreadable, empty or
+        not an isingformer store. A file that is not a store is never modified;
+        ``read_only`` never writes anything (not even WAL/SHM files when it
+        can avoid them)."""
         if path is None:
             conn = sqlite3.connect(":memory:", isolation_level=None)
             conn.executescript(_SCHEMA)
             return cls(conn, None)
         p = Path(path)
-        if p.is_dir():
-            raise StoreError(f"results store {p} is a directory, expected a SQLite file")
-        exists = p.exists()
-        if not exists and not create:
-            raise StoreError(f"results store {p} does not exist")
-        if exists:
-            _check_header(p)
-        else:
-            try:
-                p.parent.mkdir(parents=True, exist_ok=True)
-            except OSError as exc:
-                raise StoreError(
-                    f"cannot create the directory of results store {p}: {exc.strerror}"
-                ) from None
+        if not p.exists():
+            if read_only or not create:
+                raise StoreError(f"results store {p} does not exist")
+            _create(p)
+        legacy = check_store_file(p)
         try:
-            conn = sqlite3.connect(str(p), isolation_level=None, timeout=30.0)
-            if exists:
-                _check_schema(conn, p)
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute("PRAGMA synchronous=NORMAL")
-            if not exists:
-                conn.executescript(_SCHEMA)
-                conn.execute(f"PRAGMA user_version={_USER_VERSION}")
+            if read_only:
+                conn = _connect_read_only(p)
+            else:
+                conn = sqlite3.connect(str(p), isolation_level=None, timeout=30.0)
+                conn.execute("PRAGMA busy_timeout=30000")
+                if legacy:
+                    conn.execute(f"PRAGMA application_id={APPLICATION_ID}")
+                conn.execute("PRAGMA journal_mode=WAL")
+                conn.execute("PRAGMA synchronous=NORMAL")
+            ok = conn.execute("PRAGMA quick_check").fetchone()[0]
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"results store {p} cannot be opened: {exc}") from None
+        if ok != "ok":
+            conn.close()
+            raise StoreError(f"results store {p} failed its integrity check: {ok}")
         return cls(conn, p)
 
     def close(self) -> None:
@@ -188,32 +221,99 @@ class ResultsStore:
             yield PointRecord(s, k, json.loads(c), seed, v, st, fi, sec, json.loads(res))
 
 
-def _check_header(p: Path) -> None:
+def _read_header(p: Path) -> bytes:
     try:
         with open(p, "rb") as fh:
-            head = fh.read(16)
+            return fh.read(100)
     except OSError as exc:
         raise StoreError(f"results store {p} is unreadable: {exc.strerror}") from None
-    if head and head != b"SQLite format 3\x00":
+
+
+def check_store_file(path: str | os.PathLike) -> bool:
+    """Recognise an existing file as a results store without modifying it.
+
+    Reads the SQLite header (and, for a store older than the application id,
+    the table list through an immutable read-only connection). Raises
+    :class:`StoreError` for a directory, an empty file, a non-SQLite file or
+    a foreign database. Returns ``True`` for a store that predates the
+    application id (it gets one at its next writable open)."""
+    p = Path(path)
+    if p.is_dir():
+        raise StoreError(f"results store {p} is a directory, expected a SQLite file")
+    head = _read_header(p)
+    if not head:
+        raise StoreError(
+            f"results store {p} is an empty file, not a store; delete it or choose another path"
+        )
+    if len(head) < 100 or head[:16] != b"SQLite format 3\x00":
         raise StoreError(f"results store {p} is not a SQLite database (corrupt or wrong file)")
+    app_id = int.from_bytes(head[68:72], "big")
+    user_version = int.from_bytes(head[60:64], "big")
+    if app_id == APPLICATION_ID:
+        if user_version != _USER_VERSION:
+            raise StoreError(
+                f"results store {p} has schema version {user_version}; this isingformer "
+                f"reads version {_USER_VERSION}"
+            )
+        return False
+    if app_id == 0 and user_version == _USER_VERSION and _legacy_tables_ok(p):
+        return True
+    raise StoreError(f"{p} is a SQLite database but not an isingformer results store")
 
 
-def _check_schema(conn: sqlite3.Connection, p: Path) -> None:
+def _legacy_tables_ok(p: Path) -> bool:
     try:
-        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-        ok = conn.execute("PRAGMA quick_check").fetchone()[0]
-    except sqlite3.DatabaseError as exc:
-        conn.close()
-        raise StoreError(f"results store {p} is corrupt: {exc}") from None
-    if ok != "ok":
-        conn.close()
-        raise StoreError(f"results store {p} failed its integrity check: {ok}")
-    if tables and "points" not in tables:
-        conn.close()
-        raise StoreError(f"{p} is a SQLite database but not an isingformer results store")
-    if not tables:
-        conn.executescript(_SCHEMA)
-        conn.execute(f"PRAGMA user_version={_USER_VERSION}")
+        conn = sqlite3.connect(f"file:{quote(str(p.resolve()))}?immutable=1", uri=True)
+        try:
+            tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master")]
+            cols = [r[1] for r in conn.execute("PRAGMA table_info(points)")]
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError:
+        return False
+    return cols == _COLUMNS and all(t == "points" or t.startswith("sqlite_") for t in tables)
+
+
+def _connect_read_only(p: Path) -> sqlite3.Connection:
+    uri = f"file:{quote(str(p.resolve()))}"
+    wal = p.with_name(p.name + "-wal")
+    if wal.exists() and wal.stat().st_size > 0:
+        try:  # a writer is active or crashed: read its log too
+            conn = sqlite3.connect(f"{uri}?mode=ro", uri=True, timeout=30.0)
+            conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
+            return conn
+        except sqlite3.OperationalError:
+            pass  # read-only directory: read the committed file alone
+    return sqlite3.connect(f"{uri}?immutable=1", uri=True)
+
+
+def _create(p: Path) -> None:
+    """Build a new store in a temporary file and link it into place, so no
+    other process ever sees an empty or half-initialised store."""
+    try:
+        p.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StoreError(
+            f"cannot create the directory of results store {p}: {exc.strerror}"
+        ) from None
+    tmp = p.with_name(f".{p.name}.new{os.getpid()}")
+    try:
+        conn = sqlite3.connect(str(tmp), isolation_level=None)
+        try:
+            conn.execute(f"PRAGMA application_id={APPLICATION_ID}")
+            conn.execute(f"PRAGMA user_version={_USER_VERSION}")
+            conn.executescript(_SCHEMA)
+            conn.execute("PRAGMA journal_mode=WAL")
+        finally:
+            conn.close()
+        with contextlib.suppress(FileExistsError):  # another process made it meanwhile
+            os.link(tmp, p)
+    except (OSError, sqlite3.Error) as exc:
+        msg = getattr(exc, "strerror", None) or str(exc)
+        raise StoreError(f"cannot create results store {p}: {msg}") from None
+    finally:
+        for leftover in (tmp, tmp.with_name(tmp.name + "-wal"), tmp.with_name(tmp.name + "-shm")):
+            leftover.unlink(missing_ok=True)
 
 
 def store_for(
