@@ -27,7 +27,7 @@ __all__ = ["MODELS", "crossing", "icl_point", "icl_sweep", "parse_tasks"]
 
 MODELS = ("linear", "softmax")
 MAX_TASKS = 1_000_000
-OVERLAP_BINS = 41
+OVERLAP_BINS = 101
 
 
 def parse_tasks(text: str) -> list[int | None]:
@@ -247,7 +247,14 @@ def icl_sweep(
         raise InputError("--pretrain inf is only available for --model linear")
     if len([k for k in tasks if k is not None]) < 2:
         raise InputError("--tasks: give at least two finite pool sizes to locate a threshold")
-    result: dict = {"model": model, "noise": noise, "seeds": seeds, "dims": {}}
+    result: dict = {
+        "model": model,
+        "noise": noise,
+        "seeds": seeds,
+        "pretrain": pretrain,
+        "beta": beta,
+        "dims": {},
+    }
     for d in dims:
         ell = context if context is not None else max(1, round(float(context_ratio) * d))
         task = IclTask(int(d), int(ell), float(noise))

@@ -1,0 +1,118 @@
+"""Checks of the ``icl sweep`` options (one clear line per bad value)."""
+
+from __future__ import annotations
+
+import math
+
+from isingformer.errors import InputError
+from isingformer.icl.sweep import MODELS, parse_tasks
+
+__all__ = ["parse_sweep_args"]
+
+MAX_DIM = 64
+MAX_CONTEXT = 4096
+MAX_SEEDS = 64
+MAX_PAIRS = 100_000
+MAX_SAMPLES = 1_000_000
+MAX_STEPS = 1_000_000
+MAX_TRAIN_DIM = 32
+MAX_SEQUENCES = 1 << 18
+
+
+def _count(value: int, name: str, lo: int, hi: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not lo <= value <= hi:
+        raise InputError(f"--{name}: must be an integer in {lo}..{hi}, got {value}")
+    return value
+
+
+def _dims(dim: int, dims: str | None) -> list[int]:
+    if dims is None:
+        return [_count(dim, "dim", 1, MAX_DIM)]
+    out = []
+    for tok in (t.strip() for t in dims.split(",")):
+        if not tok:
+            continue
+        try:
+            out.append(_count(int(tok), "dims", 1, MAX_DIM))
+        except ValueError:
+            raise InputError(f"--dims: expected comma-separated integers, got {tok!r}") from None
+    if not out:
+        raise InputError("--dims: the list is empty; give e.g. 8,16")
+    if len(set(out)) != len(out):
+        raise InputError("--dims: the list has duplicates")
+    return sorted(out)
+
+
+def parse_sweep_args(
+    *,
+    dim: int,
+    dims: str | None,
+    context: int | None,
+    context_ratio: float,
+    tasks: str,
+    seeds: int,
+    model: str,
+    noise: float,
+    pretrain: str,
+    ridge: float,
+    beta: float,
+    pairs: int,
+    samples: int,
+    steps: int,
+    executor: str,
+) -> dict:
+    """Validated keyword arguments of :func:`isingformer.icl.icl_sweep`."""
+    from isingformer.runs import EXECUTORS
+
+    if context is not None:
+        _count(context, "context", 1, MAX_CONTEXT)
+    elif not (math.isfinite(context_ratio) and context_ratio > 0):
+        raise InputError(f"--context-ratio: must be finite and > 0, got {context_ratio}")
+    if model not in MODELS:
+        raise InputError(f"--model: use one of {', '.join(MODELS)}, got {model!r}")
+    if not (math.isfinite(noise) and noise > 0):
+        raise InputError(f"--noise: the label noise σ must be finite and > 0, got {noise}")
+    if pretrain.strip().lower() == "inf":
+        tau = None
+    else:
+        try:
+            tau = float(pretrain)
+        except ValueError:
+            raise InputError(
+                f"--pretrain: expected a number > 0 or inf, got {pretrain!r}"
+            ) from None
+        if not (math.isfinite(tau) and 0 < tau <= 1e4):
+            raise InputError(f"--pretrain: τ must be in (0, 1e4] or inf, got {pretrain}")
+    if not (math.isfinite(ridge) and ridge >= 0):
+        raise InputError(f"--ridge: λ must be finite and >= 0, got {ridge}")
+    if not (math.isfinite(beta) and beta > 0):
+        raise InputError(f"--beta: must be finite and > 0, got {beta}")
+    if executor not in EXECUTORS:
+        raise InputError(f"--executor: use one of {', '.join(EXECUTORS)}, got {executor!r}")
+    dim_list = _dims(dim, dims)
+    if (tau is not None or model == "softmax") and dim_list[-1] > MAX_TRAIN_DIM:
+        raise InputError(
+            f"--dim: trained models take d <= {MAX_TRAIN_DIM} here (the linear model's normal "
+            f"equations have d² unknowns); use --pretrain inf for larger d, got {dim_list[-1]}"
+        )
+    if tau is not None and tau * dim_list[-1] ** 2 > MAX_SEQUENCES:
+        raise InputError(
+            f"--pretrain: τ d² = {tau * dim_list[-1] ** 2:.0f} pretraining sequences exceeds "
+            f"{MAX_SEQUENCES}; lower --pretrain"
+        )
+    return {
+        "dims": dim_list,
+        "context": context,
+        "context_ratio": context_ratio,
+        "tasks": parse_tasks(tasks),
+        "seeds": _count(seeds, "seeds", 1, MAX_SEEDS),
+        "model": model,
+        "noise": noise,
+        "pretrain": tau,
+        "ridge": ridge,
+        "beta": beta,
+        "pairs": _count(pairs, "pairs", 0, MAX_PAIRS),
+        "n_eval": _count(samples, "samples", 10, MAX_SAMPLES),
+        "steps": _count(steps, "steps", 1, MAX_STEPS),
+        "executor": executor,
+    }

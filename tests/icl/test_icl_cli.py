@@ -1,0 +1,51 @@
+"""CLI contract of ``isingformer icl sweep``."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from isingformer.cli import main
+
+
+def test_icl_sweep_json(capsys, tmp_path):
+    args = [
+        "icl", "sweep", "--dim", "4", "--context", "8", "--tasks", "1,4,16,inf",
+        "--seeds", "3", "--model", "linear", "--pretrain", "4", "--pairs", "10",
+        "--samples", "50", "--json", "--out", str(tmp_path),
+    ]  # fmt: skip
+    assert main(args) == 0
+    d = json.loads(capsys.readouterr().out)
+    assert [p["tasks"] for p in d["points"]] == [1, 4, 16, "inf"]
+    for p in d["points"]:
+        assert {"mean", "ci"} <= set(p["ood_error"])
+        assert {"tasks", "id_error", "dist_to_ridge", "dist_to_pool", "overlap"} <= set(p)
+    assert {"value", "ci"} <= set(d["threshold"])
+    assert d["theory_threshold"] > 0
+    assert (tmp_path / "report.html").exists() and (tmp_path / "runs.sqlite").exists()
+    # a second run resumes from the store and gives the same answer
+    assert main(args) == 0
+    assert json.loads(capsys.readouterr().out)["points"] == d["points"]
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        ["--dim", "0"],
+        ["--context", "0"],
+        ["--tasks", "4,0,inf"],
+        ["--tasks", "4,-3,inf"],
+        ["--tasks", "4,abc"],
+        ["--model", "mlp"],
+        ["--noise", "0"],
+        ["--pretrain", "-1"],
+        ["--dim", "64"],
+    ],
+)
+def test_icl_sweep_bad_input_one_line_exit_2(capsys, bad):
+    assert main(["icl", "sweep", *bad, "--json"]) == 2
+    err = capsys.readouterr()
+    assert err.out == ""
+    lines = err.err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("isingformer: error: ")
