@@ -15,12 +15,13 @@ from isingformer.cli._common import (
     parse_grid,
     parse_int_list,
 )
+from isingformer.cli._options import DASK_ADDRESS_HELP, ladder_grid, spaced_values
+from isingformer.cli._options import EXECUTOR_HELP as _EXECUTOR_HELP
+from isingformer.cli._options import STORE_HELP as _STORE_HELP
+from isingformer.cli._options import check_executor as _check_executor
 
 glass = typer.Typer(no_args_is_help=True, help="Sherrington–Kirkpatrick spin glass.")
 hopfield = typer.Typer(no_args_is_help=True, help="Hopfield networks, classical and modern.")
-
-_EXECUTOR_HELP = "serial | process | dask"
-_STORE_HELP = "Results store (default: OUT/runs.sqlite with --out)."
 
 
 def _write_report(od: Path | None, title: str, config: dict, section) -> str | None:
@@ -31,26 +32,22 @@ def _write_report(od: Path | None, title: str, config: dict, section) -> str | N
     return str(Report(title, config, [section]).write(od))
 
 
-def _check_executor(executor: str) -> None:
-    from isingformer.errors import InputError
-    from isingformer.runs import EXECUTORS
-
-    if executor not in EXECUTORS:
-        raise InputError(f"--executor: use one of {', '.join(EXECUTORS)}, got {executor!r}")
-
-
 @glass.command("sk")
 def sk(
-    n: str = typer.Option("32,64,128", "--n", help="Comma-separated numbers of spins N (>= 4)."),
+    n: str = typer.Option(
+        "32,64,128", "--sizes", help="Numbers of spins N (>= 4): list or START:STOP:NUM."
+    ),
     samples: int = typer.Option(20, help="Disorder samples per N (>= 2)."),
     seed: int = typer.Option(0, help="Random seed."),
     sweeps: int = typer.Option(None, help="PT sweeps per sample (default max(500, 12 N))."),
     method: str = typer.Option("pt", help="pt (parallel tempering) | anneal"),
     ladder: str = typer.Option("geometric", help="geometric | adaptive temperature ladder"),
-    temps: int = typer.Option(20, help="Temperatures in the PT ladder."),
-    t_min: float = typer.Option(0.2, "--t-min", help="Lowest temperature."),
-    t_max: float = typer.Option(1.6, "--t-max", help="Highest temperature."),
+    temperatures: str = typer.Option(
+        "0.2:1.6:20",
+        help="PT ladder TMIN:TMAX:NUM (NUM temperatures, spaced by --ladder).",
+    ),
     executor: str = typer.Option("process", help=_EXECUTOR_HELP),
+    dask_address: str = typer.Option(None, "--dask-address", help=DASK_ADDRESS_HELP),
     store: Path = typer.Option(None, help=_STORE_HELP),
     as_json: bool = typer.Option(False, "--json", help=JSON_OPTION_HELP),
     out: Path = typer.Option(None, "--out", help=OUT_OPTION_HELP),
@@ -60,7 +57,8 @@ def sk(
     from isingformer.physics.glass.spinglass import sk_study
     from isingformer.runs import store_for
 
-    sizes = parse_int_list(n, "n", minimum=4)
+    sizes = parse_int_list(n, "sizes", minimum=4)
+    t_min, t_max, n_temps = ladder_grid(temperatures)
     _check_executor(executor)
     od = out_dir(out)
     with store_for(od, store) as st:
@@ -71,12 +69,13 @@ def sk(
             sweeps=sweeps,
             method=method,
             ladder=ladder,
-            n_temps=temps,
+            n_temps=n_temps,
             t_min=t_min,
             t_max=t_max,
             store=st,
             executor=executor,
             progress=not as_json,
+            dask_address=dask_address,
         )
     if od is not None:
         from isingformer.report import Section, figure
@@ -102,14 +101,19 @@ def sk(
 
 @glass.command("overlap")
 def overlap(
-    n: str = typer.Option("32,64,128", "--n", help="Comma-separated numbers of spins N (>= 4)."),
+    n: str = typer.Option(
+        "32,64,128", "--sizes", help="Numbers of spins N (>= 4): list or START:STOP:NUM."
+    ),
     temperature: float = typer.Option(0.5, help="Temperature T < 1 (below T_c)."),
     samples: int = typer.Option(10, help="Disorder samples per N (>= 2)."),
     sweeps: int = typer.Option(4000, help="PT sweeps per sample (half are burn-in)."),
-    temps: int = typer.Option(12, help="Temperatures in the PT ladder (T .. 1.6)."),
+    ladder_size: int = typer.Option(
+        12, "--ladder-size", help="Temperatures in the PT ladder (--temperature .. 1.6)."
+    ),
     bins: int = typer.Option(41, help="Histogram bins on [-1, 1]."),
     seed: int = typer.Option(0, help="Random seed."),
     executor: str = typer.Option("process", help=_EXECUTOR_HELP),
+    dask_address: str = typer.Option(None, "--dask-address", help=DASK_ADDRESS_HELP),
     store: Path = typer.Option(None, help=_STORE_HELP),
     as_json: bool = typer.Option(False, "--json", help=JSON_OPTION_HELP),
     out: Path = typer.Option(None, "--out", help=OUT_OPTION_HELP),
@@ -119,7 +123,7 @@ def overlap(
     from isingformer.physics.glass.spinglass import overlap_study
     from isingformer.runs import store_for
 
-    sizes = parse_int_list(n, "n", minimum=4)
+    sizes = parse_int_list(n, "sizes", minimum=4)
     _check_executor(executor)
     od = out_dir(out)
     with store_for(od, store) as st:
@@ -129,11 +133,12 @@ def overlap(
             samples,
             seed,
             sweeps=sweeps,
-            n_temps=temps,
+            n_temps=ladder_size,
             bins=bins,
             store=st,
             executor=executor,
             progress=not as_json,
+            dask_address=dask_address,
         )
     if od is not None:
         from isingformer.report import Section, figure
@@ -157,8 +162,12 @@ def overlap(
 
 @hopfield.command("capacity")
 def capacity(
-    n: str = typer.Option("500,1000,2000", "--n", help="Comma-separated numbers of neurons."),
-    alpha: str = typer.Option("0.08:0.22:15", help="Load grid START:STOP:NUM (α = P/N)."),
+    n: str = typer.Option(
+        "500,1000,2000", "--sizes", help="Numbers of neurons N (>= 10): list or START:STOP:NUM."
+    ),
+    alpha: str = typer.Option(
+        "0.08:0.22:15", "--alphas", help="Loads α = P/N: START:STOP:NUM or a comma list."
+    ),
     trials: int = typer.Option(40, help="Independent pattern sets per point (>= 2)."),
     noise: float = typer.Option(0.0, help="Fraction of cue spins flipped (0: stored pattern)."),
     temperature: float = typer.Option(0.0, help="Dynamics temperature (0: zero-T)."),
@@ -166,6 +175,7 @@ def capacity(
     exponent: float = typer.Option(0.5, help="Finite-size exponent in α_50 = α_c + A N^-x."),
     seed: int = typer.Option(0, help="Random seed."),
     executor: str = typer.Option("process", help=_EXECUTOR_HELP),
+    dask_address: str = typer.Option(None, "--dask-address", help=DASK_ADDRESS_HELP),
     store: Path = typer.Option(None, help=_STORE_HELP),
     as_json: bool = typer.Option(False, "--json", help=JSON_OPTION_HELP),
     out: Path = typer.Option(None, "--out", help=OUT_OPTION_HELP),
@@ -176,8 +186,8 @@ def capacity(
     from isingformer.physics.hopfield.report import capacity_figure
     from isingformer.runs import store_for
 
-    sizes = parse_int_list(n, "n", minimum=10)
-    alphas = parse_grid(alpha, "alpha")
+    sizes = parse_int_list(n, "sizes", minimum=10)
+    alphas = parse_grid(alpha, "alphas")
     if not exponent > 0:
         raise InputError(f"--exponent must be > 0, got {exponent}")
     _check_executor(executor)
@@ -195,6 +205,7 @@ def capacity(
             store=st,
             executor=executor,
             progress=not as_json,
+            dask_address=dask_address,
         )
     if od is not None:
         from isingformer.report import Section, figure
@@ -223,13 +234,14 @@ def capacity(
 
 @hopfield.command("modern")
 def modern(
-    d: int = typer.Option(64, help="Pattern dimension d."),
+    d: int = typer.Option(64, "--dim", help="Pattern dimension d."),
     patterns: int = typer.Option(32, help="Number of stored patterns P (>= 2)."),
     clusters: int = typer.Option(4, help="Clusters of similar patterns (1..P; P = unclustered)."),
     spread: float = typer.Option(0.5, help="Within-cluster spread (relative noise >= 0)."),
-    beta_min: float = typer.Option(0.1, "--beta-min", help="Smallest β (log grid)."),
-    beta_max: float = typer.Option(1000.0, "--beta-max", help="Largest β."),
-    num: int = typer.Option(41, help="Number of β values (>= 2)."),
+    betas: str = typer.Option(
+        "0.1:1000:41", help="Inverse temperatures β > 0: START:STOP:NUM or a comma list (>= 2)."
+    ),
+    spacing: str = typer.Option("log", help="Spacing of a START:STOP:NUM grid: log | linear."),
     noise: float = typer.Option(0.1, help="Noise added to each start (relative)."),
     seed: int = typer.Option(0, help="Random seed."),
     as_json: bool = typer.Option(False, "--json", help=JSON_OPTION_HELP),
@@ -242,13 +254,14 @@ def modern(
     from isingformer.physics.hopfield.modern import modern_study
     from isingformer.physics.hopfield.report import modern_figure
 
-    if not (0 < beta_min < beta_max) or not math.isfinite(beta_max) or num < 2:
-        raise InputError("need 0 < --beta-min < --beta-max (finite) and --num >= 2")
+    beta_values = spaced_values(betas, "betas", spacing, gt=0)
+    if len(beta_values) < 2:
+        raise InputError("--betas: need at least two values")
     if noise < 0:
         raise InputError(f"--noise must be >= 0, got {noise}")
     od = out_dir(out)
     result = modern_study(
-        d, patterns, clusters, spread, np.geomspace(beta_min, beta_max, num), noise=noise, seed=seed
+        d, patterns, clusters, spread, np.asarray(beta_values), noise=noise, seed=seed
     )
     if od is not None:
         from isingformer.report import Section, figure

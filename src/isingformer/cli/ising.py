@@ -15,6 +15,7 @@ from isingformer.cli._common import (
     parse_grid,
     parse_int_list,
 )
+from isingformer.cli._options import DASK_ADDRESS_HELP
 
 ising = typer.Typer(no_args_is_help=True, help="Ising models: exact solutions, Monte Carlo, T_c.")
 
@@ -30,9 +31,9 @@ def _write_json(od: Path | None, name: str, result: dict) -> None:
 
 @ising.command("exact")
 def exact(
-    L: int = typer.Option(16, "--L", help="Torus side (rows)."),
-    M: int = typer.Option(None, "--M", help="Second side (default L)."),
-    T: float = typer.Option(_TC, "--T", help="Temperature (J = 1, k_B = 1)."),
+    L: int = typer.Option(16, "--size", help="Torus side L (rows, >= 2)."),
+    M: int = typer.Option(None, "--width", help="Second side M of the torus (default: --size)."),
+    T: float = typer.Option(_TC, "--temperature", help="Temperature T > 0 (J = 1, k_B = 1)."),
     as_json: bool = typer.Option(False, "--json", help=JSON_OPTION_HELP),
     out: Path = typer.Option(None, "--out", help=OUT_OPTION_HELP),
 ) -> None:
@@ -50,9 +51,9 @@ def exact(
 
 @ising.command("simulate")
 def simulate(
-    L: int = typer.Option(32, "--L", help="Lattice side."),
-    M: int = typer.Option(None, "--M", help="Second side of a 2D torus (default L)."),
-    T: float = typer.Option(2.4, "--T", help="Temperature."),
+    L: int = typer.Option(32, "--size", help="Lattice side L."),
+    M: int = typer.Option(None, "--width", help="Second side M of a 2D torus (default: --size)."),
+    T: float = typer.Option(2.4, "--temperature", help="Temperature T > 0."),
     sweeps: int = typer.Option(20000, help="Measurement sweeps (>= 1)."),
     algorithm: str = typer.Option("metropolis", help="metropolis | heatbath | wolff"),
     backend: str = typer.Option(
@@ -90,15 +91,17 @@ def simulate(
 
 @ising.command("tc")
 def tc(
-    sizes: str = typer.Option("16,32,64", help="Comma-separated lattice sides (>= 4)."),
-    temps: str = typer.Option(
-        None, help="Temperature grid START:STOP:NUM (default T_c +- 3%, 9 points)."
+    sizes: str = typer.Option("16,32,64", help="Lattice sides L (>= 4): list or START:STOP:NUM."),
+    temperatures: str = typer.Option(
+        None,
+        help="Temperatures START:STOP:NUM or a comma list (default T_c +- 3%, 9 points).",
     ),
     dim: int = typer.Option(2, help="2 (square) or 3 (cubic)."),
     sweeps: int = typer.Option(20000, help="Measurement sweeps per point."),
     algorithm: str = typer.Option("wolff", help="metropolis | heatbath | wolff"),
     seed: int = typer.Option(0, help="Random seed."),
     executor: str = typer.Option("process", help="serial | process | dask"),
+    dask_address: str = typer.Option(None, "--dask-address", help=DASK_ADDRESS_HELP),
     store: Path = typer.Option(None, help="Results store (default: OUT/runs.sqlite with --out)."),
     as_json: bool = typer.Option(False, "--json", help=JSON_OPTION_HELP),
     out: Path = typer.Option(None, "--out", help=OUT_OPTION_HELP),
@@ -109,7 +112,7 @@ def tc(
     from isingformer.runs import EXECUTORS, store_for
 
     L = parse_int_list(sizes, "sizes", minimum=4)
-    grid = parse_grid(temps, "temps") if temps is not None else None
+    grid = parse_grid(temperatures, "temperatures") if temperatures is not None else None
     if algorithm not in ALGORITHMS:
         raise InputError(f"--algorithm: use one of {', '.join(ALGORITHMS)}, got {algorithm!r}")
     if executor not in EXECUTORS:
@@ -128,6 +131,7 @@ def tc(
             store=st,
             executor=executor,
             progress=not as_json,
+            dask_address=dask_address,
         )
     if od is not None:
         from isingformer.physics.ising.report import tc_section
@@ -148,7 +152,9 @@ def tc(
 @ising.command("tfim")
 def tfim(
     sizes: str = typer.Option("8,16,32,64,128,256", help="Chain lengths N."),
-    g: str = typer.Option("0.5:1.5:101", help="Transverse-field grid START:STOP:NUM (g >= 0)."),
+    fields: str = typer.Option(
+        "0.5:1.5:101", help="Transverse fields g >= 0: START:STOP:NUM or a comma list."
+    ),
     ed_max: int = typer.Option(
         12, "--ed-max", help="Cross-check by exact diagonalization up to N."
     ),
@@ -159,7 +165,7 @@ def tfim(
     from isingformer.physics.ising.study import tfim_study
 
     N = parse_int_list(sizes, "sizes", minimum=2)
-    grid = parse_grid(g, "g", positive=False)
+    grid = parse_grid(fields, "fields", positive=False)
     result = tfim_study(N, grid, ed_max=ed_max)
     od = out_dir(out)
     if od is not None:
@@ -178,19 +184,20 @@ def tfim(
 
 @ising.command("bench")
 def bench(
-    L: int = typer.Option(1024, "--L", help="Metropolis lattice side (multiple of 128)."),
-    wolff_L: int = typer.Option(256, "--wolff-L", help="Wolff lattice side."),
-    seconds: float = typer.Option(1.0, help="Minimum seconds per timing."),
+    L: int = typer.Option(1024, "--size", help="Metropolis lattice side L (multiple of 128)."),
+    wolff_L: int = typer.Option(256, "--wolff-size", help="Wolff lattice side L (>= 4)."),
+    seconds: float = typer.Option(1.0, "--min-seconds", help="Minimum seconds per timing."),
     as_json: bool = typer.Option(False, "--json", help=JSON_OPTION_HELP),
+    out: Path = typer.Option(None, "--out", help=OUT_OPTION_HELP),
 ) -> None:
     """flips/ns of multi-spin-coded Metropolis vs a NumPy checkerboard, and Wolff speed."""
     from isingformer.errors import InputError
     from isingformer.physics.ising.bench import bench_metropolis, bench_wolff
 
     if seconds <= 0:
-        raise InputError("--seconds must be > 0")
+        raise InputError("--min-seconds must be > 0")
     if wolff_L < 4:
-        raise InputError("--wolff-L must be >= 4")
+        raise InputError("--wolff-size must be >= 4")
     met = bench_metropolis(L=L, min_seconds=seconds)
     wol = bench_wolff(L=wolff_L, min_seconds=seconds)
     result = {
@@ -200,6 +207,7 @@ def bench(
         "metropolis": met,
         "wolff": wol,
     }
+    _write_json(out_dir(out), "bench.json", result)
     human = (
         f"Metropolis L = {L}: {met['flips_per_ns']:.3f} flips/ns vs NumPy "
         f"{met['baseline_flips_per_ns']:.4f} ({met['ratio']:.1f}x); Wolff L = {wolff_L}: "

@@ -21,7 +21,7 @@ def test_glass_sk_json(capsys):
         [
             "glass",
             "sk",
-            "--n",
+            "--sizes",
             "8,12,16",
             "--samples",
             "3",
@@ -47,7 +47,7 @@ def test_glass_overlap_json(capsys):
         [
             "glass",
             "overlap",
-            "--n",
+            "--sizes",
             "16",
             "--samples",
             "2",
@@ -72,9 +72,9 @@ def test_hopfield_capacity_json(capsys):
         [
             "hopfield",
             "capacity",
-            "--n",
+            "--sizes",
             "100,200",
-            "--alpha",
+            "--alphas",
             "0.05:0.4:6",
             "--trials",
             "6",
@@ -91,9 +91,10 @@ def test_hopfield_capacity_json(capsys):
 
 
 def test_hopfield_modern_json(capsys):
-    code, out = _run(capsys, ["hopfield", "modern", "--num", "15", "--json"])
+    code, out = _run(capsys, ["hopfield", "modern", "--betas", "0.1:1000:15", "--json"])
     assert code == 0
     d = json.loads(out.out)
+    assert len(d["betas"]) == 15 and abs(d["betas"][1] / d["betas"][0] - 10 ** (4 / 14)) < 1e-9
     assert [r["regime"] for r in d["regimes"]] == ["global", "metastable", "retrieval"]
     assert all(r["beta_min"] <= r["beta_max"] for r in d["regimes"])
 
@@ -101,14 +102,20 @@ def test_hopfield_modern_json(capsys):
 @pytest.mark.parametrize(
     "args",
     [
-        ["glass", "sk", "--n", "2"],
-        ["glass", "sk", "--n", "x"],
-        ["glass", "sk", "--n", "8", "--samples", "1"],
-        ["glass", "sk", "--n", "8", "--ladder", "bogus"],
+        ["glass", "sk", "--sizes", "2"],
+        ["glass", "sk", "--sizes", "x"],
+        ["glass", "sk", "--sizes", "8", "--samples", "1"],
+        ["glass", "sk", "--sizes", "8", "--ladder", "bogus"],
         ["glass", "overlap", "--temperature", "1.2"],
-        ["hopfield", "capacity", "--alpha", "0.1:0.2"],
+        ["hopfield", "capacity", "--alphas", "0.1:0.2"],
         ["hopfield", "capacity", "--noise", "0.7"],
-        ["hopfield", "modern", "--beta-min", "5", "--beta-max", "1"],
+        ["hopfield", "modern", "--betas", "5:1:10"],
+        ["hopfield", "modern", "--betas", "0:1:10"],
+        ["hopfield", "modern", "--betas", "2"],
+        ["hopfield", "modern", "--spacing", "cubic"],
+        ["glass", "sk", "--temperatures", "0.2,0.5"],
+        ["glass", "sk", "--temperatures", "0.5:0.5:1"],
+        ["glass", "sk", "--executor", "banana"],
         ["hopfield", "modern", "--clusters", "0"],
     ],
 )

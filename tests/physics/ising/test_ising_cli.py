@@ -14,13 +14,17 @@ def _run(capsys, args):
 
 
 def test_exact_contract(capsys):
-    code, out = _run(capsys, ["ising", "exact", "--L", "16", "--T", "2.269185314213022", "--json"])
+    code, out = _run(
+        capsys, ["ising", "exact", "--size", "16", "--temperature", "2.269185314213022", "--json"]
+    )
     assert code == 0
     r = json.loads(out.out)
     assert r["log_z_per_spin"] == pytest.approx(0.9321963149809878, rel=1e-13)
     assert r["energy_per_spin"] == pytest.approx(-1.453064852813, rel=1e-11)
     assert r["specific_heat_per_spin"] == pytest.approx(1.498705, abs=1e-6)
-    code, out = _run(capsys, ["ising", "exact", "--L", "4", "--M", "5", "--T", "2", "--json"])
+    code, out = _run(
+        capsys, ["ising", "exact", "--size", "4", "--width", "5", "--temperature", "2", "--json"]
+    )
     assert code == 0 and json.loads(out.out)["M"] == 5
 
 
@@ -29,9 +33,9 @@ def test_simulate_contract(capsys, algorithm):
     args = [
         "ising",
         "simulate",
-        "--L",
+        "--size",
         "8",
-        "--T",
+        "--temperature",
         "2.4",
         "--sweeps",
         "2000",
@@ -69,7 +73,7 @@ def test_tc_contract(capsys, tmp_path):
         "1500",
         "--executor",
         "serial",
-        "--temps",
+        "--temperatures",
         "2.1:2.45:8",
         "--json",
         "--out",
@@ -82,18 +86,35 @@ def test_tc_contract(capsys, tmp_path):
         assert key in r
     assert abs(r["tc"] - r["exact_tc"]) < 0.1
     assert (tmp_path / "report.html").exists() and (tmp_path / "runs.sqlite").exists()
+    from isingformer.runs import ResultsStore
+
+    with ResultsStore.open(tmp_path / "runs.sqlite", read_only=True) as st:
+        assert [s["sweep"] for s in st.sweeps()] == ["ising.tc"]  # the command's name
     # a re-run resumes from the store (nothing recomputed, same answer)
     code, out2 = _run(capsys, args)
     assert json.loads(out2.out)["tc"] == r["tc"]
 
 
 def test_tfim_and_bench(capsys):
-    code, out = _run(capsys, ["ising", "tfim", "--sizes", "8,32", "--g", "0.5:1.5:21", "--json"])
+    code, out = _run(
+        capsys, ["ising", "tfim", "--sizes", "8,32", "--fields", "0.5:1.5:21", "--json"]
+    )
     assert code == 0
     r = json.loads(out.out)
     assert r["sizes"][0]["ed_max_abs_diff"] < 1e-9
     code, out = _run(
-        capsys, ["ising", "bench", "--L", "128", "--wolff-L", "16", "--seconds", "0.05", "--json"]
+        capsys,
+        [
+            "ising",
+            "bench",
+            "--size",
+            "128",
+            "--wolff-size",
+            "16",
+            "--min-seconds",
+            "0.05",
+            "--json",
+        ],
     )
     assert code == 0
     r = json.loads(out.out)
@@ -103,16 +124,16 @@ def test_tfim_and_bench(capsys):
 @pytest.mark.parametrize(
     "args",
     [
-        ["ising", "simulate", "--L", "32", "--T", "0", "--json"],
-        ["ising", "simulate", "--L", "32", "--T", "-1", "--json"],
-        ["ising", "simulate", "--L", "32", "--sweeps", "0", "--json"],
-        ["ising", "simulate", "--L", "32", "--algorithm", "glauber", "--json"],
-        ["ising", "simulate", "--L", "31", "--backend", "msc", "--sweeps", "5", "--json"],
-        ["ising", "simulate", "--L", "64", "--backend", "msc", "--sweeps", "5", "--json"],
+        ["ising", "simulate", "--size", "32", "--temperature", "0", "--json"],
+        ["ising", "simulate", "--size", "32", "--temperature", "-1", "--json"],
+        ["ising", "simulate", "--size", "32", "--sweeps", "0", "--json"],
+        ["ising", "simulate", "--size", "32", "--algorithm", "glauber", "--json"],
+        ["ising", "simulate", "--size", "31", "--backend", "msc", "--sweeps", "5", "--json"],
+        ["ising", "simulate", "--size", "64", "--backend", "msc", "--sweeps", "5", "--json"],
         [
             "ising",
             "simulate",
-            "--L",
+            "--size",
             "7",
             "--algorithm",
             "heatbath",
@@ -122,10 +143,10 @@ def test_tfim_and_bench(capsys):
             "5",
             "--json",
         ],
-        ["ising", "exact", "--L", "16", "--T", "0", "--json"],
+        ["ising", "exact", "--size", "16", "--temperature", "0", "--json"],
         ["ising", "tc", "--sizes", "16", "--json"],
         ["ising", "tc", "--sizes", "a,b", "--json"],
-        ["ising", "tfim", "--g", "1:2", "--json"],
+        ["ising", "tfim", "--fields", "1:2", "--json"],
     ],
 )
 def test_bad_input_is_one_line_exit_2(capsys, args):

@@ -509,6 +509,7 @@ def sk_study(
     store=None,
     executor: str = "process",
     progress: bool = True,
+    dask_address: str | None = None,
 ) -> dict:
     """Ground-state energy per spin over sizes and disorder samples, extrapolated.
 
@@ -547,7 +548,13 @@ def sk_study(
         for k in range(samples)
     ]
     results = run_sweep(
-        sk_point, configs, sweep="glass.sk", store=store, executor=executor, progress=progress
+        sk_point,
+        configs,
+        sweep="glass.sk",
+        store=store,
+        executor=executor,
+        progress=progress,
+        dask_address=dask_address,
     )
     points = []
     for n in sizes:
@@ -608,6 +615,7 @@ def overlap_study(
     store=None,
     executor: str = "process",
     progress: bool = True,
+    dask_address: str | None = None,
 ) -> dict:
     """P(q) of two real replicas at ``temperature`` (< 1) for several N.
 
@@ -645,6 +653,7 @@ def overlap_study(
         store=store,
         executor=executor,
         progress=progress,
+        dask_address=dask_address,
     )
     dist = overlap_distribution(results, temperature, bins)
     return {

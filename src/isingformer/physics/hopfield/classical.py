@@ -275,6 +275,7 @@ def capacity_study(
     store=None,
     executor: str = "process",
     progress: bool = True,
+    dask_address: str | None = None,
 ) -> dict:
     """Storage-capacity curves for several N through the runs store.
 
@@ -316,6 +317,7 @@ def capacity_study(
         store=store,
         executor=executor,
         progress=progress,
+        dask_address=dask_address,
     )
     curves = capacity_curves(results)
     out = {

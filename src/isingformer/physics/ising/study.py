@@ -170,11 +170,13 @@ def tc_study(
     executor: str = "process",
     progress: bool = True,
     n_boot: int = 200,
+    dask_address: str | None = None,
 ) -> dict:
     """Binder-crossing / finite-size-scaling study over ``sizes`` and a temperature grid.
 
     Returns the estimates (tc, tc_err, nu, nu_err, gamma_over_nu, ..., exact_tc)
-    and the measured curves (for figures).
+    and the measured curves (for figures). The points are stored in the sweep
+    ``ising.tc`` (the command's name); ``dim`` is part of every point's config.
     """
     from isingformer.physics.ising.fss import finite_size_scaling
     from isingformer.runs import run_sweep
@@ -207,10 +209,11 @@ def tc_study(
     results = run_sweep(
         simulate_point,
         configs,
-        sweep=f"physics.ising.tc.d{dim}",
+        sweep="ising.tc",
         store=store,
         executor=executor,
         progress=progress,
+        dask_address=dask_address,
     )
     shape = (len(sizes), T.size)
     get = lambda name, k: np.array([r[name][k] for r in results]).reshape(shape)  # noqa: E731
