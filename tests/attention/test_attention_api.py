@@ -30,11 +30,14 @@ PUBLIC = {
     "allowed_keys",
     "attention_energies",
     "attention_mask",
+    "beta_scope",
     "circular_distance",
+    "index_layers",
     "isingformer_attention_forward",
     "make_beta_policy",
     "make_positional_bias",
     "measure_critical_beta",
+    "reaches_adapter",
     "register_hf_attention",
 }
 

@@ -39,11 +39,14 @@ __all__ = [
     "allowed_keys",
     "attention_energies",
     "attention_mask",
+    "beta_scope",
     "circular_distance",
+    "index_layers",
     "isingformer_attention_forward",
     "make_beta_policy",
     "make_positional_bias",
     "measure_critical_beta",
+    "reaches_adapter",
     "register_hf_attention",
 ]
 
@@ -76,9 +79,11 @@ _WHERE = {
         "ATTENTION_NAME",
         "QKCapture",
         "QKRecord",
+        "beta_scope",
         "isingformer_attention_forward",
         "register_hf_attention",
     ),
+    "hf_support": ("index_layers", "reaches_adapter"),
 }
 _MODULE_OF = {name: mod for mod, names in _WHERE.items() for name in names}
 

@@ -1,0 +1,137 @@
+"""What isingformer adds to ``transformers`` around its attention function.
+
+- **A load-time refusal.** A model class whose attention modules never call
+  the attention interface (Bloom, Falcon, …) would accept
+  ``attn_implementation="isingformer"`` and silently ignore it (or fail
+  later with a cryptic ``KeyError``). Building such a model with the
+  isingformer attention raises :class:`~isingformer.errors.ModelLoadError`.
+- **Layer indices.** Attention modules without a ``layer_idx`` (DistilBERT,
+  ViT) are numbered in module order when the model is built, so a per-layer
+  β and :class:`~isingformer.attention.QKCapture` know their layer.
+- **β in generate.** ``model.generate(**batch, beta=...)`` runs generation
+  inside :func:`~isingformer.attention.hf.beta_scope` (every form of ``beta``
+  works: number, ``[H]``, ``[L, H]``, callable).
+
+These wrap three methods of ``transformers`` (``PreTrainedModel.post_init``,
+``PreTrainedModel._check_and_adjust_attn_implementation``,
+``GenerationMixin.generate``) once; each wrapper calls the original and acts
+only for models using the isingformer attention (or, for ``generate``, only
+when ``beta`` is given).
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import re
+import sys
+
+from isingformer.errors import InputError, ModelLoadError
+
+__all__ = ["index_layers", "install_support", "reaches_adapter"]
+
+_ATTENTION_CLASS = re.compile(r"^class \w*Attention\w*\(nn\.Module\):", re.MULTILINE)
+_CALLS_INTERFACE: dict[type, bool] = {}
+
+
+def reaches_adapter(model_cls: type) -> bool:
+    """Whether the attention modules of ``model_cls`` call the ``transformers``
+    attention interface. The modeling source of the class is read: if it
+    defines an ``…Attention…(nn.Module)`` class it must use
+    ``ALL_ATTENTION_FUNCTIONS``; a module without attention classes (a wrapper
+    of other models) passes."""
+    module = sys.modules.get(model_cls.__module__)
+    if module is None:
+        return True
+    try:
+        code = inspect.getsource(module)
+    except (OSError, TypeError):
+        return True
+    if not _ATTENTION_CLASS.search(code):
+        return True
+    return "ALL_ATTENTION_FUNCTIONS" in code
+
+
+def _calls_interface(cls: type) -> bool:
+    if cls not in _CALLS_INTERFACE:
+        try:
+            src = inspect.getsource(cls.forward)
+        except (OSError, TypeError, AttributeError):
+            src = ""
+        _CALLS_INTERFACE[cls] = "ALL_ATTENTION_FUNCTIONS" in src
+    return _CALLS_INTERFACE[cls]
+
+
+def index_layers(model) -> int:
+    """Number the attention modules of ``model`` that call the attention
+    interface but carry no ``layer_idx`` (in module order, from 0). Returns
+    how many were numbered."""
+    n = 0
+    for m in model.modules():
+        if getattr(m, "layer_idx", None) is None and _calls_interface(type(m)):
+            m._isingformer_layer = n
+            n += 1
+    return n
+
+
+def _uses(model, name: str) -> bool:
+    cfg = getattr(model, "config", None)
+    return getattr(cfg, "_attn_implementation", None) == name
+
+
+def _patch(owner, attr: str, make) -> None:
+    """Replace ``owner.attr`` by ``make(original)`` once."""
+    original = getattr(owner, attr)
+    if getattr(original, "_isingformer", False):
+        return
+    wrapper = functools.wraps(original)(make(original))
+    wrapper._isingformer = True
+    setattr(owner, attr, wrapper)
+
+
+def install_support(name: str) -> None:
+    """Wrap the ``transformers`` methods listed in the module docstring (idempotent)."""
+    from transformers import GenerationMixin, PreTrainedModel
+
+    def checked(check):
+        def run(self, *args, **kwargs):
+            impl = check(self, *args, **kwargs)
+            if impl == name:
+                if not reaches_adapter(type(self)):
+                    raise ModelLoadError(
+                        f"{type(self).__name__} does not call the transformers attention "
+                        f"interface, so attn_implementation={name!r} would be ignored; "
+                        "isingformer cannot read or change its attention"
+                    )
+                index_layers(self)
+            return impl
+
+        return run
+
+    def post_init(post):
+        def run(self, *args, **kwargs):
+            out = post(self, *args, **kwargs)
+            if _uses(self, name):
+                index_layers(self)
+            return out
+
+        return run
+
+    def generate_with_beta(generate):
+        def run(self, *args, beta=None, **kwargs):
+            if beta is None:
+                return generate(self, *args, **kwargs)
+            if not _uses(self, name):
+                raise InputError(
+                    f"generate(beta=...) needs a model loaded with attn_implementation={name!r}"
+                )
+            from isingformer.attention.hf import beta_scope
+
+            with beta_scope(beta):
+                return generate(self, *args, **kwargs)
+
+        return run
+
+    _patch(PreTrainedModel, "_check_and_adjust_attn_implementation", checked)
+    _patch(PreTrainedModel, "post_init", post_init)
+    _patch(GenerationMixin, "generate", generate_with_beta)
