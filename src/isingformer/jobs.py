@@ -1,4 +1,4 @@
-"""The main job (``isingformer run``): one report with a section per part.
+"""The main job (``isingformer main-job``): one report with a section per part.
 
 Each entry of :data:`SECTIONS` is ``(name, fn)`` with ``fn(ctx) -> Section``;
 every part of the toolkit adds its own short study here.

@@ -26,7 +26,7 @@ def test_rem_json_contract(capsys, tmp_path):
         capsys,
         "ensemble",
         "rem",
-        "--n",
+        "--sizes",
         "16,64,256",
         "--samples",
         "60",
@@ -52,7 +52,7 @@ def test_rem_out_writes_report_and_store(capsys, tmp_path):
         capsys,
         "ensemble",
         "rem",
-        "--n",
+        "--sizes",
         "16,32",
         "--samples",
         "20",
@@ -89,8 +89,8 @@ def test_rem_out_writes_report_and_store(capsys, tmp_path):
 @pytest.mark.parametrize(
     "args",
     [
-        ["ensemble", "rem", "--n", "1,16"],
-        ["ensemble", "rem", "--n", "abc"],
+        ["ensemble", "rem", "--sizes", "1,16"],
+        ["ensemble", "rem", "--sizes", "abc"],
         ["ensemble", "rem", "--sigma", "0"],
         ["ensemble", "rem", "--sigma", "-1"],
         ["ensemble", "rem", "--betas", "0:2:10"],
@@ -127,7 +127,7 @@ def test_corrupt_store_via_subprocess(tmp_path):
             "isingformer",
             "ensemble",
             "rem",
-            "--n",
+            "--sizes",
             "16",
             "--samples",
             "5",
@@ -149,17 +149,17 @@ def test_unexpected_exception_is_named_not_hidden(monkeypatch, capsys):
         raise ZeroDivisionError("a real bug")
 
     monkeypatch.setattr(ens, "rem_study", boom)
-    assert main(["ensemble", "rem", "--n", "16", "--samples", "4"]) == 2
+    assert main(["ensemble", "rem", "--sizes", "16", "--samples", "4"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "ZeroDivisionError: a real bug" in err
-    assert main(["--debug", "ensemble", "rem", "--n", "16", "--samples", "4"]) == 2
+    assert main(["--debug", "ensemble", "rem", "--sizes", "16", "--samples", "4"]) == 2
     err = capsys.readouterr().err
     assert "Traceback" in err and 'raise ZeroDivisionError("a real bug")' in err
 
 
 def test_main_job_sections_and_report(capsys, tmp_path):
     code, out, err = run_cli(
-        capsys, "run", "--only", "rem,quantum", "--out", str(tmp_path), "--json"
+        capsys, "main-job", "--only", "rem,quantum", "--out", str(tmp_path), "--json"
     )
     assert code == 0, err
     data = json.loads(out)
@@ -173,13 +173,13 @@ def test_main_job_sections_and_report(capsys, tmp_path):
 
     with ResultsStore.open(tmp_path / "runs.sqlite") as st:
         before = {r.key: r.finished for r in st.records("ensemble.rem")}
-    assert run_cli(capsys, "run", "--only", "rem", "--out", str(tmp_path))[0] == 0
+    assert run_cli(capsys, "main-job", "--only", "rem", "--out", str(tmp_path))[0] == 0
     with ResultsStore.open(tmp_path / "runs.sqlite") as st:
         after = {r.key: r.finished for r in st.records("ensemble.rem")}
     assert before == after and len(before) == 4
 
 
 def test_main_job_unknown_section(capsys, tmp_path):
-    code, out, err = run_cli(capsys, "run", "--only", "nope", "--out", str(tmp_path))
+    code, out, err = run_cli(capsys, "main-job", "--only", "nope", "--out", str(tmp_path))
     assert code == 2 and out == "" and "unknown section" in err
     assert len(err.strip().splitlines()) == 1

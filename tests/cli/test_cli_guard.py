@@ -40,9 +40,9 @@ def test_generic_option_rules(capsys, args, needle):
 def test_out_is_a_file(capsys, tmp_path):
     f = tmp_path / "file"
     f.write_text("x")
-    code, _, err = run(capsys, "ensemble", "rem", "--n", "16", "--out", str(f))
+    code, _, err = run(capsys, "ensemble", "rem", "--sizes", "16", "--out", str(f))
     assert_clean(code, err, "--out")
-    code, _, err = run(capsys, "ensemble", "rem", "--n", "16", "--out", str(f / "sub"))
+    code, _, err = run(capsys, "ensemble", "rem", "--sizes", "16", "--out", str(f / "sub"))
     assert_clean(code, err, "--out")
     assert f.read_text() == "x"
 
@@ -53,7 +53,7 @@ def test_device(capsys, device):
 
     if device.startswith("cuda") and torch.cuda.device_count() > 99:  # pragma: no cover
         pytest.skip("machine has 100 GPUs")
-    code, _, err = run(capsys, "run", "--device", device, "--only", "x")
+    code, _, err = run(capsys, "main-job", "--device", device, "--only", "x")
     assert_clean(code, err, "--device")
 
 

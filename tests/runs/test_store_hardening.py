@@ -73,13 +73,13 @@ def test_long_job_refuses_foreign_store_before_working(tmp_path, capsys, monkeyp
         raise AssertionError("the job ran before the store was checked")
 
     monkeypatch.setattr(ens, "rem_study", never)
-    assert main(["ensemble", "rem", "--n", "16", "--store", str(other)]) == 2
+    assert main(["ensemble", "rem", "--sizes", "16", "--store", str(other)]) == 2
     assert "not an isingformer results store" in capsys.readouterr().err
     assert digest(other) == before
     out = tmp_path / "o"
     out.mkdir()
     foreign_db_with_points(out / "runs.sqlite")
-    assert main(["ensemble", "rem", "--n", "16", "--out", str(out)]) == 2
+    assert main(["ensemble", "rem", "--sizes", "16", "--out", str(out)]) == 2
     assert "not an isingformer results store" in capsys.readouterr().err
 
 

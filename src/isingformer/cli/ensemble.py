@@ -14,6 +14,7 @@ from isingformer.cli._common import (
     parse_grid,
     parse_int_list,
 )
+from isingformer.cli._options import DASK_ADDRESS_HELP, EXECUTOR_HELP, STORE_HELP, check_executor
 
 group = typer.Typer(
     no_args_is_help=True, help="Gibbs ensembles, critical points and the REM reference."
@@ -23,17 +24,21 @@ group = typer.Typer(
 @group.command("rem")
 def rem(
     n: str = typer.Option(
-        "16,64,256,1024,4096", "--n", help="Comma-separated numbers of keys N (>= 2)."
+        "16,64,256,1024,4096",
+        "--sizes",
+        help="Numbers of keys N (>= 2): comma list or START:STOP:NUM.",
     ),
     samples: int = typer.Option(200, help="Rows (independent logit vectors) per N."),
     sigma: float = typer.Option(1.0, help="Standard deviation σ of the Gaussian logits (> 0)."),
     seed: int = typer.Option(0, help="Random seed."),
     betas: str = typer.Option(
-        None, help="β grid START:STOP:NUM (default: 0.02..1.6 β_c(N) per N)."
+        None,
+        help="β values START:STOP:NUM or a comma list, >= 3 (default: 0.02..1.6 β_c(N) per N).",
     ),
     n_boot: int = typer.Option(200, "--n-boot", help="Bootstrap resamples for error bars."),
-    executor: str = typer.Option("process", help="serial | process | dask"),
-    store: Path = typer.Option(None, help="Results store (default: OUT/runs.sqlite with --out)."),
+    executor: str = typer.Option("process", help=EXECUTOR_HELP),
+    dask_address: str = typer.Option(None, "--dask-address", help=DASK_ADDRESS_HELP),
+    store: Path = typer.Option(None, help=STORE_HELP),
     as_json: bool = typer.Option(False, "--json", help=JSON_OPTION_HELP),
     out: Path = typer.Option(None, "--out", help=OUT_OPTION_HELP),
 ) -> None:
@@ -42,7 +47,8 @@ def rem(
     from isingformer.errors import InputError
     from isingformer.runs import store_for
 
-    ns = parse_int_list(n, "n", minimum=2)
+    ns = parse_int_list(n, "sizes", minimum=2)
+    check_executor(executor)
     if not sigma > 0:
         raise InputError(f"--sigma must be > 0, got {sigma}")
     if samples < 2:
@@ -62,6 +68,7 @@ def rem(
             executor=executor,
             n_boot=n_boot,
             progress=not as_json,
+            dask_address=dask_address,
         )
     result = {
         "sigma": sigma,

@@ -1,4 +1,6 @@
-"""``isingformer run``: the main job, one report with every part's study."""
+"""``isingformer main-job``: the main job, one report with every part's study.
+
+Named so that it cannot be confused with a subcommand of a group (docs/cli.md)."""
 
 from __future__ import annotations
 
@@ -10,7 +12,7 @@ import typer
 from isingformer.cli._common import JSON_OPTION_HELP, emit
 
 
-def run(
+def main_job(
     out: Path = typer.Option(
         Path("results"), "--out", help="Directory for report.html and runs.sqlite."
     ),
@@ -41,4 +43,4 @@ def run(
 
 
 def register(app: typer.Typer) -> None:
-    app.command("run")(run)
+    app.command("main-job")(main_job)

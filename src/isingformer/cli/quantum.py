@@ -8,7 +8,7 @@ from typing import Any
 
 import typer
 
-from isingformer.cli._common import JSON_OPTION_HELP, OUT_OPTION_HELP, emit, out_dir, parse_int_list
+from isingformer.cli._common import JSON_OPTION_HELP, OUT_OPTION_HELP, emit, out_dir
 
 MODE_HELP = "dense (full matrices on F^(M), tiny systems), sparse (populated strings only) or auto."
 
@@ -74,7 +74,7 @@ def register(app: typer.Typer) -> None:
         ),
         mode: str = typer.Option("auto", "--mode", help=MODE_HELP),
         samples: int = typer.Option(
-            0, "--samples", help="Also sample this many texts by repeated measurement."
+            None, "--samples", help="Also sample this many texts (>= 1) by repeated measurement."
         ),
         seed: int = typer.Option(0, "--seed", help="Seed of the sampling."),
         as_json: bool = typer.Option(False, "--json", help=JSON_OPTION_HELP),
@@ -86,10 +86,10 @@ def register(app: typer.Typer) -> None:
         from isingformer.quantum.measurement import sequential_measurement
         from isingformer.quantum.spec import load_spec
 
-        if samples < 0:
-            raise InputError(f"--samples must be >= 0, got {samples}")
+        if samples is not None and samples < 1:
+            raise InputError(f"--samples must be >= 1, got {samples}")
         model = load_spec(spec)
-        result = run_summary(model, mode, samples, seed)
+        result = run_summary(model, mode, samples or 0, seed)
         _write(out, "quantum_run", result, sequential_measurement(model, mode) if out else None)
         emit(
             result,
@@ -103,7 +103,10 @@ def register(app: typer.Typer) -> None:
             None, "--spec", help="Spec JSON; default: built-in specs."
         ),
         mode: str = typer.Option("auto", "--mode", help=MODE_HELP),
-        seeds: str = typer.Option("0,1,2,3,4", "--seeds", help="Seeds of the χ² sampling tests."),
+        seeds: int = typer.Option(
+            5, "--seeds", help="Number K of seeds of the χ² sampling tests: seed .. seed+K-1."
+        ),
+        seed: int = typer.Option(0, "--seed", help="Base seed (0 <= seed < 2^63)."),
         samples: int = typer.Option(20000, "--samples", help="Samples per seed."),
         quick: bool = typer.Option(False, "--quick", help="Skip the vocabulary-50 spec."),
         as_json: bool = typer.Option(False, "--json", help=JSON_OPTION_HELP),
@@ -114,7 +117,11 @@ def register(app: typer.Typer) -> None:
         from isingformer.quantum.api import verify_summary
         from isingformer.quantum.spec import load_spec
 
-        seed_list = parse_int_list(seeds, "seeds", minimum=0)
+        if seeds < 1:
+            raise InputError(f"--seeds is a count and must be >= 1, got {seeds}")
+        if not 0 <= seed < 2**63 - seeds:
+            raise InputError(f"--seed must be in 0 .. 2^63 - seeds, got {seed}")
+        seed_list = list(range(seed, seed + seeds))
         if samples < 1:
             raise InputError(f"--samples must be >= 1, got {samples}")
         model = load_spec(spec) if spec is not None else None

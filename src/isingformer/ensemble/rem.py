@@ -150,6 +150,7 @@ def rem_study(
     max_workers: int | None = None,
     progress: bool = True,
     n_boot: int = 200,
+    dask_address: str | None = None,
 ) -> REMStudy:
     """Run the REM study over sizes ``ns`` through the runs store."""
     from isingformer.runs import run_sweep
@@ -181,6 +182,7 @@ def rem_study(
         executor=executor,
         max_workers=max_workers,
         progress=progress,
+        dask_address=dask_address,
     )
     points = [REMPoint(**r) for r in results]
     sizes = [p.n for p in points]

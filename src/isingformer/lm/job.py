@@ -28,7 +28,7 @@ JOB_CONFIG = dict(
 
 
 def lm_job_section(ctx):
-    """``isingformer run`` section (``ctx``: :class:`isingformer.jobs.JobContext`)."""
+    """``isingformer main-job`` section (``ctx``: :class:`isingformer.jobs.JobContext`)."""
     quick = ctx.quick
     base = TrainConfig(**JOB_CONFIG, steps=250 if quick else 1000, seed=0, device=ctx.device)
     seeds = [ctx.seed + i for i in range(3 if quick else 5)]

@@ -1,4 +1,4 @@
-"""The main-job report section of the Fock-space model (``isingformer run``)."""
+"""The main-job report section of the Fock-space model (``isingformer main-job``)."""
 
 from __future__ import annotations
 
