@@ -9,7 +9,10 @@ def square(config: dict) -> dict:
 
 
 def slow_logged(config: dict) -> dict:
-    """Sleep, and append the point to a log so tests can see what was computed."""
+    """Sleep, and append the point to a log so tests can see what was computed
+    (with ``ready``: first touch ``READY.PID`` so a test knows it started)."""
+    if "ready" in config:
+        open(f"{config['ready']}.{os.getpid()}", "w").close()
     time.sleep(config["sleep"])
     with open(config["log"], "a") as fh:
         fh.write(f"{config['x']}\n")

@@ -30,14 +30,73 @@ def _timed(fn: PointFn, config: dict) -> tuple[dict, float, float]:
     return result, started, time.time()
 
 
-def _worker_init() -> None:
+def _worker_init(driver_pid: int | None = None) -> None:
     # one BLAS/torch thread per worker: the pool supplies the parallelism
     os.environ.setdefault("OMP_NUM_THREADS", "1")
+    if driver_pid is not None:
+        _die_with(driver_pid)
     try:
         import torch
 
         torch.set_num_threads(1)
     except ImportError:  # pragma: no cover
+        pass
+
+
+def _die_with(driver_pid: int) -> None:
+    """Exit this worker as soon as the sweep's driver process is gone.
+
+    A worker's parent is the forkserver, not the driver, so
+    ``PR_SET_PDEATHSIG`` alone cannot see the driver die: a daemon thread
+    waits on a pidfd of the driver (no PID-reuse race) and falls back to
+    polling every 0.5 s where pidfds are missing. ``PR_SET_PDEATHSIG`` is set
+    too, for the case where the forkserver itself is killed.
+    """
+    import threading
+
+    _set_pdeathsig()
+    try:
+        fd = os.pidfd_open(driver_pid)
+    except (AttributeError, OSError):
+        fd = None
+    if fd is None and not _alive(driver_pid):
+        os._exit(1)
+
+    def watch() -> None:
+        if fd is not None:
+            import select
+
+            poller = select.poll()
+            poller.register(fd, select.POLLIN)
+            poller.poll()  # readable once the driver has exited
+        else:  # pragma: no cover - kernels before 5.3
+            while _alive(driver_pid):
+                time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="isingformer-driver-watch", daemon=True).start()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # pragma: no cover - someone else's reused pid
+        return True
+    return True
+
+
+def _set_pdeathsig() -> None:
+    if not sys.platform.startswith("linux"):  # pragma: no cover
+        return
+    import ctypes
+    import signal
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, int(signal.SIGKILL), 0, 0, 0)  # PR_SET_PDEATHSIG = 1
+    except (OSError, AttributeError):  # pragma: no cover
         pass
 
 
@@ -109,7 +168,10 @@ def run_sweep(
         elif executor == "process":
             ctx = multiprocessing.get_context("forkserver")
             with ProcessPoolExecutor(
-                min(workers, len(unique_todo)), mp_context=ctx, initializer=_worker_init
+                min(workers, len(unique_todo)),
+                mp_context=ctx,
+                initializer=_worker_init,
+                initargs=(os.getpid(),),
             ) as pool:
                 pending = {pool.submit(_timed, fn, configs[i]): i for i in unique_todo}
                 while pending:
