@@ -7,7 +7,19 @@ from pathlib import Path
 import typer
 
 from isingformer.cli._common import JSON_OPTION_HELP, OUT_OPTION_HELP, emit, out_dir
+from isingformer.cli._options import DASK_ADDRESS_HELP, EXECUTOR_HELP, check_executor
 
+_HELP = {
+    "n_layer": "Transformer layers (default 4).",
+    "n_head": "Attention heads per layer (default 4; must divide --d-model).",
+    "d_model": "Model width (default 128).",
+    "context": "Context length in tokens (default 128).",
+    "batch_size": "Sequences per optimizer step (default 32).",
+    "lr": "Peak learning rate (default 1e-3; warm-up, then cosine decay to min_lr_ratio).",
+    "eval_every": "Evaluate the validation loss every N >= 1 steps (default 50).",
+    "tokenizer": "char (default) or bpe.",
+    "device": "cpu (default), cuda, cuda:N or mps.",
+}
 _SET_HELP = "Any config key as KEY=VALUE (YAML value), repeatable, e.g. policy_kwargs={gamma: 1.5}."
 
 
@@ -42,24 +54,24 @@ def train_cmd(
     steps: int = typer.Option(None, help="Training steps (default 1000)."),
     seed: int = typer.Option(None, help="Seed of weights, data order and dropout (default 0)."),
     bias: str = typer.Option(None, help="Positional bias: none, periodic, alibi."),
-    n_layer: int = typer.Option(None, "--n-layer"),
-    n_head: int = typer.Option(None, "--n-head"),
-    d_model: int = typer.Option(None, "--d-model"),
-    context: int = typer.Option(None, help="Context length in tokens."),
-    batch_size: int = typer.Option(None, "--batch-size"),
-    lr: float = typer.Option(None, help="Peak learning rate."),
+    n_layer: int = typer.Option(None, "--n-layer", help=_HELP["n_layer"]),
+    n_head: int = typer.Option(None, "--n-head", help=_HELP["n_head"]),
+    d_model: int = typer.Option(None, "--d-model", help=_HELP["d_model"]),
+    context: int = typer.Option(None, help=_HELP["context"]),
+    batch_size: int = typer.Option(None, "--batch-size", help=_HELP["batch_size"]),
+    lr: float = typer.Option(None, help=_HELP["lr"]),
     recalibrate_every: int = typer.Option(
         None,
         "--recalibrate-every",
         help="K: re-measure critical β every K steps (0: only at init).",
     ),
-    eval_every: int = typer.Option(None, "--eval-every"),
+    eval_every: int = typer.Option(None, "--eval-every", help=_HELP["eval_every"]),
     checkpoint_every: int = typer.Option(
         None, "--checkpoint-every", help="Checkpoint every N steps (0: at the end)."
     ),
-    tokenizer: str = typer.Option(None, help="char or bpe."),
+    tokenizer: str = typer.Option(None, help=_HELP["tokenizer"]),
     corpus: str = typer.Option(None, help="'shakespeare' or a .txt file / directory."),
-    device: str = typer.Option(None, help="cpu or cuda."),
+    device: str = typer.Option(None, help=_HELP["device"]),
     config: Path = typer.Option(None, "--config", help="YAML file of config keys."),
     sets: list[str] = typer.Option(None, "--set", help=_SET_HELP),
     resume: Path = typer.Option(
@@ -157,20 +169,23 @@ def compare_cmd(
         "'sqrt_dk,critical,fixed:beta=8.0,annealed:target=critical,steps=300,critical:every=50' "
         "(default: the config file's 'policies', else sqrt_dk,critical,learned).",
     ),
-    seeds: int = typer.Option(3, help="Number of seeds (0..N-1), the same for every policy."),
+    seeds: int = typer.Option(
+        3, help="Number K of seeds seed .. seed+K-1, the same for every policy (paired)."
+    ),
+    seed: int = typer.Option(0, help="Base seed (0 <= seed < 2^63)."),
     steps: int = typer.Option(None, help="Training steps per run (default 1000)."),
-    n_layer: int = typer.Option(None, "--n-layer"),
-    n_head: int = typer.Option(None, "--n-head"),
-    d_model: int = typer.Option(None, "--d-model"),
-    context: int = typer.Option(None),
-    batch_size: int = typer.Option(None, "--batch-size"),
-    lr: float = typer.Option(None),
+    n_layer: int = typer.Option(None, "--n-layer", help=_HELP["n_layer"]),
+    n_head: int = typer.Option(None, "--n-head", help=_HELP["n_head"]),
+    d_model: int = typer.Option(None, "--d-model", help=_HELP["d_model"]),
+    context: int = typer.Option(None, help=_HELP["context"]),
+    batch_size: int = typer.Option(None, "--batch-size", help=_HELP["batch_size"]),
+    lr: float = typer.Option(None, help=_HELP["lr"]),
     recalibrate_every: int = typer.Option(
         None, "--recalibrate-every", help="K for the critical policy."
     ),
-    eval_every: int = typer.Option(None, "--eval-every"),
-    tokenizer: str = typer.Option(None),
-    device: str = typer.Option(None),
+    eval_every: int = typer.Option(None, "--eval-every", help=_HELP["eval_every"]),
+    tokenizer: str = typer.Option(None, help=_HELP["tokenizer"]),
+    device: str = typer.Option(None, help=_HELP["device"]),
     target_loss: float = typer.Option(
         None, "--target-loss", help="Default: the sqrt_dk mean final val loss."
     ),
@@ -182,7 +197,8 @@ def compare_cmd(
         "mappings {policy: NAME, KEY: VALUE}).",
     ),
     sets: list[str] = typer.Option(None, "--set", help=_SET_HELP),
-    executor: str = typer.Option("process", help="serial | process | dask"),
+    executor: str = typer.Option("process", help=EXECUTOR_HELP),
+    dask_address: str = typer.Option(None, "--dask-address", help=DASK_ADDRESS_HELP),
     workers: int = typer.Option(None, help="Parallel runs (default: CPU count)."),
     store: Path = typer.Option(None, help="Results store (default: OUT/runs.sqlite)."),
     as_json: bool = typer.Option(False, "--json", help=JSON_OPTION_HELP),
@@ -206,7 +222,8 @@ def compare_cmd(
     else:
         specs = parse_policies("sqrt_dk,critical,learned")
     if seeds < 1:
-        raise InputError(f"--seeds must be >= 1, got {seeds}")
+        raise InputError(f"--seeds is a count and must be >= 1, got {seeds}")
+    check_executor(executor)
     base = load_config(
         None,
         _overrides(
@@ -232,7 +249,7 @@ def compare_cmd(
         c = compare(
             base,
             specs,
-            list(range(seeds)),
+            list(range(seed, seed + seeds)),
             target_loss=target_loss,
             store=st,
             executor=executor,
@@ -240,6 +257,7 @@ def compare_cmd(
             run_root=None if od is None else od / "runs",
             progress=not as_json,
             margin=margin,
+            dask_address=dask_address,
         )
     result = {
         "target_loss": c.target_loss,

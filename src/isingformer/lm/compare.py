@@ -44,7 +44,7 @@ __all__ = [
     "verdict",
 ]
 
-SWEEP = "lm.compare"
+SWEEP = "compare"  # the command's name (docs/cli.md)
 BASELINE = "sqrt_dk"
 CLAIM_POLICY = "critical"
 CONTROL_POLICY = "fixed"
@@ -355,6 +355,7 @@ def compare(
     run_root: str | Path | None = None,
     progress: bool = True,
     margin: float = 0.10,
+    dask_address: str | None = None,
 ) -> Comparison:
     """Train every policy spec with every seed (``base`` fixes all else) and
     compare them; see the module docstring. ``policies``: spec strings
@@ -405,6 +406,7 @@ def compare(
         executor=executor,
         max_workers=max_workers,
         progress=progress,
+        dask_address=dask_address,
     )
     # results come back in the order of the points; name each by its spec
     results = [{**r, "name": sp.name} for (sp, _), r in zip(cfgs, results, strict=True)]

@@ -436,9 +436,7 @@ def train(
     if store is not None and main_rank:
         now = time.time()
         summary = result.to_dict()
-        store.put(
-            "lm.train", cfg.to_dict(), summary, started=now - result.train_seconds, finished=now
-        )
+        store.put("train", cfg.to_dict(), summary, started=now - result.train_seconds, finished=now)
     return result
 
 
