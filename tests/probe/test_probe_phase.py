@@ -33,8 +33,8 @@ def test_layer_peaks_scaled_grid_matches_core():
     k = torch.randn(S, H, T, d)
     allowed = torch.ones(S, 1, T, T, dtype=torch.bool)
     units = np.linspace(0.02, 2.5, 120)
-    out = _layer_peaks(q, k, allowed, units, True, 10_000, 20, 0, torch.float64)
     E = -(q.double() @ k.double().transpose(-1, -2))
+    out = _layer_peaks(E, allowed, units, True, 10_000, 20, 0, torch.float64)
     for h, p in enumerate(out):
         rows = E[:, h].reshape(-1, T)
         ref = heat_capacity_peak(rows, units * p["beta_c_rem"], n_boot=20, refine=False)
@@ -55,8 +55,9 @@ def test_layer_peaks_rem_rows():
         q = torch.zeros(200, 1, n, 4, dtype=torch.float64)
         q[..., 0] = sigma
         allowed = torch.ones(200, 1, n, n, dtype=torch.bool)
+        E = -(q @ k.transpose(-1, -2))
         p = _layer_peaks(
-            q, k, allowed, np.linspace(0.02, 2.5, 150), True, 200, 40, seed, torch.float64
+            E, allowed, np.linspace(0.02, 2.5, 150), True, 200, 40, seed, torch.float64
         )[0]
         vals.append((p["beta"] * sigma, p["beta_err"] * sigma))
     for b, err in vals:

@@ -23,6 +23,7 @@ __all__ = [
     "CriticalBeta",
     "allowed_keys",
     "attention_energies",
+    "energy_rows",
     "head_rows",
     "logit_spread",
     "measure_critical_beta",
@@ -85,7 +86,7 @@ def head_rows(
     max_rows: int | None = None,
     seed: int = 0,
 ) -> tuple[torch.Tensor, torch.Tensor]:
-    """Energies and allowed masks of every query row, grouped by head.
+    """Energies ``−q·k`` and allowed masks of every query row, grouped by head.
 
     Args:
         q, k: ``[B, H, L, d]``.
@@ -97,14 +98,31 @@ def head_rows(
         ``(E [H, R, L], allowed [H, R, L])`` in float64; rows whose query is
         padding or that see no key are dropped.
     """
-    B, H, L, _ = q.shape
     E = attention_energies(q.detach().double(), k.detach().double())  # [B, H, L, L]
-    allowed, q_real = _full_mask(mask, B, L, causal, q.device)
-    allowed = allowed.expand(B, H, L, L)
+    return energy_rows(E, mask, causal=causal, max_rows=max_rows, seed=seed)
+
+
+def energy_rows(
+    E: torch.Tensor,
+    mask=None,
+    *,
+    causal: bool = False,
+    max_rows: int | None = None,
+    seed: int = 0,
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """:func:`head_rows` for given energies ``E`` ``[B, H, L, K]`` (``K ≥ L``
+    keys, e.g. one more for an attention sink; a ``[B, L]`` mask needs
+    ``K = L``, a full mask is ``[B, 1|H, L, K]``). Returns ``[H, R, K]`` twice."""
+    B, H, L, K = E.shape
+    E = E.detach().double()
+    if (mask is None or torch.as_tensor(mask).ndim == 2) and K != L:
+        raise InputError(f"energies with {K} keys for {L} queries need a full [B, H, L, {K}] mask")
+    allowed, q_real = _full_mask(mask, B, L, causal, E.device)
+    allowed = allowed.expand(B, H, L, K)
     keep = q_real[:, None, :].expand(B, H, L) & allowed.any(dim=-1)  # [B, H, L]
     keep_rows = keep.all(dim=1).reshape(-1)  # same rows for every head [B*L]
-    E = E.permute(1, 0, 2, 3).reshape(H, B * L, L)[:, keep_rows]  # [H, R, L]
-    A = allowed.permute(1, 0, 2, 3).reshape(H, B * L, L)[:, keep_rows]
+    E = E.permute(1, 0, 2, 3).reshape(H, B * L, K)[:, keep_rows]  # [H, R, K]
+    A = allowed.permute(1, 0, 2, 3).reshape(H, B * L, K)[:, keep_rows]
     if E.shape[1] == 0:
         raise InputError("no query row sees any key (check the mask)")
     if max_rows is not None and E.shape[1] > max_rows:

@@ -17,8 +17,11 @@ from isingformer.cli._common import (
 
 
 def analyze(
-    model: Path = typer.Option(
-        None, "--model", help="Local Hugging Face model directory (default: packaged MiniLM)."
+    model: str = typer.Option(
+        None,
+        "--model",
+        help="Hugging Face model directory, or a hub id already in the local cache "
+        "(default: packaged MiniLM).",
     ),
     texts: Path = typer.Option(
         None, "--texts", help="UTF-8 text file (default: a fixed Shakespeare sample)."
@@ -34,7 +37,7 @@ def analyze(
     max_rows: int = typer.Option(512, "--max-rows", help="Query rows per head for the curves."),
     n_boot: int = typer.Option(100, "--n-boot", help="Bootstrap resamples for error bars."),
     seed: int = typer.Option(0, help="Seed (text sample offsets, row subsets, bootstrap)."),
-    device: str = typer.Option("cpu", help="cpu or cuda."),
+    device: str = typer.Option("cpu", help="cpu, cuda, cuda:N or mps."),
     as_json: bool = typer.Option(False, "--json", help=JSON_OPTION_HELP),
     out: Path = typer.Option(None, "--out", help=OUT_OPTION_HELP),
 ) -> None:
@@ -59,7 +62,6 @@ def analyze(
     size_list = (
         [] if sizes.strip().lower() in ("", "none") else parse_int_list(sizes, "sizes", minimum=2)
     )
-    size_list = [n for n in size_list if n < max_tokens]
     passages = None if texts is None else read_texts(texts, n=n_texts)
     od = out_dir(out)
     pm = analyze_attention(

@@ -4,14 +4,23 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import torch
 
 from isingformer.errors import InputError, ModelLoadError
 
-__all__ = ["CapturedBatch", "LoadedModel", "capture_qk", "default_model_path", "load_model"]
+__all__ = [
+    "CapturedBatch",
+    "LoadedModel",
+    "capture_qk",
+    "check_device",
+    "default_model_path",
+    "load_model",
+    "resolve_model_path",
+]
 
 
 def default_model_path() -> Path:
@@ -37,9 +46,55 @@ class LoadedModel:
     n_heads: int
 
 
+_HUB_ID = re.compile(r"^[A-Za-z0-9][\w.-]*(/[\w.-]+)?$")
+
+
+def resolve_model_path(model: Path | str) -> tuple[Path, str]:
+    """A local model directory, or a hub id (``org/name``) found in the local
+    Hugging Face cache — offline (``local_files_only``), never downloading.
+    Returns ``(directory, display name)``."""
+    p = Path(model)
+    if p.is_dir():
+        return p, p.resolve().name
+    text = str(model)
+    if p.exists() or not _HUB_ID.match(text):
+        raise ModelLoadError(f"--model: {text} is not a directory")
+    from huggingface_hub import constants, snapshot_download
+
+    try:
+        return Path(snapshot_download(repo_id=text, local_files_only=True)), text
+    except Exception:  # not cached (LocalEntryNotFoundError), bad id, ...
+        raise ModelLoadError(
+            f"--model: {text} is neither a directory nor a model in the local Hugging Face cache "
+            f"({constants.HF_HUB_CACHE}); isingformer never downloads — fetch it first "
+            f"(e.g. `hf download {text}`)"
+        ) from None
+
+
+def check_device(device: str) -> torch.device:
+    """``torch.device`` of ``device`` if it exists on this machine, else InputError."""
+    try:
+        dev = torch.device(device)
+    except (RuntimeError, TypeError, ValueError):
+        raise InputError(
+            f"--device: unknown device {device!r}; use cpu, cuda, cuda:N or mps"
+        ) from None
+    if dev.type == "cuda":
+        if not torch.cuda.is_available():
+            raise InputError(f"--device: {device} requested but CUDA is not available; use cpu")
+        if dev.index is not None and dev.index >= torch.cuda.device_count():
+            raise InputError(
+                f"--device: {device} does not exist ({torch.cuda.device_count()} CUDA device(s))"
+            )
+    elif dev.type == "mps":
+        if not torch.backends.mps.is_available():
+            raise InputError("--device: mps requested but it is not available; use cpu")
+    elif dev.type != "cpu":
+        raise InputError(f"--device: unsupported device {device!r}; use cpu, cuda, cuda:N or mps")
+    return dev
+
+
 def _check_config(path: Path) -> dict:
-    if not path.is_dir():
-        raise ModelLoadError(f"--model: {path} is not a directory")
     cfg_path = path / "config.json"
     if not cfg_path.is_file():
         raise ModelLoadError(
@@ -67,11 +122,18 @@ def _check_config(path: Path) -> dict:
 
 
 def load_model(path: Path | str | None = None, device: str = "cpu") -> LoadedModel:
-    """Load tokenizer and base model from a local directory (default: the
-    packaged MiniLM), offline, with ``attn_implementation="isingformer"``."""
+    """Load tokenizer and base model from a local directory or a hub id in the
+    local cache (default: the packaged MiniLM), offline, with
+    ``attn_implementation="isingformer"``. Of an encoder-decoder model (T5,
+    BART) only the encoder is kept. A tokenizer without a padding token pads
+    with its end-of-sequence token (right padding, masked out)."""
     import isingformer.attention  # noqa: F401  (registration hook)
 
-    p = default_model_path() if path is None else Path(path)
+    dev = check_device(device)
+    if path is None:
+        p, name = default_model_path(), "all-MiniLM-L6-v2"
+    else:
+        p, name = resolve_model_path(path)
     _check_config(p)
     from transformers import AutoModel, AutoTokenizer
 
@@ -86,18 +148,34 @@ def load_model(path: Path | str | None = None, device: str = "cpu") -> LoadedMod
     except Exception as exc:  # transformers raises many types for a broken directory
         msg = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise ModelLoadError(f"--model: cannot load {p}: {msg}") from None
-    model.eval().to(device)
+    if tok.pad_token is None and tok.eos_token is not None:
+        tok.pad_token = tok.eos_token
+    tok.padding_side = "right"
     cfg = model.config
-    n_layers = int(getattr(cfg, "num_hidden_layers", 0) or getattr(cfg, "n_layer", 0))
-    n_heads = int(getattr(cfg, "num_attention_heads", 0) or getattr(cfg, "n_head", 0))
-    name = "all-MiniLM-L6-v2" if path is None else p.resolve().name
+    if getattr(cfg, "is_encoder_decoder", False) and hasattr(model, "get_encoder"):
+        model = model.get_encoder()
+        name += " (encoder)"
+    model.eval().to(dev)
+    n_layers = int(
+        getattr(cfg, "num_hidden_layers", 0)
+        or getattr(cfg, "n_layer", 0)
+        or getattr(cfg, "num_layers", 0)
+    )
+    n_heads = int(
+        getattr(cfg, "num_attention_heads", 0)
+        or getattr(cfg, "n_head", 0)
+        or getattr(cfg, "num_heads", 0)
+    )
     return LoadedModel(model, tok, p, name, n_layers, n_heads)
 
 
 @dataclass
 class CapturedBatch:
-    """Q, K per layer (``[S, H, T, d]``), allowed-key masks (``[S, 1|H, T, T]``),
-    the model's own β per layer, and the attention mask of the tokens ``[S, T]``."""
+    """Q, K per layer (``[S, H, T, d]``), allowed-key masks (``[S, 1|H, T, T]``,
+    padding queries removed), the model's own β per layer, the attention mask
+    of the tokens ``[S, T]``, and the energies of every row at the model's own
+    temperature with their allowed keys (``[S, H, T, T']``, ``T' = T + 1`` for a
+    model with attention sinks; see :meth:`isingformer.attention.QKRecord.energies`)."""
 
     q: list[torch.Tensor]
     k: list[torch.Tensor]
@@ -105,12 +183,29 @@ class CapturedBatch:
     scale: list[float]
     token_mask: torch.Tensor
     seconds_forward: float
+    energies: list[torch.Tensor] = field(default_factory=list)
+    energy_allowed: list[torch.Tensor] = field(default_factory=list)
+
+
+def _tokenize(tok, texts: list[str], max_tokens: int) -> dict:
+    """Right-padded batch; without any padding token the passages are cut to
+    their common token length instead (no padding)."""
+    if tok.pad_token is not None:
+        return tok(texts, padding=True, truncation=True, max_length=max_tokens, return_tensors="pt")
+    rows = [tok(t, truncation=True, max_length=max_tokens)["input_ids"] for t in texts]
+    n = min(len(r) for r in rows)
+    if n < 2:
+        raise InputError(
+            "--texts: a passage has fewer than 2 tokens (and the tokenizer cannot pad)"
+        )
+    ids = torch.tensor([r[:n] for r in rows])
+    return {"input_ids": ids, "attention_mask": torch.ones_like(ids)}
 
 
 @torch.no_grad()
 def capture_qk(lm: LoadedModel, texts: list[str], max_tokens: int) -> CapturedBatch:
-    """Tokenize ``texts`` (truncated to ``max_tokens``, padded), run one forward
-    pass and return the captured Q and K of every attention layer."""
+    """Tokenize ``texts`` (truncated to ``max_tokens``, right-padded), run one
+    forward pass and return the captured Q, K and energies of every attention layer."""
     import time
 
     from isingformer.attention import QKCapture
@@ -119,14 +214,13 @@ def capture_qk(lm: LoadedModel, texts: list[str], max_tokens: int) -> CapturedBa
         raise InputError(f"--max-tokens must be >= 2, got {max_tokens}")
     if not texts:
         raise InputError("no texts to analyze")
-    batch = lm.tokenizer(
-        texts, padding=True, truncation=True, max_length=max_tokens, return_tensors="pt"
-    )
+    batch = _tokenize(lm.tokenizer, texts, max_tokens)
     device = next(lm.model.parameters()).device
-    batch = {k: v.to(device) for k, v in batch.items()}
+    batch = {k: v.to(device) for k, v in batch.items() if k in ("input_ids", "attention_mask")}
     mask = batch.get("attention_mask")
     if mask is None:
         mask = torch.ones_like(batch["input_ids"])
+        batch["attention_mask"] = mask
     t0 = time.perf_counter()
     with QKCapture() as cap:
         lm.model(**batch)
@@ -135,12 +229,18 @@ def capture_qk(lm: LoadedModel, texts: list[str], max_tokens: int) -> CapturedBa
         raise ModelLoadError("the model made no attention call through the isingformer adapter")
     recs = sorted(cap.records, key=lambda r: r.layer)
     S, T = mask.shape
-    allowed = []
+    real_q = mask.bool()[:, None, :, None]
+    allowed, energies, energy_allowed = [], [], []
     for r in recs:
         a = r.allowed
         if a is None:
             a = mask.bool()[:, None, None, :].expand(S, 1, T, T)
-        allowed.append(a & mask.bool()[:, None, :, None])  # drop padding queries
+        allowed.append(a & real_q)  # drop padding queries
+        E, ea = r.energies()
+        if r.allowed is None:
+            ea = torch.cat([a, ea[..., T:]], dim=-1)
+        energies.append(E)
+        energy_allowed.append(ea & real_q)
     return CapturedBatch(
         [r.q for r in recs],
         [r.k for r in recs],
@@ -148,4 +248,6 @@ def capture_qk(lm: LoadedModel, texts: list[str], max_tokens: int) -> CapturedBa
         [r.scale for r in recs],
         mask.bool(),
         seconds,
+        energies,
+        energy_allowed,
     )

@@ -28,7 +28,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from isingformer.attention.energies import head_rows, logit_spread
+from isingformer.attention.energies import energy_rows, logit_spread
 from isingformer.ensemble import Thermodynamics, heat_capacity_peak, thermodynamics
 from isingformer.errors import InputError
 
@@ -125,7 +125,7 @@ class PhaseMap:
         }
 
 
-def _layer_peaks(q, k, allowed, grid, auto: bool, max_rows, n_boot, seed, dtype):
+def _layer_peaks(energies, allowed, grid, auto: bool, max_rows, n_boot, seed, dtype):
     """C(β) curves and peaks of every head of one layer.
 
     With ``auto`` the grid is in units of each head's ``β_REM``: the energies of
@@ -134,7 +134,7 @@ def _layer_peaks(q, k, allowed, grid, auto: bool, max_rows, n_boot, seed, dtype)
     ensemble core; a head whose peak sits on the upper edge is redone on a 3x
     wider grid (twice at most). Returns one dict per head.
     """
-    E, A = head_rows(q, k, allowed, max_rows=max_rows, seed=seed)  # [H, R, T]
+    E, A = energy_rows(energies, allowed, max_rows=max_rows, seed=seed)  # [H, R, T]
     sigma, n_keys = logit_spread(E, A)
     H = E.shape[0]
     bc = torch.tensor(
@@ -222,14 +222,17 @@ def analyze_attention(
     """Phase map of every attention head of a local Hugging Face model.
 
     Args:
-        model: model directory (default: the packaged all-MiniLM-L6-v2).
+        model: model directory or hub id in the local cache (default: the
+            packaged all-MiniLM-L6-v2).
         texts: passages (default: ``n_texts`` fixed Shakespeare passages).
         max_tokens: tokens per passage (truncation).
         betas: a common β grid (increasing, > 0); default: per head
             ``linspace(0.02, grid_max, n_beta) · β_REM``, stretched if the
             peak lies beyond it.
         sizes: shorter token counts N for the finite-size scan β*(N)
-            (default: 16, 32, 64 below ``max_tokens``; ``[]`` to skip).
+            (default: 16, 32, 64 below ``max_tokens``; ``[]`` to skip). Sizes
+            not below the longest tokenized passage are dropped (listed in
+            ``config["sizes_dropped"]``).
         max_rows: query rows per head used for the curves and the peak.
         n_boot: bootstrap resamples for the peak error.
         band: the near-critical band of :func:`classify_phase`.
@@ -265,16 +268,19 @@ def analyze_attention(
     passages = texts if texts is not None else default_texts(n_texts, seed=seed)
     cap = capture_qk(lm, passages, max_tokens)
     t_fwd = time.perf_counter()
+    longest = int(cap.token_mask.sum(-1).max())
+    dropped = [n for n in sizes if n >= longest]  # the texts are not that long
+    sizes = [n for n in sizes if n < longest]
 
     heads: list[HeadPhase] = []
     grid = units if grid_fixed is None else grid_fixed
-    for layer, (q, k, allowed, scale) in enumerate(
-        zip(cap.q, cap.k, cap.allowed, cap.scale, strict=True)
+    for layer, (E, allowed, scale) in enumerate(
+        zip(cap.energies, cap.energy_allowed, cap.scale, strict=True)
     ):
         peaks = _layer_peaks(
-            q, k, allowed, grid, grid_fixed is None, max_rows, n_boot, seed + layer, curve_dtype
+            E, allowed, grid, grid_fixed is None, max_rows, n_boot, seed + layer, curve_dtype
         )
-        E_all, A_all = head_rows(q, k, allowed)  # every real query row, [H, R, T]
+        E_all, A_all = energy_rows(E, allowed)  # every real query row, [H, R, T]
         at_model = thermodynamics(E_all, [scale], A_all)  # curves [H, R, 1]
         log_n = A_all.sum(-1).double().log()  # [H, R]
         multi = log_n > 0
@@ -313,8 +319,7 @@ def analyze_attention(
         c = capture_qk(lm, passages, n_tok)
         per_layer = [
             _layer_peaks(
-                q,
-                k,
+                E,
                 a,
                 fss_grid,
                 grid_fixed is None,
@@ -323,7 +328,7 @@ def analyze_attention(
                 seed + layer,
                 curve_dtype,
             )
-            for layer, (q, k, a) in enumerate(zip(c.q, c.k, c.allowed, strict=True))
+            for layer, (E, a) in enumerate(zip(c.energies, c.energy_allowed, strict=True))
         ]
         finite.append(
             {
@@ -358,6 +363,7 @@ def analyze_attention(
         if grid_fixed is None
         else [float(grid_fixed[0]), float(grid_fixed[-1]), len(grid_fixed)],
         "sizes": list(sizes),
+        "sizes_dropped": dropped,
         "max_rows": max_rows,
         "n_boot": n_boot,
         "band": band,
