@@ -302,8 +302,10 @@ def _accumulate(
     torch.sum(t, -1, out=out[1, j, r0:r1])
     t.mul_(e)
     torch.sum(t, -1, out=out[2, j, r0:r1])
-    torch.mul(w, w, out=t)
-    torch.sum(t, -1, out=out[3, j, r0:r1])
+    # Σw² as a squared 2-norm: one fused reduction instead of a product and a sum
+    s3 = out[3, j, r0:r1]
+    torch.linalg.vector_norm(w, 2, dim=-1, out=s3)
+    s3.square_()
 
 
 def _sums_degenerate(
