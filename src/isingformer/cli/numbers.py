@@ -114,4 +114,33 @@ def register(app: typer.Typer) -> None:
         )
         emit(result, as_json, human)
 
+    @group.command("gaps")
+    def gaps_cmd(
+        limit: int = typer.Option(
+            10_000_000, "--limit", help="Sieve primes up to X (100..1e10; 1e9 takes ~10 s)."
+        ),
+        ising_size: int = typer.Option(
+            0, "--ising-size", help="Also 2D Ising row-cut walls on an L x L torus (0: skip)."
+        ),
+        seeds: int = typer.Option(3, "--seeds", help="Monte Carlo seeds for the Ising rows."),
+        threads: int | None = typer.Option(None, "--threads", help=THREADS_HELP),
+        as_json: bool = typer.Option(False, "--json", help=JSON_OPTION_HELP),
+        out: Path | None = typer.Option(None, "--out", help=OUT_OPTION_HELP),
+    ) -> None:
+        """Prime gaps against Cramér, 1D-Ising walls, Hardy–Littlewood (and 2D Ising rows)."""
+        _threads(threads)
+        from isingformer.errors import InputError
+        from isingformer.numbers.gaps import gaps_study
+
+        if ising_size and not 1 <= seeds <= 16:
+            raise InputError(f"--seeds must be in 1..16, got {seeds}")
+        result = gaps_study(limit, ising_size=ising_size, seeds=seeds)
+        _save(out, "gaps", result)
+        human = (
+            f"π({limit}) = {result['n_primes']}\n  KS (top decade): "
+            + ", ".join(f"{k} {v:.4f}" for k, v in result["ks"].items())
+            + f"\n  {result['verdict']}"
+        )
+        emit(result, as_json, human)
+
     app.add_typer(group, name="numbers")

@@ -4,6 +4,7 @@ systems, certified ζ zeros with spacing statistics, and prime gaps against
 domain-wall models."""
 
 from isingformer.numbers.api import primon_summary, zeros_summary
+from isingformer.numbers.gaps import gap_models, gaps_study, ising_row_walls, singular_series
 from isingformer.numbers.leeyang import (
     fisher_zeros,
     lee_yang,
@@ -27,6 +28,7 @@ from isingformer.numbers.primon import (
     truncated_primon,
     zeta_modulus_line,
 )
+from isingformer.numbers.sieve import GapHistogram, gap_histogram, primes_up_to
 from isingformer.numbers.spacing import (
     gaudin_cdf,
     ks_table,
@@ -42,23 +44,30 @@ from isingformer.numbers.zeta_zeros import (
 )
 
 __all__ = [
+    "GapHistogram",
     "PrimonPoint",
     "backlund_bound",
     "fermionic_primon",
     "fisher_polynomial",
     "fisher_zeros",
+    "gap_histogram",
+    "gap_models",
+    "gaps_study",
     "gaudin_cdf",
     "graph_table",
     "hagedorn_asymptotics",
+    "ising_row_walls",
     "ks_table",
     "lee_yang",
     "lee_yang_polynomial",
     "pair_correlation",
+    "primes_up_to",
     "primon",
     "primon_summary",
     "riemann_von_mangoldt",
     "ring_polynomial",
     "ring_zero_angles",
+    "singular_series",
     "spacings",
     "spin_glass_lee_yang",
     "theta_scaling",
