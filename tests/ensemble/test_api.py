@@ -42,6 +42,7 @@ def test_runs_api():
             "export_records",
             "run_sweep",
             "store_for",
+            "to_dataframe",
         ]
     )
 

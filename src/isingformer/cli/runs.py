@@ -63,22 +63,37 @@ def show(
 def export(
     sweep: str = typer.Argument(None, help="Sweep name (default: all sweeps)."),
     store: Path = typer.Option(DEFAULT_STORE, help=STORE_HELP),
-    fmt: str = typer.Option("csv", "--format", help="csv | json"),
-    output: Path = typer.Option(None, "--output", "-o", help="File to write (default: stdout)."),
+    fmt: str = typer.Option(
+        None,
+        "--format",
+        help="csv | json | parquet (default: from the --output suffix, else csv).",
+    ),
+    output: Path = typer.Option(
+        None, "--output", help="File to write (default: stdout; parquet needs a file)."
+    ),
 ) -> None:
-    """Export points as CSV or JSON."""
+    """Export points as CSV, JSON or Parquet (flattened columns, ISO 8601 UTC times)."""
     from isingformer.errors import InputError
     from isingformer.runs import export_records
+    from isingformer.runs.export import FORMATS
 
+    if fmt is None:
+        suffix = output.suffix.lower().lstrip(".") if output is not None else ""
+        fmt = suffix if suffix in FORMATS else "csv"
+    if fmt == "parquet" and output is None:
+        raise InputError("--format parquet writes binary data: give --output FILE.parquet")
     with _open(store) as st:
-        text = export_records(st, sweep, fmt)
+        data = export_records(st, sweep, fmt)
     if output is None:
-        typer.echo(text, nl=False)
-    else:
-        try:
-            output.write_text(text)
-        except OSError as exc:
-            raise InputError(f"cannot write {output}: {exc.strerror}") from None
+        typer.echo(data, nl=False)
+        return
+    try:
+        if isinstance(data, bytes):
+            output.write_bytes(data)
+        else:
+            output.write_text(data, encoding="utf-8")
+    except OSError as exc:
+        raise InputError(f"--output: cannot write {output}: {exc.strerror}") from None
 
 
 def register(app: typer.Typer) -> None:

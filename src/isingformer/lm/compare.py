@@ -136,6 +136,13 @@ class Comparison:
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
+    def to_dataframe(self, kind: str = "runs"):
+        """A pandas data frame: ``kind="runs"`` (one row per policy spec x seed),
+        ``"evals"`` (learning curves, long format), ``"policies"`` or ``"paired"``."""
+        from isingformer.runs.frames import to_dataframe
+
+        return to_dataframe(self, kind=kind)
+
 
 def _summary(name: str, runs: list[dict], target: float) -> dict:
     finals = [r["final_val_loss"] for r in runs]

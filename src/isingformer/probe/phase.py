@@ -101,6 +101,13 @@ class PhaseMap:
     def counts(self) -> dict[str, int]:
         return {p: sum(h.phase == p for h in self.heads) for p in PHASES}
 
+    def to_dataframe(self, curves: bool = False):
+        """A pandas data frame, one row per (layer, head); ``curves=True`` adds the
+        per-head ``betas`` and ``mean_heat_capacity`` list columns."""
+        from isingformer.runs.frames import to_dataframe
+
+        return to_dataframe(self, curves=curves)
+
     def to_dict(self, curves: bool = False) -> dict:
         """JSON-able dict; per-head curves only with ``curves=True``."""
         heads = []

@@ -1,57 +1,71 @@
-"""Export stored points as CSV or JSON."""
+"""Export stored points as CSV, JSON or Parquet.
+
+- **CSV**: one row per point, columns ``sweep, key, seed, version, started,
+  finished, seconds`` then the flattened ``config.*`` and ``result.*`` fields
+  (nested dicts with dots, lists one column per entry: ``result.e0.0``, …);
+  times in ISO 8601 UTC; every cell a plain value, never JSON text.
+- **JSON**: an array of ``{sweep, key, seed, version, started, finished,
+  seconds, config, result}`` with the nesting kept, ISO 8601 UTC times and
+  strict JSON (NaN and ±inf as ``null``).
+- **Parquet** (pyarrow): the CSV columns, except that lists of numbers stay
+  list columns and times are ``timestamp[UTC]``.
+"""
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 
 from isingformer.errors import InputError
+from isingformer.runs.frames import POINT_COLUMNS, points_frame, utc_time
 from isingformer.runs.store import ResultsStore, strict_jsonable
 
-__all__ = ["export_records"]
+__all__ = ["FORMATS", "export_records"]
+
+FORMATS = ("csv", "json", "parquet")
 
 
-def _flatten(prefix: str, obj, out: dict) -> None:
-    if isinstance(obj, dict):
-        for k, v in obj.items():
-            _flatten(f"{prefix}{k}.", v, out)
-    elif isinstance(obj, list):
-        out[prefix[:-1]] = json.dumps(obj)
-    else:
-        out[prefix[:-1]] = obj
+def export_records(store: ResultsStore, sweep: str | None = None, fmt: str = "json") -> str | bytes:
+    """All points (of one sweep, or all) as CSV or JSON text, or Parquet bytes.
 
-
-def export_records(store: ResultsStore, sweep: str | None = None, fmt: str = "json") -> str:
-    """All points (of one sweep, or all) as a JSON array or CSV text. In CSV,
-    config and result fields are flattened to ``config.x`` / ``result.y``
-    columns; lists are JSON-encoded in one cell. JSON is strict: NaN and
-    ±inf are written as ``null``."""
+    Raises :class:`InputError` for an unknown format or a sweep with no points.
+    """
+    if fmt not in FORMATS:
+        raise InputError(f"--format: unknown export format {fmt!r}; use {', '.join(FORMATS)}")
     recs = list(store.records(sweep))
     if sweep is not None and not recs:
         raise InputError(f"no points stored for sweep {sweep!r}")
     if fmt == "json":
-        return json.dumps(strict_jsonable([r.__dict__ for r in recs]), indent=1, allow_nan=False)
-    if fmt != "csv":
-        raise InputError(f"unknown export format {fmt!r}; use csv or json")
-    rows = []
-    for r in recs:
-        row = {
-            "sweep": r.sweep,
-            "key": r.key,
-            "seed": r.seed,
-            "version": r.version,
-            "started": r.started,
-            "seconds": r.seconds,
-        }
-        _flatten("config.", r.config, row)
-        _flatten("result.", r.result, row)
-        rows.append(row)
-    cols: list[str] = []
-    for row in rows:
-        cols += [c for c in row if c not in cols]
-    buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=cols)
-    writer.writeheader()
-    writer.writerows(rows)
+        rows = []
+        for r in recs:
+            row = {c: getattr(r, c) for c in POINT_COLUMNS}
+            row["started"] = _iso(r.started)
+            row["finished"] = _iso(r.finished)
+            rows.append({**row, "config": r.config, "result": r.result})
+        return json.dumps(strict_jsonable(rows), indent=1, allow_nan=False)
+    if fmt == "csv":
+        frame = points_frame(recs, expand_lists=True)
+        for c in ("started", "finished"):
+            frame[c] = [_iso_ts(t) for t in frame[c]]
+        return frame.to_csv(index=False, lineterminator="\n")
+    frame = points_frame(recs)
+    buf = io.BytesIO()
+    try:
+        frame.to_parquet(buf, index=False, engine="pyarrow")
+    except (TypeError, ValueError, ArithmeticError) as exc:  # pyarrow: mixed-type lists
+        if "pyarrow" not in type(exc).__module__:
+            raise
+        buf = io.BytesIO()
+        points_frame(recs, expand_lists=True).to_parquet(buf, index=False, engine="pyarrow")
     return buf.getvalue()
+
+
+def _iso(epoch_seconds: float | None) -> str | None:
+    t = utc_time(epoch_seconds)
+    return None if t is None else t.isoformat()
+
+
+def _iso_ts(ts) -> str | None:
+    import pandas as pd
+
+    return None if ts is None or pd.isna(ts) else ts.isoformat()
