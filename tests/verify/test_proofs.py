@@ -4,6 +4,7 @@ contains no hole, and matches the theorem table."""
 from __future__ import annotations
 
 import re
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -93,3 +94,19 @@ def test_a_hole_is_caught(tmp_path: Path) -> None:
     row = {r["name"]: r for r in result["theorems"]}["gibbs_sum_one"]
     assert row["status"] != "proved"
     assert "Gibbs.gibbs_sum_one" in row["assumptions"]
+
+
+@pytest.mark.skipif(NO_COQ, reason=NO_COQ_REASON)
+def test_accepted_axioms_are_those_of_the_standard_reals(tmp_path: Path) -> None:
+    """STANDARD_AXIOMS is exactly what Coq's own real analysis (the mean value
+    theorem of the standard library) rests on: nothing more is accepted."""
+    source = tmp_path / "Std.v"
+    source.write_text(
+        'From Coq Require Import Reals.\nGoal True. idtac "@@theorem MVT". exact I. Qed.\n'
+        "Print Assumptions MVT.\n"
+    )
+    out = subprocess.run(
+        ["coqc", str(source)], capture_output=True, text=True, cwd=tmp_path, timeout=300
+    )
+    assert out.returncode == 0, out.stderr
+    assert set(parse_assumptions(out.stdout)["MVT"]) == STANDARD_AXIOMS
