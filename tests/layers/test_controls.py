@@ -107,6 +107,23 @@ def test_trotter_error_decays_as_one_over_n_and_respects_the_bound():
     assert float(one) == pytest.approx(float(product_vs_sum(H, beta)[0]), abs=1e-12)
 
 
+def test_a_vector_of_betas_matches_scalar_calls():
+    H = perturbed_family(3, 9, 0.5, seed=9)
+    betas = torch.tensor([0.1, 0.5, 2.0], dtype=torch.float64)
+    vec = product_vs_sum(H, betas)[0]
+    bch = bch2_relative(H, betas)
+    bnd = trotter_bound_log10(H, betas, 4)
+    trot = relative_error(trotter_product(H, betas, 4), boltzmann_sum(H, betas))[0]
+    raw = product_vs_sum(H, betas, symmetric=False)[0]
+    for i, b in enumerate(betas.tolist()):
+        assert float(vec[i]) == pytest.approx(float(product_vs_sum(H, b)[0]), abs=1e-12)
+        assert float(bch[i]) == pytest.approx(float(bch2_relative(H, b)), rel=1e-12)
+        assert float(bnd[i]) == pytest.approx(float(trotter_bound_log10(H, b, 4)), rel=1e-12)
+        one = relative_error(trotter_product(H, b, 4), boltzmann_sum(H, b))[0]
+        assert float(trot[i]) == pytest.approx(float(one), abs=1e-12)
+        assert float(raw[i]) == pytest.approx(float(vec[i]), abs=1e-9)
+
+
 def test_relative_error_survives_huge_beta_norm():
     """β‖H‖ ~ 10^4: nothing overflows, and the log error is finite."""
     H = perturbed_family(3, 8, 1.0, seed=5) * 1000
@@ -133,5 +150,20 @@ def test_rollout_is_exact_at_depth_one_and_at_infinite_temperature():
     assert float(tv[0]) == 0.0 and float(tv[-1]) > 0.01
     assert float(rollout_tv(-H, 1e-9)[-1]) < 1e-8
     causal = torch.tril(torch.ones(10, 10, dtype=torch.bool))
-    tvc = rollout_tv(-H, 2.0, causal, residual=True)
+    tvc = rollout_tv(-H, 2.0, causal)
     assert float(tvc[0]) == 0.0 and 0 < float(tvc[-1]) <= 1
+
+
+def test_residual_rollout_at_infinite_temperature_keeps_the_identity_part():
+    H = perturbed_family(4, 10, 1.0, seed=7)
+    tv = rollout_tv(-H, 1e-12, residual=True)
+    exact = torch.tensor([2.0**-d * (1 - 1 / 10) for d in range(1, 5)], dtype=torch.float64)
+    torch.testing.assert_close(tv, exact, rtol=1e-9, atol=0)
+
+
+def test_per_head_rollout_reduces_to_head_summed_for_one_head():
+    H = perturbed_family(3, 8, 1.0, seed=8)
+    one = rollout_tv(-H[:, None], 1.5, per_head=True)
+    torch.testing.assert_close(one, rollout_tv(-H, 1.5))
+    two = rollout_tv(-torch.stack([H, 0.5 * H], dim=1), 1.5, per_head=True)
+    assert float(two[0]) > 0  # a head average is not the softmax of the head sum

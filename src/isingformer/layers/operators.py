@@ -73,20 +73,40 @@ def _normalize(M: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
     return s.log(), M / s[..., None, None]
 
 
-def _gibbs_factors(
-    H: torch.Tensor, beta: float, symmetric: bool
-) -> tuple[torch.Tensor, torch.Tensor]:
-    """``e^(−βH)`` of every matrix of ``H [..., N, N]`` as ``(log_scale [...], M̂)``."""
+def _beta(beta, H: torch.Tensor, extra: int) -> torch.Tensor:
+    """β as a tensor broadcastable against ``H``'s batch dims plus ``extra``
+    trailing dims: a scalar stays 0-d, a vector ``[K]`` becomes a new leading dim."""
+    b = torch.as_tensor(beta, dtype=H.dtype, device=H.device)
+    if b.ndim == 0:
+        return b
+    return b.reshape(-1, *([1] * (H.ndim - 2 + extra)))
+
+
+def _gibbs_factors(H: torch.Tensor, beta, symmetric: bool) -> tuple[torch.Tensor, torch.Tensor]:
+    """``e^(−βH)`` of every matrix of ``H [..., N, N]`` as ``(log_scale [K?, ...], M̂)``."""
     if symmetric:
         vals, vecs = torch.linalg.eigh(H)  # ascending
         lo = vals[..., 0]
-        w = torch.exp(-beta * (vals - lo[..., None]))  # in (0, 1]
+        w = torch.exp(-_beta(beta, H, 1) * (vals - lo[..., None]))  # in (0, 1]
         M = (vecs * w[..., None, :]) @ vecs.transpose(-1, -2)
-        return -beta * lo, M
+        return -_beta(beta, H, 0) * lo, M
     lo = torch.linalg.eigvalsh(symmetric_part(H))[..., 0]  # log-norm shift: ‖e^(−β(H−lo))‖ ≤ 1
     eye = torch.eye(H.shape[-1], dtype=H.dtype, device=H.device)
-    M = torch.matrix_exp(-beta * (H - lo[..., None, None] * eye))
-    return -beta * lo, M
+    log_s, M = _expm(-_beta(beta, H, 2) * (H - lo[..., None, None] * eye))
+    return log_s - _beta(beta, H, 0) * lo, M
+
+
+def _expm(X: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """``e^X`` as ``(log_scale, M̂)``: ``torch.matrix_exp`` of ``X/2^s`` (norm ≤ 1),
+    then s squarings, each renormalized, so that neither overflow nor
+    underflow can occur however large ``‖X‖`` is."""
+    top = float(torch.linalg.matrix_norm(X).max()) if X.numel() else 0.0
+    s = max(0, math.ceil(math.log2(top))) if top > 1 else 0
+    log_s, M = _normalize(torch.matrix_exp(X / 2**s))
+    for _ in range(s):
+        ls, M = _normalize(M @ M)
+        log_s = 2 * log_s + ls
+    return log_s, M
 
 
 def _chain(log_s: torch.Tensor, M: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
@@ -176,15 +196,17 @@ def bch2_relative(H: torch.Tensor, beta: float) -> torch.Tensor:
     eigenbasis of A it is ``C̃_ij (e^(a_i) − e^(a_j))/(a_i − a_j)``, computed
     here in closed form (stable divided differences). Returns ``[...]``.
     """
-    vals, W = torch.linalg.eigh(H.sum(-3))
-    a = -beta * vals
+    Hs = H.sum(-3)
+    vals, W = torch.linalg.eigh(Hs)
+    a = -_beta(beta, Hs, 1) * vals  # [K?, ..., N]
     a = a - a.max(-1, keepdim=True).values  # ‖e^A‖ normalized to 1
     ai, aj = a[..., :, None], a[..., None, :]
     m, gap = torch.maximum(ai, aj), (ai - aj).abs()
     dd = torch.where(gap > 1e-12, -torch.expm1(-gap) / gap.clamp_min(1e-300), 1.0 - gap / 2)
     phi = torch.exp(m) * dd  # divided difference of exp
-    Ct = W.transpose(-1, -2) @ (beta**2 * _bch2_generator(H)) @ W
-    return spectral_norm(Ct * phi)  # W is orthogonal: same 2-norm in either basis
+    Ct = W.transpose(-1, -2) @ _bch2_generator(H) @ W
+    # W is orthogonal: the same 2-norm in either basis
+    return spectral_norm(_beta(beta, Hs, 2) ** 2 * Ct * phi)
 
 
 def trotter_bound_log10(H: torch.Tensor, beta: float, n: int) -> torch.Tensor:
@@ -199,5 +221,6 @@ def trotter_bound_log10(H: torch.Tensor, beta: float, n: int) -> torch.Tensor:
     lo_sum = torch.linalg.eigvalsh(H.sum(-3))[..., 0] - mid.sum(-1)
     two, _ = commutator_norms(H)
     pair = torch.triu(two, diagonal=1).sum((-1, -2)).clamp_min(1e-300)
-    ln = math.log(beta**2 / (2 * n)) + pair.log() + beta * half.sum(-1) + beta * lo_sum
+    b = _beta(beta, H.sum(-3), 0)
+    ln = torch.log(b**2 / (2 * n)) + pair.log() + b * (half.sum(-1) + lo_sum)
     return ln / math.log(10.0)

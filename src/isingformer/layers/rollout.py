@@ -9,7 +9,16 @@ zero at L = 1 by construction, and every difference at L > 1 comes from
 composing layers). Layer 1 acts first: the rollout after depth d is
 ``R_d = A⁽ᵈ⁾ R_{d−1}``. With ``residual=True`` each factor is
 ``½(A⁽ˡ⁾ + I)`` (the residual stream mixed in equally, as in Abnar and
-Zuidema's rollout) and the reference is ``½(softmax(β Σ S) + I)``.
+Zuidema's rollout) against the same reference: at β → 0 every ``A⁽ˡ⁾`` is
+uniform and the distance is exactly ``2^(−d)(1 − 1/N)`` (the identity part
+that survives d mixings), so the residual stream alone keeps the stack from
+being one Gibbs measure at any temperature.
+
+With ``per_head=True`` the scores are per head, ``[..., L, H, N, N]``, and
+each layer's factor is the model's own attention, the head average
+``mean_h softmax(β S⁽ˡ'ʰ⁾)``; the reference is still the summed-logit softmax
+``softmax(β Σ_l Σ_h S⁽ˡ'ʰ⁾)`` (at depth 1 the distance is then the error of
+eq. 5's head sum, before any depth effect).
 """
 
 from __future__ import annotations
@@ -36,28 +45,35 @@ def rollout_tv(
     allowed: torch.Tensor | None = None,
     *,
     residual: bool = False,
+    per_head: bool = False,
 ) -> torch.Tensor:
     """Mean over query rows of the total variation ``½ Σ_j |R_ij − P_ij|``
     between the rollout of the first d layers and the summed-logit softmax
     of the same d layers, for every depth d = 1..L.
 
     Args:
-        S: head-summed scores ``[..., L, N, N]``.
+        S: head-summed scores ``[..., L, N, N]`` (``[..., L, H, N, N]`` with ``per_head``).
         allowed: visible keys ``[N, N]`` (broadcastable), or None for all.
     Returns:
         ``[..., L]`` (entry ``d−1`` is depth d; entry 0 is zero).
     """
-    L, N = S.shape[-3], S.shape[-1]
+    depth = -4 if per_head else -3
+    L, N = S.shape[depth], S.shape[-1]
     eye = torch.eye(N, dtype=S.dtype, device=S.device)
     out = []
     R = None
-    acc = torch.zeros_like(S[..., 0, :, :])
+    acc = None
     for d in range(L):
-        A = layer_attention(S[..., d, :, :], beta, allowed)
-        acc = acc + S[..., d, :, :]
+        Sd = S.select(depth, d)  # [..., (H,) N, N]
+        if per_head:
+            A = layer_attention(Sd, beta, allowed).mean(-3)
+            Sd = Sd.sum(-3)
+        else:
+            A = layer_attention(Sd, beta, allowed)
+        acc = Sd if acc is None else acc + Sd
         P = layer_attention(acc, beta, allowed)
         if residual:
-            A, P = 0.5 * (A + eye), 0.5 * (P + eye)
+            A = 0.5 * (A + eye)
         R = A if R is None else A @ R
         out.append(0.5 * (R - P).abs().sum(-1).mean(-1))
     return torch.stack(out, dim=-1)
