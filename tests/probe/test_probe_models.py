@@ -149,3 +149,43 @@ def test_model_that_bypasses_the_adapter_is_refused(capsys, tmp_path):
     _tokenizer("eos").save_pretrained(tmp_path / "bloom")
     code, _, err = _analyze(capsys, "--model", tmp_path / "bloom")
     assert code == 2 and "attention interface" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("name", ["gemma2", "t5", "gpt_oss"])
+def test_phase_map_energies_are_the_attention_rows(name):
+    """softmax(−β_model E) over the allowed keys of the energies the phase map
+    uses equals the eager attention weights, soft-capping, position bias and
+    sinks included (the sink column is the weight no key gets)."""
+    from transformers import AutoModel
+
+    from isingformer.probe import LoadedModel, capture_qk
+
+    cfgs = {
+        "gpt_oss": ("GptOssConfig", dict(_LM, num_key_value_heads=2, head_dim=8,
+                                         num_local_experts=2, num_experts_per_tok=1)),
+    }  # fmt: skip
+    cls, kw = cfgs.get(name, MODELS.get(name, (None, None, None))[:2])
+    torch.manual_seed(0)
+    model = AutoModel.from_config(getattr(transformers, cls)(**kw), attn_implementation="eager")
+    with torch.no_grad():
+        for n, p in model.named_parameters():
+            if "sinks" in n:
+                p.normal_(0.0, 1.0)
+            elif n.endswith(("q_proj.weight", "k_proj.weight")):
+                p.mul_(20.0)
+    model = (model.get_encoder() if name == "t5" else model).eval()
+    tok = _tokenizer("pad")
+    passages = [HAMLET, "to be or not to be"]
+    batch = tok(passages, padding=True, truncation=True, max_length=10, return_tensors="pt")
+    with torch.no_grad():
+        ref = model(**batch, output_attentions=True).attentions
+    model.set_attn_implementation("isingformer")
+    cap = capture_qk(LoadedModel(model, tok, None, name, 2, 4), passages, 10)
+    real = cap.token_mask
+    for layer, w_ref in enumerate(ref):
+        E, allowed = cap.energies(layer)
+        w = torch.softmax((-cap.scale[layer] * E).masked_fill(~allowed, float("-inf")), -1)
+        w = w[..., : w_ref.shape[-1]].float()
+        assert torch.allclose(
+            w.permute(0, 2, 1, 3)[real], w_ref.permute(0, 2, 1, 3)[real], atol=1e-5
+        )

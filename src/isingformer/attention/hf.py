@@ -117,11 +117,13 @@ class QKRecord:
     softcap: float | None = None
     sink: torch.Tensor | None = None
 
-    def logits(self, beta: float | None = None) -> torch.Tensor:
-        """Logits without the mask at ``beta`` (default ``β_model``):
-        ``[B, H, Lq, Lk]``, one more key column (the sink) if the model has sinks."""
+    def logits(self, beta: float | None = None, dtype: torch.dtype | None = None) -> torch.Tensor:
+        """Logits without the mask at ``beta`` (default ``β_model``), computed in
+        ``dtype`` (default: the captured one): ``[B, H, Lq, Lk]``, one more key
+        column (the sink) if the model has sinks."""
         b = self.scale if beta is None else float(beta)
-        x = b * (self.q @ self.k.transpose(-1, -2))
+        dtype = dtype or self.q.dtype
+        x = b * (self.q.to(dtype) @ self.k.to(dtype).transpose(-1, -2))
         if self.softcap is not None:
             x = self.softcap * torch.tanh(x / self.softcap)
         if self.bias is not None:
@@ -137,8 +139,8 @@ class QKRecord:
         their allowed keys: ``E = −logits(β_model)/β_model`` ``[B, H, Lq, Lk(+1)]``
         and ``allowed`` ``[B, 1|H, Lq, Lk(+1)]``, so that ``softmax(−β_model E)``
         over the allowed keys is the model's attention row exactly. Without
-        extra logit terms ``E = −q·k``."""
-        E = -self.logits() / self.scale
+        extra logit terms ``E = −q·k``. Float64."""
+        E = -self.logits(dtype=torch.float64) / self.scale
         B, Lq, Lk = self.q.shape[0], self.q.shape[2], self.k.shape[2]
         a = self.allowed
         if a is None:

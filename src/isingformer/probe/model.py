@@ -173,9 +173,7 @@ def load_model(path: Path | str | None = None, device: str = "cpu") -> LoadedMod
 class CapturedBatch:
     """Q, K per layer (``[S, H, T, d]``), allowed-key masks (``[S, 1|H, T, T]``,
     padding queries removed), the model's own β per layer, the attention mask
-    of the tokens ``[S, T]``, and the energies of every row at the model's own
-    temperature with their allowed keys (``[S, H, T, T']``, ``T' = T + 1`` for a
-    model with attention sinks; see :meth:`isingformer.attention.QKRecord.energies`)."""
+    of the tokens ``[S, T]``, and the capture records (for :meth:`energies`)."""
 
     q: list[torch.Tensor]
     k: list[torch.Tensor]
@@ -183,8 +181,18 @@ class CapturedBatch:
     scale: list[float]
     token_mask: torch.Tensor
     seconds_forward: float
-    energies: list[torch.Tensor] = field(default_factory=list)
-    energy_allowed: list[torch.Tensor] = field(default_factory=list)
+    records: list = field(default_factory=list, repr=False)
+
+    def energies(self, layer: int) -> tuple[torch.Tensor, torch.Tensor]:
+        """Energies of every row of ``layer`` at the model's own temperature
+        (float64 ``[S, H, T, T']``, ``T' = T + 1`` for a model with attention
+        sinks; see :meth:`isingformer.attention.QKRecord.energies`) and their
+        allowed keys ``[S, 1|H, T, T']`` (padding queries and keys removed).
+        Computed on demand, one layer at a time."""
+        E, ea = self.records[layer].energies()
+        T = self.token_mask.shape[1]
+        ea = torch.cat([self.allowed[layer], ea[..., T:]], dim=-1)
+        return E, ea & self.token_mask[:, None, :, None]
 
 
 def _tokenize(tok, texts: list[str], max_tokens: int) -> dict:
@@ -230,17 +238,12 @@ def capture_qk(lm: LoadedModel, texts: list[str], max_tokens: int) -> CapturedBa
     recs = sorted(cap.records, key=lambda r: r.layer)
     S, T = mask.shape
     real_q = mask.bool()[:, None, :, None]
-    allowed, energies, energy_allowed = [], [], []
+    allowed = []
     for r in recs:
         a = r.allowed
         if a is None:
             a = mask.bool()[:, None, None, :].expand(S, 1, T, T)
         allowed.append(a & real_q)  # drop padding queries
-        E, ea = r.energies()
-        if r.allowed is None:
-            ea = torch.cat([a, ea[..., T:]], dim=-1)
-        energies.append(E)
-        energy_allowed.append(ea & real_q)
     return CapturedBatch(
         [r.q for r in recs],
         [r.k for r in recs],
@@ -248,6 +251,5 @@ def capture_qk(lm: LoadedModel, texts: list[str], max_tokens: int) -> CapturedBa
         [r.scale for r in recs],
         mask.bool(),
         seconds,
-        energies,
-        energy_allowed,
+        recs,
     )

@@ -2,8 +2,10 @@
 
 Every query row of every head is a Gibbs ensemble over the keys it sees, with
 energies ``E_ij = −q_i·k_j`` (seed 000, eq. 15 and 20) and the model's own
-inverse temperature ``β_model`` (the ``scaling`` the model passes to its
-attention, 1/sqrt(d_head) for BERT-like models). For each head:
+inverse temperature ``β_model`` (the factor multiplying q·k, 1/sqrt(d_head)
+for most models). A model with soft-capping, a position bias or attention
+sinks has ``E = −logits(β_model)/β_model`` instead (the sink one more state;
+:meth:`isingformer.attention.QKRecord.energies`). For each head:
 
 - the mean heat capacity ``C(β) = β² Var(E)`` over rows on a β grid and its
   peak ``β*`` with a bootstrap error over rows (the finite-size critical
@@ -281,9 +283,8 @@ def analyze_attention(
 
     heads: list[HeadPhase] = []
     grid = units if grid_fixed is None else grid_fixed
-    for layer, (E, allowed, scale) in enumerate(
-        zip(cap.energies, cap.energy_allowed, cap.scale, strict=True)
-    ):
+    for layer, scale in enumerate(cap.scale):
+        E, allowed = cap.energies(layer)
         peaks = _layer_peaks(
             E, allowed, grid, grid_fixed is None, max_rows, n_boot, seed + layer, curve_dtype
         )
@@ -335,7 +336,7 @@ def analyze_attention(
                 seed + layer,
                 curve_dtype,
             )
-            for layer, (E, a) in enumerate(zip(c.energies, c.energy_allowed, strict=True))
+            for layer, (E, a) in enumerate(map(c.energies, range(len(c.scale))))
         ]
         finite.append(
             {
