@@ -10,7 +10,8 @@
   β and :class:`~isingformer.attention.QKCapture` know their layer.
 - **β in generate.** ``model.generate(**batch, beta=...)`` runs generation
   inside :func:`~isingformer.attention.hf.beta_scope` (every form of ``beta``
-  works: number, ``[H]``, ``[L, H]``, callable).
+  works: number, ``[H]``, ``[L, H]``, callable). A model whose ``forward``
+  has its own ``beta`` parameter gets it unchanged.
 
 These wrap three methods of ``transformers`` (``PreTrainedModel.post_init``,
 ``PreTrainedModel._check_and_adjust_attn_implementation``,
@@ -119,8 +120,9 @@ def install_support(name: str) -> None:
 
     def generate_with_beta(generate):
         def run(self, *args, beta=None, **kwargs):
-            if beta is None:
-                return generate(self, *args, **kwargs)
+            if beta is None or "beta" in inspect.signature(self.forward).parameters:
+                kwargs = kwargs if beta is None else {**kwargs, "beta": beta}
+                return generate(self, *args, **kwargs)  # the model takes beta itself
             if not _uses(self, name):
                 raise InputError(
                     f"generate(beta=...) needs a model loaded with attn_implementation={name!r}"
