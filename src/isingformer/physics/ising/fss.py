@@ -1,25 +1,26 @@
 """Finite-size scaling of Monte Carlo curves measured on several lattice sizes.
 
 Input: per size L, the Binder cumulant U_L(T) and susceptibility chi_L(T) with
-errors on a common temperature grid around T_c.
+errors on a common temperature grid around T_c. Windows come from the data's
+own **rounding width** ΔT_L = (2/3)/|dU_L/dT| (first pass: 5 nearest points),
+not from a fixed number of grid points.
 
-Every local fit uses a window chosen from the data's own **rounding width**
-ΔT_L = (2/3)/|dU_L/dT| (first pass: 5 nearest points): the points with
-``|T - T0| <= c ΔT_L`` and one common ``c`` for all sizes (the largest the
-grid allows for the smallest size, at most ``MAX_WINDOW``), so every size is
-smoothed over the same range of the scaling variable (T - T_c) L^(1/ν) and
-the smoothing bias cancels in the log-log slopes; a size whose window holds
-fewer than 3 points uses its 3 nearest (a central difference).
-
-- pair crossings T*(L_i, L_i+1) of consecutive sizes, each with its own
-  bootstrap error;
+- pair crossings T*(L_i, L_i+1) of consecutive sizes: root of a local cubic
+  fit of U_Li − U_Li+1 on the points within ``CROSS_WINDOW`` rounding widths
+  of the larger size (at least 5), each with its own bootstrap error;
 - T_c: the crossings extrapolated as T*(L) = T_c + a L^(-θ), θ = 1/ν + ω
   (corrections to scaling; ``omega`` = 2 for the 2D Ising model). With two
   crossings the two-point solution; with one, that crossing (no
   extrapolation). Systematic error: the spread of T_c over ω/2 … 2ω and, with
-  ≥ 3 crossings, over dropping the smallest pair; it is added in quadrature;
-- ν: |dU_L/dT| at T_c grows as L^(1/ν); γ/ν: χ_L(T_c) grows as L^(γ/ν);
-- rounding width ΔT_L shrinks as N^(-x), x = 1/(dν) (seed 000, section 5);
+  ≥ 3 crossings, over dropping the smallest pair; added in quadrature;
+- ν and γ/ν: a scaling collapse at that T_c, U_L(T) = P((T − T_c) L^(1/ν)) and
+  ln χ_L(T) = (γ/ν) ln L + Q((T − T_c) L^(1/ν)) with polynomials P (degree 5)
+  and Q (degree 4), over the points within ``COLLAPSE_WINDOW`` rounding widths
+  of T_c. A shared scaling function has no size-dependent smoothing bias (the
+  local-slope method it replaces returned ν = 1.17 on exact ν = 1 data);
+- the rounding width ΔT_L ∝ L^(−1/ν) = N^(−1/(dν)) (seed 000, section 5) is
+  reported from the collapse: its exponent is 1/(dν) by construction, not an
+  independent check;
 
 statistical errors from a parametric bootstrap (every curve resampled within
 its error bars and the whole analysis repeated with the same windows).
@@ -33,8 +34,10 @@ import numpy as np
 
 from isingformer.errors import InputError, PhysicsError
 
-MAX_WINDOW = 0.5  # window half-width in rounding widths, at most
+CROSS_WINDOW = 0.25  # crossing fits: half-width in rounding widths of the larger size
+COLLAPSE_WINDOW = 0.5  # collapse fits: half-width in rounding widths of each size
 _FIRST_PASS = 5
+_P_DEG, _Q_DEG = 5, 4
 
 
 @dataclass(frozen=True)
@@ -43,9 +46,8 @@ class FSSResult:
 
     crossings: ``[n_pairs, 4]`` rows (L1, L2, T_cross, err); widths, slopes,
     chi_at_tc: ``[n_L]`` at the estimated T_c. ``tc_err`` is the total
-    (statistical and systematic in quadrature); ``tc_stat_err`` and
-    ``tc_syst_err`` its parts. ``window`` is the common half-width of the
-    local fits in rounding widths; ``tc_method`` says how T_c was obtained.
+    (statistical and systematic in quadrature), ``tc_stat_err`` and
+    ``tc_syst_err`` its parts; ``tc_method`` says how T_c was obtained.
     """
 
     sizes: np.ndarray
@@ -66,7 +68,6 @@ class FSSResult:
     tc_syst_err: float = 0.0
     tc_method: str = ""
     omega: float = 2.0
-    window: float = 0.0
     notes: tuple[str, ...] = field(default_factory=tuple)
 
 
@@ -74,20 +75,10 @@ def _nearest(T: np.ndarray, center: float, npts: int) -> np.ndarray:
     return np.sort(np.argsort(np.abs(T - center), kind="stable")[:npts])
 
 
-def _window(T: np.ndarray, center: float, half: float) -> np.ndarray:
-    """Grid indices within ``half`` of ``center``; at least the 3 nearest."""
-    idx = np.nonzero(np.abs(T - center) <= half * (1 + 1e-9))[0]
-    return idx if idx.size >= 3 else _nearest(T, center, 3)
-
-
-def _fit(T, y, err, idx, center, deg=2):
-    """Weighted polynomial (degree <= len(idx) - 1) of ``y(T - center)``."""
+def _fit(T, y, err, idx, center, deg):
+    """Weighted polynomial (degree <= len(idx) - 2) of ``y(T - center)``."""
     w = 1.0 / np.maximum(np.asarray(err, float)[idx], 1e-12)
-    return np.polyfit(T[idx] - center, y[idx], min(deg, idx.size - 1), w=w)
-
-
-def _slope(T, U, dU, idx, center) -> float:
-    return abs(float(np.polyval(np.polyder(_fit(T, U, dU, idx, center)), 0.0)))
+    return np.polyfit(T[idx] - center, y[idx], max(1, min(deg, idx.size - 2)), w=w)
 
 
 def _bracket(T, d) -> int | None:
@@ -98,70 +89,61 @@ def _bracket(T, d) -> int | None:
     return int(changes[np.argmin(np.abs(changes - (T.size - 2) / 2))])
 
 
-def _pair_crossing(T, Ua, dUa, Ub, dUb, idx, center) -> float:
-    """Crossing of two Binder curves from a local fit of their difference."""
-    d = Ua - Ub
-    p = _fit(T, d, np.hypot(dUa, dUb), idx, center)
-    roots = np.roots(p) if p.size > 1 else np.array([])
+def _pair_crossing(T, d, dd, idx, center) -> float:
+    """Root nearest ``center`` of a local cubic fit of the difference ``d``."""
+    p = _fit(T, d, dd, idx, center, 3)
+    roots = np.roots(p)
     real = roots[np.abs(roots.imag) < 1e-9].real
-    span = np.ptp(T[idx]) if idx.size > 1 else np.inf
-    real = real[np.abs(real) <= span]
+    real = real[np.abs(real) <= np.ptp(T[idx])]
     if real.size == 0:
         return np.nan
     return float(center + real[np.argmin(np.abs(real))])
 
 
-def _extrapolate(L, tstar, err, theta):
-    """Weighted fit tstar = T_c + a L^-theta; returns T_c (nan if underdetermined)."""
+def _extrapolate(L, tstar, err, theta) -> float:
+    """Weighted fit tstar = T_c + a L^-theta (two points: exact; one: itself)."""
     if L.size == 1:
         return float(tstar[0])
     X = np.column_stack([np.ones_like(L), L**-theta])
     w = 1.0 / np.maximum(err, 1e-12)
-    coef = np.linalg.lstsq(X * w[:, None], tstar * w, rcond=None)[0]
-    return float(coef[0])
+    return float(np.linalg.lstsq(X * w[:, None], tstar * w, rcond=None)[0][0])
 
 
-@dataclass(frozen=True)
-class _Plan:
-    """Windows fixed from the measured data, reused for every resample."""
-
-    cross_idx: list
-    cross_center: list
-    tc_half: np.ndarray  # per size, window half-width in temperature
+def _design(x, deg):
+    return np.vander(x, deg + 1, increasing=True)
 
 
-def _plan(L, T, U, dU, window: float | None) -> tuple[_Plan, float, list[str]]:
-    notes: list[str] = []
-    d_all = [U[i] - U[i + 1] for i in range(L.size - 1)]
-    ks = [_bracket(T, d) for d in d_all]
-    if any(k is None for k in ks):
-        raise PhysicsError(
-            "the Binder cumulants do not cross inside the temperature window; "
-            "widen the window around T_c or run longer"
-        )
-    t0 = float(np.mean([0.5 * (T[k] + T[k + 1]) for k in ks]))
-    # first pass: the rounding width of every size from its 5 nearest points
-    first = _nearest(T, t0, min(_FIRST_PASS, T.size))
-    widths = np.array(
-        [(2.0 / 3.0) / max(_slope(T, U[i], dU[i], first, t0), 1e-12) for i in range(L.size)]
+def _collapse_nu(T, L, U, dU, tc, masks) -> tuple[float, np.ndarray]:
+    """ν and the coefficients of P minimizing the weighted collapse residual."""
+    from scipy.optimize import minimize_scalar
+
+    Ts = np.concatenate([T[m] for m in masks])
+    Ls = np.concatenate([np.full(m.sum(), li) for m, li in zip(masks, L, strict=True)])
+    y = np.concatenate([u[m] for u, m in zip(U, masks, strict=True)])
+    w = 1.0 / np.maximum(np.concatenate([e[m] for e, m in zip(dU, masks, strict=True)]), 1e-12)
+
+    def solve(inv_nu):
+        A = _design((Ts - tc) * Ls**inv_nu, _P_DEG) * w[:, None]
+        coef, *_ = np.linalg.lstsq(A, y * w, rcond=None)
+        return float(np.sum((A @ coef - y * w) ** 2)), coef
+
+    best = minimize_scalar(
+        lambda v: solve(v)[0], bounds=(0.1, 5.0), method="bounded", options={"xatol": 1e-7}
     )
-    reach = min(t0 - T[0], T[-1] - t0)
-    c = float(min(MAX_WINDOW, reach / widths.max())) if window is None else float(window)
-    if c <= 0:
-        raise PhysicsError("T_c lies at the edge of the temperature grid; centre the grid on it")
-    halves = c * widths
-    npts = [int(np.sum(np.abs(T - t0) <= h)) for h in halves]
-    if min(npts) < 3:
-        notes.append(
-            f"the grid is coarse for the largest size ({min(npts)} point(s) inside its "
-            f"window of {c:.2f} rounding widths): a 3-point central difference is used there"
-        )
-    cross_idx, cross_center = [], []
-    for i, k in enumerate(ks):
-        center = 0.5 * (T[k] + T[k + 1])
-        cross_idx.append(_window(T, center, halves[i + 1]))
-        cross_center.append(center)
-    return _Plan(cross_idx, cross_center, halves), c, notes
+    return 1.0 / float(best.x), solve(float(best.x))[1]
+
+
+def _collapse_chi(T, L, X, dX, tc, inv_nu, masks) -> tuple[float, float]:
+    """γ/ν and Q(0) from ln χ_L = (γ/ν) ln L + Q(x) (linear least squares)."""
+    rows, y, w = [], [], []
+    for li, xv, ev, m in zip(L, X, dX, masks, strict=True):
+        x = (T[m] - tc) * li**inv_nu
+        rows.append(np.column_stack([np.full(x.size, np.log(li)), _design(x, _Q_DEG)]))
+        y.append(np.log(xv[m]))
+        w.append(xv[m] / np.maximum(ev[m], 1e-300))
+    A, yv, wv = np.vstack(rows), np.concatenate(y), np.concatenate(w)
+    coef, *_ = np.linalg.lstsq(A * wv[:, None], yv * wv, rcond=None)
+    return float(coef[0]), float(coef[1])
 
 
 def finite_size_scaling(
@@ -175,7 +157,6 @@ def finite_size_scaling(
     n_boot: int = 200,
     seed: int = 0,
     omega: float = 2.0,
-    window: float | None = None,
 ) -> FSSResult:
     """T_c, ν, γ/ν and the rounding-width exponent from curves ``[n_L, n_T]``.
 
@@ -188,8 +169,6 @@ def finite_size_scaling(
         seed: bootstrap seed.
         omega: correction-to-scaling exponent of the crossing extrapolation
             (2D Ising: 2); varied over omega/2 … 2·omega for the systematic error.
-        window: local-fit half-width in rounding widths (None: chosen from the
-            data, see the module docstring).
     """
     L = np.asarray(sizes, dtype=np.float64)
     T = np.asarray(temperatures, dtype=np.float64)
@@ -202,41 +181,51 @@ def finite_size_scaling(
         raise InputError("sizes must be distinct")
     if not (np.isfinite(omega) and omega > 0):
         raise InputError(f"omega must be > 0, got {omega}")
-    if window is not None and not (np.isfinite(window) and window > 0):
-        raise InputError(f"window must be > 0 rounding widths, got {window}")
     U, dU, X, dX = arrs
     if np.any(X <= 0):
         raise PhysicsError("susceptibilities must be positive")
-    order = np.argsort(L)
-    L, U, dU, X, dX = L[order], U[order], dU[order], X[order], dX[order]
-    tord = np.argsort(T)
-    T, U, dU, X, dX = T[tord], U[:, tord], dU[:, tord], X[:, tord], dX[:, tord]
-    plan, c, notes = _plan(L, T, U, dU, window)
-    lnL = np.log(L)
+    order, tord = np.argsort(L), np.argsort(T)
+    L, T = L[order], T[tord]
+    U, dU, X, dX = (a[order][:, tord] for a in (U, dU, X, dX))
+    notes: list[str] = []
+
+    # windows, fixed once from the measured curves
+    ks = [_bracket(T, U[i] - U[i + 1]) for i in range(L.size - 1)]
+    if any(k is None for k in ks):
+        raise PhysicsError(
+            "the Binder cumulants do not cross inside the temperature window; "
+            "widen the window around T_c or run longer"
+        )
+    centers = [0.5 * (T[k] + T[k + 1]) for k in ks]
+    t0 = float(np.mean(centers))
+    first = _nearest(T, t0, min(_FIRST_PASS, T.size))
+    widths0 = np.array(
+        [
+            (2.0 / 3.0)
+            / max(abs(np.polyval(np.polyder(_fit(T, U[i], dU[i], first, t0, 2)), 0.0)), 1e-12)
+            for i in range(L.size)
+        ]
+    )
+    cross_idx = []
+    for i, c in enumerate(centers):
+        idx = np.nonzero(np.abs(T - c) <= CROSS_WINDOW * widths0[i + 1])[0]
+        cross_idx.append(idx if idx.size >= 5 else _nearest(T, c, 5))
+    masks = [np.abs(T - t0) <= COLLAPSE_WINDOW * w for w in widths0]
+    for i, m in enumerate(masks):
+        if m.sum() < 3:
+            masks[i] = np.zeros(T.size, bool)
+            masks[i][_nearest(T, t0, 3)] = True
+            notes.append(f"L = {L[i]:g}: fewer than 3 grid points within one rounding width")
+    if np.sum([m.sum() for m in masks]) < _P_DEG + 3:
+        raise PhysicsError("too few points near T_c for the scaling collapse; refine the grid")
 
     def crossings(Uv):
         return np.array(
             [
-                _pair_crossing(
-                    T, Uv[i], dU[i], Uv[i + 1], dU[i + 1], plan.cross_idx[i], plan.cross_center[i]
-                )
-                for i in range(L.size - 1)
+                _pair_crossing(T, Uv[i] - Uv[i + 1], np.hypot(dU[i], dU[i + 1]), cross_idx[i], c)
+                for i, c in enumerate(centers)
             ]
         )
-
-    def exponents(Uv, Xv, tc):
-        slopes = np.empty(L.size)
-        chis = np.empty(L.size)
-        for i in range(L.size):
-            idx = _window(T, tc, plan.tc_half[i])
-            slopes[i] = _slope(T, Uv[i], dU[i], idx, tc)
-            pc = _fit(T, np.log(Xv[i]), dX[i] / Xv[i], idx, tc)
-            chis[i] = np.exp(np.polyval(pc, 0.0))
-        inv_nu = np.polyfit(lnL, np.log(np.maximum(slopes, 1e-300)), 1)[0]
-        g_nu = np.polyfit(lnL, np.log(chis), 1)[0]
-        widths = (2.0 / 3.0) / np.maximum(slopes, 1e-300)
-        wexp = -np.polyfit(dim * lnL, np.log(widths), 1)[0]
-        return 1.0 / inv_nu, g_nu, wexp, slopes, widths, chis
 
     def resample(rng):
         Ub = U + dU * rng.standard_normal(U.shape)
@@ -255,19 +244,23 @@ def finite_size_scaling(
     if ok.sum() < max(10, n_boot // 4):
         raise PhysicsError("the Binder crossing is not stable under the error bars; run longer")
     cross_err = np.maximum(cross_b[ok].std(axis=0, ddof=1), 1e-12)
-    # ν for the extrapolation exponent: from the slopes at the mean crossing
-    nu0 = exponents(U, X, float(np.mean(base_cross)))[0]
+    nu0 = _collapse_nu(T, L, U, dU, float(np.mean(base_cross)), masks)[0]
     inv_nu = 1.0 / nu0 if np.isfinite(nu0) and nu0 > 0 else 1.0
 
     def tc_of(cr, w=omega, drop=0):
         return _extrapolate(L[drop:-1], cr[drop:], cross_err[drop:], inv_nu + w)
 
+    def exponents(Uv, Xv, tc):
+        nu, coef = _collapse_nu(T, L, Uv, dU, tc, masks)
+        g_nu, q0 = _collapse_chi(T, L, Xv, dX, tc, 1.0 / nu, masks)
+        slopes = abs(coef[1]) * L ** (1.0 / nu)
+        return nu, g_nu, slopes, np.exp(g_nu * np.log(L) + q0)
+
     tc = tc_of(base_cross)
-    method = (
-        "the one pair crossing (no extrapolation)"
-        if L.size == 2
-        else f"pair crossings extrapolated in L^-(1/nu + omega), omega = {omega:g}"
-    )
+    if L.size == 2:
+        method = "the one pair crossing (no extrapolation)"
+    else:
+        method = f"pair crossings extrapolated in L^-(1/nu + omega), omega = {omega:g}"
     alts = [tc_of(base_cross, omega / 2), tc_of(base_cross, 2 * omega)] if L.size > 2 else []
     if L.size > 3:
         alts.append(tc_of(base_cross, drop=1))
@@ -276,10 +269,10 @@ def finite_size_scaling(
     for (Ub, Xb), good, cr in zip(samples, ok, cross_b, strict=True):
         if good:
             t = tc_of(cr)
-            boots.append((t, *exponents(Ub, Xb, t)[:3]))
+            boots.append((t, *exponents(Ub, Xb, t)[:2]))
     b = np.array(boots)
     stat = float(b[:, 0].std(ddof=1))
-    nu, g_nu, wexp, slopes, widths, chis = exponents(U, X, tc)
+    nu, g_nu, slopes, chis = exponents(U, X, tc)
     return FSSResult(
         sizes=L,
         dim=int(dim),
@@ -289,16 +282,15 @@ def finite_size_scaling(
         nu_err=float(b[:, 1].std(ddof=1)),
         gamma_over_nu=float(g_nu),
         gamma_over_nu_err=float(b[:, 2].std(ddof=1)),
-        width_exponent=float(wexp),
-        width_exponent_err=float(b[:, 3].std(ddof=1)),
+        width_exponent=float(1.0 / (dim * nu)),
+        width_exponent_err=float(b[:, 1].std(ddof=1) / (dim * nu**2)),
         crossings=np.column_stack([L[:-1], L[1:], base_cross, cross_err]),
         slopes=slopes,
-        widths=widths,
+        widths=(2.0 / 3.0) / slopes,
         chi_at_tc=chis,
         tc_stat_err=stat,
         tc_syst_err=syst,
         tc_method=method,
         omega=float(omega),
-        window=c,
         notes=tuple(notes),
     )
