@@ -18,17 +18,23 @@ def _fmt_ci(iv: dict | None) -> str:
     return f"{iv['mean']:.3f}" + (f" [{ci[0]:.3f}, {ci[1]:.3f}]" if ci else "")
 
 
+def _extra(p: dict) -> str:
+    iv = p.get("overlap") or p.get("beta_over_critical")
+    return "-" if not iv or iv.get("mean") is None else format(iv["mean"], ".3f")
+
+
 def _human(result: dict) -> str:
     lines = []
     for d, entry in result["dims"].items():
         lines.append(f"d = {d}, context = {entry['context']}, model = {result['model']}")
-        lines.append(f"{'k':>7} {'OOD error (95% t-CI)':>26} {'theory':>7} {'overlap':>8}")
+        extra = "β/β*" if result["model"] == "softmax" else "overlap"
+        lines.append(f"{'k':>7} {'OOD error (95% t-CI)':>26} {'theory':>7} {extra:>8}")
         for p in entry["points"]:
             th = p.get("theory_ood_error")
             lines.append(
                 f"{p['tasks']!s:>7} {_fmt_ci(p['ood_error']):>26} "
                 f"{'-' if th is None else format(th, '.3f'):>7} "
-                f"{'-' if not p.get('overlap') else format(p['overlap']['mean'], '.3f'):>8}"
+                f"{_extra(p):>8}"
             )
         t = entry["threshold"]
         ci = t["ci"]
@@ -78,7 +84,7 @@ def register(app: typer.Typer) -> None:
         ),
         pairs: int = typer.Option(200, "--pairs", help="Replica pairs per point for P(q)."),
         samples: int = typer.Option(2000, "--samples", help="Evaluation sequences per point."),
-        steps: int = typer.Option(400, "--steps", help="Training steps (softmax model)."),
+        steps: int = typer.Option(300, "--steps", help="Training steps (softmax model)."),
         executor: str = typer.Option("serial", "--executor", help="serial | process | dask"),
         store: Path = typer.Option(None, "--store", help=_STORE_HELP),
         as_json: bool = typer.Option(False, "--json", help=JSON_OPTION_HELP),

@@ -191,11 +191,7 @@ def _seed_thresholds(task: IclTask, tasks: list[int | None], rows: list[dict]) -
         for k, r in zip(tasks, rows, strict=True)
         if k is not None and r["dist_to_pool"] and r["dist_to_ridge"]
     ]
-    k_base = (
-        crossing(finite, [-x for x in logratio], 0.0)
-        if len(logratio) == len(finite)
-        else float("nan")
-    )
+    k_base = crossing(finite, logratio, 0.0) if len(logratio) == len(finite) else float("nan")
     return {"ood": crossing(finite, errs, level), "baselines": k_base}
 
 
@@ -214,7 +210,7 @@ def icl_sweep(
     beta: float = 1.0,
     pairs: int = 200,
     n_eval: int = 2000,
-    steps: int = 400,
+    steps: int = 300,
     store=None,
     executor: str = "serial",
     progress: bool = False,
@@ -308,7 +304,7 @@ def icl_sweep(
             hists = [r.get("overlap_hist") for r in col if r.get("overlap_hist")]
             pt["overlap_hist"] = np.sum(hists, axis=0).tolist() if hists else None
             if model == "softmax":
-                pt["critical_beta"] = _interval([r.get("critical_beta") for r in col])
+                pt["beta_over_critical"] = _interval([r.get("beta_over_critical") for r in col])
             points.append(pt)
         ths = [_seed_thresholds(task, tasks, per_seed[s]) for s in range(seeds)]
         entry = {
