@@ -202,7 +202,7 @@ def ising_row_walls(
     }
 
 
-def gaps_study(limit: int, *, ising_size: int = 0, seeds: int = 3) -> dict:
+def gaps_study(limit: int, *, ising_size: int = 0, seeds: int = 3, ising_samples: int = 40) -> dict:
     """Prime gaps up to ``limit`` against the models, in the top decade window
     [limit/10, limit) (and every decade above 10^3), plus — when ``ising_size``
     > 0 — 2D Ising row-cut walls at T_c, 0.9 T_c and 1.3 T_c over ``seeds`` seeds."""
@@ -228,7 +228,9 @@ def gaps_study(limit: int, *, ising_size: int = 0, seeds: int = 3) -> dict:
         tc = 2.0 / math.log(1 + math.sqrt(2))
         rows = {}
         for label, t in (("tc", tc), ("cold", 0.9 * tc), ("hot", 1.3 * tc)):
-            rows[label] = [ising_row_walls(ising_size, t, seed=s) for s in range(seeds)]
+            rows[label] = [
+                ising_row_walls(ising_size, t, seed=s, samples=ising_samples) for s in range(seeds)
+            ]
         out["ising_2d"] = rows
     out["verdict"] = _verdict(out)
     return out

@@ -10,6 +10,7 @@ Fisher polynomial in u at h = 0 is Σ_m u^m Σ_k g[k, m].
 
 from __future__ import annotations
 
+import functools
 from fractions import Fraction
 
 import numpy as np
@@ -74,17 +75,24 @@ def graph_table(n: int, edges, couplings=None) -> tuple[np.ndarray, int]:
 
 
 def torus_table(size: int) -> np.ndarray:
-    """Exact ``g[k, m]`` of the ferromagnetic L × L torus (shape ``[L²+1, 2L²+1]``)
-    by the row transfer matrix with integer-valued float64 arithmetic (exact
-    because every count is < 2^(L²) ≤ 2^49 < 2^53). Cyclic shifts of the first
-    row give equal traces, so only one row per necklace is propagated.
-    """
+    """See :func:`_torus_table`; cached, returns a fresh copy."""
     L = int(size)
     if L < 2 or L > TORUS_MAX_SIZE:
         raise InputError(
             f"--size: exact torus polynomials are limited to 2 <= L <= {TORUS_MAX_SIZE} "
             f"(counts must stay below 2^53), got {size}"
         )
+    return _torus_table(L).copy()
+
+
+@functools.lru_cache(maxsize=8)
+def _torus_table(size: int) -> np.ndarray:
+    """Exact ``g[k, m]`` of the ferromagnetic L × L torus (shape ``[L²+1, 2L²+1]``)
+    by the row transfer matrix with integer-valued float64 arithmetic (exact
+    because every count is < 2^(L²) ≤ 2^49 < 2^53). Cyclic shifts of the first
+    row give equal traces, so only one row per necklace is propagated.
+    """
+    L = size
     R = 2**L
     rows = np.arange(R)
     bits = (rows[:, None] >> np.arange(L)) & 1
