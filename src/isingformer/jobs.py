@@ -63,6 +63,7 @@ SECTIONS: list[tuple[str, Callable[[JobContext], Section]]] = [
     ("phase_map", _lazy("isingformer.probe", "phase_map_job")),
     ("layers", _lazy("isingformer.layers.report", "layers_job")),
     ("lm", _lazy("isingformer.lm.job", "lm_job_section")),
+    ("numbers", _lazy("isingformer.numbers.report", "numbers_job_section")),
     ("icl", _lazy("isingformer.icl.report", "icl_job_section")),
 ]
 
