@@ -104,11 +104,19 @@ def _unexpected(exc: BaseException, debug: bool) -> int:
     return _fail(f"{detail}{hint}")
 
 
+_BUILT: dict[tuple[int, int], object] = {}
+
+
 def build_command():
-    """The click command of the app, every command guarded (``_guard``)."""
+    """The click command of the app, every command guarded (``_guard``);
+    built once per set of registered commands (building takes ~0.2 s)."""
     from isingformer.cli._guard import harden
 
-    return harden(typer.main.get_command(app))
+    key = (len(app.registered_commands), len(app.registered_groups))
+    if key not in _BUILT:
+        _BUILT.clear()
+        _BUILT[key] = harden(typer.main.get_command(app))
+    return _BUILT[key]
 
 
 def main(argv: list[str] | None = None) -> int:

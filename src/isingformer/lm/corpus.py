@@ -118,11 +118,17 @@ def _split_work(text: str, val_fraction: float) -> tuple[str, str]:
 def load_corpus(corpus: str = "shakespeare", val_fraction: float = 0.1) -> Corpus:
     """Read, clean and split the works (deterministic)."""
     names, train, val = [], [], []
+    builtin = corpus == "shakespeare"
     for f in _source_files(corpus):
-        try:
-            raw = f.read_text(encoding="utf-8", errors="replace")
-        except OSError as exc:
-            raise InputError(f"cannot read corpus file {f}: {exc.strerror}") from None
+        if builtin:
+            try:
+                raw = f.read_text(encoding="utf-8", errors="replace")
+            except OSError as exc:
+                raise InputError(f"cannot read corpus file {f}: {exc.strerror}") from None
+        else:  # a user's file: strict UTF-8 text (binary files refused), bounded size
+            from isingformer.validate import memory_limit, read_text
+
+            raw = read_text(f, "--corpus", max_bytes=memory_limit() // 16)
         text = clean_gutenberg(raw)
         tr, va = _split_work(text, val_fraction)
         names.append(f.stem)
