@@ -81,9 +81,10 @@ def _uses(model, name: str) -> bool:
 
 
 def _patch(owner, attr: str, make) -> None:
-    """Replace ``owner.attr`` by ``make(original)`` once."""
-    original = getattr(owner, attr)
-    if getattr(original, "_isingformer", False):
+    """Replace ``owner.attr`` by ``make(original)`` once (skipped if this
+    ``transformers`` version has no such method)."""
+    original = getattr(owner, attr, None)
+    if original is None or getattr(original, "_isingformer", False):
         return
     wrapper = functools.wraps(original)(make(original))
     wrapper._isingformer = True
