@@ -6,7 +6,7 @@ n = 16 d² = 4096 pretraining sequences, fits the reduced weight matrix Γ
 entry-wise difference and the speed-up of the closed form (normal equations)
 over full-batch gradient descent (torch autograd, float64, step 1/L with L
 the top Hessian eigenvalue from power iteration, stopped when the largest
-gradient entry is below 1e-9). Best of 3 repeats each (torch import and
+gradient entry is below 1e-9). Best of 7 repeats each (torch import and
 first-call costs excluded by a warm-up).
 
 Target (issue 17): agreement to 1e-4 and >= 50x faster.
@@ -22,7 +22,7 @@ from isingformer.icl import IclTask, fit_closed_form, fit_gradient_descent, make
 from isingformer.threads import set_threads
 
 
-def best_of(fn, repeats: int = 3) -> tuple[float, object]:
+def best_of(fn, repeats: int = 7) -> tuple[float, object]:
     best, out = float("inf"), None
     for _ in range(repeats):
         t0 = time.perf_counter()

@@ -43,28 +43,42 @@ def linear_predict(gamma: np.ndarray, batch: IclBatch) -> np.ndarray:
     return np.einsum("nd,de,ne->n", batch.xq, gamma, context_summary(batch))
 
 
-def normal_equations(batch: IclBatch, chunk: int = 4096) -> tuple[np.ndarray, np.ndarray]:
+def normal_equations(batch: IclBatch, chunk: int = 8192) -> tuple[np.ndarray, np.ndarray]:
     """``A = (1/n) Σ φ φᵀ`` ``[d², d²]`` and ``b = (1/n) Σ y_q φ`` ``[d²]`` of the
-    features ``φ = vec(x_q hᵀ)`` (row-major, matching ``Γ.reshape(-1)``)."""
+    features ``φ = vec(x_q hᵀ)`` (row-major, matching ``Γ.reshape(-1)``).
+
+    ``A[(a,b),(c,e)] = (1/n) Σ x_a x_c h_b h_e`` depends on the unordered pairs
+    {a, c} and {b, e} only, so it is read off the product ``Pᵀ Q`` of the
+    pair features ``P = (x_a x_c)_{a≤c}``, ``Q = (h_b h_e)_{b≤e}``
+    (``n × d(d+1)/2`` each): a quarter of the flops of ``Φᵀ Φ``, exact in float64."""
     h = context_summary(batch)
     n, d = h.shape
-    a = np.zeros((d * d, d * d))
-    b = np.zeros(d * d)
+    iu, ju = np.triu_indices(d)
+    pair = np.empty((d, d), dtype=np.intp)
+    pair[iu, ju] = pair[ju, iu] = np.arange(iu.size)
+    m = np.zeros((iu.size, iu.size))
     for lo in range(0, n, chunk):
-        phi = (batch.xq[lo : lo + chunk, :, None] * h[lo : lo + chunk, None, :]).reshape(-1, d * d)
-        a += phi.T @ phi
-        b += phi.T @ batch.yq[lo : lo + chunk]
-    return a / n, b / n
+        xt = np.ascontiguousarray(batch.xq[lo : lo + chunk].T)  # [d, n] rows gather fast
+        ht = np.ascontiguousarray(h[lo : lo + chunk].T)
+        pairs_x = np.concatenate([xt[i] * xt[i:] for i in range(d)])  # triu order
+        pairs_h = np.concatenate([ht[i] * ht[i:] for i in range(d)])
+        m += pairs_x @ pairs_h.T
+    a = m[pair[:, None, :, None], pair[None, :, None, :]].reshape(d * d, d * d) / n
+    b = (batch.xq.T @ (batch.yq[:, None] * h)).reshape(-1) / n
+    return a, b
 
 
 def fit_closed_form(batch: IclBatch, ridge: float = 1e-4) -> np.ndarray:
-    """The minimiser ``Γ`` ``[d, d]`` of ``(1/n) Σ (y_q − x_qᵀΓh)² + λ‖Γ‖²``."""
+    """The minimiser ``Γ`` ``[d, d]`` of ``(1/n) Σ (y_q − x_qᵀΓh)² + λ‖Γ‖²``:
+    the normal equations ``(A + λ I) vec Γ = b`` solved by Cholesky."""
     if not ridge >= 0:
         raise InputError(f"--ridge: λ must be >= 0, got {ridge}")
+    from scipy.linalg import cho_factor, cho_solve
+
     a, b = normal_equations(batch)
+    a[np.diag_indices_from(a)] += ridge
     d = batch.xq.shape[1]
-    sol = np.linalg.solve(a + ridge * np.eye(d * d), b)
-    return sol.reshape(d, d)
+    return cho_solve(cho_factor(a), b).reshape(d, d)
 
 
 def fit_gradient_descent(
