@@ -61,8 +61,8 @@ SECTIONS: list[tuple[str, Callable[[JobContext], Section]]] = [
     ("hopfield", _lazy("isingformer.physics.hopfield.report", "hopfield_section")),
     ("quantum", _lazy("isingformer.quantum", "quantum_section")),
     ("phase_map", _lazy("isingformer.probe", "phase_map_job")),
-    ("layers", _lazy("isingformer.layers.report", "layers_job")),
     ("lm", _lazy("isingformer.lm.job", "lm_job_section")),
+    ("layers", _lazy("isingformer.layers.report", "layers_job")),
     ("numbers", _lazy("isingformer.numbers.report", "numbers_job_section")),
     ("icl", _lazy("isingformer.icl.report", "icl_job_section")),
 ]

@@ -10,9 +10,6 @@ import torch
 
 from isingformer.cli import main
 
-# β / β_model: fine steps around where the product leaves 10 % (README figure)
-UNITS = [1e-6, 1e-5, 1e-4, 2e-4, 3e-4, 4e-4, 6e-4, 1e-3, 1e-2, 1e-1, 1.0]
-BETAS = [u * 32**-0.5 for u in UNITS]
 KEYS = {"model", "n_layers", "beta_model", "epsilon", "norm_max", "a3_product", "errors", "verdict"}
 
 
@@ -22,19 +19,8 @@ def _run(capsys, argv):
     return code, out, err
 
 
-@pytest.fixture(scope="module")
-def minilm(tmp_path_factory):
-    from isingformer.layers.study import layers_study
-    from isingformer.runs import ResultsStore
-
-    torch.set_num_threads(1)
-    store = ResultsStore.open(tmp_path_factory.mktemp("st") / "runs.sqlite")
-    r = layers_study(n_texts=2, max_tokens=128, betas=BETAS, store=store)
-    return r, store
-
-
 def test_minilm_contract_and_physics(minilm):
-    r, _ = minilm
+    r, _, betas = minilm
     assert set(r) >= KEYS
     assert r["n_layers"] == 6 and r["beta_model"] == pytest.approx(32**-0.5)
     assert set(r["epsilon"]) >= {"max", "median"} and r["epsilon"]["max"] >= r["epsilon"]["median"]
@@ -44,7 +30,7 @@ def test_minilm_contract_and_physics(minilm):
     assert set(r["verdict"]) == {"a1", "a2", "a3", "h_eff"}
     assert all(isinstance(v, str) and v for v in r["verdict"].values())
     errs = r["errors"]
-    assert [e["beta"] for e in errs] == pytest.approx(BETAS, rel=1e-12)
+    assert [e["beta"] for e in errs] == pytest.approx(betas, rel=1e-12)
     for e in errs:
         assert {"beta", "product_vs_sum_rel", "rollout_tv", "bch2_rel"} <= set(e)
         assert 0.0 <= e["rollout_tv"] <= 1.0
@@ -61,14 +47,14 @@ def test_minilm_contract_and_physics(minilm):
         assert slope == pytest.approx(-math.log10(2), abs=0.03)
 
 
-def _cli(store):
+def _cli(store, betas):
     argv = ["layers", "--json", "--n-texts", "2", "--max-tokens", "128"]
-    return [*argv, "--betas", ",".join(repr(b) for b in BETAS), "--store", str(store.path)]
+    return [*argv, "--betas", ",".join(repr(b) for b in betas), "--store", str(store.path)]
 
 
 def test_cli_json_reads_the_stored_point(minilm, capsys):
-    r0, store = minilm
-    code, out, err = _run(capsys, _cli(store))
+    r0, store, betas = minilm
+    code, out, err = _run(capsys, _cli(store, betas))
     assert code == 0, err
     r = json.loads(out)
     assert set(r) >= KEYS and r["epsilon"] == r0["epsilon"]
@@ -76,8 +62,8 @@ def test_cli_json_reads_the_stored_point(minilm, capsys):
 
 @pytest.mark.slow
 def test_cli_report(minilm, capsys, tmp_path):
-    _, store = minilm
-    code, _, err = _run(capsys, [*_cli(store), "--out", str(tmp_path)])
+    _, store, betas = minilm
+    code, _, err = _run(capsys, [*_cli(store, betas), "--out", str(tmp_path)])
     assert code == 0, err
     html = (tmp_path / "report.html").read_text(encoding="utf-8")
     assert "Trotter" in html and html.count("<img") == 5

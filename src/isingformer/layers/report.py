@@ -276,22 +276,20 @@ def write_layers_report(results: list[dict], out: Path) -> Path:
     ).write(Path(out))
 
 
+def _job_checkpoints(ctx) -> list[Path]:
+    """GPT checkpoints the main job's ``lm`` section trained (if it ran first)."""
+    root = Path(ctx.out) / "lm_runs"
+    return sorted(root.glob(f"*seed{ctx.seed}/checkpoint.pt")) if root.is_dir() else []
+
+
 def layers_job(ctx) -> Section:
-    """Main-job section: MiniLM against its random-init control."""
+    """Main-job section: MiniLM against its random-init control, and the GPTs
+    of the ``lm`` section when that section ran before this one."""
     from isingformer.layers.study import layers_study
 
     n, tokens = (4, 64) if ctx.quick else (16, 128)
-    results = [
-        layers_study(
-            n_texts=n, max_tokens=tokens, seed=ctx.seed, device=ctx.device, store=ctx.store
-        ),
-        layers_study(
-            n_texts=n,
-            max_tokens=tokens,
-            random_init=True,
-            seed=ctx.seed,
-            device=ctx.device,
-            store=ctx.store,
-        ),
-    ]
+    common = dict(n_texts=n, max_tokens=tokens, seed=ctx.seed, device=ctx.device, store=ctx.store)
+    results = [layers_study(**common), layers_study(random_init=True, **common)]
+    for ck in _job_checkpoints(ctx)[:2]:
+        results.append(layers_study(checkpoint=str(ck), **common))
     return layers_section(results)
