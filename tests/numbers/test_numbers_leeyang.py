@@ -17,7 +17,6 @@ from isingformer.numbers import (
     ring_polynomial,
     ring_zero_angles,
     spin_glass_lee_yang,
-    theta_scaling,
     torus_edges,
     torus_table,
 )
@@ -107,14 +106,6 @@ def test_first_zero_pinches_the_real_axis_at_tc_but_not_in_1d():
     ring = [lee_yang("ring", n, 1.5)["first_zero_angle"] for n in (30, 120)]
     gap = 2 * math.asin(u)  # N → ∞ limit of the ring's first angle
     assert ring[1] > gap and ring[1] - gap < ring[0] - gap
-
-
-@pytest.mark.regression
-def test_theta_scaling_exponent_is_15_over_8():
-    r = theta_scaling([2, 3, 4, 5, 6])
-    err = r["y_h_spread"] + 3 * r["y_h_stderr"]
-    assert abs(r["y_h"] - 15 / 8) < err
-    assert err < 0.02
 
 
 def test_fisher_zero_approaches_the_critical_point():

@@ -13,8 +13,6 @@ from isingformer.numbers import (
     riemann_von_mangoldt,
     spacings,
     unfold_polynomial,
-    unfold_zeta,
-    zeros_summary,
     zeta_zeros,
 )
 from isingformer.numbers.spacing import SPACING_CDFS
@@ -72,12 +70,3 @@ def test_unfolding_and_pair_correlation_of_a_picket_fence():
     assert np.std(s) < 0.05
     pc = pair_correlation(np.arange(2000.0), r_max=2.5, bins=5)
     assert pc["r2"][0] == 0.0 and pc["r2"][2] > 1.5  # spike at r = 1
-
-
-@pytest.mark.regression
-def test_zeta_spacings_resemble_gue_not_poisson_or_goe():
-    r = zeros_summary(300, n_boot=50)
-    ks = r["spacing_ks"]
-    assert ks["gue"] < ks["goe"] < ks["poisson"]
-    assert ks["gue"] < 0.08 and ks["poisson"] > 0.25
-    assert unfold_zeta(r["zeros"]).shape == (300,)

@@ -153,7 +153,7 @@ def _window_stats(hist: GapHistogram, lo: float, hi: float) -> dict:
         },
         "normalised_mean": s_mean,
         "normalised_cv2": s2 / s_mean**2 - 1.0,
-        "model_normalised_cv2": {k: m[1] / m[0] ** 2 - 1.0 for k, m in moments.items()},
+        "model_normalised_cv2": {k: float(m[1] / m[0] ** 2 - 1.0) for k, m in moments.items()},
         "empirical_pmf": emp.tolist(),
         "model_pmf": {k: v.tolist() for k, v in mix.items()},
     }
