@@ -150,6 +150,9 @@ SUPPORTED = [n for n, a in ARCHS.items() if a[3] != "refused"]
 REFUSED = [n for n, a in ARCHS.items() if a[3] == "refused"]
 CAUSAL = [n for n, a in ARCHS.items() if a[3] == "causal"]
 N_LAYERS, N_HEADS = 2, 4
+# β_model: the factor multiplying the raw q·k (head_dim 8; Gemma: query_pre_attn_scalar 256;
+# T5 folds its scale into the weights). OPT pre-scales q by 1/sqrt(8) and passes 1.0.
+BETA_MODEL = {"gemma2": 256**-0.5, "gemma3": 256**-0.5, "t5": 1.0}
 DOC = Path(__file__).resolve().parents[2] / "docs" / "attention.md"
 START, END = "<!-- architecture-matrix:start -->", "<!-- architecture-matrix:end -->"
 
@@ -296,6 +299,7 @@ def test_beta_per_layer_and_head(name):
         zip(_first_stack(cap2.records), _attentions(out), strict=True)
     ):
         assert rec.scale == pytest.approx(float(own[layer, 0]))  # the model's own β, not hot
+        assert rec.scale == pytest.approx(BETA_MODEL.get(name, 8**-0.5))
         per_head = torch.stack(
             [_weights_from(rec, float(hot[layer, h]))[:, h] for h in range(N_HEADS)], 1
         )
