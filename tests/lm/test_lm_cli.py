@@ -64,7 +64,7 @@ def test_train_json_contract_and_resume(capsys, tmp_path, lm_cache):
         (["train", "--policy", "hot", "--steps", "5"], "unknown policy"),
         (["train", "--steps", "0"], "--steps"),
         (["train", "--set", "stpes=3"], "unknown config key"),
-        (["train", "--context", "4096", "--set", "corpus={small}"], "too few"),
+        (["train", "--context", "512", "--set", "corpus={small}"], "too few"),
         (["train", "--resume", "{corrupt}"], "corrupt"),
         (["compare", "--policies", "sqrt_dk,hot", "--seeds", "1"], "unknown policy"),
         (["compare", "--steps", "0"], "--steps"),

@@ -16,8 +16,10 @@ from pathlib import Path
 from typing import Any
 
 from isingformer.errors import InputError
+from isingformer.validate import check_float, check_int, check_memory
+from isingformer.validate import read_yaml as _read_yaml
 
-__all__ = ["MODEL_FIELDS", "TrainConfig", "load_config"]
+__all__ = ["MODEL_FIELDS", "TrainConfig", "load_config", "train_memory_bytes"]
 
 
 @dataclass(frozen=True)
@@ -105,6 +107,12 @@ class TrainConfig:
                 "attention='sdpa' (the plain reference) supports only sqrt_dk, no bias"
             )
         _check_policy(self.policy, self.bias)
+        _check_ranges(self)
+        check_memory(
+            train_memory_bytes(self),
+            f"training n_layer={self.n_layer} d_model={self.d_model} context={self.context} "
+            f"batch_size={self.batch_size}",
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """A plain JSON-able dict of every field."""
@@ -143,6 +151,65 @@ def _check_policy(policy: str, bias: str) -> None:
         raise InputError(f"unknown policy {policy!r}; choose from {', '.join(BETA_POLICIES)}")
     if bias not in POSITIONAL_BIASES:
         raise InputError(f"unknown bias {bias!r}; choose from {', '.join(POSITIONAL_BIASES)}")
+
+
+# Ceilings of single fields (memory is checked as a whole by train_memory_bytes)
+_INT_RANGES = {
+    "n_layer": (1, 1024),
+    "n_head": (1, 1024),
+    "d_model": (1, 65536),
+    "context": (1, 65536),
+    "batch_size": (1, 1 << 20),
+    "bpe_vocab": (260, 1 << 20),
+    "steps": (1, 10**9),
+    "calib_batch": (1, 1 << 16),
+    "eval_batches": (1, 1 << 16),
+    "eval_every": (1, 10**9),
+    "warmup": (0, 10**9),
+    "recalibrate_every": (0, 10**9),
+    "checkpoint_every": (0, 10**9),
+    "seed": (0, 2**63 - 1),
+}
+_FLOAT_RANGES = {  # (low, high, low inclusive, high inclusive)
+    "lr": (0.0, 10.0, False, True),
+    "adam_beta1": (0.0, 1.0, True, False),
+    "adam_beta2": (0.0, 1.0, True, False),
+    "grad_clip": (0.0, 1e6, True, True),
+    "weight_decay": (0.0, 1e3, True, True),
+    "min_lr_ratio": (0.0, 1.0, True, True),
+}
+
+
+def _check_ranges(cfg: TrainConfig) -> None:
+    """Finite floats and bounded integers, each message naming the key."""
+    for f in fields(cfg):
+        value = getattr(cfg, f.name)
+        if isinstance(value, float):
+            lo, hi, lo_in, hi_in = _FLOAT_RANGES.get(f.name, (None, None, True, True))
+            check_float(
+                value,
+                f"config key {f.name}",
+                ge=lo if lo_in else None,
+                gt=None if lo_in else lo,
+                le=hi if hi_in else None,
+                lt=None if hi_in else hi,
+            )
+        elif f.name in _INT_RANGES and isinstance(value, int):
+            lo, hi = _INT_RANGES[f.name]
+            check_int(value, f"config key {f.name}", ge=lo, le=hi)
+
+
+def train_memory_bytes(cfg: TrainConfig, vocab_size: int | None = None) -> float:
+    """A rough peak-memory estimate of training ``cfg`` (bytes, float32):
+    weights, gradients and two Adam moments, plus the activations kept for
+    the backward pass (per layer ~16 values per token and width, and the
+    ``n_head × context²`` attention scores and probabilities) and the logits."""
+    vocab = vocab_size or (cfg.bpe_vocab if cfg.tokenizer == "bpe" else 256)
+    d, t, b, h, n = cfg.d_model, cfg.context, cfg.batch_size, cfg.n_head, cfg.n_layer
+    params = n * 12.0 * d * d + 2.0 * vocab * d + t * d
+    tokens = float(b) * t
+    activations = n * (16.0 * tokens * d + 3.0 * b * h * float(t) * t) + 3.0 * tokens * vocab
+    return 4.0 * (4.0 * params + activations)
 
 
 def _types() -> dict[str, Any]:
@@ -206,22 +273,13 @@ def load_config(
 
 
 def read_yaml(path: str | Path) -> dict[str, Any]:
-    """Read a flat YAML mapping of config keys (a clear error otherwise)."""
-    import yaml
-
-    p = Path(path)
-    try:
-        text = p.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise InputError(f"cannot read config file {p}: {exc.strerror}") from None
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise InputError(f"config file {p} is not valid YAML: {exc}".splitlines()[0]) from None
+    """Read a flat YAML (or JSON) mapping of config keys: strict UTF-8, no
+    duplicate keys, no NaN/inf, bounded size and depth (a clear error otherwise)."""
+    data = _read_yaml(path, "--config")
     if data is None:
         return {}
     if not isinstance(data, dict):
-        raise InputError(f"config file {p} must hold a mapping of config keys")
+        raise InputError(f"--config: {Path(path).name} must hold a mapping of config keys")
     return data
 
 
