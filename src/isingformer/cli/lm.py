@@ -293,6 +293,68 @@ def compare_cmd(
 
 
 def register(app: typer.Typer) -> None:
-    """Attach ``train`` and ``compare`` to the root app."""
+    """Attach ``train``, ``compare``, ``sample`` and ``export-hf`` to the root app."""
     app.command("train")(train_cmd)
     app.command("compare")(compare_cmd)
+    app.command("sample")(sample_cmd)
+    app.command("export-hf")(export_hf_cmd)
+
+
+def sample_cmd(
+    checkpoint: Path = typer.Option(
+        ..., "--checkpoint", help="A checkpoint written by 'isingformer train' (checkpoint.pt)."
+    ),
+    prompt: str = typer.Option("\n", help="Text to continue (every character in the vocabulary)."),
+    tokens: int = typer.Option(200, help="Tokens to generate per sample (>= 1)."),
+    temperature: float = typer.Option(
+        1.0, help="Sampling temperature of the output softmax (0: greedy)."
+    ),
+    top_k: int = typer.Option(None, "--top-k", help="Sample among the K most likely tokens."),
+    samples: int = typer.Option(1, help="Independent continuations (>= 1)."),
+    seed: int = typer.Option(0, help="Seed of the sampling (0 <= seed < 2^63)."),
+    device: str = typer.Option("cpu", help=_HELP["device"]),
+    as_json: bool = typer.Option(False, "--json", help=JSON_OPTION_HELP),
+    out: Path = typer.Option(None, "--out", help=OUT_OPTION_HELP),
+) -> None:
+    """Generate text from a GPT trained by 'isingformer train'."""
+    import json
+
+    from isingformer.cli._common import to_jsonable
+    from isingformer.lm.sample import load_trained, sample_text
+
+    trained = load_trained(checkpoint, device=device)
+    result = sample_text(
+        trained,
+        prompt,
+        tokens,
+        temperature=temperature,
+        top_k=top_k,
+        samples=samples,
+        seed=seed,
+    )
+    result["checkpoint"] = str(checkpoint)
+    od = out_dir(out)
+    if od is not None:
+        (od / "samples.json").write_text(json.dumps(to_jsonable(result), indent=2) + "\n")
+    human = "\n\n".join(f"--- sample {i} ---\n{prompt}{t}" for i, t in enumerate(result["texts"]))
+    emit(result, as_json, human)
+
+
+def export_hf_cmd(
+    checkpoint: Path = typer.Option(
+        ..., "--checkpoint", help="A checkpoint written by 'isingformer train' (checkpoint.pt)."
+    ),
+    out: Path = typer.Option(
+        ..., "--out", help="Directory for the Hugging Face model (config, safetensors, tokenizer)."
+    ),
+    as_json: bool = typer.Option(False, "--json", help=JSON_OPTION_HELP),
+) -> None:
+    """Export a trained GPT as a local Hugging Face GPT-2 directory (for analyze, layers)."""
+    from isingformer.lm.hf_export import export_hf
+
+    result = export_hf(checkpoint, out)
+    human = (
+        f"wrote {result['out']} ({result['architecture']}, policy {result['policy']}, "
+        f"step {result['step']}); max |Δlogit| vs the checkpoint {result['max_abs_logit_diff']:.2g}"
+    )
+    emit(result, as_json, human)
