@@ -41,6 +41,8 @@ def test_icl_sweep_json(capsys, tmp_path):
         ["--noise", "0"],
         ["--pretrain", "-1"],
         ["--dim", "64"],
+        ["--tasks", "4,1000000"],
+        ["--samples", "1000001"],
     ],
 )
 def test_icl_sweep_bad_input_one_line_exit_2(capsys, bad):

@@ -106,10 +106,11 @@ def pool_posterior_predict(task: IclTask, batch: IclBatch, pool: np.ndarray) -> 
     ``p_j ∝ exp(−‖y − X w_j‖² / 2σ²)``, ``ŵ = Σ_j p_j w_j``; returns ``[n]``."""
     gram = np.einsum("nld,nle->nde", batch.x, batch.x)  # [n, d, d]
     xty = np.einsum("nld,nl->nd", batch.x, batch.y)  # [n, d]
-    p = np.empty((batch.x.shape[0], pool.shape[0]))
-    for lo in range(0, p.shape[0], 256):  # chunks keep the [n, k, d] term small
-        g = gram[lo : lo + 256]
-        quad = np.einsum("kd,nde,ke->nk", pool, g, pool)
+    k, d = pool.shape
+    outer = (pool[:, :, None] * pool[:, None, :]).reshape(k, d * d)  # vec(w_j w_jᵀ)
+    p = np.empty((batch.x.shape[0], k))
+    for lo in range(0, p.shape[0], 256):  # chunks keep the [chunk, k] terms small
+        quad = gram[lo : lo + 256].reshape(-1, d * d) @ outer.T  # w_jᵀ XᵀX w_j
         logp = (xty[lo : lo + 256] @ pool.T - 0.5 * quad) / task.noise**2
         logp -= logp.max(axis=1, keepdims=True)
         p[lo : lo + 256] = np.exp(logp)
