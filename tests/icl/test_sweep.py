@@ -121,9 +121,12 @@ def test_docs_thresholds_at_infinite_pretraining_match_theory():
 def test_docs_overlaps_d8():
     """docs/icl.md: Gibbs measure at β = 1 (d = 8, ℓ = 16, τ = 16, 100 replica
     pairs, seeds 0-2): mean overlap q = 0.51 [0.32, 0.70] at k = 1 and
-    0.913 [0.908, 0.917] at k = ∞ (95 % t-CI over seeds, n = 3)."""
-    r = icl_sweep([8], 16, [1, 16, None], seeds=3, pairs=100, n_eval=100)
+    0.913 [0.908, 0.917] at k = ∞ (95 % t-CI over seeds, n = 3); 0.82 at
+    k = 4 and 0.88 at k = 16."""
+    r = icl_sweep([8], 16, [1, 4, 16, None], seeds=3, pairs=100, n_eval=100)
     q1, qinf = r["points"][0]["overlap"], r["points"][-1]["overlap"]
+    assert r["points"][1]["overlap"]["mean"] == pytest.approx(0.82, abs=0.005)  # k = 4
+    assert r["points"][2]["overlap"]["mean"] == pytest.approx(0.88, abs=0.005)  # k = 16
     assert q1["mean"] == pytest.approx(0.51, abs=0.005)
     assert qinf["mean"] == pytest.approx(0.913, abs=0.0005)
     assert q1["ci"][1] < qinf["ci"][0]  # the measure concentrates as k grows
