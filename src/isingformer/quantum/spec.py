@@ -17,15 +17,16 @@ unscaled dot products, i.e. ``"beta": 1.0``.
 
 from __future__ import annotations
 
-import json
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal
 
 import numpy as np
+from pydantic import Field
 
 from isingformer.errors import InputError
+from isingformer.validate import Schema, parse_model, read_json
 
 #: Tolerance within which FFN(W^V x) must equal a token's embedding.
 TOKEN_TOL = 1e-9
@@ -215,12 +216,52 @@ def _parse_block(raw: Any, ell: int, names: tuple[str, ...], emb: np.ndarray) ->
     )
 
 
+#: Ceilings of a spec's sizes and entries (a spec is a small hand-written model).
+MAX_TOKENS = 4096
+MAX_DIM = 1024
+MAX_TEXT = 4096
+MAX_BLOCKS = 256
+MAX_M = 4096
+MAX_ENTRY = 1e100  # |matrix entries|: products of two stay finite in float64
+
+_Entry = Annotated[float, Field(ge=-MAX_ENTRY, le=MAX_ENTRY)]
+_Matrix = Annotated[
+    list[Annotated[list[_Entry], Field(min_length=1, max_length=MAX_DIM)]],
+    Field(min_length=1, max_length=MAX_DIM),
+]
+
+
+class _BlockSchema(Schema, extra="allow"):  # unknown keys: named by _parse_block
+    WQ: _Matrix
+    WK: _Matrix
+    WV: _Matrix
+    FFN: Literal["identity"] | _Matrix | None = None
+    beta: Annotated[float, Field(gt=-MAX_ENTRY, lt=MAX_ENTRY)] | None = None
+
+
+class _SpecSchema(Schema):
+    """The JSON form's types and sizes (meaning is checked by spec_from_dict):
+    numbers are finite and not booleans, names are strings, sizes bounded."""
+
+    tokens: Annotated[
+        dict[str, Annotated[list[_Entry], Field(min_length=1, max_length=MAX_DIM)]],
+        Field(min_length=1, max_length=MAX_TOKENS),
+    ]
+    text: Annotated[list[str], Field(max_length=MAX_TEXT)]
+    blocks: Annotated[list[_BlockSchema], Field(max_length=MAX_BLOCKS)]
+    M: Annotated[int, Field(ge=1, le=MAX_M)] | None = None
+    vacuum_token: str | None = None
+    description: Annotated[str, Field(max_length=100_000)] = ""
+
+
 def spec_from_dict(raw: Any) -> TransformerSpec:
     """Validate a spec in its JSON form and build a :class:`TransformerSpec`.
 
-    Raises :class:`InputError` (one line) for unknown keys, dimension mismatches,
-    duplicate embeddings, an empty text, FFN outputs that are not tokens, or an
-    ``M`` smaller than n + L.
+    Raises :class:`InputError` (one line) for unknown keys, wrong types
+    (booleans or lists where numbers or names belong), non-finite or huge
+    entries, sizes over the ceilings (``MAX_*``), dimension mismatches,
+    duplicate embeddings, an empty text, FFN outputs that are not tokens, or
+    an ``M`` smaller than n + L.
     """
     if not isinstance(raw, dict):
         raise InputError("spec: expected a JSON object with keys tokens, text, blocks")
@@ -230,6 +271,7 @@ def spec_from_dict(raw: Any) -> TransformerSpec:
     for key in ("tokens", "text", "blocks"):
         if key not in raw:
             raise InputError(f"spec: missing key {key!r}")
+    parse_model(_SpecSchema, raw, "spec")
     tokens = raw["tokens"]
     if not isinstance(tokens, dict) or not tokens:
         raise InputError('spec.tokens: expected a non-empty object {"name": [embedding...], ...}')
@@ -298,17 +340,9 @@ def spec_from_dict(raw: Any) -> TransformerSpec:
 
 
 def load_spec(path: str | Path) -> TransformerSpec:
-    """Read and validate a JSON spec file (see the module docstring for the form)."""
-    p = Path(path)
-    try:
-        text = p.read_text()
-    except OSError as exc:
-        raise InputError(f"--spec: cannot read {p}: {exc.strerror}") from None
-    try:
-        raw = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InputError(f"--spec: {p} is not valid JSON: {exc.msg} at line {exc.lineno}") from None
-    return spec_from_dict(raw)
+    """Read and validate a JSON spec file (see the module docstring for the form):
+    strict UTF-8, bounded size, depth and number length, then :func:`spec_from_dict`."""
+    return spec_from_dict(read_json(path, "--spec"))
 
 
 def example_spec() -> TransformerSpec:

@@ -16,6 +16,12 @@ from isingformer.errors import InputError, IsingformerError
 __all__ = ["Schema", "describe_error", "parse_model"]
 
 M = TypeVar("M", bound=BaseModel)
+_BOUNDS = {
+    "greater_than": ("gt", ">"),
+    "greater_than_equal": ("ge", ">="),
+    "less_than": ("lt", "<"),
+    "less_than_equal": ("le", "<="),
+}
 
 
 class Schema(BaseModel):
@@ -32,6 +38,10 @@ def describe_error(exc: ValidationError, source: str) -> str:
     err = exc.errors()[0]
     loc = ".".join(str(x) for x in err.get("loc", ())) or "(top level)"
     msg = str(err.get("msg", "invalid value")).splitlines()[0]
+    bound = _BOUNDS.get(str(err.get("type")))
+    ctx = err.get("ctx") or {}
+    if bound is not None and isinstance(ctx.get(bound[0]), int | float):
+        msg = f"must be {bound[1]} {ctx[bound[0]]:.6g}"
     more = len(exc.errors()) - 1
     tail = f" (and {more} more problem{'s' if more > 1 else ''})" if more > 0 else ""
     return f"{source}: field {loc}: {msg[:200]}{tail}"
