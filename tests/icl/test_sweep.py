@@ -72,7 +72,7 @@ def test_pretrain_inf_point_uses_the_population_minimiser():
 @pytest.mark.regression
 def test_readme_thresholds_d8_d16():
     """README.md / docs/icl.md: linear model, ℓ = 2d, σ = 0.5, τ = 16,
-    k ∈ {1, 2, 4, 8, 16, 32, 64, ∞}, seeds 0-2: k*(8) = 5.5 [3.9, 7.6] and
+    k ∈ {1, 2, 4, …, 256, ∞} (powers of 2), seeds 0-2: k*(8) = 5.5 [3.9, 7.6] and
     k*(16) = 10.5 [8.4, 13.1] (95 % Student-t CI on log k*, n = 3); the
     recomputed values must fall inside the stated intervals, and the theory
     (τ = ∞) thresholds are 4.46 and 8.92. The trained model's exact OOD error
@@ -80,7 +80,7 @@ def test_readme_thresholds_d8_d16():
     0.723 vs ridge 0.42 [0.38, 0.46] (MC, 400 sequences per seed). No replica
     pairs: they do not enter these numbers."""
     r = icl_sweep(
-        [8, 16], None, [1, 2, 4, 8, 16, 32, 64, None], context_ratio=2.0, seeds=3,
+        [8, 16], None, [1, 2, 4, 8, 16, 32, 64, 128, 256, None], context_ratio=2.0, seeds=3,
         pairs=0, n_eval=400,
     )  # fmt: skip
     for entry in r["dims"].values():
@@ -107,7 +107,7 @@ def test_docs_thresholds_at_infinite_pretraining_match_theory():
     k*(32) = 17.95 [17.53, 18.38] (95 % t-CI on log k*, n = 3); each interval
     contains the theory's k* = 0.557 d."""
     r = icl_sweep(
-        [8, 16, 32], None, [1, 2, 4, 8, 16, 32, 64, None], context_ratio=2.0, seeds=3,
+        [8, 16, 32], None, [1, 2, 4, 8, 16, 32, 64, 128, 256, None], context_ratio=2.0, seeds=3,
         pairs=0, n_eval=20, pretrain=None,
     )  # fmt: skip
     stated = {"8": 4.59, "16": 9.10, "32": 17.95}
