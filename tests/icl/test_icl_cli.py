@@ -41,6 +41,8 @@ def test_icl_sweep_json(capsys, tmp_path):
         ["--noise", "0"],
         ["--pretrain", "-1"],
         ["--dim", "64"],
+        ["--dims", "0,8"],
+        ["--dims", "8:30:4"],
         ["--tasks", "4,1000000"],
         ["--samples", "1000001"],
     ],

@@ -58,7 +58,9 @@ def register(app: typer.Typer) -> None:
     def sweep_cmd(
         dim: int = typer.Option(8, "--dim", help="Token dimension d (>= 1)."),
         dims: str = typer.Option(
-            None, "--dims", help="Several dimensions, e.g. 8,16 (overrides --dim)."
+            None,
+            "--dims",
+            help="Several dimensions: a list 8,16 or a grid 8:32:4 (overrides --dim).",
         ),
         context: int = typer.Option(
             None, "--context", help="Context length ℓ (>= 1; default 2 d, see --context-ratio)."

@@ -28,14 +28,25 @@ def _count(value: int, name: str, lo: int, hi: int) -> int:
 def _dims(dim: int, dims: str | None) -> list[int]:
     if dims is None:
         return [_count(dim, "dim", 1, MAX_DIM)]
+    if ":" in dims:  # the grammar's grid START:STOP:NUM
+        parts = dims.split(":")
+        try:
+            start, stop, num = int(parts[0]), int(parts[1]), int(parts[2])
+        except (ValueError, IndexError):
+            raise InputError(f"--dims: expected START:STOP:NUM or a list, got {dims!r}") from None
+        if len(parts) != 3 or num < 1 or (num > 1 and (stop - start) % (num - 1)):
+            raise InputError(f"--dims: {dims!r} is not an integer grid; e.g. 8:32:4")
+        step = (stop - start) // (num - 1) if num > 1 else 0
+        dims = ",".join(str(start + i * step) for i in range(num))
     out = []
     for tok in (t.strip() for t in dims.split(",")):
         if not tok:
             continue
         try:
-            out.append(_count(int(tok), "dims", 1, MAX_DIM))
+            value = int(tok)
         except ValueError:
             raise InputError(f"--dims: expected comma-separated integers, got {tok!r}") from None
+        out.append(_count(value, "dims", 1, MAX_DIM))
     if not out:
         raise InputError("--dims: the list is empty; give e.g. 8,16")
     if len(set(out)) != len(out):
