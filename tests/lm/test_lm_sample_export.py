@@ -138,3 +138,21 @@ def test_unexportable_policy_and_missing_checkpoint(capsys, tmp_path):
         for line in capsys.readouterr().err.split("\n")
         if line
     )
+
+
+def test_beta_sweep_is_exact_at_one_and_scales_every_head(checkpoint):
+    from isingformer.lm.corpus import fixed_windows
+    from isingformer.lm.sample import beta_sweep, load_trained
+
+    trained = load_trained(checkpoint)
+    rows = beta_sweep(trained, [1.0, 3.0], n_windows=4)
+    x, y = fixed_windows(trained.data.val, 4, trained.config.context)
+    with torch.no_grad():
+        assert rows[0]["val_loss"] == pytest.approx(float(trained.model(x, y)[1]), abs=1e-6)
+        # f = 3 equals the model whose policies carry 3 β_h (fixed per-head β)
+        from isingformer.attention.policies import FixedBeta
+
+        for attn in trained.model.attention_layers():
+            b = attn.policy.current_beta().detach()
+            attn.policy = FixedBeta(b.numel(), attn.d_head, beta=(3 * b).tolist())
+        assert rows[1]["val_loss"] == pytest.approx(float(trained.model(x, y)[1]), abs=1e-5)

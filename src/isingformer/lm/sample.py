@@ -20,19 +20,21 @@ import torch
 
 from isingformer.errors import InputError
 
-__all__ = ["TrainedModel", "generate", "load_trained", "sample_text"]
+__all__ = ["TrainedModel", "beta_sweep", "generate", "load_trained", "sample_text"]
 
 
 @dataclass
 class TrainedModel:
     """A trained GPT in eval mode, its :class:`~isingformer.lm.TrainConfig`,
-    its tokenizer (``encode``/``decode``), the training step and the path."""
+    its tokenizer (``encode``/``decode``), the training step, the path and the
+    tokenized corpus (:class:`~isingformer.lm.TokenData`)."""
 
     model: Any
     config: Any
     tokenizer: Any
     step: int
     path: Path
+    data: Any = None
 
 
 def load_trained(checkpoint: str | Path, device: str = "cpu") -> TrainedModel:
@@ -64,7 +66,7 @@ def load_trained(checkpoint: str | Path, device: str = "cpu") -> TrainedModel:
     except RuntimeError as exc:
         raise InputError(f"--checkpoint: weights do not fit the config: {exc}") from None
     model.eval().to(device)
-    return TrainedModel(model, cfg, data.tokenizer, int(ckpt.get("step", 0)), path)
+    return TrainedModel(model, cfg, data.tokenizer, int(ckpt.get("step", 0)), path, data)
 
 
 @torch.no_grad()
@@ -148,3 +150,50 @@ def sample_text(
         "policy": trained.config.policy,
         "beta_per_head": betas,
     }
+
+
+@torch.no_grad()
+def beta_sweep(trained: TrainedModel, factors, *, n_windows: int = 16) -> list[dict[str, float]]:
+    """Validation loss of the trained GPT with every head's β multiplied by each
+    factor (β_h → f·β_h, done exactly by scaling the query rows of W_q and b_q
+    of a copy of the model; ``f = 1`` is the trained model).
+
+    Returns one dict per factor: ``factor``, ``beta_mean`` (mean trained β x f)
+    and ``val_loss`` (mean cross-entropy over ``n_windows`` fixed validation
+    windows of the training context).
+    """
+    import copy
+
+    from isingformer.lm.corpus import fixed_windows
+
+    if trained.config.policy == "qk_norm":
+        raise InputError("beta_sweep: qk_norm normalizes q, so scaling W_q does not change β")
+    factors = [float(f) for f in factors]
+    if not factors or any(not (math.isfinite(f) and f > 0) for f in factors):
+        raise InputError(f"factors must be finite and > 0, got {factors}")
+    if n_windows < 1:
+        raise InputError(f"n_windows must be >= 1, got {n_windows}")
+    x, y = fixed_windows(trained.data.val, n_windows, trained.config.context)
+    device = next(trained.model.parameters()).device
+    x, y = x.to(device), y.to(device)
+    d = trained.config.d_model
+    betas = [
+        float(layer.policy.current_beta().mean())
+        for layer in trained.model.attention_layers()
+        if hasattr(layer, "policy")
+    ]
+    rows = []
+    for f in factors:
+        model = copy.deepcopy(trained.model)
+        for attn in model.attention_layers():
+            attn.qkv.weight[:d].mul_(f)
+            attn.qkv.bias[:d].mul_(f)
+        _, loss = model(x, y)
+        rows.append(
+            {
+                "factor": f,
+                "beta_mean": f * (sum(betas) / len(betas)) if betas else float("nan"),
+                "val_loss": float(loss),
+            }
+        )
+    return rows

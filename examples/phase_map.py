@@ -1,0 +1,42 @@
+"""Phase map of a model: every attention head's own β against the critical β*
+of its attention rows, as a pandas data frame.
+
+    python examples/phase_map.py                       # the packaged MiniLM
+    python examples/phase_map.py --model DIR_OR_HUB_ID # any local HF model
+    python examples/phase_map.py --model DIR --csv heads.csv
+
+A model trained by ``isingformer train`` works too, after
+``isingformer export-hf --checkpoint runs/.../checkpoint.pt --out DIR``.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+
+def main(argv: list[str] | None = None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--model", default=None, help="HF model directory or cached hub id")
+    parser.add_argument("--texts", type=int, default=32, help="passages")
+    parser.add_argument("--tokens", type=int, default=128, help="tokens per passage")
+    parser.add_argument("--csv", default=None, help="also write the table here")
+    parser.add_argument("--tiny", action="store_true", help="seconds-sized run (tests)")
+    args = parser.parse_args(argv)
+
+    from isingformer.probe import analyze_attention
+
+    small = {"n_texts": 2, "max_tokens": 16, "sizes": [], "n_boot": 5} if args.tiny else {}
+    pmap = analyze_attention(
+        args.model, **{"n_texts": args.texts, "max_tokens": args.tokens, **small}
+    )
+    heads = pmap.to_dataframe()  # one row per (layer, head)
+    print(f"{pmap.model}: {pmap.n_layers} layers x {pmap.n_heads} heads, {pmap.counts()}")
+    print(heads[["layer", "head", "beta_model", "beta_peak", "ratio", "phase"]].to_string())
+    print(heads.groupby("layer")["ratio"].median().rename("median β_model/β* per layer"))
+    if args.csv:
+        heads.to_csv(args.csv, index=False)
+    return heads
+
+
+if __name__ == "__main__":
+    main()
