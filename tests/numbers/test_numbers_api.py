@@ -5,6 +5,7 @@ import isingformer.numbers as numbers
 EXPECTED = {
     "GapHistogram",
     "PrimonPoint",
+    "attention_spacings",
     "backlund_bound",
     "fermionic_primon",
     "fisher_polynomial",
@@ -19,6 +20,7 @@ EXPECTED = {
     "ks_table",
     "lee_yang",
     "lee_yang_polynomial",
+    "matrix_spacings",
     "pair_correlation",
     "primes_up_to",
     "primon",

@@ -16,7 +16,7 @@ def test_section_has_figures_and_verdict_table(study):
     assert len(sec.figures) == 5 and all(f.png[:4] == b"\x89PNG" for f in sec.figures)
     table = sec.tables[0]
     assert table.columns == ["claim (seed 001)", "what was computed", "verdict", "number"]
-    assert len(table.rows) == 7
+    assert len(table.rows) == 8
     assert "2D Ising row cut" in sec.tables[1].columns
 
 

@@ -4,6 +4,7 @@ systems, certified ζ zeros with spacing statistics, and prime gaps against
 domain-wall models."""
 
 from isingformer.numbers.api import primon_summary, zeros_summary
+from isingformer.numbers.attention_spectra import attention_spacings, matrix_spacings
 from isingformer.numbers.gaps import gap_models, gaps_study, ising_row_walls, singular_series
 from isingformer.numbers.leeyang import (
     fisher_zeros,
@@ -46,6 +47,7 @@ from isingformer.numbers.zeta_zeros import (
 __all__ = [
     "GapHistogram",
     "PrimonPoint",
+    "attention_spacings",
     "backlund_bound",
     "fermionic_primon",
     "fisher_polynomial",
@@ -60,6 +62,7 @@ __all__ = [
     "ks_table",
     "lee_yang",
     "lee_yang_polynomial",
+    "matrix_spacings",
     "pair_correlation",
     "primes_up_to",
     "primon",

@@ -39,6 +39,19 @@ def _primon_curves(quick: bool) -> dict:
     }
 
 
+def _attention(smoke: bool, quick: bool, seed: int, n_boot: int) -> dict | None:
+    """MiniLM attention spectra (None in smoke mode or without the model package)."""
+    if smoke:
+        return None
+    from isingformer.errors import ModelLoadError
+    from isingformer.numbers.attention_spectra import attention_spacings
+
+    try:
+        return attention_spacings(n_texts=4 if quick else 16, seed=seed, n_boot=n_boot)
+    except ModelLoadError:
+        return None
+
+
 def _angle_spacings(angles, n_boot: int, seed: int) -> dict:
     x = unfold_polynomial(np.sort(angles), degree=5)
     return ks_table(spacings(x), n_boot=n_boot, seed=seed)
@@ -75,6 +88,7 @@ def numbers_study(*, quick: bool = True, seed: int = 0, smoke: bool = False) -> 
     big = out["leeyang_tc"][sizes[-1]]
     torus_angles = [math.atan2(b, a) for a, b in big["zeros"] if b > 0]
     out["torus_spacing_ks"] = _angle_spacings(torus_angles, n_boot, seed)
+    out["attention"] = _attention(smoke, quick, seed, n_boot)
     limit = 10**6 if smoke else 10**8 if quick else 10**9
     size = 16 if smoke else 32 if quick else 64
     out["gaps"] = gaps_study(limit, ising_size=size, seeds=3, ising_samples=10 if smoke else 40)
