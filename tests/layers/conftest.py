@@ -24,3 +24,36 @@ def minilm(tmp_path_factory):
     finally:
         torch.set_num_threads(n)
     return r, store, BETAS
+
+
+# The README's GPT: 4 layers x 4 heads, width 64, context 64, seed 0, a
+# 1000-step schedule; the checkpoint after its first 100 steps.
+GPT_CONFIG = dict(
+    n_layer=4, n_head=4, d_model=64, context=64, batch_size=16, eval_every=100,
+    eval_batches=4, warmup=20, steps=1000, seed=0,
+)  # fmt: skip
+
+
+@pytest.fixture(scope="session")
+def gpt_layers(tmp_path_factory):
+    """``{random_init: result}`` for the README GPT after 100 steps (2 windows of
+    64 tokens, the first and last of the README's 16)."""
+    from isingformer.layers.study import layers_study
+    from isingformer.lm import TrainConfig, train
+    from isingformer.lm.corpus import prepare_data
+
+    n = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        cache = tmp_path_factory.mktemp("lm_cache")
+        prepare_data("shakespeare", "char", cache_dir=cache)
+        cfg = TrainConfig(**GPT_CONFIG, cache_dir=str(cache))
+        ck = train(cfg, out=tmp_path_factory.mktemp("ck"), stop_after=100).checkpoint
+        return {
+            ri: layers_study(
+                checkpoint=str(ck), n_texts=2, max_tokens=64, betas=[0.01, 0.1], random_init=ri
+            )
+            for ri in (False, True)
+        }
+    finally:
+        torch.set_num_threads(n)

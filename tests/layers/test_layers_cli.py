@@ -6,7 +6,6 @@ import json
 import math
 
 import pytest
-import torch
 
 from isingformer.cli import main
 
@@ -69,35 +68,15 @@ def test_cli_report(minilm, capsys, tmp_path):
     assert "Trotter" in html and html.count("<img") == 5
 
 
-@pytest.fixture(scope="module")
-def tiny_checkpoint(tmp_path_factory):
-    from isingformer.lm import TrainConfig, train
-    from isingformer.lm.corpus import prepare_data
-
-    torch.set_num_threads(1)
-    cache = tmp_path_factory.mktemp("lm_cache")
-    prepare_data("shakespeare", "char", cache_dir=cache)
-    cfg = TrainConfig(
-        n_layer=2, n_head=2, d_model=32, context=32, batch_size=8, eval_batches=1,
-        steps=10, eval_every=10, checkpoint_every=10, warmup=2, cache_dir=str(cache),
-    )  # fmt: skip
-    return train(cfg, out=tmp_path_factory.mktemp("ck")).checkpoint
-
-
 @pytest.mark.parametrize("random_init", [False, True])
-def test_trained_gpt_checkpoint(tiny_checkpoint, random_init):
-    from isingformer.layers.study import layers_study
-
-    r = layers_study(
-        checkpoint=str(tiny_checkpoint), n_texts=3, max_tokens=32, betas=[0.01, 0.1, 1.0],
-        random_init=random_init,
-    )  # fmt: skip
-    assert r["n_layers"] == 2 and r["n_heads"] == 2 and r["beta_model"] == pytest.approx(0.25)
+def test_trained_gpt_checkpoint(gpt_layers, random_init):
+    r = gpt_layers[random_init]
+    assert r["n_layers"] == 4 and r["n_heads"] == 4 and r["beta_model"] == pytest.approx(0.25)
     assert r["model"].endswith("(random init)") == random_init
-    assert ("step 10" in r["model"]) != random_init
-    assert r["causal"] is True and r["n_tokens"] == 32
+    assert ("step 100" in r["model"]) != random_init
+    assert r["causal"] is True and r["n_tokens"] == 64 and r["n_passages"] == 2
     assert r["at_model"]["rollout_tv_by_depth"][0] == 0.0
-    assert len(r["errors"]) == 3 and r["epsilon"]["max"] > 0
+    assert len(r["errors"]) == 2 and r["epsilon"]["max"] > 0
 
 
 @pytest.mark.parametrize(

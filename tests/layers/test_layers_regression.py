@@ -72,3 +72,14 @@ def test_random_init_control(minilm):
     assert 36.2 <= r["at_model"]["log10_product_vs_sum"] <= 41.9
     ratio = minilm[0]["assumptions"]["norm_max"]["median"] / r["assumptions"]["norm_max"]["median"]
     assert 58 <= ratio <= 76
+
+
+def test_gpt_training_moves_the_layers_away_from_one_ising_model(gpt_layers):
+    """README: the 4-layer GPT at initialization has β·M·L = 2.8 [2.5–3.2] and
+    error 10^-0.74 [10^-0.83–10^-0.62] at β_model; after 100 steps
+    β·M·L = 266 [237–369] and error 10^19 [10^10–10^23]."""
+    init, trained = gpt_layers[True], gpt_layers[False]
+    assert 2.54 <= init["a3_product"] <= 3.25
+    assert -0.83 <= init["at_model"]["log10_product_vs_sum"] <= -0.62
+    assert 236 <= trained["a3_product"] <= 370
+    assert 10.0 <= trained["at_model"]["log10_product_vs_sum"] <= 23.5
