@@ -241,7 +241,9 @@ def verdict_rows(s: dict) -> list[list[str]]:
             "Hardy–Littlewood fits best",
             f"KS: HL {gp['ks']['hardy_littlewood']:.4f}, 1D Ising/Cramér mod 2 "
             f"{gp['ks']['cramer_mod2']:.4f}; multiples of 6: {100 * top['share_multiple_of_6']['primes']:.1f}% "
-            f"vs {100 * top['share_multiple_of_6']['cramer_mod2']:.1f}%",
+            f"vs {100 * top['share_multiple_of_6']['cramer_mod2']:.1f}%; log-likelihood ratio "
+            f"HL vs independent walls {top['log_lr_hl_vs_cramer_mod2_per_gap']:+.4f} per gap "
+            f"(n = {top['n_gaps']})",
         ],
     ]
     if "ising_2d" in gp:
