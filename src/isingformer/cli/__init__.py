@@ -57,13 +57,27 @@ def _root(
 
 def _register_all() -> None:
     from isingformer.cli import icl  # noqa: I001 - one line per group keeps merges small
-    from isingformer.cli import numbers  # noqa: I001
+    from isingformer.cli import numbers
     from isingformer.cli import layers
+    from isingformer.cli import hopfield
     from isingformer.cli import analyze, ensemble, glass, ising, lm, main_job, quantum, runs, verify
 
-    for module in (ensemble, runs, ising, glass, quantum, analyze, lm, main_job, verify, icl, numbers):
+    for module in (
+        ensemble,
+        runs,
+        ising,
+        glass,
+        quantum,
+        analyze,
+        lm,
+        main_job,
+        verify,
+        icl,
+        numbers,
+    ):
         module.register(app)
     layers.register(app)  # one line per group keeps merges small
+    hopfield.register(app)
 
 
 _register_all()

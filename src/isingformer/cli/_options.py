@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 __all__ = [
     "DASK_ADDRESS_HELP",
     "EXECUTOR_HELP",
@@ -10,6 +12,7 @@ __all__ = [
     "check_executor",
     "ladder_grid",
     "spaced_values",
+    "write_report",
 ]
 
 EXECUTOR_HELP = "serial | process (local pool) | dask"
@@ -64,3 +67,12 @@ def ladder_grid(text: str, name: str = "temperatures") -> tuple[float, float, in
     if len(values) < 2:
         raise InputError(f"{label}: the ladder needs NUM >= 2 temperatures")
     return values[0], values[-1], len(values)
+
+
+def write_report(od: Path | None, title: str, config: dict, section) -> str | None:
+    """Write ``od/report.html`` with one section; ``None`` without ``--out``."""
+    if od is None:
+        return None
+    from isingformer.report import Report
+
+    return str(Report(title, config, [section]).write(od))
