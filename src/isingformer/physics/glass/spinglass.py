@@ -346,25 +346,61 @@ def sk_ground_state(
     return out
 
 
+SYST_EXPONENTS = (0.5, 1.0)  # the finite-size exponent is varied over these for the systematics
+
+
 def extrapolate_ground_state(sizes, means, errors, exponent: float = 2.0 / 3.0) -> dict:
-    """Fit e_N = e_∞ + A N^(−exponent); returns e_inf, e_inf_err, amplitude, chi2_per_dof."""
+    """Fit e_N = e_∞ + A N^(−exponent) to ``means[n_sizes]`` with ``errors``.
+
+    ``e_inf_err`` is the total error: the fit's statistical error
+    (``e_inf_stat_err``) and a systematic error (``e_inf_syst_err``: the
+    largest shift of e_∞ when the exponent is set to 1/2 or 1, or, with at
+    least 3 sizes, the smallest size is dropped) in quadrature; the
+    variants are listed in ``e_inf_variants``.
+    """
     from isingformer.ensemble import fit_finite_size
 
     if len(sizes) < 2:
         raise InputError("the extrapolation needs at least 2 system sizes")
-    fit = fit_finite_size(sizes, means, errors, form="power", exponent=exponent)
+    n, m, e = (np.asarray(a, dtype=np.float64) for a in (sizes, means, errors))
+    fit = fit_finite_size(n, m, e, form="power", exponent=exponent)
+    variants = {
+        f"exponent={x:g}": fit_finite_size(n, m, e, form="power", exponent=x).y_inf
+        for x in SYST_EXPONENTS
+    }
+    if n.size >= 3:
+        drop = np.argmin(n)
+        keep = np.arange(n.size) != drop
+        variants[f"without N={int(n[drop])}"] = fit_finite_size(
+            n[keep], m[keep], e[keep], form="power", exponent=exponent
+        ).y_inf
+    syst = float(max(abs(v - fit.y_inf) for v in variants.values()))
+    total = float(math.hypot(fit.y_inf_err, syst))
     return {
         "e_inf": fit.y_inf,
-        "e_inf_err": fit.y_inf_err,
+        "e_inf_err": total,
+        "e_inf_stat_err": fit.y_inf_err,
+        "e_inf_syst_err": syst,
+        "e_inf_variants": {k: float(v) for k, v in variants.items()},
         "amplitude": fit.amplitude,
         "amplitude_err": fit.amplitude_err,
         "exponent": exponent,
         "chi2_per_dof": fit.chi2_per_dof,
         "parisi": PARISI_E_INF,
-        "z_vs_parisi": (fit.y_inf - PARISI_E_INF) / fit.y_inf_err
-        if fit.y_inf_err > 0
-        else float("nan"),
+        "z_vs_parisi": (fit.y_inf - PARISI_E_INF) / total if total > 0 else float("nan"),
     }
+
+
+def samples_per_size(sizes, samples: int, *, balance: bool = True, cap: int = 8) -> dict[int, int]:
+    """Disorder samples per size: ``samples`` at the largest size and, with
+    ``balance``, ``samples (N_max/N)^(3/2)`` (at most ``cap`` times as many)
+    at smaller sizes, so that every point has a similar standard error (the
+    sample-to-sample spread of e_N falls about as N^(-3/4)); without
+    ``balance``, ``samples`` everywhere."""
+    nmax = max(int(n) for n in sizes)
+    if not balance:
+        return {int(n): int(samples) for n in sizes}
+    return {int(n): round(samples * min(float(cap), (nmax / int(n)) ** 1.5)) for n in sizes}
 
 
 # --------------------------------------------------------------------------
@@ -510,9 +546,12 @@ def sk_study(
     executor: str = "process",
     progress: bool = True,
     dask_address: str | None = None,
+    balance: bool = True,
 ) -> dict:
     """Ground-state energy per spin over sizes and disorder samples, extrapolated.
 
+    ``samples`` is the count at the largest size; with ``balance`` smaller
+    sizes get more (:func:`samples_per_size`) so the points have similar errors.
     Returns ``points`` (each ``n``, ``e0_mean``, ``e0_err`` = std/√samples,
     ``e0_std``, ``agree_fraction``, ``acceptance`` mean swap rate per gap,
     ``e0`` per sample) and ``e_inf``, ``e_inf_err`` from
@@ -532,6 +571,7 @@ def sk_study(
     geometric_ladder(t_min, t_max, n_temps)  # validates the ends
     if method not in ("pt", "anneal") or ladder not in ("geometric", "adaptive"):
         raise InputError("method must be 'pt' or 'anneal' and ladder 'geometric' or 'adaptive'")
+    per_size = samples_per_size(sizes, samples, balance=balance)
     configs = [
         {
             "n": n,
@@ -545,7 +585,7 @@ def sk_study(
             "ladder": ladder,
         }
         for n in sizes
-        for k in range(samples)
+        for k in range(per_size[n])
     ]
     results = run_sweep(
         sk_point,
@@ -575,6 +615,7 @@ def sk_study(
         )
     out = {
         "samples": samples,
+        "samples_per_size": per_size,
         "seed": seed,
         "method": method,
         "ladder": ladder,
