@@ -26,6 +26,9 @@ def main() -> None:
     ap.add_argument("--betas", type=int, default=200)
     ap.add_argument("--reps", type=int, default=3)
     a = ap.parse_args()
+    from isingformer.threads import set_threads
+
+    set_threads(None)  # printed below with the model size
     lm = load_model()
     texts = default_texts(a.texts)
     # interleave forward passes and analyses and keep the best of each: the

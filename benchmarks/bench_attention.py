@@ -47,6 +47,9 @@ def main() -> None:
     ap.add_argument("--dhead", type=int, default=64)
     ap.add_argument("--reps", type=int, default=10)
     a = ap.parse_args()
+    from isingformer.threads import set_threads
+
+    set_threads(None)  # printed below
     torch.manual_seed(0)
     B, H, L, d = a.batch, a.heads, a.seq, a.dhead
     q0, k0, v0 = (torch.randn(B, H, L, d, requires_grad=True) for _ in range(3))

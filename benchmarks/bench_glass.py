@@ -56,6 +56,9 @@ def timed(fn, *args, **kwargs):
 
 
 def main() -> None:
+    from isingformer.threads import set_threads
+
+    print(f"{set_threads(None)} thread(s) (isingformer.threads; set ISINGFORMER_THREADS to change)")
     for n in (64, 256):
         J = sk_couplings(n, 0)
         betas = geometric_ladder(0.3, 1.6, 16)

@@ -33,7 +33,10 @@ def best_of(fn, repeat: int = 3) -> float:
 
 
 def main() -> dict:
-    out: dict[str, float] = {}
+    from isingformer.threads import set_threads
+
+    out: dict[str, float] = {"threads": set_threads(None)}
+    print(f"{out['threads']} thread(s) (isingformer.threads; set ISINGFORMER_THREADS to change)")
     # 1. exact joint law: sparse vs dense (baseline), where both fit
     for name, spec in [
         ("example_dim127", example_spec()),

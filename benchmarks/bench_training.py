@@ -55,7 +55,9 @@ def main() -> None:
     ap.add_argument("--size", choices=sorted(SIZES), default="default")
     ap.add_argument("--K", type=int, default=100)
     args = ap.parse_args()
-    torch.set_num_threads(args.threads)
+    from isingformer.threads import set_threads
+
+    set_threads(args.threads)
     data = prepare_data("shakespeare", "char")
     base = TrainConfig(**SIZES[args.size])
     print(
