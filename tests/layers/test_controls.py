@@ -167,3 +167,15 @@ def test_per_head_rollout_reduces_to_head_summed_for_one_head():
     torch.testing.assert_close(one, rollout_tv(-H, 1.5))
     two = rollout_tv(-torch.stack([H, 0.5 * H], dim=1), 1.5, per_head=True)
     assert float(two[0]) > 0  # a head average is not the softmax of the head sum
+
+
+def test_causal_rollout_at_infinite_temperature_is_not_one_softmax():
+    """Causal averages do not compose into one: at β → 0 each layer is the
+    uniform causal average U, the rollout of depth 2 is U², the summed softmax U."""
+    n = 12
+    causal = torch.tril(torch.ones(n, n, dtype=torch.bool))
+    U = causal.double() / causal.sum(-1, keepdim=True)
+    exact = float(0.5 * (U @ U - U).abs().sum(-1).mean())
+    tv = rollout_tv(-perturbed_family(2, n, 1.0, seed=10), 1e-12, causal)
+    assert exact > 0.1
+    assert float(tv[1]) == pytest.approx(exact, rel=1e-9)

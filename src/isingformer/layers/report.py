@@ -77,17 +77,20 @@ def layers_figures(results: list[dict]):
         med = _nan([e["product_vs_sum_log10"]["median"] for e in r["errors"]])
         lo = _nan([e["product_vs_sum_log10"]["q25"] for e in r["errors"]])
         hi = _nan([e["product_vs_sum_log10"]["q75"] for e in r["errors"]])
-        a1.plot(x, med, "-", color=c, label=f"{r['model']}: measured")
+        a1.plot(x, med, "-", color=c, label=r["model"])
         a1.fill_between(x, lo, hi, color=c, alpha=0.2)
         bch = _nan([e["bch2_rel"] for e in r["errors"]])
-        a1.plot(x, np.log10(np.maximum(bch, 1e-300)), "--", color=c, lw=1, label="BCH 2nd order")
+        lab = "BCH 2nd order (dashed)" if i == 0 else None
+        a1.plot(x, np.log10(np.maximum(bch, 1e-300)), "--", color=c, lw=1, label=lab)
         _mark(a1, r, c)
         shape = _nan([e["product_vs_sum_shape"] for e in r["errors"]])
         a2.plot(x, shape, "-", color=c, label=r["model"])
         _mark(a2, r, c)
     a1.axhline(-1.0, color="k", lw=0.6)
     a1.set_xscale("log")
-    a1.set_ylim(bottom=-8)
+    at_model = [r["at_model"]["log10_product_vs_sum"] for r in results]
+    top = max([1.0] + [v for v in at_model if v is not None and math.isfinite(v)])
+    a1.set_ylim(-8, 1.5 * top)  # up to just past the models' own β
     a1.set_xlabel("β / β_model")
     a1.set_ylabel("log10 ‖∏e^(−βH⁽ˡ⁾) − e^(−βΣH⁽ˡ⁾)‖ / ‖e^(−βΣH⁽ˡ⁾)‖")
     a1.legend(fontsize=6)
@@ -157,21 +160,21 @@ def layers_figures(results: list[dict]):
         )
     )
 
-    fig, ax = plt.subplots(figsize=(6.4, 4.2))
+    fig, ax = plt.subplots(figsize=(8.4, 4.2))
     for i, r in enumerate(results):
         c = colors[i % len(colors)]
         j = r["j_eff"]
         layers = np.arange(r["n_layers"])
-        ax.plot(layers, j["heads_median"], "o-", color=c, label=f"{r['model']}: heads (median)")
-        ax.plot(layers, j["layer_sum"], "s--", color=c, lw=1, label="head-summed layer")
+        ax.plot(layers, j["heads_median"], "o-", color=c, label=r["model"])
+        ax.plot(layers, j["layer_sum"], "s--", color=c, lw=1)
         if j.get("beta_over_beta_star"):
-            ax.plot(layers, _nan(j["beta_over_beta_star"]), "^:", color=c, lw=1, label="β/β*")
+            ax.plot(layers, _nan(j["beta_over_beta_star"]), "^:", color=c, lw=1)
     ax.axhline(1.0, color="k", lw=0.6)
     ax.set_yscale("log")
     ax.set_xlabel("layer")
     ax.set_ylabel("J_eff = β σ / sqrt(2 ln N)   (1 = REM freezing)")
-    ax.legend(fontsize=6)
-    ax.set_title("Mean-field coupling flow with depth")
+    ax.legend(fontsize=6, loc="center left", bbox_to_anchor=(1.01, 0.5))
+    ax.set_title("Coupling flow: heads (o, median), head-summed layer (s), β/β* (^)", fontsize=9)
     fig.tight_layout()
     figs.append(
         figure(
