@@ -110,3 +110,18 @@ def test_accepted_axioms_are_those_of_the_standard_reals(tmp_path: Path) -> None
     )
     assert out.returncode == 0, out.stderr
     assert set(parse_assumptions(out.stdout)["MVT"]) == STANDARD_AXIOMS
+
+
+def test_a_covering_theorem_is_built_from_the_theorems_it_covers() -> None:
+    """Reading the assumptions of ``covered_by`` is sound only if its proof uses
+    the covered theorem (then its axioms include the covered one's)."""
+    by_name = {t.name: t for t in THEOREMS}
+    for t in THEOREMS:
+        if not t.covered_by:
+            continue
+        cover = by_name[t.covered_by]
+        assert not cover.covered_by and cover.file == t.file
+        text = _strip_comments((PROOFS / cover.file).read_text())
+        proof = re.search(rf"Theorem\s+{cover.name}\b.*?Proof\.(.*?)Qed\.", text, re.S)
+        assert proof is not None
+        assert re.search(rf"\b{t.name}\b", proof.group(1)), t.name

@@ -91,6 +91,8 @@ def parse_assumptions(output: str) -> dict[str, list[str]]:
 def _assumptions_file(theorems: tuple[Theorem, ...], modules: list[str]) -> str:
     lines = ["From Isingformer Require " + " ".join(modules) + "."]
     for t in theorems:
+        if t.covered_by:
+            continue
         lines.append(f'Goal True. idtac "{_MARK}{t.qualified}". exact I. Qed.')
         lines.append(f"Print Assumptions Isingformer.{t.qualified}.")
     return "\n".join(lines) + "\n"
@@ -103,9 +105,11 @@ def verify_proofs(proofs_dir: Path | None = None) -> dict[str, Any]:
     directory, builds it with ``coq_makefile`` + ``make``, runs ``Print
     Assumptions`` on every theorem of :data:`THEOREMS` and returns
     ``{"coq_version", "theorems": [{"name", "file", "statement", "python",
-    "status", "assumptions"}], "all_proved", "forbidden", "build_seconds",
-    "error"}``. A theorem is ``"proved"`` when its file checks and it rests on
-    no axiom outside :data:`STANDARD_AXIOMS`.
+    "status", "assumptions", "assumptions_of"}], "all_proved", "forbidden",
+    "build_seconds", "error"}``. A theorem is ``"proved"`` when its file
+    checks and it rests on no axiom outside :data:`STANDARD_AXIOMS`;
+    ``assumptions_of`` names the theorem whose ``Print Assumptions`` was read
+    (itself, or one whose proof uses it: see :attr:`Theorem.covered_by`).
     """
     _, coq_makefile = find_coq()
     version = coq_version()
@@ -134,8 +138,10 @@ def verify_proofs(proofs_dir: Path | None = None) -> dict[str, Any]:
             assumptions = parse_assumptions(printed.stdout)
     seconds = time.perf_counter() - start
     rows = []
+    by_name = {t.name: t for t in THEOREMS}
     for t in THEOREMS:
-        axioms = assumptions.get(t.qualified)
+        source = by_name[t.covered_by] if t.covered_by else t
+        axioms = assumptions.get(source.qualified)
         if axioms is None:
             status = "not checked"
         elif set(axioms) <= STANDARD_AXIOMS and not forbidden:
@@ -150,6 +156,7 @@ def verify_proofs(proofs_dir: Path | None = None) -> dict[str, Any]:
                 "python": t.python,
                 "status": status,
                 "assumptions": axioms if axioms is not None else [],
+                "assumptions_of": source.name,
             }
         )
     return {

@@ -20,6 +20,10 @@ class Theorem:
     file: str  # file under proofs/
     statement: str  # the statement in words
     python: str  # the function or constant of the package it justifies
+    #: a theorem whose proof uses this one, whose assumptions (a superset of
+    #: this one's) are printed instead: ``Print Assumptions`` through the
+    #: Interval library costs seconds per call, so Constants.v has one
+    covered_by: str = ""
 
     @property
     def qualified(self) -> str:
@@ -29,6 +33,7 @@ class Theorem:
 
 _GIBBS = "isingformer.ensemble.gibbs_probabilities"
 _THERMO = "isingformer.ensemble.thermodynamics"
+_ONSAGER = "isingformer.physics.ising.onsager"
 _ATTN = "isingformer.attention.energies (softmax of QK^T/sqrt d_k)"
 
 THEOREMS: tuple[Theorem, ...] = (
@@ -141,5 +146,114 @@ THEOREMS: tuple[Theorem, ...] = (
         "Limits.v",
         "As β → 0 every weight tends to 1/N (uniform attention, §8).",
         _GIBBS,
+    ),
+    Theorem(
+        "partition_two_heads",
+        "MultiHead.v",
+        "Two independent heads: the partition function of H_1 + H_2 over the product "
+        "configuration space is Z_1 Z_2 (eq. 5).",
+        _THERMO + " (log_z of a joint table)",
+    ),
+    Theorem(
+        "partition_heads_product",
+        "MultiHead.v",
+        "H independent heads: Z of H_MHA = Σ_h H^(h) is the product of the heads' Z (eq. 5).",
+        _THERMO + " (log_z of a joint table)",
+    ),
+    Theorem(
+        "log_partition_additive",
+        "MultiHead.v",
+        "ln Z, hence the free energy, is additive over independent heads.",
+        _THERMO + " (log_z, free_energy)",
+    ),
+    Theorem(
+        "gibbs_heads_independent",
+        "MultiHead.v",
+        "The joint Gibbs distribution of independent heads is the product of the heads' ones.",
+        _GIBBS,
+    ),
+    Theorem(
+        "onsager_tc_bounds",
+        "Constants.v",
+        "2.269185314213 <= T_c = 2/ln(1+sqrt 2) <= 2.269185314214 (Interval).",
+        _ONSAGER + ".CRITICAL_TEMPERATURE",
+        covered_by="certified_constants",
+    ),
+    Theorem(
+        "onsager_kc_bounds",
+        "Constants.v",
+        "0.440686793509 <= K_c = ln(1+sqrt 2)/2 <= 0.440686793510 (Interval).",
+        _ONSAGER + ".CRITICAL_COUPLING",
+        covered_by="certified_constants",
+    ),
+    Theorem(
+        "sinh_two_kc",
+        "Constants.v",
+        "sinh 2K_c = 1 exactly (self-dual point; elliptic modulus k = 1).",
+        _ONSAGER + ".energy",
+        covered_by="certified_constants",
+    ),
+    Theorem(
+        "tanh_two_kc_squared",
+        "Constants.v",
+        "2 tanh² 2K_c = 1 exactly: the factor in front of the divergent K(k) in u(T) vanishes.",
+        _ONSAGER + ".energy",
+        covered_by="certified_constants",
+    ),
+    Theorem(
+        "onsager_energy_at_tc",
+        "Constants.v",
+        "-coth 2K_c = -sqrt 2 exactly: the bulk energy per spin at T_c.",
+        _ONSAGER + ".energy",
+        covered_by="certified_constants",
+    ),
+    Theorem(
+        "onsager_energy_tc_bounds",
+        "Constants.v",
+        "-1.414213562374 <= u(T_c) = -sqrt 2 <= -1.414213562373 (Interval).",
+        _ONSAGER + ".energy",
+        covered_by="certified_constants",
+    ),
+    Theorem(
+        "rem_beta_c_16",
+        "Constants.v",
+        "2.354820045030 <= β_c(16) = sqrt(2 ln 16) <= 2.354820045031 (Interval).",
+        "isingformer.ensemble.rem_beta_c",
+        covered_by="certified_constants",
+    ),
+    Theorem(
+        "rem_beta_c_64",
+        "Constants.v",
+        "2.884053773201 <= β_c(64) = sqrt(2 ln 64) <= 2.884053773202 (Interval).",
+        "isingformer.ensemble.rem_beta_c",
+        covered_by="certified_constants",
+    ),
+    Theorem(
+        "rem_beta_c_256",
+        "Constants.v",
+        "3.330218444630 <= β_c(256) = sqrt(2 ln 256) <= 3.330218444631 (Interval).",
+        "isingformer.ensemble.rem_beta_c",
+        covered_by="certified_constants",
+    ),
+    Theorem(
+        "rem_beta_c_1024",
+        "Constants.v",
+        "3.723297411059 <= β_c(1024) = sqrt(2 ln 1024) <= 3.723297411060 (Interval).",
+        "isingformer.ensemble.rem_beta_c",
+        covered_by="certified_constants",
+    ),
+    Theorem(
+        "sk_rs_energy_bounds",
+        "Constants.v",
+        "-0.797884560803 <= -sqrt(2/π) <= -0.797884560802 (Interval): the SK replica-symmetric "
+        "ground energy.",
+        "isingformer.physics.glass.RS_E_INF",
+        covered_by="certified_constants",
+    ),
+    Theorem(
+        "certified_constants",
+        "Constants.v",
+        "All the certified numbers and exact identities of Constants.v in one statement.",
+        "the constants above",
     ),
 )
