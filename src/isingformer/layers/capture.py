@@ -237,6 +237,7 @@ def capture_layers(
         src, texts, n_texts, max_tokens, random_init, critical, seed, device
     )
     hams, allowed, sigma, n_keys, beta_star, scores = parts
+    causal = causal or any(not bool(a.all()) for a in allowed)  # e.g. a HF decoder
     notes = []
     spread = float(beta_heads.max() / beta_heads.min()) if beta_heads.min() > 0 else math.inf
     if spread > 1.0 + 1e-9:
