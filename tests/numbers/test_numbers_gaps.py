@@ -7,7 +7,7 @@ import pytest
 
 from isingformer.errors import InputError
 from isingformer.numbers.gaps import gap_models, gaps_study, ising_row_walls, singular_series
-from isingformer.numbers.sieve import gap_histogram, primes_up_to
+from isingformer.numbers.sieve import count_primes, gap_histogram, primes_up_to
 
 
 @pytest.mark.parametrize(
@@ -15,6 +15,12 @@ from isingformer.numbers.sieve import gap_histogram, primes_up_to
 )
 def test_prime_counts_are_exact(limit, pi):
     assert gap_histogram(limit).n_primes == pi
+
+
+@pytest.mark.parametrize("limit", [100, 127, 30 * 1000 + 1, 30 * 1000 + 29, 999_983, 1_234_567])
+def test_wheel_edges_and_count_only_path(limit):
+    pi = primes_up_to(limit).size
+    assert count_primes(limit) == pi == gap_histogram(limit).n_primes
 
 
 def test_gap_histogram_equals_plain_sieve():
