@@ -91,3 +91,28 @@ def test_doc_table_names_real_commands_and_options():
 
 if __name__ == "__main__":
     print(table(), end="")
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["ising", "tc", "--sizes", "4,8", "--sweeps", "10"],
+        ["glass", "sk", "--sizes", "8", "--samples", "2"],
+        ["glass", "overlap", "--sizes", "8", "--samples", "2"],
+        ["hopfield", "capacity", "--sizes", "20", "--alphas", "0.1,0.2", "--trials", "2"],
+        ["ensemble", "rem", "--sizes", "16", "--samples", "4"],
+        ["compare", "--policies", "sqrt_dk", "--seeds", "1", "--steps", "1"],
+    ],
+)
+def test_dask_address_reaches_the_executor(monkeypatch, capsys, args):
+    import isingformer.runs.sweep as sweep
+    from isingformer.cli import main
+    from isingformer.errors import InputError
+
+    def fake_dask(*a, **kw):
+        addr = [x for x in (*a, *kw.values()) if isinstance(x, str) and x.startswith("tcp:")]
+        raise InputError(f"dask at {addr}")
+
+    monkeypatch.setattr(sweep, "_run_dask", fake_dask)
+    code = main([*args, "--executor", "dask", "--dask-address", "tcp://10.0.0.1:8786"])
+    assert code == 2 and "dask at ['tcp://10.0.0.1:8786']" in capsys.readouterr().err
