@@ -37,10 +37,17 @@ EXPORTABLE_POLICIES = ("sqrt_dk", "fixed", "learned", "critical", "annealed")
 
 
 def _check_exportable(cfg) -> None:
+    if getattr(cfg, "attention", "beta") == "hyperbolic":
+        raise InputError("--checkpoint: hyperbolic attention (−β d_H) has no GPT-2 equivalent")
     if cfg.policy not in EXPORTABLE_POLICIES:
         raise InputError(
             f"--checkpoint: policy {cfg.policy!r} cannot be exported as GPT-2 "
             f"(exportable: {', '.join(EXPORTABLE_POLICIES)})"
+        )
+    if getattr(cfg, "attention", "beta") not in ("beta", "sdpa"):
+        raise InputError(
+            f"--checkpoint: attention {cfg.attention!r} cannot be exported as GPT-2 "
+            "(only beta and sdpa)"
         )
     if cfg.bias != "none":
         raise InputError(
