@@ -133,7 +133,8 @@ def _hf(model, texts, n_texts, max_tokens, random_init, critical, seed, device):
     lm = load_model(model, device=device)
     if random_init:
         _randomize_hf(lm.model, seed)
-    passages = texts if texts is not None else default_texts(n_texts, seed=seed)
+    words = max(160, max_tokens)  # enough words for max_tokens tokens
+    passages = texts if texts is not None else default_texts(n_texts, words=words, seed=seed)
     cap = capture_qk(lm, passages, max_tokens)
     beta_heads = np.array([[s] * int(q.shape[1]) for q, s in zip(cap.q, cap.scale, strict=True)])
     parts = _stack(

@@ -231,11 +231,16 @@ def _summary(results: list[dict]) -> str:
         t = r["trotter"]
         v = r["verdict"]
         n1, nN = t["log10_error"][0][0], t["log10_error"][0][-1]
+        c = t["c_fit"].get("log10_c_range") or [math.nan, math.nan]
+        c1 = t["eq12_at_n1"]["log10_c_range"]
         out.append(
             f"**{r['model']}** ({r['n_layers']} layers, {r['n_passages']} passages of "
             f"{r['n_tokens']:.0f} tokens, β_model = {r['beta_model']:.4g}). A1 {v['a1']}. "
             f"A2 {v['a2']}. A3 {v['a3']}. H_eff {v['h_eff']}. At β_model the Trotter product "
             f"goes from 10^{n1:.3g} (n = 1) to 10^{nN:.3g} (n = {t['ns'][-1]}). "
+            f"Fitting eq. 12's form C β²L²ε/n needs log10 C from {c[0]:.3g} to {c[1]:.3g} "
+            f"over β and n ≥ 8 (from {c1[0]:.3g} to {c1[1]:.3g} for the plain product over "
+            "the β grid): no single C describes the data. "
             f"J_eff flow: {r['j_eff']['fixed_point']}."
         )
     return "\n\n".join(out)

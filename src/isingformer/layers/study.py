@@ -38,7 +38,8 @@ def layers_point(config: dict) -> dict:
 
     texts = None
     if config.get("texts_file"):
-        texts = read_texts(config["texts_file"], n=config["n_texts"])
+        words = max(160, int(config["max_tokens"]))  # enough words for max_tokens tokens
+        texts = read_texts(config["texts_file"], n=config["n_texts"], words=words)
     result = analyze_layers(
         config.get("model"),
         texts,
