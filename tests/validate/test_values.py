@@ -23,7 +23,7 @@ def test_float_refuses_non_finite_and_wrong_types(bad):
 
 def test_float_bounds_name_the_option():
     assert check_float(3, "beta", gt=0) == 3.0
-    with pytest.raises(InputError, match=r"--margin: .*greater than or equal to 0"):
+    with pytest.raises(InputError, match=r"--margin: must be >= 0, got -1"):
         check_float(-1.0, "margin", ge=0)
     with pytest.raises(InputError, match=r"adam_beta1"):
         check_float(5.0, "config.adam_beta1", ge=0, lt=1)

@@ -27,18 +27,19 @@ from typing import Any
 from isingformer.errors import InputError
 from isingformer.validate import check_float, check_int, check_seed
 
-__all__ = ["COUNTS", "NON_NEGATIVE", "check_device", "check_params", "harden"]
+__all__ = ["COUNTS", "NON_NEGATIVE", "by_option", "check_device", "check_params", "harden"]
 
 COUNTS = frozenset(
     {
         "samples", "seeds", "steps", "n_boot", "workers", "threads", "sweeps", "trials",
         "num", "bins", "patterns", "clusters", "temps", "n_texts", "max_tokens", "max_rows",
         "n_layer", "n_head", "d_model", "context", "batch_size", "d", "L", "M", "wolff_L",
-        "size", "dim", "n", "k", "chains", "epochs", "layers", "heads",
+        "size", "dim", "n", "k", "chains", "epochs", "layers", "heads", "width",
+        "ladder_size", "wolff_size", "tokens", "count", "pairs",
     }
 )  # fmt: skip
 NON_NEGATIVE = frozenset({"ed_max", "burn_in", "warmup", "thin"})
-SECONDS = frozenset({"seconds", "max_seconds", "timeout"})
+SECONDS = frozenset({"seconds", "max_seconds", "min_seconds", "timeout"})
 _DEVICE = re.compile(r"^(cpu|mps|cuda(:\d{1,3})?)$")
 
 
@@ -120,9 +121,25 @@ def check_params(params: dict[str, Any], decls: dict[str, Any]) -> None:
         if value is None or isinstance(value, bool):
             continue
         label = _label(decls[name]) if name in decls else f"--{name}"
+        key = _key(label) if label.startswith("--") else name
         values = value if isinstance(value, list | tuple) else [value]
         for v in values:
-            _check_one(name, v, label)
+            _check_one(key, v, label)
+            if key != name:  # the python name's rule too (e.g. L for --size)
+                _check_one(name, v, label)
+
+
+def _key(label: str) -> str:
+    return label.lstrip("-").replace("-", "_")
+
+
+def by_option(params: dict[str, Any], decls: dict[str, Any]) -> dict[str, Any]:
+    """``params`` keyed by option name (``--n-boot`` → ``n_boot``) instead of
+    the python parameter name."""
+    return {
+        (_key(_label(decls[k])) if k in decls and _label(decls[k]).startswith("--") else k): v
+        for k, v in params.items()
+    }
 
 
 def _check_one(name: str, v: Any, label: str) -> None:
@@ -152,11 +169,14 @@ def _check_one(name: str, v: Any, label: str) -> None:
         check_device(v, label)
 
 
-def harden(command: Any) -> Any:
+def harden(command: Any, path: tuple[str, ...] = ()) -> Any:
     """Wrap the callback of ``command`` (a click command or group) and of every
-    command under it so that :func:`check_params` runs before it. Returns ``command``."""
-    for sub in (getattr(command, "commands", None) or {}).values():
-        harden(sub)
+    command under it so that :func:`check_params`, then the command's entry in
+    :data:`~isingformer.cli._limits.LIMITS` (estimates and cross-option
+    rules), run before it. ``path`` is the command's name path. Returns
+    ``command``."""
+    for name, sub in (getattr(command, "commands", None) or {}).items():
+        harden(sub, (*path, name))
     callback = getattr(command, "callback", None)
     if callback is None or getattr(callback, "_guarded", False):
         return command
@@ -164,7 +184,10 @@ def harden(command: Any) -> Any:
 
     @functools.wraps(callback)
     def guarded(*args: Any, **kwargs: Any) -> Any:
+        from isingformer.cli._limits import check_limits
+
         check_params(kwargs, decls)
+        check_limits(path, by_option(kwargs, decls))
         return callback(*args, **kwargs)
 
     guarded._guarded = True  # type: ignore[attr-defined]

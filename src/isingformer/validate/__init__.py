@@ -15,10 +15,12 @@ or field.
 from isingformer.validate.ceilings import (
     MEMORY_ENV,
     MEMORY_FRACTION,
+    WORK_ENV,
     check_memory,
     check_work,
     format_bytes,
     memory_limit,
+    work_limit,
 )
 from isingformer.validate.readers import (
     MAX_DEPTH,
@@ -50,6 +52,7 @@ __all__ = [
     "MEMORY_ENV",
     "MEMORY_FRACTION",
     "SEED_MAX",
+    "WORK_ENV",
     "Schema",
     "check_count",
     "check_depth",
@@ -68,4 +71,5 @@ __all__ = [
     "read_json",
     "read_text",
     "read_yaml",
+    "work_limit",
 ]

@@ -16,14 +16,18 @@ from isingformer.errors import InputError
 __all__ = [
     "MEMORY_ENV",
     "MEMORY_FRACTION",
+    "WORK_ENV",
     "check_memory",
     "check_work",
     "format_bytes",
     "memory_limit",
+    "work_limit",
 ]
 
 MEMORY_ENV = "ISINGFORMER_MAX_MEMORY"
 MEMORY_FRACTION = 0.5
+WORK_ENV = "ISINGFORMER_MAX_WORK"
+DEFAULT_WORK = 1e12  # elementary updates: hours on one core at ~1e8/s
 _UNITS = {"": 1, "K": 2**10, "M": 2**20, "G": 2**30, "T": 2**40}
 
 
@@ -75,10 +79,28 @@ def check_memory(estimate_bytes: float, what: str) -> None:
         )
 
 
-def check_work(units: float, limit: float, what: str, unit: str = "operations") -> None:
-    """Refuse ``what`` if its estimated work (``units``) exceeds ``limit``."""
+def work_limit() -> float:
+    """The work ceiling (elementary operations): ``$ISINGFORMER_MAX_WORK`` if
+    set (a number such as ``1e13``), else :data:`DEFAULT_WORK`."""
+    raw = os.environ.get(WORK_ENV, "").strip()
+    if not raw:
+        return DEFAULT_WORK
+    try:
+        value = float(raw)
+    except ValueError:
+        value = float("nan")
+    if not math.isfinite(value) or value <= 0:
+        raise InputError(f"{WORK_ENV}={raw!r}: expected a positive number such as 1e13")
+    return value
+
+
+def check_work(units: float, limit: float | None, what: str, unit: str = "operations") -> None:
+    """Refuse ``what`` if its estimated work (``units``) exceeds ``limit``
+    (``None``: :func:`work_limit`, configurable with ``ISINGFORMER_MAX_WORK``)."""
+    limit = work_limit() if limit is None else limit
     if not math.isfinite(units) or units > limit:
+        hint = f" or raise {WORK_ENV}" if limit == work_limit() else ""
         raise InputError(
             f"{what} needs about {units:.3g} {unit}, over the ceiling of {limit:.3g}; "
-            "choose a smaller value"
+            f"choose a smaller value{hint}"
         )

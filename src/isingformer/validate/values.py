@@ -50,7 +50,11 @@ def _check(kind: type, value: Any, name: str, ge=None, le=None, gt=None, lt=None
     except ValidationError as exc:
         err = exc.errors()[0]
         shown = "nan" if isinstance(value, float) and math.isnan(value) else repr(value)
-        raise InputError(f"{_label(name)}: {err['msg'].lower()}, got {shown[:60]}") from None
+        msg = err["msg"].lower()
+        for key, op in (("gt", ">"), ("ge", ">="), ("lt", "<"), ("le", "<=")):
+            if key in (err.get("ctx") or {}):
+                msg = f"must be {op} {err['ctx'][key]:.6g}"
+        raise InputError(f"{_label(name)}: {msg}, got {shown[:60]}") from None
 
 
 def check_float(

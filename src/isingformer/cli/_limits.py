@@ -1,0 +1,168 @@
+"""Checks that span several options of one command: memory and work estimates
+made before anything is allocated, and cross-option rules.
+
+Keyed by the command's path; each check gets the parsed options keyed by
+option name (``--n-boot`` → ``n_boot``) and raises :class:`~isingformer.errors.InputError` (via
+:mod:`isingformer.validate`). Missing names are tolerated, so a renamed option
+only loses its ceiling, never breaks the command. Estimates are deliberately
+rough (bytes of float64 arrays, elementary spin updates); the limits are
+``ISINGFORMER_MAX_MEMORY`` (default half the RAM) and ``ISINGFORMER_MAX_WORK``
+(default 1e12).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from isingformer.errors import InputError
+from isingformer.validate import check_float, check_int, check_memory, check_work, parse_values
+
+__all__ = ["LIMITS", "check_limits"]
+
+F8 = 8.0  # bytes per float64
+ISING_T_MIN = 0.005  # below, exp(2J/T) leaves the float64 range in the exact formulas
+
+
+def _ints(params: dict, name: str, default: list[int]) -> list[int]:
+    text = params.get(name)
+    return default if text is None else parse_values(str(text), name, kind=int, ge=1)
+
+
+def _count(params: dict, name: str, default: int) -> int:
+    text = params.get(name)
+    return default if text is None else len(parse_values(str(text), name))
+
+
+def _get(params: dict, name: str, default: Any) -> Any:
+    value = params.get(name)
+    return default if value is None else value
+
+
+def _rem(p: dict) -> None:
+    sizes = _ints(p, "sizes", [4096])
+    samples, n_boot = _get(p, "samples", 200), _get(p, "n_boot", 200)
+    check_float(_get(p, "sigma", 1.0), "sigma", ge=1e-12, le=1e12)
+    grid = _count(p, "betas", 200)
+    check_memory(3 * F8 * samples * max(sizes), f"--sizes {max(sizes)} x --samples {samples}")
+    work = samples * sum(sizes) * grid + n_boot * samples * grid * len(sizes)
+    check_work(work, None, f"--sizes/--samples {samples}/--n-boot {n_boot} on {grid} β values")
+
+
+def _lattice(p: dict) -> tuple[int, float]:
+    L = _get(p, "size", 32)
+    M = _get(p, "width", L)
+    dim = _get(p, "dim", 2)
+    spins = float(L) * M * (L ** (dim - 2) if dim > 2 else 1)
+    return L, spins
+
+
+def _ising_exact(p: dict) -> None:
+    check_float(_get(p, "temperature", 1.0), "temperature", ge=ISING_T_MIN)
+    L, spins = _lattice({**p, "dim": 2})
+    check_work(spins, 2.0**24, f"--size {L}: the exact torus of {spins:.3g} spins", "spins")
+
+
+def _ising_simulate(p: dict) -> None:
+    check_float(_get(p, "temperature", 1.0), "temperature", ge=ISING_T_MIN)
+    L, spins = _lattice(p)
+    check_memory(16 * spins, f"--size {L} ({spins:.3g} spins)")
+    sweeps = _get(p, "sweeps", 20000)
+    check_work(spins * sweeps * 1.1, None, f"--size {L} x --sweeps {sweeps}", "spin updates")
+    algorithm, backend = p.get("algorithm"), p.get("backend")
+    if algorithm == "wolff" and backend not in (None, "auto"):
+        raise InputError(
+            f"--backend {backend}: applies to metropolis and heatbath only; wolff has one "
+            "implementation (leave --backend at auto)"
+        )
+
+
+def _ising_tc(p: dict) -> None:
+    sizes = _ints(p, "sizes", [64])
+    dim = _get(p, "dim", 2)
+    temps = _count(p, "temperatures", 13)
+    sweeps = _get(p, "sweeps", 20000)
+    check_memory(16.0 * max(sizes) ** dim, f"--sizes {max(sizes)}")
+    work = sum(float(n) ** dim for n in sizes) * temps * sweeps * 1.1
+    check_work(work, None, f"--sizes x {temps} temperatures x --sweeps {sweeps}", "spin updates")
+
+
+def _ising_tfim(p: dict) -> None:
+    sizes = _ints(p, "sizes", [256])
+    ed_max = _get(p, "ed_max", 12)
+    check_int(ed_max, "ed-max", ge=0, le=40)
+    fields = _count(p, "fields", 101)
+    check_memory(3 * F8 * (2.0 * max(sizes)) ** 2, f"--sizes {max(sizes)}")
+    check_work(fields * sum((2.0 * n) ** 3 for n in sizes), None, "--sizes x --fields")
+    ed = min(ed_max, max(sizes))
+    check_memory(3 * F8 * (ed + 2) * 2.0**ed, f"--ed-max {ed_max} (2^N states)")
+
+
+def _glass(p: dict, temps: int) -> None:
+    sizes = _ints(p, "sizes", [128])
+    samples = _get(p, "samples", 20)
+    check_memory(4 * F8 * float(max(sizes)) ** 2, f"--sizes {max(sizes)} (N² couplings)")
+    work = 0.0
+    for n in sizes:
+        sweeps = p.get("sweeps") or max(500, 12 * n)
+        work += float(samples) * temps * sweeps * float(n) ** 2
+    check_work(work, None, f"--sizes x --samples {samples} x {temps} temperatures x sweeps")
+
+
+def _glass_sk(p: dict) -> None:
+    _glass(p, _count(p, "temperatures", 20))
+
+
+def _glass_overlap(p: dict) -> None:
+    _glass(p, _get(p, "ladder_size", 12))
+
+
+def _hopfield_capacity(p: dict) -> None:
+    sizes = _ints(p, "sizes", [2000])
+    alphas = _count(p, "alphas", 15)
+    trials = _get(p, "trials", 40)
+    check_memory(3 * F8 * float(max(sizes)) ** 2, f"--sizes {max(sizes)} (N² weights)")
+    work = trials * alphas * sum(10.0 * float(n) ** 2 for n in sizes)
+    check_work(work, None, f"--sizes x {alphas} α values x --trials {trials}")
+
+
+def _hopfield_modern(p: dict) -> None:
+    d, patterns = _get(p, "dim", 64), _get(p, "patterns", 32)
+    betas = _count(p, "betas", 41)
+    check_memory(6 * F8 * float(d) * patterns, f"--dim {d} x --patterns {patterns}")
+    check_work(100.0 * betas * d * patterns * patterns, None, "--dim x --patterns x --betas")
+
+
+def _compare(p: dict) -> None:
+    if p.get("margin") is not None:
+        check_float(p["margin"], "margin", ge=0, lt=1)
+    if p.get("target_loss") is not None:
+        check_float(p["target_loss"], "target-loss", gt=0)
+
+
+def _main_job(p: dict) -> None:
+    only = p.get("only")
+    if only is not None and not [s for s in str(only).split(",") if s.strip()]:
+        raise InputError("--only: no section named; give e.g. --only rem,quantum (or omit it)")
+
+
+LIMITS: dict[tuple[str, ...], Callable[[dict], None]] = {
+    ("ensemble", "rem"): _rem,
+    ("ising", "exact"): _ising_exact,
+    ("ising", "simulate"): _ising_simulate,
+    ("ising", "tc"): _ising_tc,
+    ("ising", "tfim"): _ising_tfim,
+    ("glass", "sk"): _glass_sk,
+    ("glass", "overlap"): _glass_overlap,
+    ("hopfield", "capacity"): _hopfield_capacity,
+    ("hopfield", "modern"): _hopfield_modern,
+    ("compare",): _compare,
+    ("main-job",): _main_job,
+}
+
+
+def check_limits(path: tuple[str, ...], params: dict[str, Any]) -> None:
+    """Run the check registered for the command at ``path`` (if any)."""
+    check = LIMITS.get(path)
+    if check is not None:
+        check(params)

@@ -1,0 +1,103 @@
+"""Issue 11: the audit's findings, one by one, are one clean line and exit 2
+(refused before any work, so each case takes milliseconds); the ceilings
+never refuse a command's defaults."""
+
+import pytest
+
+from isingformer.cli import build_command, main
+from isingformer.cli._guard import by_option
+from isingformer.cli._limits import LIMITS, check_limits
+
+AUDIT = [
+    # tracebacks
+    (["ensemble", "rem", "--seed", "-1"], "--seed"),
+    (["ensemble", "rem", "--seed", str(2**64)], "--seed"),
+    (["ising", "tc", "--seed", "-1"], "--seed"),
+    (["glass", "sk", "--seed", "-1"], "--seed"),
+    (["glass", "overlap", "--seed", "-1"], "--seed"),
+    (["hopfield", "capacity", "--seed", "-1"], "--seed"),
+    (["hopfield", "modern", "--seed", "-1"], "--seed"),
+    (["quantum", "run", "--seed", "-1", "--spec", "x.json"], "--seed"),
+    (["main-job", "--seed", "-1"], "--seed"),
+    (["train", "--seed", str(2**64)], "--seed"),
+    (["ising", "exact", "--temperature", "1e-10"], "--temperature"),
+    (["ising", "exact", "--temperature", "1e-300"], "--temperature"),
+    (["ising", "simulate", "--temperature", "1e-300"], "--temperature"),
+    (["ensemble", "rem", "--sigma", "1e-300"], "--sigma"),
+    (["train", "--lr", "nan"], "--lr"),
+    (["train", "--set", "adam_beta1=5"], "adam_beta1"),
+    (["train", "--set", "adam_beta2=-1"], "adam_beta2"),
+    (["analyze", "--device", "foo"], "--device"),
+    # hangs
+    (["ising", "bench", "--min-seconds", "nan"], "--min-seconds"),
+    (["ising", "bench", "--min-seconds", "inf"], "--min-seconds"),
+    (["train", "--set", "context=100000"], "context"),
+    # silently accepted
+    (["train", "--set", "grad_clip=.nan"], "grad_clip"),
+    (["ensemble", "rem", "--n-boot", "-1"], "--n-boot"),
+    (["compare", "--margin", "nan"], "--margin"),
+    (["compare", "--margin", "-1"], "--margin"),
+    (["compare", "--target-loss", "nan"], "--target-loss"),
+    (["compare", "--target-loss", "-1"], "--target-loss"),
+    (["compare", "--workers", "0"], "--workers"),
+    (["compare", "--workers", "-1"], "--workers"),
+    (["main-job", "--only", ","], "--only"),
+    (["ising", "simulate", "--algorithm", "wolff", "--backend", "msc"], "--backend"),
+    (["ising", "tc", "--temperatures", "3:1:5"], "--temperatures"),
+    # no ceilings
+    (["ensemble", "rem", "--sizes", "1000000000"], "memory"),
+    (["ising", "simulate", "--size", "100000"], "memory"),
+    (["glass", "sk", "--sizes", "100000"], "memory"),
+    (["train", "--batch-size", "100000000"], "batch_size"),
+    (["analyze", "--betas", "0.1:1:100000000"], "--betas"),
+    (["ising", "exact", "--size", "100000"], "spins"),
+    (["ensemble", "rem", "--n-boot", "1000000000"], "operations"),
+    (["train", "--n-layer", "100000"], "n_layer"),
+    (["glass", "overlap", "--sizes", "1000000"], "memory"),
+    (["hopfield", "capacity", "--sizes", "10000000"], "memory"),
+    (["hopfield", "modern", "--dim", "100000000"], "memory"),
+    (["ising", "tfim", "--ed-max", "35"], "--ed-max"),
+    (["ising", "tc", "--sizes", "100000"], "memory"),
+]
+
+
+@pytest.mark.parametrize("argv, needle", AUDIT, ids=[" ".join(a) for a, _ in AUDIT])
+def test_audit_case(capsys, tmp_path, monkeypatch, argv, needle):
+    monkeypatch.chdir(tmp_path)
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    lines = err.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("isingformer: error: "), err
+    assert "Traceback" not in err and needle in lines[0], lines[0]
+    assert list(tmp_path.iterdir()) == []  # nothing written
+
+
+def test_limits_cover_registered_commands():
+    cmd = build_command()
+    for path in LIMITS:
+        node = cmd
+        for name in path:
+            node = node.commands[name]
+        assert node.params, path
+
+
+@pytest.mark.parametrize("path", sorted(LIMITS), ids=" ".join)
+def test_defaults_are_within_the_ceilings(path, monkeypatch):
+    monkeypatch.delenv("ISINGFORMER_MAX_MEMORY", raising=False)
+    monkeypatch.delenv("ISINGFORMER_MAX_WORK", raising=False)
+    node = build_command()
+    for name in path:
+        node = node.commands[name]
+    defaults = {p.name: p.default for p in node.params}
+    check_limits(path, by_option(defaults, {p.name: p for p in node.params}))
+
+
+def test_memory_limit_is_configurable(capsys, monkeypatch):
+    argv = ["ising", "simulate", "--size", "64", "--sweeps", "1", "--json"]
+    monkeypatch.setenv("ISINGFORMER_MAX_MEMORY", "1K")
+    assert main(argv) == 2
+    assert "over the limit of 1.0 KiB" in capsys.readouterr().err
+    monkeypatch.setenv("ISINGFORMER_MAX_WORK", "10")
+    monkeypatch.delenv("ISINGFORMER_MAX_MEMORY")
+    assert main(argv) == 2
+    assert "ISINGFORMER_MAX_WORK" in capsys.readouterr().err
