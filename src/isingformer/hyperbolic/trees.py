@@ -1,0 +1,236 @@
+"""Hierarchical sequences with known geometry: random trees and their walks.
+
+A random rooted tree of depth ``D`` whose internal nodes have
+``1 + Binomial(2(b − 1), 1/2)`` children (mean ``b``, at least one, so every
+branch reaches depth ``D``). Tokens are the nodes under a random relabelling
+(ids carry no structure) plus a separator token ``0``. A sequence is a stream
+of root-to-leaf walks, each walk followed by the separator: after the
+separator comes the root, after a node one of its children uniformly.
+
+The "topological factor" λ of seed 001 §6 is made concrete as the **growth
+rate** of the tree, ``λ = (N_D / N_0)^{1/D}`` (``N_d`` the number of nodes at
+depth d; for a b-ary tree λ = b). Also measured: the mean number of children
+of internal nodes, the mean degree of the token graph (consecutive tokens,
+separator excluded), and its Gromov δ-hyperbolicity (four-point condition;
+0 for a tree).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+import numpy as np
+
+from isingformer.errors import InputError
+from isingformer.validate import check_int
+
+__all__ = [
+    "Tree",
+    "TreeStats",
+    "gromov_delta",
+    "random_tree",
+    "token_graph",
+    "tree_data",
+    "tree_stats",
+    "walk_tokens",
+]
+
+SEPARATOR = 0
+
+
+@dataclass(frozen=True)
+class Tree:
+    """``parent[n]`` (−1 for the root), ``depth[n]``, ``children[n]`` (node
+    indices), ``token[n]`` (the node's token id, 1..N) for N nodes."""
+
+    parent: np.ndarray
+    depth: np.ndarray
+    children: tuple[np.ndarray, ...]
+    token: np.ndarray
+    branching: int
+    max_depth: int
+
+    @property
+    def n_nodes(self) -> int:
+        return len(self.parent)
+
+    @property
+    def vocab_size(self) -> int:
+        """Node tokens plus the separator."""
+        return self.n_nodes + 1
+
+
+def random_tree(branching: int, depth: int, seed: int = 0) -> Tree:
+    """A random tree of mean branching ``branching >= 2`` and ``depth >= 1``
+    (at most 2^16 − 2 nodes, the uint16 token range)."""
+    check_int(branching, "branching", ge=2, le=64)
+    check_int(depth, "depth", ge=1, le=16)
+    rng = np.random.default_rng(seed)
+    parent, dep = [-1], [0]
+    frontier = [0]
+    for d in range(1, depth + 1):
+        nxt = []
+        for node in frontier:
+            k = 1 + int(rng.binomial(2 * (branching - 1), 0.5))
+            for _ in range(k):
+                parent.append(node)
+                dep.append(d)
+                nxt.append(len(parent) - 1)
+        frontier = nxt
+        if len(parent) > 65_534:
+            raise InputError(
+                f"a tree of branching {branching} and depth {depth} has more than 65534 nodes; "
+                "lower --depth"
+            )
+    parent_a = np.asarray(parent, dtype=np.int64)
+    kids: list[list[int]] = [[] for _ in parent]
+    for n, p in enumerate(parent[1:], start=1):
+        kids[p].append(n)
+    token = rng.permutation(len(parent)) + 1  # 1..N, 0 is the separator
+    return Tree(
+        parent=parent_a,
+        depth=np.asarray(dep, dtype=np.int64),
+        children=tuple(np.asarray(k, dtype=np.int64) for k in kids),
+        token=token.astype(np.int64),
+        branching=branching,
+        max_depth=depth,
+    )
+
+
+def walk_tokens(tree: Tree, n_tokens: int, seed: int = 0) -> np.ndarray:
+    """A stream of ``n_tokens`` tokens (uint16): root-to-leaf walks, each
+    followed by the separator."""
+    check_int(n_tokens, "tokens", ge=1, le=10**8)
+    rng = np.random.default_rng(seed)
+    walk_len = tree.max_depth + 2
+    n_walks = n_tokens // walk_len + 1
+    out = np.empty((n_walks, walk_len), dtype=np.int64)
+    node = np.zeros(n_walks, dtype=np.int64)
+    out[:, 0] = tree.token[0]
+    counts = np.array([len(c) for c in tree.children])
+    starts = np.concatenate([[0], np.cumsum(counts)])
+    flat = np.concatenate(tree.children)
+    for d in range(1, tree.max_depth + 1):
+        pick = (rng.random(n_walks) * counts[node]).astype(np.int64)
+        node = flat[starts[node] + pick]
+        out[:, d] = tree.token[node]
+    out[:, -1] = SEPARATOR
+    return out.reshape(-1)[:n_tokens].astype(np.uint16)
+
+
+def _bfs_all(adj: list[list[int]]) -> np.ndarray:
+    n = len(adj)
+    dist = np.full((n, n), -1, dtype=np.int64)
+    for s in range(n):
+        dist[s, s] = 0
+        frontier = [s]
+        while frontier:
+            nxt = []
+            for u in frontier:
+                for w in adj[u]:
+                    if dist[s, w] < 0:
+                        dist[s, w] = dist[s, u] + 1
+                        nxt.append(w)
+            frontier = nxt
+    return dist
+
+
+def token_graph(tokens: np.ndarray, vocab_size: int) -> list[list[int]]:
+    """Undirected adjacency of consecutive distinct tokens, separator excluded."""
+    a, b = tokens[:-1].astype(np.int64), tokens[1:].astype(np.int64)
+    keep = (a != SEPARATOR) & (b != SEPARATOR) & (a != b)
+    pairs = np.unique(np.sort(np.stack([a[keep], b[keep]], 1), axis=1), axis=0)
+    adj: list[list[int]] = [[] for _ in range(vocab_size)]
+    for u, w in pairs:
+        adj[u].append(int(w))
+        adj[w].append(int(u))
+    return adj
+
+
+def gromov_delta(adj: list[list[int]], n_quads: int = 4000, seed: int = 0) -> float:
+    """Gromov δ (four-point condition) of the largest connected component of
+    the graph ``adj``: the largest over sampled quadruples of half the gap
+    between the two largest of ``d(x,y)+d(z,w)``, ``d(x,z)+d(y,w)``,
+    ``d(x,w)+d(y,z)``. A lower bound of the exact δ (exact for a tree: 0).
+    All quadruples are used when there are at most ``n_quads``."""
+    used = [i for i, a in enumerate(adj) if a]
+    if len(used) < 4:
+        return 0.0
+    dist = _bfs_all(adj)
+    comp = used
+    best = max((dist[i] >= 0).sum() for i in used)
+    for i in used:  # the largest component
+        if (dist[i] >= 0).sum() == best:
+            comp = [j for j in used if dist[i, j] >= 0]
+            break
+    c = np.asarray(comp)
+    rng = np.random.default_rng(seed)
+    q = c[rng.integers(0, len(c), size=(n_quads, 4))]
+    x, y, z, w = q.T
+    s = np.sort(
+        np.stack([dist[x, y] + dist[z, w], dist[x, z] + dist[y, w], dist[x, w] + dist[y, z]]),
+        axis=0,
+    )
+    return float((s[2] - s[1]).max() / 2.0)
+
+
+@dataclass(frozen=True)
+class TreeStats:
+    """Measured geometry of a tree and its token stream."""
+
+    branching: int
+    depth: int
+    n_nodes: int
+    growth_rate: float  # λ
+    mean_children: float
+    mean_degree: float
+    gromov_delta: float
+    entropy_per_token: float  # exact entropy rate of the walk stream (nats)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def tree_stats(tree: Tree, tokens: np.ndarray, seed: int = 0) -> TreeStats:
+    """λ (growth rate) and the other measures of :class:`TreeStats`."""
+    levels = np.bincount(tree.depth, minlength=tree.max_depth + 1)
+    growth = float((levels[-1] / levels[0]) ** (1.0 / tree.max_depth))
+    counts = np.array([len(c) for c in tree.children])
+    internal = counts[counts > 0]
+    adj = token_graph(tokens, tree.vocab_size)
+    degrees = np.array([len(a) for a in adj if a])
+    # entropy rate: per walk of D+2 tokens, sum over depths of E[ln(children)]
+    # along the walk (root and separator are deterministic)
+    prob = np.zeros(tree.n_nodes)
+    prob[0] = 1.0
+    h = 0.0
+    for n in range(tree.n_nodes):  # parents precede children
+        k = len(tree.children[n])
+        if k:
+            h += prob[n] * np.log(k)
+            prob[tree.children[n]] = prob[n] / k
+    return TreeStats(
+        branching=tree.branching,
+        depth=tree.max_depth,
+        n_nodes=tree.n_nodes,
+        growth_rate=growth,
+        mean_children=float(internal.mean()),
+        mean_degree=float(degrees.mean()) if degrees.size else 0.0,
+        gromov_delta=gromov_delta(adj, seed=seed),
+        entropy_per_token=float(h / (tree.max_depth + 2)),
+    )
+
+
+def tree_data(
+    branching: int, depth: int, n_tokens: int = 20_000, seed: int = 0, val_fraction: float = 0.1
+):
+    """A :class:`~isingformer.lm.corpus.TokenData` of walks on one random tree
+    (the same tree for both splits, independent walks), with the tree."""
+    from isingformer.lm.corpus import TokenData
+
+    tree = random_tree(branching, depth, seed)
+    n_val = max(int(n_tokens * val_fraction), depth + 4)
+    train = walk_tokens(tree, n_tokens, seed=2 * seed + 1)
+    val = walk_tokens(tree, n_val, seed=2 * seed + 2)
+    key = f"tree-b{branching}-D{depth}-n{n_tokens}-s{seed}"
+    return TokenData(train, val, None, tree.vocab_size, key, None), tree
