@@ -60,6 +60,7 @@ def _register_all() -> None:
     from isingformer.cli import numbers
     from isingformer.cli import layers
     from isingformer.cli import hopfield
+    from isingformer.cli import hyperbolic
     from isingformer.cli import analyze, ensemble, glass, ising, lm, main_job, quantum, runs, verify
 
     for module in (
@@ -78,6 +79,7 @@ def _register_all() -> None:
         module.register(app)
     layers.register(app)  # one line per group keeps merges small
     hopfield.register(app)
+    hyperbolic.register(app)
 
 
 _register_all()

@@ -54,6 +54,10 @@ def train_cmd(
     steps: int = typer.Option(None, help="Training steps (default 1000)."),
     seed: int = typer.Option(None, help="Seed of weights, data order and dropout (default 0)."),
     bias: str = typer.Option(None, help="Positional bias: none, periodic, alibi."),
+    attention: str = typer.Option(
+        None, help="Attention kind: beta (default), sdpa, hyperbolic (logits −β d_H)."
+    ),
+    curvature: float = typer.Option(None, help="κ < 0 of --attention hyperbolic (default -1.0)."),
     n_layer: int = typer.Option(None, "--n-layer", help=_HELP["n_layer"]),
     n_head: int = typer.Option(None, "--n-head", help=_HELP["n_head"]),
     d_model: int = typer.Option(None, "--d-model", help=_HELP["d_model"]),
@@ -94,6 +98,8 @@ def train_cmd(
         steps=steps,
         seed=seed,
         bias=bias,
+        attention=attention,
+        curvature=curvature,
         n_layer=n_layer,
         n_head=n_head,
         d_model=d_model,

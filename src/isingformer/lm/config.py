@@ -50,7 +50,9 @@ class TrainConfig:
     bias: str = "none"
     policy_kwargs: dict = field(default_factory=dict)
     bias_kwargs: dict = field(default_factory=dict)
-    attention: str = "beta"  # "beta" (BetaAttention) or "sdpa" (plain reference, sqrt_dk only)
+    attention: str = "beta"  # "beta" (BetaAttention), "sdpa" (plain reference, sqrt_dk only)
+    # or "hyperbolic" (logits −β d_H in the Poincaré ball of curvature `curvature` < 0)
+    curvature: float = -1.0
     # dynamic β
     recalibrate_every: int = 100
     calib_batch: int = 8
@@ -100,8 +102,10 @@ class TrainConfig:
             raise InputError("calib_batch and eval_batches must be >= 1")
         if self.grad_clip < 0 or self.weight_decay < 0:
             raise InputError("grad_clip and weight_decay must be >= 0")
-        if self.attention not in ("beta", "sdpa"):
-            raise InputError(f"attention must be 'beta' or 'sdpa', got {self.attention!r}")
+        if self.attention not in ("beta", "sdpa", "hyperbolic"):
+            raise InputError(
+                f"attention must be 'beta', 'sdpa' or 'hyperbolic', got {self.attention!r}"
+            )
         if self.attention == "sdpa" and (self.policy != "sqrt_dk" or self.bias != "none"):
             raise InputError(
                 "attention='sdpa' (the plain reference) supports only sqrt_dk, no bias"
@@ -139,6 +143,7 @@ MODEL_FIELDS = (
     "policy_kwargs",
     "bias_kwargs",
     "attention",
+    "curvature",
 )
 
 
@@ -177,6 +182,7 @@ _FLOAT_RANGES = {  # (low, high, low inclusive, high inclusive)
     "grad_clip": (0.0, 1e6, True, True),
     "weight_decay": (0.0, 1e3, True, True),
     "min_lr_ratio": (0.0, 1.0, True, True),
+    "curvature": (-1e6, 0.0, True, False),  # κ < 0 (used by attention='hyperbolic')
 }
 
 

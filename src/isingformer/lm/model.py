@@ -64,11 +64,27 @@ class MLP(nn.Module):
 class Block(nn.Module):
     """Pre-norm transformer block: x + attn(ln(x)), then x + mlp(ln(x))."""
 
-    def __init__(self, d_model, n_head, context, dropout, policy, bias, policy_kw, bias_kw, kind):
+    def __init__(
+        self, d_model, n_head, context, dropout, policy, bias, policy_kw, bias_kw, kind, **kw
+    ):
         super().__init__()
         self.ln1 = nn.LayerNorm(d_model)
         if kind == "sdpa":
             self.attn = PlainAttention(d_model, n_head, dropout)
+        elif kind == "hyperbolic":  # logits −β d_H (isingformer.attention.hyperbolic)
+            from isingformer.attention.hyperbolic import HyperbolicAttention
+
+            self.attn = HyperbolicAttention(
+                d_model,
+                n_head,
+                curvature=kw.get("curvature", -1.0),
+                policy=policy,
+                bias=bias,
+                dropout=dropout,
+                max_len=context,
+                policy_kwargs=dict(policy_kw) or None,
+                bias_kwargs=dict(bias_kw) or None,
+            )
         else:
             from isingformer.attention import BetaAttention
 
@@ -110,6 +126,7 @@ class GPT(nn.Module):
         bias_kwargs: dict | None = None,
         attention: str = "beta",
         seed: int = 0,
+        curvature: float = -1.0,
     ):
         super().__init__()
         self.context = context
@@ -117,8 +134,9 @@ class GPT(nn.Module):
         self.wpe = nn.Embedding(context, d_model)
         self.drop = nn.Dropout(dropout)
         pk, bk = policy_kwargs or {}, bias_kwargs or {}
+        hyp = {"curvature": curvature}  # used by attention="hyperbolic" only
         self.blocks = nn.ModuleList(
-            Block(d_model, n_head, context, dropout, policy, bias, pk, bk, attention)
+            Block(d_model, n_head, context, dropout, policy, bias, pk, bk, attention, **hyp)
             for _ in range(n_layer)
         )
         self.ln_f = nn.LayerNorm(d_model)

@@ -24,7 +24,7 @@ import math
 import sys
 import time
 from contextlib import nullcontext
-from dataclasses import asdict, dataclass
+from dataclasses import MISSING, asdict, dataclass, fields
 from pathlib import Path
 from typing import Any
 
@@ -95,6 +95,7 @@ def build_model(cfg: TrainConfig, vocab_size: int, attention: str | None = None)
         bias_kwargs=cfg.bias_kwargs,
         attention=attention or cfg.attention,
         seed=cfg.seed,
+        curvature=cfg.curvature,
     )
 
 
@@ -153,7 +154,9 @@ def _device(name: str) -> torch.device:
 
 
 def _check_resume(ckpt: dict, cfg: TrainConfig, vocab_size: int, path) -> None:
-    old = ckpt["config"]
+    # a key the checkpoint predates (e.g. curvature) had its default value
+    defaults = {f.name: f.default for f in fields(TrainConfig) if f.default is not MISSING}
+    old = {**defaults, **ckpt["config"]}
     for key in MODEL_FIELDS:
         if old.get(key) != getattr(cfg, key):
             raise ModelLoadError(
