@@ -40,6 +40,10 @@ def test_zeros_contract(capsys):
     assert set(d["spacing_ks"]) >= {"gue", "goe", "poisson"}
 
 
+def test_smallest_limit_works(capsys):
+    assert run_json(capsys, ["numbers", "gaps", "--limit", "100", "--json"])["n_primes"] == 25
+
+
 def test_gaps_contract(capsys):
     d = run_json(capsys, ["numbers", "gaps", "--limit", "100000", "--json"])
     assert d["n_primes"] == 9592
@@ -52,6 +56,8 @@ def test_gaps_contract(capsys):
     [
         ["numbers", "primon", "--beta", "1"],
         ["numbers", "primon", "--beta", "0.3", "--json"],
+        ["numbers", "primon", "--beta", "1e308"],
+        ["numbers", "gaps", "--limit", "1000", "--ising-size", "4"],
         ["numbers", "leeyang", "--lattice", "torus", "--size", "8"],
         ["numbers", "leeyang", "--lattice", "hex", "--size", "3"],
         ["numbers", "leeyang", "--size", "3", "--temperature", "0"],

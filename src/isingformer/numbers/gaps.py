@@ -170,7 +170,7 @@ def ising_row_walls(
     from isingformer.physics import Sampler, square_ising, wolff
 
     if size < 8 or size > 512:
-        raise InputError(f"--size: the row-cut study needs 8 <= L <= 512, got {size}")
+        raise InputError(f"--ising-size: the row-cut study needs 8 <= L <= 512, got {size}")
     sampler = Sampler(square_ising(size), wolff())
     state = sampler.init_state([1.0 / temperature], seed=seed)
     state = sampler.sweep(state, sweeps)
@@ -207,7 +207,7 @@ def gaps_study(limit: int, *, ising_size: int = 0, seeds: int = 3, ising_samples
     [limit/10, limit) (and every decade above 10^3), plus — when ``ising_size``
     > 0 — 2D Ising row-cut walls at T_c, 0.9 T_c and 1.3 T_c over ``seeds`` seeds."""
     hist = gap_histogram(limit)
-    top = _window_stats(hist, max(limit / 10, 100.0), float(limit) + 1)
+    top = _window_stats(hist, limit / 10, float(limit) + 1)
     decades = []
     k = 3
     while 10 ** (k + 1) <= limit:

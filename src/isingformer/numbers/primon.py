@@ -54,9 +54,18 @@ class PrimonPoint:
         return out
 
 
+#: Largest β·E_0 accepted (beyond it ln Z = ln ζ(βE_0) < 2^(−10^6)).
+MAX_S = 1e6
+
+
 def _check(beta: float, e0: float, *, bosonic: bool = True) -> None:
     if not (math.isfinite(beta) and math.isfinite(e0)) or e0 <= 0:
         raise InputError(f"--beta/--e0 must be finite with E_0 > 0, got β={beta}, E_0={e0}")
+    if beta * e0 > MAX_S:
+        raise InputError(
+            f"--beta: β·E_0 = {beta * e0:g} is beyond {MAX_S:g} (Z = 1 to double precision); "
+            "use a smaller --beta"
+        )
     if bosonic and beta * e0 <= 1.0:
         raise InputError(
             f"--beta: the bosonic primon gas needs β·E_0 > 1 (Hagedorn point), got "
