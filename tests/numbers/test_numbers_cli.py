@@ -40,6 +40,19 @@ def test_zeros_contract(capsys):
     assert set(d["spacing_ks"]) >= {"gue", "goe", "poisson"}
 
 
+def test_theta_sweep_is_stored_and_resumed(capsys, tmp_path):
+    from isingformer.runs import ResultsStore
+
+    argv = ["numbers", "theta", "--sizes", "2,3,4,5", "--out", str(tmp_path), "--json"]
+    d = run_json(capsys, argv)
+    assert d["sizes"] == [2, 3, 4, 5] and d["fit_dof"] == 0
+    assert d["first_zero_angles"][0] > d["first_zero_angles"][-1] > 0
+    again = run_json(capsys, argv)
+    assert again["first_zero_angles"] == d["first_zero_angles"]
+    with ResultsStore.open(tmp_path / "runs.sqlite") as store:
+        assert len(store.finished_keys("numbers.leeyang")) == 4
+
+
 def test_smallest_limit_works(capsys):
     assert run_json(capsys, ["numbers", "gaps", "--limit", "100", "--json"])["n_primes"] == 25
 
@@ -62,6 +75,8 @@ def test_gaps_contract(capsys):
         ["numbers", "leeyang", "--lattice", "hex", "--size", "3"],
         ["numbers", "leeyang", "--size", "3", "--temperature", "0"],
         ["numbers", "zeros", "--count", "-4"],
+        ["numbers", "theta", "--sizes", "2,3,9"],
+        ["numbers", "theta", "--sizes", "2,3,4"],
         ["numbers", "zeros", "--count", "100000"],
         ["numbers", "gaps", "--limit", "-1"],
         ["numbers", "gaps", "--limit", "100000000000"],

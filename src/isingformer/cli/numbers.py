@@ -143,4 +143,39 @@ def register(app: typer.Typer) -> None:
         )
         emit(result, as_json, human)
 
+    @group.command("theta")
+    def theta_cmd(
+        sizes: str = typer.Option(
+            "2,3,4,5,6", "--sizes", help="Torus sides L (list or grid START:STOP:NUM; 2..7)."
+        ),
+        temperature: float = typer.Option(
+            2.269185314213022, "--temperature", help="Temperature T in units of J (default T_c)."
+        ),
+        store: Path | None = typer.Option(None, "--store", help="Results store (SQLite)."),
+        threads: int | None = typer.Option(None, "--threads", help=THREADS_HELP),
+        as_json: bool = typer.Option(False, "--json", help=JSON_OPTION_HELP),
+        out: Path | None = typer.Option(None, "--out", help=OUT_OPTION_HELP),
+    ) -> None:
+        """First Lee–Yang angle θ₁(L) of L x L tori and the fitted exponent y_h (15/8 at T_c)."""
+        _threads(threads)
+        from isingformer.cli._common import parse_int_list
+        from isingformer.numbers.leeyang import theta_scaling
+        from isingformer.numbers.polynomial import TORUS_MAX_SIZE
+        from isingformer.runs import store_for
+
+        size_list = parse_int_list(sizes, "sizes", minimum=2, maximum=TORUS_MAX_SIZE)
+        directory = out_dir(out)
+        with store_for(directory, store) as results:
+            result = theta_scaling(size_list, temperature, store=results)
+        _save(out, "theta", result)
+        human = "\n".join(
+            f"  L = {L}: θ₁ = {th:.12g}"
+            for L, th in zip(result["sizes"], result["first_zero_angles"], strict=True)
+        )
+        human += (
+            f"\n  y_h = {result['y_h']:.4f} ± {result['y_h_stderr'] or float('nan'):.4f} (fit)"
+            f" ± {result['y_h_spread']:.4f} (fit choice); exact 15/8 at T_c"
+        )
+        emit(result, as_json, human)
+
     app.add_typer(group, name="numbers")

@@ -28,6 +28,7 @@ __all__ = [
     "U_DENOMINATOR",
     "fisher_zeros",
     "lee_yang",
+    "lee_yang_point",
     "ring_zero_angles",
     "spin_glass_lee_yang",
     "theta_scaling",
@@ -143,7 +144,18 @@ def fisher_zeros(size: int) -> dict:
     }
 
 
-def theta_scaling(sizes, temperature: float | None = None) -> dict:
+def lee_yang_point(config: dict) -> dict:
+    """One point of the ``numbers.leeyang`` sweep: :func:`lee_yang` of
+    ``config = {"lattice", "size", "temperature", "coupling"}`` (top-level, picklable)."""
+    return lee_yang(
+        config["lattice"],
+        int(config["size"]),
+        float(config["temperature"]),
+        coupling=float(config.get("coupling", 1.0)),
+    )
+
+
+def theta_scaling(sizes, temperature: float | None = None, *, store=None) -> dict:
     """First Lee–Yang angle θ_1(L) of L × L tori at T (default T_c) and the
     fitted exponent: θ_1 ∝ L^(−y_h), y_h = 15/8 at T_c.
 
@@ -151,12 +163,25 @@ def theta_scaling(sizes, temperature: float | None = None) -> dict:
     ln θ = a − y ln L + b/L² on all sizes ≥ 3 (analytic correction); ``y_h`` is
     the corrected fit with its least-squares standard error, and ``y_h_spread``
     the difference between the two fits (a systematic error, stated separately).
+    Each size is one point of the ``numbers.leeyang`` sweep in ``store``
+    (re-runs skip stored points).
     """
-    sizes = sorted(int(s) for s in sizes)
+    sizes = sorted({int(s) for s in sizes})
     if len(sizes) < 4:
         raise InputError("--sizes: the θ_1 fit needs at least 4 sizes")
     T = 2.0 / math.log(1 + math.sqrt(2)) if temperature is None else float(temperature)
-    thetas = [lee_yang("torus", L, T)["first_zero_angle"] for L in sizes]
+    from isingformer.runs import run_sweep
+
+    configs = [{"lattice": "torus", "size": L, "temperature": T, "coupling": 1.0} for L in sizes]
+    points = run_sweep(
+        lee_yang_point,
+        configs,
+        sweep="numbers.leeyang",
+        store=store,
+        executor="serial",
+        progress=False,
+    )
+    thetas = [p["first_zero_angle"] for p in points]
     lnL, lnT = np.log(sizes), np.log(thetas)
     plain = -np.polyfit(lnL[-3:], lnT[-3:], 1)[0]
     use = np.array(sizes) >= 3
