@@ -65,6 +65,7 @@ SECTIONS: list[tuple[str, Callable[[JobContext], Section]]] = [
     ("layers", _lazy("isingformer.layers.report", "layers_job")),
     ("numbers", _lazy("isingformer.numbers.report", "numbers_job_section")),
     ("icl", _lazy("isingformer.icl.report", "icl_job_section")),
+    ("proofs", _lazy("isingformer.verify.report", "proofs_job_section")),
 ]
 
 

@@ -8,6 +8,7 @@ def test_public_names() -> None:
             "INSTALL_COMMAND",
             "STANDARD_AXIOMS",
             "THEOREMS",
+            "VERDICT",
             "CoqMissingError",
             "Theorem",
             "certified_bounds",
@@ -16,6 +17,8 @@ def test_public_names() -> None:
             "find_coq",
             "forbidden_words",
             "parse_assumptions",
+            "proofs_job_section",
+            "proofs_section",
             "verify_proofs",
         ]
     )

@@ -66,6 +66,8 @@ def test_readme_lists_every_theorem() -> None:
     readme = (PROOFS / "README.md").read_text()
     for t in THEOREMS:
         assert f"`{t.name}`" in readme, t.name
+    files = {t.file for t in THEOREMS}
+    assert f"{len(THEOREMS)} theorems in {len(files)} files" in readme
 
 
 def test_parse_assumptions_reads_axioms_and_closed_theorems() -> None:

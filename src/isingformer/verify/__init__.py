@@ -17,6 +17,7 @@ from isingformer.verify.check import (
     verify_proofs,
 )
 from isingformer.verify.coq import INSTALL_COMMAND, CoqMissingError, coq_version, find_coq
+from isingformer.verify.report import VERDICT, proofs_job_section, proofs_section
 from isingformer.verify.theorems import THEOREMS, Theorem
 
 __all__ = [
@@ -24,6 +25,7 @@ __all__ = [
     "INSTALL_COMMAND",
     "STANDARD_AXIOMS",
     "THEOREMS",
+    "VERDICT",
     "CoqMissingError",
     "Theorem",
     "certified_bounds",
@@ -32,5 +34,7 @@ __all__ = [
     "find_coq",
     "forbidden_words",
     "parse_assumptions",
+    "proofs_job_section",
+    "proofs_section",
     "verify_proofs",
 ]

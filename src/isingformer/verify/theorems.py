@@ -34,6 +34,7 @@ class Theorem:
 _GIBBS = "isingformer.ensemble.gibbs_probabilities"
 _THERMO = "isingformer.ensemble.thermodynamics"
 _ONSAGER = "isingformer.physics.ising.onsager"
+_LAYERS = "isingformer.layers.boltzmann_product / boltzmann_sum"
 _ATTN = "isingformer.attention.energies (softmax of QK^T/sqrt d_k)"
 
 THEOREMS: tuple[Theorem, ...] = (
@@ -255,5 +256,58 @@ THEOREMS: tuple[Theorem, ...] = (
         "Constants.v",
         "All the certified numbers and exact identities of Constants.v in one statement.",
         "the constants above",
+    ),
+    Theorem(
+        "commuting_layers_exp_sum",
+        "LayerProduct.v",
+        "Commuting (diagonal 2x2) layers: e^(-βH1) e^(-βH2) = e^(-β(H1+H2)) at every β, with the "
+        "matrix exponential defined by its power series (eq. 13 holds when layers commute).",
+        _LAYERS,
+    ),
+    Theorem(
+        "scalar_layers_exp_sum",
+        "LayerProduct.v",
+        "Scalar layers, any number L: Π_l e^(-βh_l) = e^(-β Σ_l h_l).",
+        _LAYERS,
+    ),
+    Theorem(
+        "layers_do_not_commute",
+        "LayerProduct.v",
+        "The symmetric projectors P = diag(1,0) and Q = (1/2)[[1,1],[1,1]] do not commute.",
+        "isingformer.layers.commutator",
+    ),
+    Theorem(
+        "eq13_false_without_commutation",
+        "LayerProduct.v",
+        "For these P, Q: e^(-βP) e^(-βQ) ≠ e^(-β(P+Q)) at every β ≠ 0 — the document's eq. 13 "
+        "is false without commutation.",
+        _LAYERS,
+    ),
+    Theorem(
+        "layer_product_asymmetry",
+        "LayerProduct.v",
+        "For these P, Q the product e^(-βP) e^(-βQ) has (1,2) - (2,1) entry = (e^(-β) - 1)²/2, "
+        "while e^(-β(P+Q)) is symmetric.",
+        _LAYERS,
+    ),
+    Theorem(
+        "sketch_partition_function_is_zero",
+        "LeanSketch.v",
+        "The Lean sketch's PartitionFunction folds over allStates = [] and is 0 for every model "
+        "and β (its FreeEnergy is -(1/β) log 0).",
+        "isingformer.physics.ising.enumerate_exact (Z over all 2^N states, > 0)",
+    ),
+    Theorem(
+        "sketch_fss_is_vacuous",
+        "LeanSketch.v",
+        "The sketch's FiniteSizeScaling statement holds for any number χ (constant f): it has "
+        "no content.",
+        "isingformer.ensemble.fit_finite_size (scaling is fitted and tested, not assumed)",
+    ),
+    Theorem(
+        "sketch_rg_fixed_point_is_tautology",
+        "LeanSketch.v",
+        "The sketch's RGFixedPoint assumes its conclusion: true of every map on every type.",
+        "none (no code relies on it)",
     ),
 )
