@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import subprocess
+from fractions import Fraction
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ import pytest
 from isingformer.verify import (
     STANDARD_AXIOMS,
     THEOREMS,
+    certified_bounds,
     default_proofs_dir,
     forbidden_words,
     parse_assumptions,
@@ -127,3 +129,13 @@ def test_a_covering_theorem_is_built_from_the_theorems_it_covers() -> None:
         proof = re.search(rf"Theorem\s+{cover.name}\b.*?Proof\.(.*?)Qed\.", text, re.S)
         assert proof is not None
         assert re.search(rf"\b{t.name}\b", proof.group(1)), t.name
+
+
+@pytest.mark.regression
+def test_readme_numbers_match_the_development() -> None:
+    """README.md states the number of machine-checked theorems and that the
+    certified constants have 12 decimals; both are recomputed here."""
+    readme = (PROOFS.parent / "README.md").read_text()
+    assert f"{len(THEOREMS)} machine-checked" in " ".join(readme.split())
+    bounds = certified_bounds(PROOFS / "Constants.v")
+    assert bounds and all(hi - lo == Fraction(1, 10**12) for lo, _, hi in bounds.values())
