@@ -41,8 +41,8 @@ def register(app: typer.Typer) -> None:
         its status and the axioms it rests on."""
         from isingformer.verify import verify_proofs
 
+        directory = out_dir(out)  # a bad --out fails before the (slow) build
         result = verify_proofs(proofs)
-        directory = out_dir(out)
         if directory is not None:
             text = json.dumps(to_jsonable(result), indent=2) + "\n"
             (directory / "verify.json").write_text(text)
