@@ -70,3 +70,18 @@ def test_unfolding_and_pair_correlation_of_a_picket_fence():
     assert np.std(s) < 0.05
     pc = pair_correlation(np.arange(2000.0), r_max=2.5, bins=5)
     assert pc["r2"][0] == 0.0 and pc["r2"][2] > 1.5  # spike at r = 1
+
+
+def test_exact_goe_law_moments_and_small_s():
+    s = np.linspace(0.0, 6.0, 1201)
+    F = gaudin_cdf(s, ensemble="goe")
+    p = np.gradient(F, s)
+    mean = np.trapezoid(s * p, s)
+    var = np.trapezoid(s * s * p, s) - mean**2
+    assert mean == pytest.approx(1.0, abs=1e-3)
+    assert var == pytest.approx(0.286, abs=2e-3)  # GOE spacing variance (Mehta)
+    # p(s) ≈ (π²/6) s ⇒ F(s) ≈ π² s²/12
+    assert gaudin_cdf(0.02, ensemble="goe") == pytest.approx(math.pi**2 * 0.02**2 / 12, rel=0.02)
+    assert np.max(np.abs(F - SPACING_CDFS["goe"](s))) < 0.02
+    with pytest.raises(InputError):
+        gaudin_cdf(1.0, ensemble="gse")

@@ -179,8 +179,10 @@ def _attention_row(s: dict) -> list[str]:
     return [
         claim,
         f"eigenvalues of (P + Pᵀ)/2, {att['n_matrices']} MiniLM head × passage matrices",
-        f"closest to {best.upper()}: real symmetric random-matrix statistics, not GUE",
-        f"KS: GOE {ks['goe']['d']:.3f}, GUE {ks['gue']['d']:.3f}, Poisson "
+        f"closest to {best.replace('_exact', ' (exact law)').upper()}: real symmetric "
+        "random-matrix statistics, not GUE",
+        f"KS: GOE {ks['goe']['d']:.3f} (exact law {ks['goe_exact']['d']:.3f}), "
+        f"GUE {ks['gue']['d']:.3f}, Poisson "
         f"{ks['poisson']['d']:.3f} (n = {att['n_spacings']} spacings)",
     ]
 

@@ -2,9 +2,9 @@
 
 Reference laws for unfolded spacings s (mean 1): Poisson e^(−s); Wigner
 surmises GOE (π/2) s e^(−πs²/4) and GUE (32/π²) s² e^(−4s²/π); and the exact
-large-N GUE (Gaudin) law p(s) = E''(s) with E(s) = det(I − K_sine on [0, s]),
-evaluated by Gauss–Legendre quadrature of the Fredholm determinant (Bornemann
-2010). The two-point function of GUE is 1 − (sin πr / πr)².
+large-N laws p(s) = E''(s): GUE (Gaudin) with E(s) = det(I − K_sine on [0, s]),
+GOE with the even kernel on [0, s/2], evaluated by Gauss–Legendre quadrature
+of the Fredholm determinants (Bornemann 2010). The two-point function of GUE is 1 − (sin πr / πr)².
 """
 
 from __future__ import annotations
@@ -46,39 +46,50 @@ def _nodes(m: int) -> tuple[np.ndarray, np.ndarray]:
     return np.polynomial.legendre.leggauss(m)
 
 
-def _fredholm_e(s: float, m: int = 40) -> float:
+def _fredholm_e(s: float, m: int = 40, even: bool = False) -> float:
+    """E(0; s): probability of no level in an interval of length s.
+
+    GUE: det(I − K_sine) on (0, s); GOE: det(I − K⁺) on (0, s/2) with
+    K⁺(x, y) = S(x − y) + S(x + y), S(x) = sin πx/(πx) (Bornemann 2010)."""
     if s <= 0:
         return 1.0
     x, w = _nodes(m)
-    x = (x + 1) * s / 2
-    w = w * s / 2
-    d = x[:, None] - x[None, :]
-    K = np.sinc(d)  # sin(πd)/(πd)
+    length = s / 2 if even else s
+    x = (x + 1) * length / 2
+    w = w * length / 2
+    K = np.sinc(x[:, None] - x[None, :])  # sin(πd)/(πd)
+    if even:
+        K = K + np.sinc(x[:, None] + x[None, :])
     sw = np.sqrt(w)
     return float(np.linalg.det(np.eye(m) - sw[:, None] * K * sw[None, :]))
 
 
-def gaudin_cdf(s, h: float = 1e-4) -> np.ndarray:
-    """Exact large-N GUE spacing CDF F(s) = 1 + E'(s) (central difference of
-    the Fredholm determinant, error ~1e-8). Shape of ``s``."""
+def gaudin_cdf(s, h: float = 1e-4, ensemble: str = "gue") -> np.ndarray:
+    """Exact large-N spacing CDF F(s) = 1 + E'(s) of the GUE (Gaudin) or, with
+    ``ensemble="goe"``, the GOE (central difference of the Fredholm
+    determinant, error ~1e-8). Shape of ``s``."""
+    if ensemble not in ("gue", "goe"):
+        raise InputError(f"ensemble must be 'gue' or 'goe', got {ensemble!r}")
+    even = ensemble == "goe"
     s_arr = np.atleast_1d(np.asarray(s, dtype=np.float64))
     out = np.empty_like(s_arr)
     for i, v in enumerate(s_arr):
         if v <= 0:
             out[i] = 0.0
         elif v > 6:
-            out[i] = 1.0  # 1 − F(6) < 1e-15 (Gaussian tail of E)
+            out[i] = 1.0  # 1 − F(6) < 1e-10 for both ensembles (Gaussian tail of E)
         else:
             a = max(v - h, 0.0)
-            out[i] = 1.0 + (_fredholm_e(v + h) - _fredholm_e(a)) / (v + h - a)
+            e_hi, e_lo = _fredholm_e(v + h, even=even), _fredholm_e(a, even=even)
+            out[i] = 1.0 + (e_hi - e_lo) / (v + h - a)
     out = np.clip(out, 0.0, 1.0)
     return out.reshape(np.shape(s)) if np.ndim(s) else out[0]
 
 
-@functools.lru_cache(maxsize=1)
-def _gaudin_interp():
+@functools.lru_cache(maxsize=2)
+def _gaudin_interp(ensemble: str = "gue"):
     grid = np.linspace(0, 6, 601)
-    vals = gaudin_cdf(grid)
+    vals = gaudin_cdf(grid, ensemble=ensemble)
     return lambda s: np.interp(np.asarray(s, dtype=np.float64), grid, vals, right=1.0)
 
 
@@ -113,7 +124,8 @@ def ks_table(s, *, n_boot: int = 200, seed: int = 0, exact_gue: bool = True) -> 
         raise InputError(f"need at least 10 spacings for a KS distance, got {n}")
     cdfs = dict(SPACING_CDFS)
     if exact_gue:
-        cdfs["gue_exact"] = _gaudin_interp()
+        cdfs["gue_exact"] = _gaudin_interp("gue")
+        cdfs["goe_exact"] = _gaudin_interp("goe")
     rng = np.random.default_rng(seed)
 
     def dist(x: np.ndarray, F) -> float:
