@@ -108,3 +108,13 @@ def test_control_verdict_separates_criticality_from_scale():
     assert control_verdict(_paired("critical", fast, mixed, "f"), None, 4)[0] == ("inconclusive")
     assert control_verdict(vs, None, 2)[0] == "inconclusive"
     assert control_verdict(None, None, 4)[0] == "none"
+
+
+def test_never_reached_is_a_lower_bound_not_a_degenerate_interval():
+    base = [_run(s, [4.0, 3.0, 2.5, 2.0 + 0.01 * s], "sqrt_dk") for s in range(3)]
+    slow = [_run(s, [4.0, 3.5, 3.2, 3.0 + 0.01 * s], "critical") for s in range(3)]
+    p = _paired("critical", slow, base)
+    s = p["steps_ratio"]
+    assert p["censored"] == 3 and s["lower_bound"] and s["ci"] is None
+    v, text = verdict(p, 3)
+    assert v == "not supported" and "lower bound" in text and "[1.000, 1.000]" not in text

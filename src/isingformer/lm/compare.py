@@ -215,12 +215,15 @@ def _paired(name, runs, base_runs, baseline: str = BASELINE) -> dict:
         log_cpu.append(math.log(max(pc, 1e-9) / max(bc, 1e-9)))
 
     def gm(v):
-        """Geometric-mean ratio; t interval on the per-seed log ratios."""
-        ci = t_interval(v)
+        """Geometric-mean ratio; t interval on the per-seed log ratios. When no
+        run reached its target the ratio is only a lower bound: no interval."""
+        every = bool(v) and censored == len(v)
+        ci = None if every else t_interval(v)
         return {
             "ratio": float(math.exp(np.mean(v))),
             "ci": None if ci is None else [math.exp(ci[0]), math.exp(ci[1])],
             "n": len(v),
+            "lower_bound": every,
         }
 
     return {
@@ -243,10 +246,19 @@ def _paired(name, runs, base_runs, baseline: str = BASELINE) -> dict:
 def _iv(x: dict, fmt: str = ".3f") -> str:
     """``"95 % t-CI 0.52–0.71, n = 3"`` or ``"n = 2, no interval"``."""
     n = x.get("n")
+    if x.get("lower_bound"):
+        return f"a lower bound: the target was never reached in {n} of {n} seeds"
     if x.get("ci") is None:
         return f"n = {n}, no interval"
     lo, hi = x["ci"]
     return f"95 % t-CI {lo:{fmt}} to {hi:{fmt}}, n = {n}"
+
+
+def _bounds(x: dict) -> tuple[float, float]:
+    """The interval of a ratio; a lower bound (never reached) is [ratio, inf)."""
+    if x.get("ci") is None:
+        return (x["ratio"], math.inf)
+    return (x["ci"][0], x["ci"][1])
 
 
 def verdict(paired: dict | None, n_seeds: int, margin: float = 0.10) -> tuple[str, str]:
@@ -279,12 +291,14 @@ def verdict(paired: dict | None, n_seeds: int, margin: float = 0.10) -> tuple[st
         + (f"; {paired['censored']} run(s) never reached the target" if paired["censored"] else "")
         + "."
     )
-    if paired["censored"] == 0 and s["ci"][1] < 1.0 and t["ci"][1] < 1.0:
+    s_lo, s_hi = _bounds(s)
+    t_hi = _bounds(t)[1]
+    if paired["censored"] == 0 and s_hi < 1.0 and t_hi < 1.0:
         return (
             "supported",
             "Critical β reached the baseline's loss in fewer steps and less time: " + desc,
         )
-    if s["ci"][0] > 1.0 - margin or d["ci"][0] > 0:
+    if s_lo > 1.0 - margin or d["ci"][0] > 0:
         why = (
             "critical β ended significantly worse"
             if d["ci"][0] > 0
@@ -333,15 +347,16 @@ def control_verdict(
         f"{vs_control['n_pairs']} seeds."
     )
     n_pairs = min(n_seeds, vs_control["n_pairs"])
-    if n_pairs < 3 or s["ci"] is None or d["ci"] is None:
+    if n_pairs < 3 or d["ci"] is None:
         return "inconclusive", head + desc + f" Only {n_pairs} paired seed(s): no judgement."
-    if d["ci"][1] < 0 and s["ci"][1] < 1.0 and vs_control["censored"] == 0:
+    s_lo, s_hi = _bounds(s)
+    if d["ci"][1] < 0 and s_hi < 1.0 and vs_control["censored"] == 0:
         return (
             "criticality beyond scale",
             head + desc + " Critical β does better than a fixed β of comparable size: the gain "
             "is not only a larger attention scale.",
         )
-    if d["ci"][0] > 0 or (s["ci"][0] > 1.0 - margin and d["ci"][1] >= 0):
+    if d["ci"][0] > 0 or (s_lo > 1.0 - margin and d["ci"][1] >= 0):
         return (
             "explained by scale",
             head + desc + " A fixed β does as well as (or better than) critical β: the gain "

@@ -120,6 +120,8 @@ def _ci(d: dict | None, fmt: str = "{:.4f}", key: str = "mean") -> str:
     """``"value [lo, hi]"`` (Student-t, n >= 3) or ``"value (n = 2)"``."""
     if d is None or d.get(key) is None:
         return "—"
+    if d.get("lower_bound"):
+        return f"≥ {fmt.format(d[key])} (never reached, n = {d.get('n', '?')})"
     if d.get("ci") is None:
         return f"{fmt.format(d[key])} (n = {d.get('n', '?')}, no interval)"
     return f"{fmt.format(d[key])} [{fmt.format(d['ci'][0])}, {fmt.format(d['ci'][1])}]"
