@@ -96,6 +96,7 @@ def test_runs_export_cli(tmp_path, capsys):
 def test_to_dataframe_on_store_and_sweep_results(tmp_path):
     with _store(tmp_path / "s.sqlite") as st:
         frame = to_dataframe(st, sweep="demo.sweep")
+        assert frame.equals(st.to_dataframe("demo.sweep"))
     assert frame["result.y"].tolist() == [4.0, 9.0]
     assert str(frame["started"].dt.tz) == "UTC"
     rows = to_dataframe([{"n": 8, "e": {"mean": -1.0, "err": 0.1}}, {"n": 16}])

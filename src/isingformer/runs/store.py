@@ -220,6 +220,13 @@ class ResultsStore:
             s, k, c, seed, v, st, fi, sec, res = row
             yield PointRecord(s, k, json.loads(c), seed, v, st, fi, sec, json.loads(res))
 
+    def to_dataframe(self, sweep: str | None = None, *, expand_lists: bool = False):
+        """The stored points (of one sweep, or all) as a pandas data frame
+        (:func:`isingformer.runs.frames.points_frame`)."""
+        from isingformer.runs.frames import points_frame
+
+        return points_frame(self.records(sweep), expand_lists=expand_lists)
+
 
 def _read_header(p: Path) -> bytes:
     try:
