@@ -203,10 +203,11 @@ def _gpt(checkpoint, texts, n_texts, max_tokens, random_init, critical, seed, de
     parts = _stack(
         qs, ks, [causal] * len(qs), torch.ones(B, T, dtype=torch.bool), beta_heads, critical, seed
     )
-    step = int(ckpt["step"])
-    name = f"GPT {Path(checkpoint).parent.name or Path(checkpoint).name} step {step}"
+    shape = f"GPT {cfg.n_layer}x{cfg.n_head}x{cfg.d_model}"
+    where = Path(checkpoint).resolve().parent.name
+    name = f"{shape} ({where}) step {int(ckpt['step'])}"
     if random_init:
-        name = f"GPT {cfg.n_layer}x{cfg.n_head}x{cfg.d_model} (random init)"
+        name = f"{shape} (random init)"
     return name, str(checkpoint), beta_heads, parts, True
 
 
