@@ -48,11 +48,22 @@ def _root(
         help="torch/BLAS intra-op threads for every command (default: $ISINGFORMER_THREADS, "
         "else 1 on machines with <= 2 cores, else all cores).",
     ),
+    max_seconds: float = typer.Option(
+        None,
+        "--max-seconds",
+        help="Wall-clock budget of every sweep: past it no new point starts; the stored "
+        "points stay and a re-run resumes.",
+    ),
+    debug: bool = typer.Option(
+        False, "--debug", help="Show the traceback of an unexpected error (bug reports)."
+    ),
 ) -> None:
     """isingformer command line."""
+    from isingformer.runs.sweep import set_time_budget
     from isingformer.threads import set_threads
 
     set_threads(threads)
+    set_time_budget(max_seconds)
 
 
 def _register_all() -> None:
@@ -60,6 +71,7 @@ def _register_all() -> None:
     from isingformer.cli import numbers
     from isingformer.cli import layers
     from isingformer.cli import hopfield
+    from isingformer.cli import phases
     from isingformer.cli import hyperbolic
     from isingformer.cli import analyze, ensemble, glass, ising, lm, main_job, quantum, runs, verify
 
@@ -79,6 +91,7 @@ def _register_all() -> None:
         module.register(app)
     layers.register(app)  # one line per group keeps merges small
     hopfield.register(app)
+    phases.register(app)
     hyperbolic.register(app)
 
 
@@ -99,7 +112,7 @@ def _fail(message: str, code: int = 2) -> int:
 
 def _debug_requested(argv: list[str] | None) -> bool:
     args = sys.argv[1:] if argv is None else argv
-    return os.environ.get("ISINGFORMER_DEBUG", "") not in ("", "0") or "--debug" in args[:1]
+    return os.environ.get("ISINGFORMER_DEBUG", "") not in ("", "0") or "--debug" in args
 
 
 def _unexpected(exc: BaseException, debug: bool) -> int:
@@ -141,8 +154,6 @@ def main(argv: list[str] | None = None) -> int:
     also prints the traceback)."""
     debug = _debug_requested(argv)
     args = list(sys.argv[1:] if argv is None else argv)
-    if args[:1] == ["--debug"]:
-        args = args[1:]
     try:
         command = build_command()
         result = command.main(args=args, prog_name="isingformer", standalone_mode=False)

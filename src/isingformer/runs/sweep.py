@@ -18,10 +18,31 @@ from contextlib import nullcontext
 from isingformer.errors import InputError
 from isingformer.runs.store import ResultsStore, config_key
 
-__all__ = ["EXECUTORS", "run_sweep"]
+__all__ = ["EXECUTORS", "run_sweep", "set_time_budget"]
 
 EXECUTORS = ("serial", "process", "dask")
 PointFn = Callable[[dict], dict]
+_BUDGET: dict[str, float | None] = {"deadline": None}
+
+
+def set_time_budget(seconds: float | None) -> None:
+    """A wall-clock budget for every sweep started from now on (``None``: no
+    budget); the CLI sets it from ``isingformer --max-seconds S``. When it runs
+    out, no new point starts, points in flight finish and are stored, and
+    :func:`run_sweep` raises :class:`InputError` saying how many points are
+    stored (a re-run resumes)."""
+    _BUDGET["deadline"] = None if seconds is None else time.monotonic() + float(seconds)
+
+
+def _deadline(max_seconds: float | None) -> float | None:
+    ends = [d for d in (_BUDGET["deadline"],) if d is not None]
+    if max_seconds is not None:
+        ends.append(time.monotonic() + max_seconds)
+    return min(ends) if ends else None
+
+
+def _expired(deadline: float | None) -> bool:
+    return deadline is not None and time.monotonic() >= deadline
 
 
 def _timed(fn: PointFn, config: dict) -> tuple[dict, float, float]:
@@ -119,6 +140,7 @@ def run_sweep(
     max_workers: int | None = None,
     progress: bool = True,
     dask_address: str | None = None,
+    max_seconds: float | None = None,
 ) -> list[dict]:
     """Evaluate ``fn`` on every config, skipping points already stored.
 
@@ -131,6 +153,9 @@ def run_sweep(
             (in this process) or ``"dask"`` (a Dask cluster: ``dask_address``
             or ``$ISINGFORMER_DASK_ADDRESS``, else a local cluster).
         max_workers: pool size (default: number of CPUs, at most the points).
+        max_seconds: wall-clock budget (also :func:`set_time_budget`): past
+            it no new point starts; finished points stay stored and
+            :class:`InputError` says how many (re-run to resume).
 
     Returns:
         The results, in the order of ``configs``.
@@ -162,8 +187,13 @@ def run_sweep(
             if bar is not None:
                 bar.advance(task)
 
+        deadline = _deadline(max_seconds)
+        stopped = False
         if executor == "serial":
             for i in unique_todo:
+                if _expired(deadline):
+                    stopped = True
+                    break
                 record(i, _timed(fn, configs[i]))
         elif executor == "process":
             ctx = multiprocessing.get_context("forkserver")
@@ -175,16 +205,27 @@ def run_sweep(
             ) as pool:
                 pending = {pool.submit(_timed, fn, configs[i]): i for i in unique_todo}
                 while pending:
-                    finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+                    left = None if deadline is None else max(0.0, deadline - time.monotonic())
+                    finished, _ = wait(pending, timeout=left, return_when=FIRST_COMPLETED)
                     for fut in finished:
                         record(pending.pop(fut), fut.result())
+                    if pending and _expired(deadline) and not stopped:
+                        stopped = True
+                        for fut in [f for f in pending if f.cancel()]:
+                            pending.pop(fut)  # not started: dropped; running: finish
         else:
-            _run_dask(fn, configs, unique_todo, record, workers, dask_address)
+            stopped = _run_dask(fn, configs, unique_todo, record, workers, dask_address, deadline)
 
+    if stopped:
+        stored = len(store.finished_keys(sweep) & set(keys))
+        raise InputError(
+            f"--max-seconds: the time budget ran out; {stored} of {len(set(keys))} points of "
+            f"sweep {sweep!r} are stored; re-run the same command to finish the rest"
+        )
     return [store.get(sweep, c) for c in configs]
 
 
-def _run_dask(fn, configs, todo, record, workers, address) -> None:
+def _run_dask(fn, configs, todo, record, workers, address, deadline=None) -> bool:
     from dask.distributed import Client, LocalCluster, as_completed
 
     address = address or os.environ.get("ISINGFORMER_DASK_ADDRESS")
@@ -201,3 +242,8 @@ def _run_dask(fn, configs, todo, record, workers, address) -> None:
         futures = {client.submit(_timed, fn, configs[i], pure=False): i for i in todo}
         for fut in as_completed(list(futures)):
             record(futures[fut], fut.result())
+            if _expired(deadline) and len(futures) > 1:
+                # queued points are dropped; the stored ones stay
+                client.cancel([f for f in futures if not f.done()])
+                return True
+    return False
