@@ -304,4 +304,5 @@ def numbers_job_section(ctx) -> Section:
     """Main-job entry: the quick study unless ``ctx.quick`` is False."""
     from isingformer.numbers.study import numbers_study
 
-    return numbers_section(numbers_study(quick=ctx.quick, seed=ctx.seed))
+    study = numbers_study(quick=ctx.quick, seed=ctx.seed, store=ctx.store)
+    return numbers_section(study)

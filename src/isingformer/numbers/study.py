@@ -57,12 +57,13 @@ def _angle_spacings(angles, n_boot: int, seed: int) -> dict:
     return ks_table(spacings(x), n_boot=n_boot, seed=seed)
 
 
-def numbers_study(*, quick: bool = True, seed: int = 0, smoke: bool = False) -> dict:
+def numbers_study(*, quick: bool = True, seed: int = 0, smoke: bool = False, store=None) -> dict:
     """Primon gas, Lee–Yang/Fisher zeros, ζ zeros with spacings, prime gaps.
 
     ``quick``: torus L ≤ 6, 1000 ζ zeros, primes to 10^8, Ising rows L = 32;
     otherwise L ≤ 7, 10^4 zeros, primes to 10^9, Ising rows L = 64. ``smoke``:
     a seconds-long version for tests (L ≤ 6, 100 zeros, primes to 10^6, L = 16).
+    ``store``: results store of the θ₁ sweep (``numbers.leeyang``).
     """
     n_boot = 30 if smoke else 100 if quick else 400
     sizes = list(range(2, 7 if quick or smoke else 8))
@@ -73,7 +74,7 @@ def numbers_study(*, quick: bool = True, seed: int = 0, smoke: bool = False) -> 
     out["leeyang_af"] = lee_yang("torus", 4, 1.5, coupling=-1.0)
     out["leeyang_ring_af"] = lee_yang("ring", 12, 1.5, coupling=-1.0)
     out["leeyang_glass"] = [spin_glass_lee_yang(4, 1.0, seed=seed + s) for s in range(3)]
-    out["theta"] = theta_scaling(sizes)
+    out["theta"] = theta_scaling(sizes, store=store)
     out["fisher"] = {L: fisher_zeros(L) for L in sizes[-3:]}
     count = 100 if smoke else 1000 if quick else 10_000
     z = zeta_zeros(count)
