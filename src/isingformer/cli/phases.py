@@ -1,0 +1,95 @@
+"""``isingformer phases``: phase transitions of language models (issue 16) —
+the output-distribution transition detector (``detect``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from isingformer.cli._common import JSON_OPTION_HELP, OUT_OPTION_HELP, emit, out_dir
+
+phases_app = typer.Typer(help="Phase transitions of language models.", no_args_is_help=True)
+
+
+def _human(r: dict) -> str:
+    lines = [
+        f"{r['source']}: {r['parameter']} over {len(r['grid'])} points, {r['n_prompts']} prompts"
+    ]
+    for p in r["peaks"]:
+        lines.append(
+            f"peak ({p['indicator']}): {p['value']:.4g}  95% CI [{p['ci'][0]:.4g}, {p['ci'][1]:.4g}]"
+            f"{'  (at the grid edge)' if p['at_edge'] else ''}"
+        )
+    for v in r["validated_on"]:
+        lines.append(
+            f"validation {v['system']}: expected {v['expected']:.4g}, found {v['found']:.4g} "
+            f"[{v['ci'][0]:.4g}, {v['ci'][1]:.4g}] {'ok' if v['agrees'] else 'MISSED'}"
+        )
+    return "\n".join(lines)
+
+
+@phases_app.command("detect")
+def detect_cmd(
+    checkpoint: Path = typer.Option(
+        None, "--checkpoint", help="A GPT checkpoint of `isingformer train` (checkpoint.pt)."
+    ),
+    model: Path = typer.Option(
+        None, "--model", help="Local Hugging Face causal LM directory (no download)."
+    ),
+    parameter: str = typer.Option(
+        "temperature",
+        "--parameter",
+        help="temperature (sampling T) or beta (factor on every head's own β; 1 = the model).",
+    ),
+    grid: str = typer.Option(
+        "0.25:2.5:19",
+        "--grid",
+        help="Control parameter values: START:STOP:NUM or a comma list (>= 5).",
+    ),
+    texts: Path = typer.Option(
+        None, "--texts", help="UTF-8 prompt passages for --model (default: a Shakespeare sample)."
+    ),
+    n_texts: int = typer.Option(16, "--n-texts", help="Number of prompts (1..256)."),
+    tokens: int = typer.Option(64, "--tokens", help="Tokens per prompt (every position counts)."),
+    n_boot: int = typer.Option(200, "--n-boot", help="Bootstrap resamples over prompts."),
+    skip_validation: bool = typer.Option(
+        False, "--skip-validation", help="Do not rerun the validation systems (validated_on: [])."
+    ),
+    seed: int = typer.Option(0, "--seed", help="Seed (prompt windows, bootstrap)."),
+    device: str = typer.Option("cpu", "--device", help="cpu, cuda, cuda:N or mps."),
+    as_json: bool = typer.Option(False, "--json", help=JSON_OPTION_HELP),
+    out: Path = typer.Option(None, "--out", help=OUT_OPTION_HELP),
+) -> None:
+    """Where do the next-token distributions change fastest in T or β? Peaks with bootstrap CIs."""
+    from isingformer.phases import detect
+    from isingformer.validate import check_count, check_int, parse_values
+
+    check_int(n_texts, "n-texts", ge=1, le=256)
+    check_int(tokens, "tokens", ge=2, le=1024)
+    check_count(n_boot, "n-boot", ceiling=100_000)
+    values = parse_values(grid, "grid", kind=float, gt=0, le=1e6)
+    od = out_dir(out)
+    result = detect(
+        parameter=parameter,
+        grid=values,
+        checkpoint=checkpoint,
+        model=model,
+        texts=None if texts is None else str(texts),
+        n_prompts=n_texts,
+        tokens=tokens,
+        n_boot=n_boot,
+        seed=seed,
+        validate=not skip_validation,
+        device=device,
+    )
+    if od is not None:
+        from isingformer.phases.report import write_detect_report
+
+        result = {**result, "report": str(write_detect_report(result, od))}
+    emit(result, as_json, _human(result))
+
+
+def register(app: typer.Typer) -> None:
+    """Attach ``isingformer phases`` to the root app."""
+    app.add_typer(phases_app, name="phases")

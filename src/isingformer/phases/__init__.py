@@ -1,0 +1,39 @@
+"""Phase transitions of language models (issue 16): the output-distribution
+transition detector of Arnold, Holtorf, Schäfer and Lörch (2024) with its
+validation systems (2D Ising, REM, a two-phase toy LM), applied to our GPT and
+to local Hugging Face causal LMs."""
+
+from isingformer.phases.api import PARAMETERS, detect, load_causal_lm
+from isingformer.phases.detector import INDICATORS, Detection, detect_from_terms, window_terms
+from isingformer.phases.divergence import (
+    fisher_from_linear,
+    jensen_shannon,
+    linear_divergence,
+    total_variation,
+)
+from isingformer.phases.validation import (
+    ONSAGER_TC,
+    TwoPhaseLM,
+    ising_validation,
+    rem_validation,
+    toy_validation,
+)
+
+__all__ = [
+    "INDICATORS",
+    "ONSAGER_TC",
+    "PARAMETERS",
+    "Detection",
+    "TwoPhaseLM",
+    "detect",
+    "detect_from_terms",
+    "fisher_from_linear",
+    "ising_validation",
+    "jensen_shannon",
+    "linear_divergence",
+    "load_causal_lm",
+    "rem_validation",
+    "total_variation",
+    "toy_validation",
+    "window_terms",
+]

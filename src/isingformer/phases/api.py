@@ -1,0 +1,180 @@
+"""``detect``: the output-distribution transition detector on a GPT checkpoint
+or a local Hugging Face causal LM, with the validation systems alongside."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from isingformer.errors import InputError, ModelLoadError
+from isingformer.phases.detector import check_grid, detect_from_terms, window_terms
+
+__all__ = ["PARAMETERS", "detect", "load_causal_lm"]
+
+PARAMETERS = ("temperature", "beta")
+
+
+def load_causal_lm(path: str | Path, device: str = "cpu"):
+    """``(model, tokenizer)`` of a local Hugging Face causal LM (no download, no
+    remote code), attention through the isingformer adapter; InputError if the
+    directory does not hold a causal LM."""
+    import isingformer.attention  # noqa: F401  (registers the "isingformer" attention)
+
+    p = Path(path)
+    if not p.is_dir():
+        raise InputError(f"--model: {p} is not a directory with a Hugging Face model")
+    from transformers import AutoConfig, AutoModelForCausalLM, AutoTokenizer
+    from transformers.models.auto.modeling_auto import MODEL_FOR_CAUSAL_LM_MAPPING_NAMES
+
+    try:
+        cfg = AutoConfig.from_pretrained(p, local_files_only=True, trust_remote_code=False)
+    except (OSError, ValueError) as exc:
+        raise InputError(f"--model: cannot read a model config in {p}: {exc}") from None
+    if cfg.model_type not in MODEL_FOR_CAUSAL_LM_MAPPING_NAMES or getattr(
+        cfg, "is_encoder_decoder", False
+    ):
+        raise InputError(
+            f"--model: {p} is a {cfg.model_type!r} model, not a causal (decoder-only) language "
+            "model; give a GPT-2/Llama-like model or --checkpoint"
+        )
+    from transformers.utils import logging as hf_logging
+
+    bars = hf_logging.is_progress_bar_enabled()
+    hf_logging.disable_progress_bar()  # library code never prints
+    try:
+        model = AutoModelForCausalLM.from_pretrained(
+            p, local_files_only=True, trust_remote_code=False, attn_implementation="isingformer"
+        )
+    except (OSError, ValueError) as exc:
+        raise ModelLoadError(f"--model: cannot load {p}: {exc}") from None
+    finally:
+        if bars:
+            hf_logging.enable_progress_bar()
+    model = model.eval().to(device)
+    if not is_causal(model, int(cfg.vocab_size), device):
+        raise InputError(
+            f"--model: {p} ({cfg.model_type}) is not a causal language model: its logits at a "
+            "position change with later tokens; give a decoder-only model or --checkpoint"
+        )
+    try:
+        tok = AutoTokenizer.from_pretrained(p, local_files_only=True, trust_remote_code=False)
+    except (OSError, ValueError) as exc:
+        raise ModelLoadError(f"--model: cannot load the tokenizer of {p}: {exc}") from None
+    return model, tok
+
+
+@torch.no_grad()
+def is_causal(model, vocab_size: int, device: str = "cpu", length: int = 8) -> bool:
+    """Whether changing the last token leaves every earlier position's logits unchanged."""
+    g = torch.Generator().manual_seed(0)
+    a = torch.randint(0, vocab_size, (1, length), generator=g).to(device)
+    b = a.clone()
+    b[0, -1] = (a[0, -1] + 1) % vocab_size
+    la, lb = (model(x).logits[0, :-1].double() for x in (a, b))
+    return bool(torch.allclose(la, lb, rtol=1e-4, atol=1e-5))
+
+
+def _gpt_prompts(trained, n_prompts: int, tokens: int, seed: int) -> torch.Tensor:
+    val = torch.as_tensor(np.array(trained.data.val))  # a copy: the corpus may be read-only
+    S = min(tokens, trained.config.context, len(val) - 1)
+    g = torch.Generator().manual_seed(seed)
+    starts = torch.randint(0, len(val) - S, (n_prompts,), generator=g)
+    return torch.stack([val[s : s + S] for s in starts.tolist()]).long()
+
+
+def _hf_prompts(tok, n_prompts: int, tokens: int, seed: int, texts: str | None) -> torch.Tensor:
+    from isingformer.probe.texts import default_texts, read_texts
+
+    passages = (
+        default_texts(n_prompts, seed=seed) if texts is None else read_texts(texts, n_prompts)
+    )
+    ids = [tok(t)["input_ids"][:tokens] for t in passages]
+    S = min(len(i) for i in ids)
+    if S < 2:
+        raise InputError("--texts: every passage needs at least 2 tokens")
+    return torch.tensor([i[:S] for i in ids], dtype=torch.long)
+
+
+def detect(
+    *,
+    parameter: str,
+    grid,
+    checkpoint: str | Path | None = None,
+    model: str | Path | None = None,
+    texts: str | None = None,
+    n_prompts: int = 16,
+    tokens: int = 64,
+    n_boot: int = 200,
+    seed: int = 0,
+    validate: bool = True,
+    device: str = "cpu",
+) -> dict:
+    """Dissimilarity indicators of the next-token distributions over ``grid``.
+
+    ``parameter``: ``temperature`` (sampling temperature T) or ``beta`` (the
+    factor multiplying every head's own β; 1 is the model as it is). Exactly
+    one of ``checkpoint`` (a GPT of ``isingformer train``) and ``model`` (a
+    local Hugging Face causal LM directory). Returns the contract keys
+    ``grid``, ``indicators`` {``tv``, ``js``, ``linear``}, ``peaks``
+    (``value``, ``ci``), ``validated_on`` and the details (``points``,
+    ``bands``, ``fisher``, ``model_value``: where the model itself sits).
+    """
+    if parameter not in PARAMETERS:
+        raise InputError(f"--parameter must be one of {', '.join(PARAMETERS)}, got {parameter!r}")
+    g = check_grid(grid)
+    if np.any(g <= 0):
+        raise InputError("--grid: values must be > 0")
+    if (checkpoint is None) == (model is None):
+        raise InputError("give exactly one of --checkpoint and --model")
+    if checkpoint is not None:
+        from isingformer.lm.sample import load_trained
+
+        if not Path(checkpoint).is_file():
+            raise InputError(f"--checkpoint: no file {checkpoint}")
+        trained = load_trained(checkpoint, device=device)
+        net, idx, source = trained.model, _gpt_prompts(trained, n_prompts, tokens, seed), "gpt"
+    else:
+        net, tok = load_causal_lm(model, device=device)
+        idx, source = _hf_prompts(tok, n_prompts, tokens, seed, texts), "hf"
+    idx = idx.to(device)
+    if parameter == "temperature":
+        from isingformer.phases.lm import lm_logits, temperature_distributions
+
+        dist = temperature_distributions(lm_logits(net, idx), g)
+    elif source == "gpt":
+        from isingformer.phases.lm import gpt_beta_distributions
+
+        dist = gpt_beta_distributions(net, idx, g)
+    else:
+        from isingformer.phases.lm import hf_beta_distributions
+
+        dist = hf_beta_distributions(net, idx, g)
+    det = detect_from_terms(g, window_terms(dist, g.size), n_boot=n_boot, seed=seed)
+    out = det.to_dict()
+    out.update(
+        {
+            "parameter": parameter,
+            "source": str(checkpoint if checkpoint is not None else model),
+            "n_positions": int(idx.shape[1]),
+            "model_value": 1.0,
+            "model_inside_ci": [bool(p["ci"][0] <= 1.0 <= p["ci"][1]) for p in det.peaks],
+        }
+    )
+    out["validated_on"] = validation_results() if validate else []
+    return out
+
+
+def validation_results(quick: bool = True) -> list[dict]:
+    """The validation systems at test size (``quick``) or report size."""
+    from isingformer.phases.validation import (
+        ising_validation,
+        rem_validation,
+        toy_validation,
+        validation_summary,
+    )
+
+    res = [toy_validation(), rem_validation()]
+    res.append(ising_validation(16, sweeps=600 if quick else 4000))
+    return validation_summary(res)

@@ -1,0 +1,160 @@
+"""Figures, report and main-job section of the phase-transition detector.
+
+Every function takes result dicts (:func:`~isingformer.phases.detect`, the
+validation functions), so stored results can be re-plotted."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from isingformer.report import Report, Section, Table, figure
+
+__all__ = ["detection_figure", "phases_job", "phases_section", "write_detect_report"]
+
+_TEXT = (
+    "The detector of Arnold, Holtorf, Schäfer and Lörch (2024): at each grid point λ the "
+    "next-token distributions (exact, summed over prompts and positions) of the grid points "
+    "left and right of λ are compared with symmetric f-divergences — total variation, "
+    "Jensen–Shannon (bits) and the low-variance linear estimator g(x) = 2x − 1, "
+    "½Σ(p − q)²/(p + q), which for neighbouring points is h²·F(λ) with F the Fisher "
+    "information. Peaks mark candidate transitions; bands and peak intervals are percentile "
+    "bootstraps over prompts (n stated with each result). Before it is applied to a "
+    "language model it is checked on systems with known transitions: the 2D Ising model "
+    "over T (energy histograms of Wolff chains; the energy is sufficient, so the divergences "
+    "of configurations and of energies agree), the REM over β (exact Gibbs distributions, "
+    "ln β grid, where F is the heat capacity) and a two-phase toy LM that condenses on one "
+    "token below T* ≈ a/ln M."
+)
+
+
+def _plt():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def _axis(ax, det: dict, label: str, transform=None, expected=None, marker=None) -> None:
+    tr = (lambda v: v) if transform is None else transform
+    x = tr(np.asarray(det["points"]))
+    for name, color in (("linear", "C0"), ("tv", "C1"), ("js", "C2")):
+        y = np.asarray(det["indicators"][name])
+        band = np.asarray(det["bands"][name])
+        ax.plot(x, y, color=color, label=name)
+        ax.fill_between(x, band[0], band[1], color=color, alpha=0.25)
+    for p in det["peaks"]:
+        ax.axvspan(tr(p["ci"][0]), tr(p["ci"][1]), color="0.8", zorder=0)
+    if expected is not None:
+        ax.axvline(expected, color="k", ls="--", label="expected")
+    if marker is not None:
+        ax.axvline(marker, color="r", ls=":", label="the model")
+    ax.set_xlabel(label)
+    ax.set_ylabel("dissimilarity")
+    ax.legend(fontsize=7)
+
+
+def detection_figure(result: dict, title: str = ""):
+    """Indicators with bootstrap bands and the peak interval (grey) of one ``detect`` result."""
+    plt = _plt()
+    fig, ax = plt.subplots(figsize=(5.5, 3.4))
+    marker = 1.0 if result.get("parameter") == "beta" else None
+    label = "β / β_model" if result.get("parameter") == "beta" else "sampling temperature T"
+    _axis(ax, result, label, marker=marker)
+    ax.set_title(title or Path(str(result.get("source", ""))).name, fontsize=9)
+    fig.tight_layout()
+    out = figure(fig, f"Dissimilarity over {label}, bands: bootstrap over prompts.")
+    plt.close(fig)
+    return out
+
+
+def validation_figure(validations: list[dict]):
+    """One panel per validation system (full results with ``detection``)."""
+    plt = _plt()
+    fig, axes = plt.subplots(1, len(validations), figsize=(4.2 * len(validations), 3.3))
+    for ax, v in zip(np.atleast_1d(axes), validations, strict=True):
+        rem = v["system"].startswith("REM")
+        _axis(ax, v["detection"], "β" if rem else "T", np.exp if rem else None, v["expected"])
+        ax.set_title(v["system"], fontsize=8)
+    fig.tight_layout()
+    out = figure(fig, "Validation: the detector's peak against the exact expected position.")
+    plt.close(fig)
+    return out
+
+
+def _rows(validations: list[dict]) -> list[list]:
+    return [
+        [
+            v["system"],
+            v["expected"],
+            v["found"],
+            f"[{v['ci'][0]:.4g}, {v['ci'][1]:.4g}]",
+            v["agrees"],
+        ]
+        for v in validations
+    ]
+
+
+def phases_section(validations: list[dict], applications: list[dict]) -> Section:
+    """Report section: the validation systems and the detector on models."""
+    figs = [validation_figure(validations)] if validations else []
+    figs += [detection_figure(a) for a in applications]
+    tables = [Table(["system", "expected", "found", "95% CI", "agrees"], _rows(validations))]
+    if applications:
+        rows = [
+            [Path(a["source"]).parent.name or a["source"], a["parameter"], p["value"],
+             f"[{p['ci'][0]:.4g}, {p['ci'][1]:.4g}]", p["at_edge"]]
+            for a in applications for p in a["peaks"]
+        ]  # fmt: skip
+        tables.append(Table(["model", "parameter", "peak", "95% CI", "at edge"], rows))
+    return Section(
+        "Phase transitions of language models: output distributions", _TEXT, figs, tables
+    )
+
+
+def write_detect_report(result: dict, out: Path) -> Path:
+    """``report.html``/``report.md`` of one ``detect`` result (and its validation table)."""
+    val = [dict(v) for v in result.get("validated_on", [])]
+    sec = Section(
+        "Output-distribution transitions",
+        _TEXT,
+        [detection_figure(result)],
+        [Table(["system", "expected", "found", "95% CI", "agrees"], _rows(val))] if val else [],
+    )
+    config = {k: result[k] for k in ("source", "parameter", "n_prompts", "n_boot")}
+    return Report("phases detect", config, [sec]).write(Path(out))
+
+
+def phases_job(ctx) -> Section:
+    """Main-job section: the three validation systems, then the detector over T and β
+    on the GPTs of the ``lm`` section when that section ran before this one."""
+    from isingformer.phases.api import detect
+    from isingformer.phases.validation import ising_validation, rem_validation, toy_validation
+
+    vals = [
+        toy_validation(),
+        rem_validation(),
+        ising_validation(16, sweeps=600 if ctx.quick else 4000),
+    ]
+    root = Path(ctx.out) / "lm_runs"
+    cks = sorted(root.glob(f"*seed{ctx.seed}/checkpoint.pt")) if root.is_dir() else []
+    apps = []
+    for ck in cks[:3]:
+        for parameter, grid in (
+            ("temperature", np.linspace(0.25, 2.5, 19)),
+            ("beta", np.geomspace(0.25, 4, 13)),
+        ):
+            apps.append(
+                detect(
+                    parameter=parameter,
+                    grid=grid,
+                    checkpoint=ck,
+                    n_prompts=8,
+                    validate=False,
+                    device=ctx.device,
+                )
+            )
+    return phases_section(vals, apps)

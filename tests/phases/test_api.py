@@ -1,0 +1,14 @@
+import isingformer.phases as phases
+
+
+def test_public_names_are_pinned():
+    assert sorted(phases.__all__) == sorted(
+        [
+            "INDICATORS", "ONSAGER_TC", "PARAMETERS", "Detection", "TwoPhaseLM", "detect",
+            "detect_from_terms", "fisher_from_linear", "ising_validation", "jensen_shannon",
+            "linear_divergence", "load_causal_lm", "rem_validation", "toy_validation",
+            "total_variation", "window_terms",
+        ]
+    )  # fmt: skip
+    for name in phases.__all__:
+        assert getattr(phases, name) is not None

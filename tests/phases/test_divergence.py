@@ -1,0 +1,83 @@
+"""The indicators against closed forms."""
+
+import math
+
+import numpy as np
+import pytest
+
+from isingformer.errors import InputError
+from isingformer.phases import (
+    detect_from_terms,
+    fisher_from_linear,
+    jensen_shannon,
+    linear_divergence,
+    total_variation,
+    window_terms,
+)
+
+
+def test_closed_forms_on_two_outcomes():
+    p, q = np.array([0.9, 0.1]), np.array([0.5, 0.5])
+    assert total_variation(p, q) == pytest.approx(0.4)
+    assert linear_divergence(p, q) == pytest.approx(0.5 * (0.16 / 1.4 + 0.16 / 0.6))
+    m = np.array([0.7, 0.3])
+    kl = lambda a, b: float(np.sum(a * np.log2(a / b)))  # noqa: E731
+    assert jensen_shannon(p, q) == pytest.approx(0.5 * (kl(p, m) + kl(q, m)))
+    disjoint = (np.array([1.0, 0.0]), np.array([0.0, 1.0]))
+    assert total_variation(*disjoint) == 1 and jensen_shannon(*disjoint) == pytest.approx(1)
+    assert linear_divergence(*disjoint) == pytest.approx(1)
+    assert total_variation(p, p) == 0 and jensen_shannon(p, p) == 0 and linear_divergence(p, p) == 0
+
+
+def test_batched_over_leading_axes():
+    rng = np.random.default_rng(0)
+    p, q = rng.dirichlet(np.ones(7), size=(3, 4)), rng.dirichlet(np.ones(7), size=(3, 4))
+    for f in (total_variation, jensen_shannon, linear_divergence):
+        out = f(p, q)
+        assert out.shape == (3, 4)
+        assert out[2, 1] == pytest.approx(float(f(p[2, 1], q[2, 1])))
+
+
+def test_linear_indicator_tends_to_the_fisher_information():
+    # Bernoulli p(λ) = sigmoid(λ): F(λ) = p (1 − p)
+    lam, h = 0.7, 1e-3
+    p = lambda x: np.array([1 / (1 + math.exp(-x)), 1 - 1 / (1 + math.exp(-x))])  # noqa: E731
+    s = 1 / (1 + math.exp(-lam))
+    F = fisher_from_linear(linear_divergence(p(lam - h), p(lam + h)), h)
+    assert pytest.approx(s * (1 - s), rel=1e-5) == F
+
+
+def test_detector_on_a_known_fisher_peak():
+    # a softmax family with F(λ) = Var(z) p-weighted: two levels, F peaks where p = 1/2
+    grid = np.linspace(-3, 3, 25)
+    rng = np.random.default_rng(1)
+    shifts = rng.normal(0, 0.3, size=40)  # 40 "prompts" with crossovers at their shift
+
+    def dist(j):
+        s = 1 / (1 + np.exp(-(grid[j] - shifts)))
+        return np.stack([s, 1 - s], axis=-1)  # [P, 2]
+
+    det = detect_from_terms(grid, window_terms(dist, grid.size), n_boot=300)
+    peak = det.peaks[0]
+    step = grid[1] - grid[0]
+    assert peak["ci"][0] - step <= float(np.mean(shifts)) <= peak["ci"][1] + step
+    assert abs(peak["value"] - float(np.mean(shifts))) < 0.25  # one grid step
+    for name in ("tv", "js", "linear"):
+        lo, hi = det.bands[name]
+        assert np.all(lo <= det.indicators[name] + 1e-12)
+        assert np.all(det.indicators[name] <= hi + 1e-12)
+    exact = np.mean(
+        [
+            (1 / (1 + np.exp(-(x - shifts)))) * (1 - 1 / (1 + np.exp(-(x - shifts))))
+            for x in det.points
+        ],
+        axis=1,
+    )
+    np.testing.assert_allclose(det.fisher, exact, rtol=0.03)
+
+
+def test_grid_needs_five_increasing_points():
+    with pytest.raises(InputError, match="at least 5"):
+        detect_from_terms([1, 2, 3, 4], {"tv": np.zeros((2, 3))})
+    with pytest.raises(InputError, match="increasing"):
+        detect_from_terms([1, 2, 2, 4, 5], {"tv": np.zeros((3, 3))})

@@ -1,0 +1,104 @@
+"""``isingformer phases detect`` on our GPT and on a local Hugging Face causal LM."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+import torch
+
+from isingformer.cli import main
+
+
+def _run(capsys, args):
+    code = main(args)
+    cap = capsys.readouterr()
+    return code, cap.out, cap.err
+
+
+def _json(capsys, args):
+    code, out, err = _run(capsys, args)
+    assert code == 0, err
+    return json.loads(out)
+
+
+def _check_contract(r, n_grid):
+    assert len(r["grid"]) == n_grid
+    assert set(r["indicators"]) == {"tv", "js", "linear"}
+    for v in r["indicators"].values():
+        assert len(v) == n_grid - 2 and all(x >= 0 for x in v)
+    assert r["peaks"] and {"value", "ci"} <= set(r["peaks"][0])
+    lo, hi = r["peaks"][0]["ci"]
+    assert r["grid"][0] <= lo <= hi <= r["grid"][-1]
+    assert "validated_on" in r
+
+
+def test_detect_on_a_checkpoint_over_temperature(gpt_checkpoint, capsys, tmp_path):
+    args = ["phases", "detect", "--checkpoint", str(gpt_checkpoint), "--parameter", "temperature"]
+    r = _json(capsys, [*args, "--grid", "0.2:3:15", "--n-texts", "6", "--tokens", "16",
+                       "--n-boot", "50", "--skip-validation", "--json", "--out", str(tmp_path)])  # fmt: skip
+    _check_contract(r, 15)
+    assert r["validated_on"] == [] and (tmp_path / "report.html").exists()
+
+
+def test_detect_over_beta_gpt_equals_its_hf_export(gpt_checkpoint, hf_export, capsys):
+    common = ["--parameter", "beta", "--grid", "0.25,0.5,1,2,4,8", "--n-texts", "4",
+              "--tokens", "16", "--n-boot", "20", "--skip-validation", "--json"]  # fmt: skip
+    g = _json(capsys, ["phases", "detect", "--checkpoint", str(gpt_checkpoint), *common])
+    h = _json(capsys, ["phases", "detect", "--model", str(hf_export), *common])
+    _check_contract(g, 6)
+    _check_contract(h, 6)
+    # the same model through two paths (W_q scaling vs the adapter's beta=) on
+    # the same distributions family: at f = 1 both are the trained model
+    from isingformer.lm.sample import load_trained
+    from isingformer.phases.api import load_causal_lm
+    from isingformer.phases.lm import gpt_beta_distributions, hf_beta_distributions
+
+    trained = load_trained(gpt_checkpoint)
+    hf, _ = load_causal_lm(hf_export)
+    idx = torch.as_tensor(np.array(trained.data.val[:40])).long().view(2, 20)
+    f = np.array([0.25, 1.0, 16.0])
+    a, b = gpt_beta_distributions(trained.model, idx, f), hf_beta_distributions(hf, idx, f)
+    for j in range(3):
+        np.testing.assert_allclose(a(j), b(j), atol=2e-6)
+    assert np.abs(a(0) - a(2)).max() > 50 * 2e-6  # β changes them far beyond the tolerance
+
+
+def test_validated_on_lists_the_systems(gpt_checkpoint, capsys, monkeypatch):
+    import isingformer.phases.api as api
+    from isingformer.phases.validation import toy_validation, validation_summary
+
+    monkeypatch.setattr(api, "validation_results", lambda: validation_summary([toy_validation()]))
+    r = _json(capsys, ["phases", "detect", "--checkpoint", str(gpt_checkpoint), "--grid",
+                       "0.5:2:7", "--n-texts", "2", "--tokens", "8", "--n-boot", "10", "--json"])  # fmt: skip
+    (v,) = r["validated_on"]
+    assert {"system", "expected", "found"} <= set(v) and v["agrees"] is True
+
+
+@pytest.mark.slow
+def test_detect_reruns_all_validation_systems(gpt_checkpoint, capsys):
+    r = _json(capsys, ["phases", "detect", "--checkpoint", str(gpt_checkpoint), "--grid",
+                       "0.5:2:7", "--n-texts", "2", "--tokens", "8", "--json"])  # fmt: skip
+    assert len(r["validated_on"]) == 3 and all(v["agrees"] for v in r["validated_on"])
+
+
+def test_bad_input_is_one_line_and_exit_2(gpt_checkpoint, capsys, tmp_path):
+    from transformers import BertConfig, BertModel
+
+    torch.manual_seed(0)  # a bidirectional encoder: loads as BertLMHeadModel, but is not causal
+    BertModel(BertConfig(vocab_size=64, hidden_size=32, num_hidden_layers=1, num_attention_heads=2,
+                         intermediate_size=32)).save_pretrained(tmp_path / "bert")  # fmt: skip
+    capsys.readouterr()
+    ck = ["--checkpoint", str(gpt_checkpoint)]
+    cases = [
+        (["phases", "detect", "--model", str(tmp_path / "bert")], "not a causal"),
+        (["phases", "detect", *ck, "--grid", "0.5:2:4"], "at least 5"),
+        (["phases", "detect", *ck, "--parameter", "depth"], "--parameter"),
+        (["phases", "detect"], "exactly one"),
+        (["phases", "detect", "--checkpoint", str(tmp_path / "none.pt")], "--checkpoint"),
+    ]
+    for args, needle in cases:
+        code, out, err = _run(capsys, [*args, "--skip-validation", "--json"])
+        assert code == 2 and out == "", (args, err)
+        assert err.count("\n") == 1 and err.startswith("isingformer: error:") and needle in err

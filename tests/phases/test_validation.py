@@ -1,0 +1,51 @@
+"""The detector reproduces the known transitions of its validation systems."""
+
+import numpy as np
+import pytest
+
+from isingformer.phases import (
+    ONSAGER_TC,
+    TwoPhaseLM,
+    ising_validation,
+    rem_validation,
+    toy_validation,
+)
+
+
+def test_two_phase_toy_lm():
+    r = toy_validation()
+    assert r["agrees"], r["found"]
+    # the exact Fisher peak sits near the condensation temperature a / ln M
+    assert abs(r["expected"] - r["reference"]) < 0.15 * r["reference"]
+    assert not r["detection"]["peaks"][0]["at_edge"]
+
+
+def test_two_phase_lm_is_causal_and_condenses():
+    import torch
+
+    m = TwoPhaseLM(m=100, a=4.0, spread=0.0)
+    logits, _ = m(torch.zeros(1, 3, dtype=torch.long))
+    p = torch.softmax(logits[0, -1] / 0.2, -1)
+    assert logits.shape == (1, 3, 101) and p[0] > 0.99  # cold: one token
+    assert torch.softmax(logits[0, -1] / 100.0, -1)[0] < 0.02  # hot: spread out
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_rem_peak_is_the_finite_n_heat_capacity_peak(seed):
+    r = rem_validation(n_states=1024, samples=24, seed=seed, n_boot=100)
+    assert r["agrees"], (r["expected"], r["found"], r["ci"])
+    assert r["expected"] < r["reference"]  # finite N: the C peak is below β_c
+
+
+def test_ising_peak_in_the_finite_size_window_over_seeds():
+    found = []
+    for seed in (0, 1, 2):
+        r = ising_validation(
+            16, np.linspace(2.0, 2.7, 15), chains=6, sweeps=300, seed=seed, n_boot=100
+        )
+        assert r["agrees"], (seed, r["expected"], r["found"], r["ci"])
+        found.append(r["found"])
+    # the finite-size window at L = 16: within 0.1 of Onsager's T_c (the exact
+    # F_T peak of the 16 x 16 torus is 0.02 above it)
+    assert abs(np.mean(found) - ONSAGER_TC) < 0.1
+    assert abs(r["expected"] - ONSAGER_TC) < 0.05
