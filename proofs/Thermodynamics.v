@@ -100,6 +100,10 @@ Proof. induction xs as [|x t IH]; simpl; [ring | rewrite IH; ring]. Qed.
 Lemma sumR_opp (xs : list R) : sumR (map Ropp xs) = - sumR xs.
 Proof. induction xs as [|x t IH]; simpl; [ring | rewrite IH; ring]. Qed.
 
+Lemma sumR_opp' (f : R -> R) (xs : list R) :
+  sumR (map (fun x => - f x) xs) = - sumR (map f xs).
+Proof. induction xs as [|x t IH]; simpl; [ring | rewrite IH; ring]. Qed.
+
 Lemma Z_nonzero (beta : R) (es : list R) : es <> [] -> Z beta es <> 0.
 Proof. intro H. apply Rgt_not_eq, Z_pos, H. Qed.
 
@@ -297,4 +301,77 @@ Proof.
   { destruct es; [contradiction | simpl length; rewrite S_INR].
     assert (0 <= INR (length es)) by apply pos_INR. lra. }
   unfold S. rewrite Hu, map_map, sumR_const, ln_Rinv by exact Hn. field. lra.
+Qed.
+
+Lemma ln_gt_one_minus_inv (y : R) : 0 < y -> y <> 1 -> 1 - / y < ln y.
+Proof.
+  intros Hy H1. assert (Hl : - ln y <> 0).
+  { intro H. apply H1. rewrite <- (exp_ln y Hy).
+    replace (ln y) with 0 by lra. apply exp_0. }
+  assert (H := exp_ineq1 (- ln y) Hl).
+  rewrite exp_Ropp, exp_ln in H by exact Hy. lra.
+Qed.
+
+Lemma sumR_nonneg_zero (xs : list R) :
+  (forall x, In x xs -> 0 <= x) -> sumR xs = 0 -> forall x, In x xs -> x = 0.
+Proof.
+  induction xs as [|y t IH]; simpl; intros Hnn Hs x Hx; [contradiction|].
+  assert (Hy : 0 <= y) by (apply Hnn; now left).
+  assert (Ht : 0 <= sumR t) by (apply sumR_nonneg; intros; apply Hnn; now right).
+  destruct Hx as [<- | Hx]; [lra|].
+  apply IH; [intros; apply Hnn; now right | lra | exact Hx].
+Qed.
+
+(** S = ln N only where the distribution is uniform: at β = 0, or when every
+    energy is the same.  (So "S = ln N exactly at β = 0" holds except for a
+    fully degenerate ensemble, where S = ln N at every β.) *)
+Theorem entropy_max_only_if_uniform (beta : R) (es : list R) :
+  es <> [] -> S beta es = ln (INR (length es)) ->
+  beta = 0 \/ (forall e1 e2, In e1 es -> In e2 es -> e1 = e2).
+Proof.
+  intros Hne HS. set (n := INR (length es)).
+  assert (Hn : 0 < n).
+  { unfold n. destruct es; [contradiction | simpl length; rewrite S_INR].
+    assert (0 <= INR (length es)) by apply pos_INR. lra. }
+  set (ps := gibbs beta es).
+  assert (Hpos : forall p, In p ps -> 0 < p) by (apply gibbs_weights_positive, Hne).
+  assert (Hsum : sumR ps = 1) by (apply gibbs_sum_one, Hne).
+  assert (Hlen : INR (length ps) = n) by (unfold ps, n; rewrite length_gibbs; reflexivity).
+  (* the excess terms p ln (n p) - (p - 1/n) are >= 0 and sum to ln n - S = 0 *)
+  set (g := fun p => p * ln p + p * ln n - (p - / n)).
+  assert (Hg : forall p, 0 < p -> 0 <= g p /\ (g p = 0 -> p * n = 1)).
+  { intros p Hp. unfold g. rewrite <- Rmult_plus_distr_l, <- ln_mult by lra.
+    destruct (Req_EM_T (p * n) 1) as [E | E].
+    - split; [|intros; exact E]. rewrite E, ln_1.
+      assert (p = / n) by (apply (Rmult_eq_reg_r n); [rewrite Rinv_l; lra | lra]). lra.
+    - assert (Hl := ln_gt_one_minus_inv (p * n) (Rmult_lt_0_compat _ _ Hp Hn) E).
+      apply (Rmult_lt_compat_l p) in Hl; [|lra].
+      replace (p * (1 - / (p * n))) with (p - / n) in Hl by (field; lra).
+      split; intros; lra. }
+  assert (Hzero : sumR (map g ps) = 0).
+  { unfold g. rewrite (map_ext (fun p => p * ln p + p * ln n - (p - / n))
+                              (fun p => p * ln p + (p * ln n + - (p - / n)))) by (intro; ring).
+    rewrite !sumR_map_plus, sumR_opp', sumR_map_minus_const, sumR_map_mult_r, map_id.
+    rewrite Hsum, Hlen. unfold S in HS. fold ps in HS. fold n in HS.
+    assert (n * / n = 1) by (field; lra). lra. }
+  assert (Hall : forall p, In p ps -> p * n = 1).
+  { intros p Hp. apply (proj2 (Hg p (Hpos p Hp))).
+    apply (sumR_nonneg_zero (map g ps)); [| exact Hzero | apply in_map, Hp].
+    intros x Hx. apply in_map_iff in Hx. destruct Hx as [q [<- Hq]].
+    apply (Hg q (Hpos q Hq)). }
+  destruct (Req_EM_T beta 0) as [B | B]; [left; exact B | right].
+  intros e1 e2 H1 H2.
+  assert (W : forall e, In e es -> boltz beta e = Z beta es / n).
+  { intros e He. assert (Hp := Hall (boltz beta e / Z beta es)).
+    assert (HZ := Z_pos beta es Hne).
+    assert (Hin : In (boltz beta e / Z beta es) ps)
+      by (unfold ps, gibbs; apply in_map with (f := fun e => boltz beta e / Z beta es); exact He).
+    specialize (Hp Hin). apply (Rmult_eq_reg_r n); [|lra].
+    unfold Rdiv in *. rewrite Rmult_assoc, Rinv_l by lra.
+    apply (Rmult_eq_reg_r (/ Z beta es)); [|apply Rinv_neq_0_compat; lra].
+    rewrite Rmult_1_r, Rinv_r by lra. rewrite <- Hp. ring. }
+  assert (E : exp (- beta * e1) = exp (- beta * e2)).
+  { change (boltz beta e1 = boltz beta e2). rewrite (W e1 H1), (W e2 H2). reflexivity. }
+  apply exp_inv in E.
+  apply (Rmult_eq_reg_l (- beta)); [exact E | lra].
 Qed.

@@ -63,3 +63,16 @@ def test_uniform_at_infinite_temperature(es: list[float]) -> None:
     t = _thermo(es, [0.0])
     assert t.entropy[0].item() == pytest.approx(math.log(len(es)), abs=1e-12)
     assert t.max_weight[0].item() == pytest.approx(1 / len(es), abs=1e-15)
+
+
+@SETTINGS
+@given(st.lists(st.integers(-5, 5), min_size=2, max_size=10), st.floats(0.05, 5))
+def test_entropy_below_log_n_away_from_uniform(es: list[int], beta: float) -> None:
+    """entropy_max_only_if_uniform: with β > 0 and two different energies,
+    S < ln N (by at least the KL divergence to uniform, which is > 0)."""
+    t = _thermo([float(e) for e in es], [beta])
+    gap = math.log(len(es)) - t.entropy[0].item()
+    if len(set(es)) > 1:
+        assert gap > 0
+    else:
+        assert gap == pytest.approx(0.0, abs=1e-12)

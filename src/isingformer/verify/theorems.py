@@ -130,6 +130,13 @@ THEOREMS: tuple[Theorem, ...] = (
         _THERMO,
     ),
     Theorem(
+        "entropy_max_only_if_uniform",
+        "Thermodynamics.v",
+        "S = ln N only if β = 0 or all energies are equal (the uniform distribution); so "
+        "'S = ln N exactly at β = 0' holds except for a fully degenerate ensemble.",
+        _THERMO,
+    ),
+    Theorem(
         "gibbs_excited_weight_vanishes",
         "Limits.v",
         "As β → +∞ the weight of every key above the minimum energy tends to 0.",
