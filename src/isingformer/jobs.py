@@ -66,6 +66,7 @@ SECTIONS: list[tuple[str, Callable[[JobContext], Section]]] = [
     ("numbers", _lazy("isingformer.numbers.report", "numbers_job_section")),
     ("icl", _lazy("isingformer.icl.report", "icl_job_section")),
     ("proofs", _lazy("isingformer.verify.report", "proofs_job_section")),
+    ("hyperbolic", _lazy("isingformer.hyperbolic.report", "hyperbolic_job_section")),
 ]
 
 

@@ -22,7 +22,7 @@ def test_conjecture_contract_keys_and_report(capsys, tmp_path, monkeypatch):
         {"n_layer": 1, "n_head": 1, "d_model": 8, "context": 8, "batch_size": 4,
          "lr": 3e-3, "warmup": 1, "eval_batches": 1},
     )  # fmt: skip
-    argv = ["hyperbolic", "conjecture", "--curvatures", "-3,-1,-0.3", "--branching", "2,3",
+    argv = ["hyperbolic", "conjecture", "--curvatures", "-1", "--branching", "2",
             "--betas", "0.5,1,2", "--seeds", "1", "--steps", "2", "--depth", "2",
             "--executor", "serial", "--json", "--out", str(tmp_path)]  # fmt: skip
     assert main(argv) == 0

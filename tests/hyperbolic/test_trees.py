@@ -45,14 +45,14 @@ def test_growth_rate_of_a_regular_tree_and_branching_mean():
     # offspring 1 + Binomial(2(b-1), 1/2) has mean b: the mean number of
     # children over a deep tree is b within 4 standard errors
     b = 3
-    tree = random_tree(b, 7, seed=5)
+    tree = random_tree(b, 5, seed=5)
     counts = np.array([len(c) for c in tree.children])
     internal = counts[counts > 0]
     se = np.sqrt(2 * (b - 1) * 0.25 / len(internal))
     assert abs(internal.mean() - b) < 4 * se
     st = tree_stats(tree, walk_tokens(tree, 2000))
     levels = np.bincount(tree.depth)
-    assert st.growth_rate == pytest.approx(levels[-1] ** (1 / 7))
+    assert st.growth_rate == pytest.approx(levels[-1] ** (1 / 5))
     assert st.gromov_delta == 0.0  # a tree is 0-hyperbolic
 
 
@@ -81,3 +81,30 @@ def test_tree_data_splits_and_bad_input():
         random_tree(1, 3)
     with pytest.raises(InputError, match="depth"):
         random_tree(2, 0)
+
+
+def test_euler_tours_traverse_every_edge_twice():
+    from isingformer.hyperbolic.trees import euler_tokens
+
+    tree = random_tree(3, 3, seed=6)
+    n = tree.n_nodes
+    tour_len = 2 * n - 1 + 1  # 2N − 1 tokens, then the separator
+    toks = euler_tokens(tree, 3 * tour_len, seed=7)
+    node_of = {int(t): i for i, t in enumerate(tree.token)}
+    for t in range(3):
+        tour = toks[t * tour_len : (t + 1) * tour_len]
+        assert tour[-1] == SEPARATOR and SEPARATOR not in tour[:-1]
+        nodes = [node_of[int(x)] for x in tour[:-1]]
+        assert nodes[0] == 0 and nodes[-1] == 0 and set(nodes) == set(range(n))
+        steps = list(itertools.pairwise(nodes))
+        # every step moves along a tree edge, and every edge is used once each way
+        assert all(tree.parent[b] == a or tree.parent[a] == b for a, b in steps)
+        assert len(set(steps)) == len(steps) == 2 * (n - 1)
+
+
+def test_tree_data_forms():
+    d_walk, _ = tree_data(2, 2, 500, form="walks")
+    d_euler, _ = tree_data(2, 2, 500, form="euler")
+    assert d_walk.key != d_euler.key
+    with pytest.raises(InputError, match="form"):
+        tree_data(2, 2, 500, form="bfs")

@@ -51,12 +51,15 @@ def register(app: typer.Typer) -> None:
             "2,3,4,6", "--branching", help="Mean branching factors b >= 2 of the trees."
         ),
         betas: str = typer.Option(
-            "0.3,1,3,10,30", help="The β sweep (> 0, at least 3 values; comma list or grid)."
+            "0.1,0.3,1,3,10,30", help="The β sweep (> 0, at least 3 values; comma list or grid)."
         ),
         seeds: int = typer.Option(3, help="Seeds per point K (seeds seed .. seed+K-1)."),
         seed: int = typer.Option(0, help="Base seed."),
         steps: int = typer.Option(60, help="Training steps per run (the fixed budget)."),
-        depth: int = typer.Option(3, help="Tree depth D (1..16)."),
+        depth: int = typer.Option(2, help="Tree depth D (1..16)."),
+        form: str = typer.Option(
+            "euler", help="Sequences: euler (Euler tours: attention needed) or walks."
+        ),
         executor: str = typer.Option("process", help=EXECUTOR_HELP),
         workers: int = typer.Option(None, help="Worker processes (default: CPU count)."),
         dask_address: str = typer.Option(None, "--dask-address", help=DASK_ADDRESS_HELP),
@@ -75,6 +78,10 @@ def register(app: typer.Typer) -> None:
         grid = parse_values(betas, "betas", kind=float, gt=0, le=1e6)
         check_int(depth, "depth", ge=1, le=16)
         check_int(seeds, "seeds", ge=1, le=100)
+        if form not in ("euler", "walks"):
+            from isingformer.errors import InputError
+
+            raise InputError(f"--form: use euler or walks, got {form!r}")
         check_int(steps, "steps", ge=1, le=100_000)
         od = out_dir(out)
         with store_for(od, store) as st:
@@ -86,6 +93,7 @@ def register(app: typer.Typer) -> None:
                 seed=seed,
                 steps=steps,
                 depth=depth,
+                form=form,
                 store=st,
                 executor=executor,
                 workers=workers,

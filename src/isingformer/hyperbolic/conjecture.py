@@ -41,7 +41,7 @@ MODEL = dict(
     d_model=32,
     context=16,
     batch_size=16,
-    lr=3e-3,
+    lr=1e-2,
     warmup=10,
     eval_batches=4,
 )
@@ -59,7 +59,8 @@ def conjecture_point(config: dict) -> dict:
     from isingformer.lm.config import TrainConfig
     from isingformer.lm.train import build_model, train
 
-    data, _ = tree_data(config["branching"], config["depth"], config["tokens"], seed=0)
+    form = config.get("form", "euler")
+    data, _ = tree_data(config["branching"], config["depth"], config["tokens"], seed=0, form=form)
     cfg = TrainConfig(
         corpus=f"tree-b{config['branching']}-D{config['depth']}",
         attention="hyperbolic",
@@ -197,8 +198,9 @@ def run_conjecture(
     seeds: int = 3,
     seed: int = 0,
     steps: int = 60,
-    depth: int = 3,
+    depth: int = 2,
     tokens: int = 20_000,
+    form: str = "euler",
     model: dict | None = None,
     store=None,
     executor: str = "process",
@@ -233,7 +235,7 @@ def run_conjecture(
     lambdas = {}
     trees = {}
     for b in branchings:
-        data, tree = tree_data(int(b), depth, tokens, seed=0)
+        data, tree = tree_data(int(b), depth, tokens, seed=0, form=form)
         st = tree_stats(tree, data.train)
         lambdas[int(b)] = st.growth_rate
         trees[int(b)] = st.to_dict()
@@ -246,6 +248,7 @@ def run_conjecture(
             "seed": seed + s,
             "steps": steps,
             "tokens": tokens,
+            "form": form,
             "model": mdl,
         }
         for k in curvatures
@@ -315,6 +318,7 @@ def run_conjecture(
             "steps": steps,
             "depth": depth,
             "tokens": tokens,
+            "form": form,
             "model": mdl,
             "lambda_estimator": "growth rate (N_D / N_0)^(1/D) of the tree",
         },

@@ -8,7 +8,14 @@ import math
 
 from isingformer.report import Section, Table, figure
 
-__all__ = ["JOB_GRID", "conjecture_section", "hyperbolic_job_section"]
+__all__ = [
+    "JOB_EXECUTOR",
+    "JOB_GRID",
+    "JOB_SEEDS",
+    "JOB_STEPS",
+    "conjecture_section",
+    "hyperbolic_job_section",
+]
 
 # main job: the smallest grid that still gives a fit (5 κ x 2 λ = 10 cells)
 JOB_GRID = dict(
@@ -16,6 +23,9 @@ JOB_GRID = dict(
     branchings=[2, 6],
     betas=[0.3, 1.0, 3.0, 10.0, 30.0],
 )
+JOB_STEPS = {True: 60, False: 200}  # quick, full
+JOB_SEEDS = {True: 3, False: 5}
+JOB_EXECUTOR = "process"
 
 
 def _fmt_iv(d: dict) -> str:
@@ -145,10 +155,10 @@ def hyperbolic_job_section(ctx) -> Section:
 
     result = run_conjecture(
         **JOB_GRID,
-        seeds=3 if ctx.quick else 5,
+        seeds=JOB_SEEDS[ctx.quick],
         seed=ctx.seed,
-        steps=60 if ctx.quick else 200,
+        steps=JOB_STEPS[ctx.quick],
         store=ctx.store,
-        executor="process",
+        executor=JOB_EXECUTOR,
     )
     return conjecture_section(result, "Hyperbolic attention (short conjecture run)")

@@ -25,8 +25,10 @@ from isingformer.errors import InputError
 from isingformer.validate import check_int
 
 __all__ = [
+    "FORMS",
     "Tree",
     "TreeStats",
+    "euler_tokens",
     "gromov_delta",
     "random_tree",
     "token_graph",
@@ -116,6 +118,33 @@ def walk_tokens(tree: Tree, n_tokens: int, seed: int = 0) -> np.ndarray:
         out[:, d] = tree.token[node]
     out[:, -1] = SEPARATOR
     return out.reshape(-1)[:n_tokens].astype(np.uint16)
+
+
+def euler_tokens(tree: Tree, n_tokens: int, seed: int = 0) -> np.ndarray:
+    """A stream of ``n_tokens`` tokens (uint16): Euler tours of the tree (each
+    node's children in a fresh random order; a node's token is emitted on
+    entering it and again on returning to it from each child), each tour
+    followed by the separator. Unlike a walk, the next token depends on the
+    history (which children were already visited): attention is needed."""
+    check_int(n_tokens, "tokens", ge=1, le=10**8)
+    rng = np.random.default_rng(seed)
+    out: list[int] = []
+    tok = tree.token
+    while len(out) < n_tokens:
+        stack = [(0, iter(rng.permutation(tree.children[0])))]
+        out.append(int(tok[0]))
+        while stack:
+            kids = stack[-1][1]
+            nxt = next(kids, None)
+            if nxt is None:
+                stack.pop()
+                if stack:
+                    out.append(int(tok[stack[-1][0]]))
+                continue
+            out.append(int(tok[nxt]))
+            stack.append((int(nxt), iter(rng.permutation(tree.children[nxt]))))
+        out.append(SEPARATOR)
+    return np.asarray(out[:n_tokens], dtype=np.uint16)
 
 
 def _bfs_all(adj: list[list[int]]) -> np.ndarray:
@@ -221,16 +250,28 @@ def tree_stats(tree: Tree, tokens: np.ndarray, seed: int = 0) -> TreeStats:
     )
 
 
+FORMS = ("euler", "walks")
+
+
 def tree_data(
-    branching: int, depth: int, n_tokens: int = 20_000, seed: int = 0, val_fraction: float = 0.1
+    branching: int,
+    depth: int,
+    n_tokens: int = 20_000,
+    seed: int = 0,
+    val_fraction: float = 0.1,
+    form: str = "euler",
 ):
-    """A :class:`~isingformer.lm.corpus.TokenData` of walks on one random tree
-    (the same tree for both splits, independent walks), with the tree."""
+    """A :class:`~isingformer.lm.corpus.TokenData` of Euler tours (``form="euler"``)
+    or root-to-leaf walks (``"walks"``) on one random tree (the same tree for
+    both splits, independent sequences), with the tree."""
     from isingformer.lm.corpus import TokenData
 
+    if form not in FORMS:
+        raise InputError(f"form must be one of {', '.join(FORMS)}, got {form!r}")
+    gen = euler_tokens if form == "euler" else walk_tokens
     tree = random_tree(branching, depth, seed)
     n_val = max(int(n_tokens * val_fraction), depth + 4)
-    train = walk_tokens(tree, n_tokens, seed=2 * seed + 1)
-    val = walk_tokens(tree, n_val, seed=2 * seed + 2)
-    key = f"tree-b{branching}-D{depth}-n{n_tokens}-s{seed}"
+    train = gen(tree, n_tokens, seed=2 * seed + 1)
+    val = gen(tree, n_val, seed=2 * seed + 2)
+    key = f"tree-{form}-b{branching}-D{depth}-n{n_tokens}-s{seed}"
     return TokenData(train, val, None, tree.vocab_size, key, None), tree
