@@ -1,8 +1,14 @@
-"""A tiny GPT trained in seconds (critical policy: a different β per head),
+"""A tiny GPT trained in ~15 s (critical policy: a different β per head),
 its checkpoint and its Hugging Face export, shared by the phases tests."""
 
 import pytest
 import torch
+
+# the docs/phases.md GPT: 2 layers x 2 heads, width 32, context 32, 300 steps
+GPT_CONFIG = dict(
+    n_layer=2, n_head=2, d_model=32, context=32, batch_size=16, eval_batches=2,
+    eval_every=100, steps=300, warmup=20, recalibrate_every=100, calib_batch=4,
+)  # fmt: skip
 
 
 @pytest.fixture(scope="session")
@@ -16,11 +22,7 @@ def gpt_checkpoint(tmp_path_factory):
     try:
         cache = tmp_path_factory.mktemp("lm_cache")
         prepare_data("shakespeare", "char", cache_dir=cache)
-        cfg = TrainConfig(
-            n_layer=2, n_head=2, d_model=32, context=32, batch_size=8, eval_batches=2,
-            eval_every=20, steps=20, warmup=2, recalibrate_every=10, calib_batch=4,
-            policy="critical", cache_dir=str(cache),
-        )  # fmt: skip
+        cfg = TrainConfig(**GPT_CONFIG, policy="critical", seed=0, cache_dir=str(cache))
         return train(cfg, out=tmp_path_factory.mktemp("gpt"), progress=False).checkpoint
     finally:
         torch.set_num_threads(n)

@@ -47,6 +47,11 @@ def detect_cmd(
         "--grid",
         help="Control parameter values: START:STOP:NUM or a comma list (>= 5).",
     ),
+    spacing: str = typer.Option(
+        "linear",
+        "--spacing",
+        help="linear, or log: a START:STOP:NUM grid is geometric and the detector works in ln λ.",
+    ),
     texts: Path = typer.Option(
         None, "--texts", help="UTF-8 prompt passages for --model (default: a Shakespeare sample)."
     ),
@@ -62,13 +67,15 @@ def detect_cmd(
     out: Path = typer.Option(None, "--out", help=OUT_OPTION_HELP),
 ) -> None:
     """Where do the next-token distributions change fastest in T or β? Peaks with bootstrap CIs."""
+    from isingformer.cli._options import spaced_values
     from isingformer.phases import detect
-    from isingformer.validate import check_count, check_int, parse_values
+    from isingformer.validate import check_count, check_float, check_int
 
     check_int(n_texts, "n-texts", ge=1, le=256)
     check_int(tokens, "tokens", ge=2, le=1024)
     check_count(n_boot, "n-boot", ceiling=100_000)
-    values = parse_values(grid, "grid", kind=float, gt=0, le=1e6)
+    values = spaced_values(grid, "grid", spacing, gt=0)
+    check_float(values[-1], "grid", le=1e6)
     od = out_dir(out)
     result = detect(
         parameter=parameter,
@@ -81,6 +88,7 @@ def detect_cmd(
         n_boot=n_boot,
         seed=seed,
         validate=not skip_validation,
+        spacing=spacing,
         device=device,
     )
     if od is not None:

@@ -109,6 +109,7 @@ def detect(
     n_boot: int = 200,
     seed: int = 0,
     validate: bool = True,
+    spacing: str = "linear",
     device: str = "cpu",
 ) -> dict:
     """Dissimilarity indicators of the next-token distributions over ``grid``.
@@ -116,7 +117,10 @@ def detect(
     ``parameter``: ``temperature`` (sampling temperature T) or ``beta`` (the
     factor multiplying every head's own β; 1 is the model as it is). Exactly
     one of ``checkpoint`` (a GPT of ``isingformer train``) and ``model`` (a
-    local Hugging Face causal LM directory). Returns the contract keys
+    local Hugging Face causal LM directory). ``spacing="log"``: the detector
+    works in ln λ (for values spanning decades: F is then the Fisher
+    information in ln λ, scale-free; on a linear T grid ``F_T = Var(z)/T⁴``
+    always grows towards T → 0). Returns the contract keys
     ``grid``, ``indicators`` {``tv``, ``js``, ``linear``}, ``peaks``
     (``value``, ``ci``), ``validated_on`` and the details (``points``,
     ``bands``, ``fisher``, ``model_value``: where the model itself sits).
@@ -151,15 +155,23 @@ def detect(
         from isingformer.phases.lm import hf_beta_distributions
 
         dist = hf_beta_distributions(net, idx, g)
-    det = detect_from_terms(g, window_terms(dist, g.size), n_boot=n_boot, seed=seed)
+    if spacing not in ("linear", "log"):
+        raise InputError(f"--spacing must be linear or log, got {spacing!r}")
+    x = np.log(g) if spacing == "log" else g  # the detector's coordinate
+    det = detect_from_terms(x, window_terms(dist, g.size), n_boot=n_boot, seed=seed)
     out = det.to_dict()
+    if spacing == "log":  # back to the parameter; F stays the Fisher information in ln λ
+        out["grid"], out["points"] = g.tolist(), np.exp(det.points).tolist()
+        for p in out["peaks"]:
+            p["value"], p["ci"] = float(np.exp(p["value"])), [float(np.exp(c)) for c in p["ci"]]
     out.update(
         {
             "parameter": parameter,
+            "spacing": spacing,
             "source": str(checkpoint if checkpoint is not None else model),
             "n_positions": int(idx.shape[1]),
             "model_value": 1.0,
-            "model_inside_ci": [bool(p["ci"][0] <= 1.0 <= p["ci"][1]) for p in det.peaks],
+            "model_inside_ci": [bool(p["ci"][0] <= 1.0 <= p["ci"][1]) for p in out["peaks"]],
         }
     )
     out["validated_on"] = validation_results() if validate else []
