@@ -114,7 +114,7 @@ def register(app: typer.Typer) -> None:
         branching: str = typer.Option(
             "2,3,4,6", "--branching", help="Mean branching factors b >= 2."
         ),
-        depth: int = typer.Option(3, help="Tree depth D (1..16)."),
+        depth: int = typer.Option(2, help="Tree depth D (1..16)."),
         seed: int = typer.Option(0, help="Seed of the tree and its walks."),
         as_json: bool = typer.Option(False, "--json", help=JSON_OPTION_HELP),
         out: Path = typer.Option(None, "--out", help=OUT_OPTION_HELP),

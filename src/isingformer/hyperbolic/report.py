@@ -65,7 +65,7 @@ def _scaling_axes(ax, cells, key: str, fit: dict | None, x_of: str) -> None:
         slope = fit["p"] if x_of == "kappa" else fit["q"]
         mid = float(np.exp(np.mean(np.log([c[key]["value"] for c in cells if c[key]["value"]]))))
         x0 = float(np.exp(np.mean(np.log(xs))))
-        ax.plot(xs, mid * (xs / x0) ** (-slope), "C1-", label=f"fit: slope −{slope:.2f}")
+        ax.plot(xs, mid * (xs / x0) ** (-slope), "C1-", label=f"fit: slope {-slope:.2f}")
         ax.plot(xs, mid * (xs / x0) ** (-1.0), "k--", label="conjecture: slope −1")
         ax.legend(fontsize=7)
     ax.set_xscale("log")
