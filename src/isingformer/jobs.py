@@ -67,6 +67,7 @@ SECTIONS: list[tuple[str, Callable[[JobContext], Section]]] = [
     ("icl", _lazy("isingformer.icl.report", "icl_job_section")),
     ("proofs", _lazy("isingformer.verify.report", "proofs_job_section")),
     ("hyperbolic", _lazy("isingformer.hyperbolic.report", "hyperbolic_job_section")),
+    ("phases", _lazy("isingformer.phases.report", "phases_job")),
 ]
 
 

@@ -49,3 +49,20 @@ def test_ising_peak_in_the_finite_size_window_over_seeds():
     # F_T peak of the 16 x 16 torus is 0.02 above it)
     assert abs(np.mean(found) - ONSAGER_TC) < 0.1
     assert abs(r["expected"] - ONSAGER_TC) < 0.05
+
+
+def test_report_section_of_the_validation_systems(tmp_path):
+    from isingformer.phases.report import phases_section
+    from isingformer.report import Report
+
+    sec = phases_section([toy_validation(), rem_validation(n_states=256, samples=8)], [])
+    assert len(sec.figures) == 1 and len(sec.tables[0].rows) == 2
+    assert Report("phases", {}, [sec]).write(tmp_path).exists()
+
+
+@pytest.mark.slow
+def test_main_job_section(tmp_path):
+    from isingformer.jobs import run_main_job
+
+    _, summary = run_main_job(tmp_path, only=["phases"])
+    assert summary["phases"]["ok"] and (tmp_path / "report.html").exists()

@@ -64,6 +64,8 @@ def detection_figure(result: dict, title: str = ""):
     marker = 1.0 if result.get("parameter") == "beta" else None
     label = "β / β_model" if result.get("parameter") == "beta" else "sampling temperature T"
     _axis(ax, result, label, marker=marker)
+    if result.get("spacing") == "log":
+        ax.set_xscale("log")
     ax.set_title(title or Path(str(result.get("source", ""))).name, fontsize=9)
     fig.tight_layout()
     out = figure(fig, f"Dissimilarity over {label}, bands: bootstrap over prompts.")
@@ -139,22 +141,14 @@ def phases_job(ctx) -> Section:
         rem_validation(),
         ising_validation(16, sweeps=600 if ctx.quick else 4000),
     ]
+    if not ctx.quick:
+        vals.append(ising_validation(32, sweeps=4000))
     root = Path(ctx.out) / "lm_runs"
     cks = sorted(root.glob(f"*seed{ctx.seed}/checkpoint.pt")) if root.is_dir() else []
-    apps = []
-    for ck in cks[:3]:
-        for parameter, grid in (
-            ("temperature", np.linspace(0.25, 2.5, 19)),
-            ("beta", np.geomspace(0.25, 4, 13)),
-        ):
-            apps.append(
-                detect(
-                    parameter=parameter,
-                    grid=grid,
-                    checkpoint=ck,
-                    n_prompts=8,
-                    validate=False,
-                    device=ctx.device,
-                )
-            )
+    grids = {"temperature": np.geomspace(0.1, 10, 21), "beta": np.geomspace(1 / 16, 16, 17)}
+    apps = [
+        detect(parameter=name, grid=grid, checkpoint=ck, n_prompts=16, tokens=32, validate=False,
+               spacing="log", device=ctx.device)
+        for ck in cks[:3] for name, grid in grids.items()
+    ]  # fmt: skip
     return phases_section(vals, apps)
