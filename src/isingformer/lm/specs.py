@@ -10,6 +10,7 @@ Syntax (``--policies`` on the command line, ``policies:`` in a YAML config)::
     annealed:target=critical,steps=300
     critical:gamma=0.5
     critical:every=50                 # re-measure β* every 50 steps
+    sqrt_dk:attention=hyperbolic,curvature=-1   # any policy, hyperbolic attention
 
 KEYs are the options of the policy (``isingformer.attention``: ``fixed``
 ``beta``; ``learned`` ``init``; ``critical`` ``gamma``, ``per_head``;
@@ -44,6 +45,9 @@ __all__ = ["PolicySpec", "parse_policies", "parse_policy_spec"]
 
 # spec keys that are training settings rather than policy options
 _TRAIN_KEYS = {"every": "recalibrate_every"}
+# the attention kind of a row (any policy): compare hyperbolic with dot-product
+# attention in one comparison, e.g. "sqrt_dk:attention=hyperbolic,curvature=-1"
+_KIND_KEYS = ("attention", "curvature")
 _MEASURING = ("critical", "annealed")  # policies whose β* is (re-)measured in training
 _INTERNAL = {"self", "n_heads", "d_head", "max_len", "measure_kwargs"}
 
@@ -175,7 +179,7 @@ def _allowed_keys(policy: str) -> list[str]:
     keys = [k for k in params if k not in _INTERNAL]
     if policy in _MEASURING:
         keys += list(_TRAIN_KEYS)
-    return keys
+    return keys + list(_KIND_KEYS)
 
 
 def _build(policy: str, items: list[tuple[str, Any]], text: str) -> PolicySpec:
@@ -187,9 +191,19 @@ def _build(policy: str, items: list[tuple[str, Any]], text: str) -> PolicySpec:
             raise InputError(
                 f"policy spec {text!r}: unknown key {key!r} (keys of {policy}: {choice})"
             )
-        if key in options or _TRAIN_KEYS.get(key) in train:
+        if key in options or _TRAIN_KEYS.get(key, key) in train:
             raise InputError(f"policy spec {text!r}: key {key!r} given twice")
-        if key in _TRAIN_KEYS:
+        if key in _KIND_KEYS:
+            ok = (
+                value in ("beta", "hyperbolic")
+                if key == "attention"
+                else (isinstance(value, int | float) and not isinstance(value, bool) and value < 0)
+            )
+            if not ok:
+                want = "beta or hyperbolic" if key == "attention" else "a number < 0"
+                raise InputError(f"policy spec {text!r}: {key} must be {want}, got {value!r}")
+            train[key] = float(value) if key == "curvature" else value
+        elif key in _TRAIN_KEYS:
             if not isinstance(value, int) or isinstance(value, bool) or value < 0:
                 raise InputError(
                     f"policy spec {text!r}: {key} must be an integer >= 0, got {value!r}"
