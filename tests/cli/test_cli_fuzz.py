@@ -194,6 +194,12 @@ def targets(cmd, f):
     return out
 
 
+ROOT_BAD = [
+    ("--threads", COUNT_BAD),
+    ("--max-seconds", [*FLOAT_BAD, "0", "-1", "-0.5"]),
+]
+
+
 def run_cli(argv: list[str]) -> tuple[int, str]:
     err = io.StringIO()
 
@@ -253,9 +259,14 @@ def test_bad_command_lines_fail_cleanly(path, cmd, files, tmp_path, monkeypatch)
         ),
         st.booleans(),
         st.text(alphabet="abcxyz._-", min_size=1, max_size=8),
+        st.none()
+        | st.sampled_from(ROOT_BAD).flatmap(
+            lambda r: st.tuples(st.just(r[0]), st.sampled_from(r[1]))
+        ),
     )
-    def one(chosen, as_json, arg):
-        argv = [*path]
+    def one(chosen, as_json, arg, prefix):
+        argv = [] if prefix is None else [f"{prefix[0]}={prefix[1]}"]
+        argv += [*path]
         if has_arg:
             argv.append("fuzz." + arg)
         for flag, value in chosen:
