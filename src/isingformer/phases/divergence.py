@@ -28,23 +28,26 @@ def linear_divergence(p: np.ndarray, q: np.ndarray) -> np.ndarray:
     """``1/2 Σ_k (p_k − q_k)² / (p_k + q_k)`` (terms with p + q = 0 are 0): ``[..., K] -> [...]``."""
     p, q = np.asarray(p, dtype=np.float64), np.asarray(q, dtype=np.float64)
     s = p + q
-    d = np.divide((p - q) ** 2, s, out=np.zeros_like(s), where=s > 0)
+    d = p - q
+    d *= d
+    np.divide(d, s, out=d, where=s > 0)  # p + q = 0 only where p = q = 0: the term is 0
     return 0.5 * d.sum(axis=-1)
 
 
-def _xlogy_ratio(a: np.ndarray, m: np.ndarray) -> np.ndarray:
-    """``a log2(a / m)`` elementwise, 0 where a = 0."""
-    out = np.zeros_like(a)
-    mask = a > 0
-    out[mask] = a[mask] * np.log2(a[mask] / m[mask])
-    return out
+def _neg_entropy_bits(p: np.ndarray) -> np.ndarray:
+    """``Σ_k p_k log2 p_k`` over the last axis (0 log 0 = 0)."""
+    import torch
+
+    t = torch.from_numpy(np.ascontiguousarray(p))
+    return torch.special.xlogy(t, t).sum(dim=-1).numpy() / np.log(2.0)
 
 
 def jensen_shannon(p: np.ndarray, q: np.ndarray) -> np.ndarray:
-    """Jensen–Shannon divergence in bits (in ``[0, 1]``): ``[..., K] -> [...]``."""
+    """Jensen–Shannon divergence in bits (in ``[0, 1]``): ``H(m) − (H(p) + H(q))/2``,
+    ``m = (p + q)/2``: ``[..., K] -> [...]``."""
     p, q = np.asarray(p, dtype=np.float64), np.asarray(q, dtype=np.float64)
-    m = 0.5 * (p + q)
-    return np.maximum(0.5 * (_xlogy_ratio(p, m) + _xlogy_ratio(q, m)).sum(axis=-1), 0.0)
+    js = 0.5 * (_neg_entropy_bits(p) + _neg_entropy_bits(q)) - _neg_entropy_bits(0.5 * (p + q))
+    return np.clip(js, 0.0, 1.0)
 
 
 def fisher_from_linear(linear: np.ndarray, half_width: float | np.ndarray) -> np.ndarray:
