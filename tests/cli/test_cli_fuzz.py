@@ -30,7 +30,7 @@ from isingformer.cli import build_command, main
 from isingformer.cli._guard import COUNTS
 
 HANG_SECONDS = 30
-EXAMPLES_PER_COMMAND = 50
+EXAMPLES_PER_COMMAND = 30
 
 
 class Hang(BaseException):
