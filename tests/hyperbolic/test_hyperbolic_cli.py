@@ -9,11 +9,20 @@ import pytest
 from isingformer.cli import main
 
 
-def test_trees_json(capsys):
-    assert main(["hyperbolic", "trees", "--branching", "2,3", "--depth", "3", "--json"]) == 0
+def test_trees_json_and_corpus(capsys, tmp_path):
+    argv = ["hyperbolic", "trees", "--branching", "2,3", "--depth", "3", "--json"]
+    assert main([*argv, "--out", str(tmp_path)]) == 0
     out = json.loads(capsys.readouterr().out)
     assert [t["branching"] for t in out["trees"]] == [2, 3]
     assert all(t["gromov_delta"] == 0.0 for t in out["trees"])
+    # the corpus file: one Euler tour per line, one character per node
+    from isingformer.hyperbolic.trees import tree_data
+
+    text = (tmp_path / "tree-b2-D3.txt").read_text(encoding="utf-8")
+    data, tree = tree_data(2, 3, 20_000, seed=0)
+    first = text.split("\n")[0]
+    assert len(first) == 2 * tree.n_nodes - 1 and len(set(first)) == tree.n_nodes
+    assert len(text) == len(data.train) + 1 + len(data.val)
 
 
 def test_conjecture_contract_keys_and_report(capsys, tmp_path, monkeypatch):

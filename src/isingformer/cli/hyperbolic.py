@@ -119,26 +119,32 @@ def register(app: typer.Typer) -> None:
         as_json: bool = typer.Option(False, "--json", help=JSON_OPTION_HELP),
         out: Path = typer.Option(None, "--out", help=OUT_OPTION_HELP),
     ) -> None:
-        """Measure λ (growth rate), mean degree and Gromov δ of the tree data."""
+        """Measure λ (growth rate), mean degree and Gromov δ of the tree data;
+        with --out also write each tree's Euler tours as a --corpus text file."""
         import json
 
-        from isingformer.hyperbolic.trees import tree_data, tree_stats
+        import numpy as np
+
+        from isingformer.hyperbolic.trees import tree_data, tree_stats, tree_text
         from isingformer.validate import check_int, parse_values
 
         bs = parse_values(branching, "branching", kind=int, ge=2, le=64)
         check_int(depth, "depth", ge=1, le=16)
+        od = out_dir(out)
         rows = []
         for b in bs:
             data, tree = tree_data(b, depth, 20_000, seed=seed)
             rows.append(tree_stats(tree, data.train, seed=seed).to_dict())
+            if od is not None:  # a corpus for train/compare --corpus (Euler tours)
+                text = tree_text(np.concatenate([data.train, [0], data.val]))
+                (od / f"tree-b{b}-D{depth}.txt").write_text(text, encoding="utf-8")
         result = {"trees": rows, "lambda_estimator": "growth rate (N_D / N_0)^(1/D)"}
-        od = out_dir(out)
         if od is not None:
             (od / "trees.json").write_text(json.dumps(result, indent=2))
         human = "\n".join(
             f"b = {t['branching']}: {t['n_nodes']} nodes, λ = {t['growth_rate']:.3f}, "
             f"mean children {t['mean_children']:.3f}, mean degree {t['mean_degree']:.3f}, "
-            f"Gromov δ = {t['gromov_delta']:g}, entropy {t['entropy_per_token']:.4f} nats/token"
+            f"Gromov δ = {t['gromov_delta']:g}, walk entropy {t['entropy_per_token']:.4f} nats/token"
             for t in rows
         )
         emit(result, as_json, human)

@@ -34,6 +34,7 @@ __all__ = [
     "token_graph",
     "tree_data",
     "tree_stats",
+    "tree_text",
     "walk_tokens",
 ]
 
@@ -251,6 +252,14 @@ def tree_stats(tree: Tree, tokens: np.ndarray, seed: int = 0) -> TreeStats:
 
 
 FORMS = ("euler", "walks")
+_CHAR0 = 0x4E00  # token t > 0 is written as chr(_CHAR0 + t), the separator as a newline
+
+
+def tree_text(tokens: np.ndarray) -> str:
+    """The token stream as text for ``--corpus`` (one sequence per line, one
+    character per node), so ``train``/``compare`` read it with the char tokenizer."""
+    arr = np.asarray(tokens, dtype=np.int64)
+    return "".join("\n" if t == SEPARATOR else chr(_CHAR0 + int(t)) for t in arr)
 
 
 def tree_data(
