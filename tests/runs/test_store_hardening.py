@@ -171,3 +171,27 @@ def test_export_json_is_strict(tmp_path, capsys):
     assert "NaN" not in text
     data = json.loads(text, parse_constant=lambda t: pytest.fail(f"bare {t} in export"))
     assert data[0]["result"] == {"y": None, "z": 2.0}
+
+
+def test_train_refuses_foreign_store_before_training(tmp_path, capsys):
+    other = foreign_db_with_points(tmp_path / "other.sqlite")
+    before = digest(other)
+    assert main(["train", "--steps", "1", "--store", str(other)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "not an isingformer results store" in err
+    assert digest(other) == before
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root ignores directory permissions")
+def test_store_in_read_only_directory_is_readable(tmp_path, capsys):
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    p = make_store(folder / "runs.sqlite")
+    folder.chmod(0o555)
+    try:
+        assert main(["runs", "list", "--store", str(p), "--json"]) == 0
+        assert json.loads(capsys.readouterr().out)["sweeps"][0]["points"] == 1
+        assert main(["ensemble", "rem", "--sizes", "16", "--out", str(folder / "x")]) == 2
+        assert "not writable" in capsys.readouterr().err
+    finally:
+        folder.chmod(0o755)
