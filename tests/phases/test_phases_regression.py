@@ -37,3 +37,13 @@ def test_ising_exact_fisher_peak_of_the_16_torus():
     from isingformer.phases.validation import exact_fisher_peak
 
     assert exact_fisher_peak(16, 2.0, 2.7) == pytest.approx(2.289, abs=0.0025)
+
+
+@pytest.mark.regression
+def test_beta_moves_the_output_far_less_than_temperature(gpt_checkpoint):
+    from isingformer.phases import detect
+
+    common = dict(checkpoint=gpt_checkpoint, n_prompts=16, tokens=32, validate=False, spacing="log")
+    t = detect(parameter="temperature", grid=np.geomspace(0.1, 10, 21), **common)
+    b = detect(parameter="beta", grid=np.geomspace(1 / 16, 16, 17), **common)
+    assert max(b["indicators"]["linear"]) * 20 < max(t["indicators"]["linear"])
