@@ -58,6 +58,8 @@ AUDIT = [
     (["hopfield", "modern", "--dim", "100000000"], "memory"),
     (["ising", "tfim", "--ed-max", "35"], "--ed-max"),
     (["ising", "tc", "--sizes", "100000"], "memory"),
+    (["ising", "bench", "--size", "1000000"], "memory"),
+    (["sample", "--tokens", "1000000000", "--checkpoint", "c.pt"], "tokens"),
 ]
 
 

@@ -77,6 +77,17 @@ def _ising_simulate(p: dict) -> None:
         )
 
 
+def _ising_bench(p: dict) -> None:
+    for name, default in (("size", 1024), ("wolff_size", 256)):
+        L = _get(p, name, default)
+        check_memory(16.0 * L * L, f"--{name.replace('_', '-')} {L} ({float(L) * L:.3g} spins)")
+
+
+def _lm_sample(p: dict) -> None:
+    tokens, samples = _get(p, "tokens", 200), _get(p, "samples", 1)
+    check_work(float(tokens) * samples, 1e7, f"--tokens {tokens} x --samples {samples}", "tokens")
+
+
 def _ising_tc(p: dict) -> None:
     sizes = _ints(p, "sizes", [64])
     dim = _get(p, "dim", 2)
@@ -151,6 +162,8 @@ LIMITS: dict[tuple[str, ...], Callable[[dict], None]] = {
     ("ising", "exact"): _ising_exact,
     ("ising", "simulate"): _ising_simulate,
     ("ising", "tc"): _ising_tc,
+    ("ising", "bench"): _ising_bench,
+    ("sample",): _lm_sample,
     ("ising", "tfim"): _ising_tfim,
     ("glass", "sk"): _glass_sk,
     ("glass", "overlap"): _glass_overlap,
