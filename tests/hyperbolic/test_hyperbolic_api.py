@@ -17,6 +17,7 @@ def test_public_names():
         "poincare_distance",
         "random_tree",
         "run_conjecture",
+        "shakespeare_graph_stats",
         "tangent_distance",
         "tree_data",
         "tree_stats",

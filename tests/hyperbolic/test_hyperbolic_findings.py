@@ -84,3 +84,16 @@ def test_stated_tree_growth_rates():
     assert lams == pytest.approx([1.73, 2.00, 3.46, 6.24], abs=0.005)
     r, _ = _cells()
     assert sorted({c["lambda"] for c in r["cells"]}) == pytest.approx(lams)
+
+
+@pytest.mark.regression
+def test_stated_shakespeare_control():
+    # docs/hyperbolic.md: the character graph of Shakespeare (first 200,000
+    # training characters) has 75 nodes, mean degree 24.4 and Gromov δ ≥ 1,
+    # against δ = 0 for every tree token graph
+    from isingformer.hyperbolic import shakespeare_graph_stats
+
+    c = shakespeare_graph_stats()
+    assert c["nodes"] == 75
+    assert c["mean_degree"] == pytest.approx(24.4, abs=0.05)
+    assert c["gromov_delta"] == 1.0

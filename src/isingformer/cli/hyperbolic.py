@@ -116,6 +116,9 @@ def register(app: typer.Typer) -> None:
         ),
         depth: int = typer.Option(2, help="Tree depth D (1..16)."),
         seed: int = typer.Option(0, help="Seed of the tree and its walks."),
+        control: bool = typer.Option(
+            False, "--control", help="Also measure the Shakespeare character graph (control)."
+        ),
         as_json: bool = typer.Option(False, "--json", help=JSON_OPTION_HELP),
         out: Path = typer.Option(None, "--out", help=OUT_OPTION_HELP),
     ) -> None:
@@ -139,6 +142,10 @@ def register(app: typer.Typer) -> None:
                 text = tree_text(np.concatenate([data.train, [0], data.val]))
                 (od / f"tree-b{b}-D{depth}.txt").write_text(text, encoding="utf-8")
         result = {"trees": rows, "lambda_estimator": "growth rate (N_D / N_0)^(1/D)"}
+        if control:
+            from isingformer.hyperbolic.trees import shakespeare_graph_stats
+
+            result["control"] = shakespeare_graph_stats(seed=seed)
         if od is not None:
             (od / "trees.json").write_text(json.dumps(result, indent=2))
         human = "\n".join(
@@ -147,6 +154,12 @@ def register(app: typer.Typer) -> None:
             f"Gromov δ = {t['gromov_delta']:g}, walk entropy {t['entropy_per_token']:.4f} nats/token"
             for t in rows
         )
+        if control:
+            c = result["control"]
+            human += (
+                f"\ncontrol (Shakespeare characters): {c['nodes']} nodes, mean degree "
+                f"{c['mean_degree']:.1f}, Gromov δ ≥ {c['gromov_delta']:g}"
+            )
         emit(result, as_json, human)
 
     app.add_typer(group, name="hyperbolic")

@@ -31,6 +31,7 @@ __all__ = [
     "euler_tokens",
     "gromov_delta",
     "random_tree",
+    "shakespeare_graph_stats",
     "token_graph",
     "tree_data",
     "tree_stats",
@@ -284,3 +285,23 @@ def tree_data(
     val = gen(tree, n_val, seed=2 * seed + 2)
     key = f"tree-{form}-b{branching}-D{depth}-n{n_tokens}-s{seed}"
     return TokenData(train, val, None, tree.vocab_size, key, None), tree
+
+
+def shakespeare_graph_stats(n_tokens: int = 200_000, seed: int = 0) -> dict:
+    """The non-hierarchical control: mean degree and Gromov δ (four-point,
+    sampled) of the character bigram graph of the first ``n_tokens``
+    training characters of Shakespeare (the project's char tokenizer)."""
+    from isingformer.lm.corpus import prepare_data
+
+    check_int(n_tokens, "tokens", ge=2, le=10**8)
+    data = prepare_data("shakespeare", "char")
+    toks = np.asarray(data.train[:n_tokens]).astype(np.int64) + 1  # 0 is the separator
+    adj = token_graph(toks, data.vocab_size + 1)
+    degrees = np.array([len(a) for a in adj if a])
+    return {
+        "corpus": "shakespeare",
+        "tokens": len(toks),
+        "nodes": int(degrees.size),
+        "mean_degree": float(degrees.mean()),
+        "gromov_delta": gromov_delta(adj, seed=seed),
+    }
