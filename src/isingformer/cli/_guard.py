@@ -40,7 +40,7 @@ COUNTS = frozenset(
 )  # fmt: skip
 NON_NEGATIVE = frozenset({"ed_max", "burn_in", "warmup", "thin"})
 SECONDS = frozenset({"seconds", "max_seconds", "min_seconds", "timeout"})
-_DEVICE = re.compile(r"^(cpu|mps|cuda(:\d{1,3})?)$")
+_DEVICE = re.compile(r"^(auto|cpu|mps|cuda(:\d{1,3})?)$")
 
 
 def _label(param: Any) -> str:
@@ -49,11 +49,12 @@ def _label(param: Any) -> str:
 
 
 def check_device(value: str, label: str = "--device") -> str:
-    """``cpu``, ``cuda``, ``cuda:N`` or ``mps``, and present on this machine."""
+    """``cpu``, ``cuda``, ``cuda:N`` or ``mps``, and present on this machine
+    (``auto`` passes through: the command resolves it)."""
     text = str(value).strip().lower()
     if not _DEVICE.match(text):
         raise InputError(f"{label}: unknown device {value!r}; use cpu, cuda, cuda:N or mps")
-    if text == "cpu":
+    if text in ("cpu", "auto"):  # auto: the command picks what is present
         return text
     import torch
 
