@@ -1,0 +1,83 @@
+"""``isingformer periodic``: does periodic self-attention remove edge effects,
+lengthen correlations, sharpen the C-peak and train better? (seed 000, Remark 7)"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from isingformer.cli._common import JSON_OPTION_HELP, OUT_OPTION_HELP, emit, out_dir
+
+
+def _fmt(d: dict) -> str:
+    if d.get("mean") is None:
+        return "n/a"
+    ci = d.get("ci")
+    tail = f" [{ci[0]:.3g}, {ci[1]:.3g}]" if ci else f" (n = {d.get('n')})"
+    return f"{d['mean']:.3g}{tail}"
+
+
+def _human(r: dict) -> str:
+    lines = [f"{'bias':>9} {'edge spread':>24} {'ξ':>24} {'θ':>24}"]
+    for b in r["biases"]:
+        theta = {**b["rounding_exponent"], "mean": b["rounding_exponent"]["value"]}
+        lines.append(
+            f"{b['name']:>9} {_fmt(b['edge_spread']):>24} "
+            f"{_fmt(b['correlation_length']):>24} {_fmt(theta):>24}"
+        )
+    lines += [f"{k}: {v}" for k, v in r["verdicts"].items()]
+    return "\n".join(lines)
+
+
+def periodic(
+    checkpoints: str = typer.Option(
+        None,
+        "--checkpoints",
+        help="none=DIR1,alibi=DIR2,periodic=DIR3: each DIR a checkpoint.pt of "
+        "`isingformer train` or one per seed in subdirectories (default: train "
+        "tiny models here).",
+    ),
+    seeds: int = typer.Option(3, "--seeds", help="Models per bias when training here (1..16)."),
+    seed: int = typer.Option(0, "--seed", help="Base seed of the models trained here."),
+    steps: int = typer.Option(
+        300, "--steps", help="Training steps per model when training here (1..100000)."
+    ),
+    n_texts: int = typer.Option(
+        8, "--n-texts", help="Validation windows per model for the measures (1..256)."
+    ),
+    as_json: bool = typer.Option(False, "--json", help=JSON_OPTION_HELP),
+    out: Path = typer.Option(None, "--out", help=OUT_OPTION_HELP),
+) -> None:
+    """Periodic vs ALiBi vs no positional bias: edges, ξ, rounding, training, with verdicts."""
+    from isingformer.periodic.experiment import periodic_study
+    from isingformer.periodic.study import find_checkpoints, parse_checkpoints
+    from isingformer.validate import check_count
+
+    check_count(seeds, "seeds", ceiling=16)
+    check_count(steps, "steps", ceiling=100_000)
+    check_count(n_texts, "n-texts", ceiling=256)
+    paths = None
+    if checkpoints is not None:
+        paths = parse_checkpoints(checkpoints)
+        for p in paths.values():
+            find_checkpoints(p)  # fail now, before any work
+    od = out_dir(out)
+    result = periodic_study(
+        paths,
+        seeds=seeds,
+        seed=seed,
+        steps=steps,
+        n_windows=n_texts,
+        work_dir=None if od is None else od / "models",
+    )
+    if od is not None:
+        from isingformer.periodic.report import write_periodic_report
+
+        result = {**result, "report": str(write_periodic_report(result, od))}
+    emit(result, as_json, _human(result))
+
+
+def register(app: typer.Typer) -> None:
+    """Attach ``isingformer periodic`` to the root app."""
+    app.command("periodic")(periodic)

@@ -1,0 +1,232 @@
+"""``isingformer periodic``: measure the three claims (and training) on GPTs
+with ``none``, ``alibi`` and ``periodic`` biases and give each a verdict."""
+
+from __future__ import annotations
+
+import math
+import tempfile
+from pathlib import Path
+
+from isingformer.errors import InputError
+from isingformer.periodic.study import (
+    BIASES,
+    capture_logits,
+    find_checkpoints,
+    measure_logits,
+    rem_rounding,
+)
+
+__all__ = ["TINY_MODEL", "paired_verdict", "periodic_study", "train_tiny"]
+
+# The default budget: a one-layer, two-head character GPT, small enough that
+# 3 biases x 3 seeds train in a few minutes on one CPU core.
+TINY_MODEL = {
+    "n_layer": 1,
+    "n_head": 2,
+    "d_model": 32,
+    "context": 64,
+    "batch_size": 16,
+    "eval_batches": 4,
+    "recalibrate_every": 0,
+}
+
+
+def train_tiny(bias: str, seed: int, steps: int, out: Path) -> Path:
+    """Train one tiny GPT with positional ``bias`` (policy ``sqrt_dk``) and
+    return its checkpoint path."""
+    from isingformer.lm import load_config, train
+
+    cfg = load_config(
+        overrides={
+            **TINY_MODEL,
+            "bias": bias,
+            "seed": int(seed),
+            "steps": int(steps),
+            "eval_every": max(steps // 8, 1),
+            "warmup": max(min(50, steps // 5), 1),
+        }
+    )
+    res = train(cfg, out=out)
+    return Path(res.checkpoint)
+
+
+def paired_verdict(a: list[float], b: list[float], better: str, label: str) -> dict:
+    """Verdict on ``a − b`` paired by seed (a = periodic, b = a control):
+    ``better`` is ``"lower"`` or ``"higher"`` (the direction the claim
+    predicts). Supported / refuted when the 95 % t-interval excludes 0,
+    otherwise inconclusive; below 3 pairs no interval and ``inconclusive``."""
+    from isingformer.stats import mean_interval
+
+    diffs = [x - y for x, y in zip(a, b, strict=True) if math.isfinite(x - y)]
+    if not diffs:
+        return {"verdict": "inconclusive", "text": f"{label}: no finite pair", "diff": None}
+    iv = mean_interval(diffs)
+    if iv.ci is None:
+        word = "inconclusive"
+    else:
+        lo, hi = iv.ci
+        sign = -1 if better == "lower" else 1
+        if (sign < 0 and hi < 0) or (sign > 0 and lo > 0):
+            word = "supported"
+        elif (sign < 0 and lo > 0) or (sign > 0 and hi < 0):
+            word = "refuted"
+        else:
+            word = "inconclusive"
+    return {"verdict": word, "text": f"{label} = {iv.text('.4g')}", "diff": iv.to_dict()}
+
+
+def _interval(values: list[float]) -> dict:
+    from isingformer.stats import mean_interval
+
+    finite = [v for v in values if math.isfinite(v)]
+    if not finite:
+        return {"mean": None, "ci": None, "n": 0, "values": values}
+    iv = mean_interval(finite)
+    return {
+        "mean": iv.mean,
+        "ci": None if iv.ci is None else list(iv.ci),
+        "n": iv.n,
+        "method": iv.method,
+        "values": values,
+    }
+
+
+def _rounding(models: list[dict]) -> dict:
+    """θ over seeds (t-interval from 3 finite values on); with one model, the
+    OLS slope interval of its own fit instead."""
+    out = _interval([m["rounding_fit"]["theta"] for m in models])
+    out["value"] = out["mean"]
+    if len(models) == 1:
+        fit = models[0]["rounding_fit"]
+        out.update(ci=fit["ci"], method=fit["method"] + " (one model)")
+    return out
+
+
+def _steps_to_target(models_by_bias: dict[str, list[dict]]) -> tuple[float, dict]:
+    from isingformer.lm import cost_to_target
+
+    finals = [m["final_val_loss"] for ms in models_by_bias.values() for m in ms]
+    target = max(finals)  # every run reaches it: steps to target compare speed
+    out = {}
+    for name, ms in models_by_bias.items():
+        steps = [cost_to_target(m["evals"], target)[0] for m in ms]
+        out[name] = {
+            "steps_to_target": _interval(steps),
+            "final_val_loss": _interval([m["final_val_loss"] for m in ms]),
+        }
+    return target, out
+
+
+def periodic_study(
+    checkpoints: dict[str, Path] | None = None,
+    *,
+    seeds: int = 3,
+    seed: int = 0,
+    steps: int = 300,
+    n_windows: int = 8,
+    work_dir: Path | None = None,
+) -> dict:
+    """Run the study. ``checkpoints``: ``{bias: DIR}`` (each DIR one checkpoint or
+    one per seed in subdirectories; all three biases needed); ``None`` trains
+    ``seeds`` tiny models per bias for ``steps`` steps under ``work_dir``
+    (a temporary directory if None)."""
+    if n_windows < 1 or n_windows > 256:
+        raise InputError(f"--n-windows must be in 1..256, got {n_windows}")
+    tmp = None
+    if checkpoints is None:
+        if work_dir is None:
+            tmp = tempfile.TemporaryDirectory()
+            work_dir = Path(tmp.name)
+        paths = {
+            b: [
+                train_tiny(b, seed + s, steps, Path(work_dir) / b / f"seed{seed + s}")
+                for s in range(seeds)
+            ]
+            for b in BIASES
+        }
+    else:
+        missing = [b for b in BIASES if b not in checkpoints]
+        if missing:
+            raise InputError(f"--checkpoints: missing {missing}; give none=, alibi= and periodic=")
+        paths = {b: find_checkpoints(checkpoints[b]) for b in BIASES}
+    try:
+        models = {
+            b: [measure_logits(capture_logits(p, b, n_windows)) for p in ps]
+            for b, ps in paths.items()
+        }
+    finally:
+        if tmp is not None:
+            tmp.cleanup()
+    target, training = _steps_to_target(models)
+    rem = rem_rounding(seed=seed)
+    biases = []
+    for b in BIASES:
+        ms = models[b]
+        biases.append(
+            {
+                "name": b,
+                "n_models": len(ms),
+                "edge_spread": _interval([m["edge_spread"] for m in ms]),
+                "entropy_edge_spread": _interval([m["entropy_edge_spread"] for m in ms]),
+                "loss_edge_spread": _interval([m["loss_edge_spread"] for m in ms]),
+                "correlation_length": _interval([m["correlation_length"] for m in ms]),
+                "mean_distance": _interval([m["mean_distance"] for m in ms]),
+                "rounding_exponent": _rounding(ms),
+                "width_at_max_n": _interval([m["width_at_max_n"] for m in ms]),
+                "beta_star": _interval([m["beta_star_mean"] for m in ms]),
+                "wrap_mass_fraction": _interval([m["wrap"]["mass_fraction"] for m in ms]),
+                "wrap_pair_fraction": ms[0]["wrap"]["pair_fraction"],
+            }
+        )
+    verdicts, details = _verdicts(models)
+    return {
+        "biases": biases,
+        "training": training,
+        "target_loss": target,
+        "verdicts": verdicts,
+        "verdict_details": details,
+        "rem_control": rem,
+        "models": {b: [_slim(m) for m in ms] for b, ms in models.items()},
+        "config": {
+            "trained_here": checkpoints is None,
+            "steps": steps if checkpoints is None else None,
+            "seeds": {b: len(ms) for b, ms in models.items()},
+            "model": TINY_MODEL if checkpoints is None else None,
+            "n_windows": n_windows,
+            "interval": "Student t over seeds (95 %), paired by seed index; none below n = 3",
+        },
+    }
+
+
+def _slim(m: dict) -> dict:
+    return {k: v for k, v in m.items() if k != "evals"}
+
+
+def _verdicts(models: dict[str, list[dict]]) -> tuple[dict, dict]:
+    """Periodic against each control, per claim; the headline verdict is the
+    one against ``none`` (the claim is about adding the torus), with the ALiBi
+    comparison in the details."""
+    p = models["periodic"]
+    claims = {
+        "edges": ("edge_spread", "lower"),
+        "correlation": ("correlation_length", "higher"),
+        "rounding": (None, "higher"),
+        "training": ("final_val_loss", "lower"),
+    }
+    details, verdicts = {}, {}
+    for claim, (key, better) in claims.items():
+        details[claim] = {}
+        for ctrl in ("none", "alibi"):
+            c = models[ctrl]
+            if key is None:
+                a = [m["rounding_fit"]["theta"] for m in p]
+                b = [m["rounding_fit"]["theta"] for m in c]
+                label = f"θ(periodic) − θ({ctrl})"
+            else:
+                a, b = [m[key] for m in p], [m[key] for m in c]
+                label = f"{key}(periodic) − {key}({ctrl})"
+            n = min(len(a), len(b))
+            details[claim][ctrl] = paired_verdict(a[:n], b[:n], better, label)
+        v = details[claim]["none"]
+        verdicts[claim] = f"{v['verdict']}: {v['text']}"
+    return verdicts, details

@@ -1,0 +1,213 @@
+"""The periodic-attention study: GPTs with ``none``, ``alibi`` and ``periodic``
+biases (given as checkpoints, or trained here at a small budget), measured
+on their own validation text, and a verdict for each of the four claims.
+
+Every per-model number comes from one checkpoint (one seed); intervals are
+Student-t over seeds (``isingformer.stats.mean_interval``), none below 3.
+Differences between biases are paired by seed index.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from isingformer.errors import InputError
+from isingformer.periodic.measures import (
+    attention_entropy,
+    causal_allowed,
+    decay_length,
+    distance_profile,
+    mean_distance,
+    nan_mean,
+    peak_beta,
+    peak_fwhm,
+    rounding_exponent,
+    row_heat_capacity,
+    tenths_spread,
+    wrap_fraction,
+)
+
+__all__ = [
+    "BIASES",
+    "DEFAULT_BETAS",
+    "XI_BETAS",
+    "capture_logits",
+    "find_checkpoints",
+    "measure_logits",
+    "parse_checkpoints",
+    "rem_rounding",
+]
+
+BIASES = ("none", "alibi", "periodic")
+DEFAULT_BETAS = np.geomspace(0.05, 200.0, 81)  # relative to the model's own β (= 1)
+XI_BETAS = (0.25, 0.5, 1.0, 2.0, 4.0)
+MIN_KEYS_FIT = 4  # rows with fewer keys are left out of the rounding fit
+
+
+def parse_checkpoints(text: str) -> dict[str, Path]:
+    """``none=DIR1,alibi=DIR2,periodic=DIR3`` -> ``{bias: Path}``; names must be
+    known biases, each given once."""
+    out: dict[str, Path] = {}
+    for part in (p.strip() for p in text.split(",")):
+        name, sep, path = part.partition("=")
+        name = name.strip()
+        if not sep or not name or not path.strip():
+            raise InputError(f"--checkpoints: expected BIAS=DIR, got {part!r}")
+        if name not in BIASES:
+            raise InputError(f"--checkpoints: unknown bias {name!r}; choose from {list(BIASES)}")
+        if name in out:
+            raise InputError(f"--checkpoints: bias {name!r} given twice")
+        out[name] = Path(path.strip())
+    return out
+
+
+def find_checkpoints(path: Path) -> list[Path]:
+    """The checkpoints of one bias: ``path`` itself (a file), ``path/checkpoint.pt``,
+    or ``path/*/checkpoint.pt`` (one per seed), sorted."""
+    p = Path(path)
+    if p.is_file():
+        return [p]
+    if (p / "checkpoint.pt").is_file():
+        return [p / "checkpoint.pt"]
+    found = sorted(p.glob("*/checkpoint.pt")) if p.is_dir() else []
+    if not found:
+        raise InputError(f"--checkpoints: no checkpoint.pt in {p} or its subdirectories")
+    return found
+
+
+def capture_logits(checkpoint: Path, expect_bias: str | None, n_windows: int = 8) -> dict:
+    """Load a GPT checkpoint and return its attention logits on ``n_windows``
+    windows of its validation text: ``logits [S, L*H, T, T]`` (float64,
+    ``β q·k + P``, exactly what the softmax sees before the mask), the bias
+    name and options, and ``loss_profile [T]`` (validation loss per position)."""
+    from isingformer.lm import build_model, load_checkpoint, prepare_data, resume_config
+
+    ckpt = load_checkpoint(checkpoint)
+    cfg = resume_config(checkpoint)
+    if expect_bias is not None and cfg.bias != expect_bias:
+        raise InputError(
+            f"--checkpoints: {checkpoint} was trained with bias {cfg.bias!r}, "
+            f"not {expect_bias!r}; fix the label"
+        )
+    if cfg.attention != "beta":
+        raise InputError(f"--checkpoints: {checkpoint} is not a β-attention GPT")
+    model = build_model(cfg, int(ckpt["vocab_size"]))
+    model.load_state_dict(ckpt["model"])
+    model.eval()
+    data = prepare_data(
+        cfg.corpus,
+        cfg.tokenizer,
+        val_fraction=cfg.val_fraction,
+        bpe_vocab=cfg.bpe_vocab,
+        cache_dir=cfg.cache_dir,
+    )
+    t = cfg.context
+    val = np.asarray(data.val)
+    if len(val) < t + 2:
+        raise InputError(f"{checkpoint}: validation text shorter than the context")
+    starts = np.linspace(0, len(val) - t - 2, n_windows).astype(np.int64)
+    xy = torch.as_tensor(np.stack([val[s : s + t + 1] for s in starts]).astype(np.int64))
+    x, y = xy[:, :-1], xy[:, 1:]
+    layers = model.attention_layers()
+    for layer in layers:
+        layer.capture = True
+    try:
+        with torch.no_grad():
+            out, _ = model(x)
+            loss = torch.nn.functional.cross_entropy(out.transpose(1, 2), y, reduction="none")
+            parts = []
+            for layer in layers:
+                q, k, scale = layer.policy.apply(layer.last_q, layer.last_k, None, True)
+                s = q.shape[-1] ** -0.5 if scale is None else scale
+                logit = s * (q.double() @ k.double().transpose(-1, -2))  # [S, H, T, T]
+                bias = layer.pos_bias(t, dtype=torch.float64)
+                parts.append(logit if bias is None else logit + bias)
+    finally:
+        for layer in layers:
+            layer.capture = False
+            layer.last_q = layer.last_k = layer.last_mask = None
+    period = cfg.bias_kwargs.get("period") if cfg.bias == "periodic" else None
+    return {
+        "bias": cfg.bias,
+        "bias_kwargs": dict(cfg.bias_kwargs),
+        "period": period,
+        "logits": torch.cat(parts, dim=1),
+        "loss_profile": loss.mean(0).double().numpy(),
+        "evals": list(ckpt["history"]["evals"]),
+        "final_val_loss": float(ckpt["history"]["evals"][-1]["val_loss"]),
+        "checkpoint": str(checkpoint),
+    }
+
+
+def _xi(logits, allowed, periodic, period) -> float:
+    """Median over heads of the fitted decay length (via the rate 1/ξ, so that a
+    non-decaying head counts as rate 0 instead of breaking the median)."""
+    t = logits.shape[-1]
+    prof = distance_profile(logits, allowed, periodic=periodic, period=period)
+    d_max = t // 2 - 1 if periodic else t - 1
+    rates = [1.0 / decay_length(p, d_max=d_max) for p in prof]
+    rates = [r for r in rates if math.isfinite(r)]
+    if not rates:
+        return math.nan
+    rate = float(np.median(rates))
+    return math.inf if rate <= 0 else 1.0 / rate
+
+
+def measure_logits(cap: dict, betas=DEFAULT_BETAS) -> dict:
+    """All per-model measures of one :func:`capture_logits` result."""
+    logits = cap["logits"]
+    t = logits.shape[-1]
+    allowed = causal_allowed(t)
+    periodic = cap["bias"] == "periodic"
+    period = cap.get("period")
+    ent = attention_entropy(logits, allowed).mean(dim=(0, 1)).numpy()  # [T]
+    c = row_heat_capacity(logits, allowed, betas).mean(0).numpy()  # [LH, T, K]
+    bstar = peak_beta(betas, c)  # [LH, T]
+    beta_profile = nan_mean(bstar, 0)  # [T]
+    width = nan_mean(peak_fwhm(betas, c), 0)  # [T], relative FWHM
+    n_keys = np.arange(1, t + 1)
+    sel = n_keys >= MIN_KEYS_FIT
+    fit = rounding_exponent(n_keys[sel], width[sel])
+    xi_curve = [_xi(logits * b, allowed, periodic, period) for b in XI_BETAS]
+    return {
+        "bias": cap["bias"],
+        "checkpoint": cap["checkpoint"],
+        "entropy_profile": ent.tolist(),
+        "beta_star_profile": beta_profile.tolist(),
+        "loss_profile": cap["loss_profile"].tolist(),
+        "edge_spread": tenths_spread(beta_profile),
+        "entropy_edge_spread": tenths_spread(ent),
+        "loss_edge_spread": tenths_spread(cap["loss_profile"]),
+        "mean_distance": float(
+            mean_distance(logits, allowed, periodic=periodic, period=period).mean()
+        ),
+        "correlation_length": xi_curve[XI_BETAS.index(1.0)],
+        "xi_vs_beta": {"betas": list(XI_BETAS), "xi": xi_curve},
+        "beta_star_mean": float(nan_mean(beta_profile)),
+        "width_profile": width.tolist(),
+        "width_at_max_n": float(nan_mean(width[-max(t // 10, 1) :])),
+        "rounding_fit": fit,
+        "wrap": wrap_fraction(logits, allowed, period),
+        "final_val_loss": cap["final_val_loss"],
+        "evals": cap["evals"],
+    }
+
+
+def rem_rounding(sizes=(4, 8, 16, 32, 64), samples: int = 64, seed: int = 0, betas=None) -> dict:
+    """The REM control: relative FWHM of the sample-averaged C(β) of ``N``
+    Gaussian energies (σ = 1) and its rounding exponent fit."""
+    from isingformer.ensemble import rem_energies
+
+    b = np.geomspace(0.05, 20.0, 121) if betas is None else np.asarray(betas)
+    widths = []
+    for n in sizes:
+        e = rem_energies(int(n), samples, 1.0, seed)  # [samples, n]
+        allowed = torch.ones(1, int(n), dtype=torch.bool)
+        c = row_heat_capacity(-e, allowed, b).mean(0).numpy()  # [K]
+        widths.append(float(peak_fwhm(b, c[None])[0]))
+    fit = rounding_exponent(list(sizes), widths)
+    return {"sizes": list(sizes), "widths": widths, "fit": fit, "samples": samples}

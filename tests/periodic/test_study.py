@@ -1,0 +1,117 @@
+"""``isingformer periodic`` on tiny trained GPTs: the JSON contract, the
+report, the paired verdicts, and bad input (one line, exit 2)."""
+
+import json
+import math
+
+import numpy as np
+import pytest
+import torch
+
+from isingformer.cli import main
+from isingformer.errors import InputError
+from isingformer.periodic import paired_verdict, parse_checkpoints, rem_rounding
+from isingformer.periodic.experiment import train_tiny
+from isingformer.periodic.study import capture_logits, find_checkpoints
+
+
+@pytest.fixture(scope="module")
+def tiny(tmp_path_factory):
+    root = tmp_path_factory.mktemp("periodic_models")
+    return {b: train_tiny(b, 0, 4, root / b).parent for b in ("none", "alibi", "periodic")}
+
+
+def _run(capsys, argv):
+    code = main(argv)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_captured_logits_are_what_the_softmax_sees(tiny):
+    cap = capture_logits(tiny["periodic"] / "checkpoint.pt", "periodic", n_windows=2)
+    s = cap["logits"]
+    assert s.shape == (2, 2, 64, 64) and s.dtype == torch.float64
+    # at lag T - 1 the circular distance is 1: the bias equals the lag-1 bias
+    from isingformer.attention.bias import PeriodicBias
+
+    p = PeriodicBias(2)(64, dtype=torch.float64)
+    assert float(p[0, 63, 0]) == pytest.approx(float(p[0, 1, 0]))
+    assert np.all(np.isfinite(cap["loss_profile"])) and cap["loss_profile"].shape == (64,)
+
+
+def test_cli_contract_and_report(tiny, tmp_path, capsys):
+    spec = ",".join(f"{b}={d}" for b, d in tiny.items())
+    code, out, err = _run(
+        capsys,
+        ["periodic", "--checkpoints", spec, "--n-texts", "2", "--json", "--out", str(tmp_path)],
+    )
+    assert code == 0, err
+    r = json.loads(out)
+    assert [b["name"] for b in r["biases"]] == ["none", "alibi", "periodic"]
+    for b in r["biases"]:
+        assert set(b["edge_spread"]) >= {"mean", "ci"}
+        assert set(b["correlation_length"]) >= {"mean", "ci"}
+        assert set(b["rounding_exponent"]) >= {"value", "ci"}
+        assert b["edge_spread"]["ci"] is None  # one model per bias: no interval
+    assert set(r["training"]) == {"none", "alibi", "periodic"}
+    for t in r["training"].values():
+        assert set(t) == {"steps_to_target", "final_val_loss"}
+    assert set(r["verdicts"]) == {"edges", "correlation", "rounding", "training"}
+    assert all(v.startswith("inconclusive") for v in r["verdicts"].values())  # n = 1
+    # 64 causal positions: lags 33..63 are 496 of the 2080 pairs
+    assert r["biases"][2]["wrap_pair_fraction"] == pytest.approx(496 / 2080)
+    assert (tmp_path / "report.html").is_file() and (tmp_path / "report.md").is_file()
+
+
+@pytest.mark.parametrize(
+    "spec, needle",
+    [
+        ("rope=X", "unknown bias"),
+        ("none", "expected BIAS=DIR"),
+        ("none=A,none=B", "given twice"),
+    ],
+)
+def test_bad_checkpoint_specs(spec, needle, capsys):
+    code, out, err = _run(capsys, ["periodic", "--checkpoints", spec])
+    assert code == 2 and out == ""
+    assert err.count("\n") == 1 and needle in err
+
+
+def test_label_must_match_the_checkpoint_bias(tiny, capsys):
+    spec = f"none={tiny['periodic']},alibi={tiny['alibi']},periodic={tiny['none']}"
+    code, _, err = _run(capsys, ["periodic", "--checkpoints", spec])
+    assert code == 2 and err.count("\n") == 1 and "fix the label" in err
+
+
+def test_missing_directory_and_bias(tmp_path, tiny, capsys):
+    code, _, err = _run(capsys, ["periodic", "--checkpoints", f"none={tmp_path / 'nope'}"])
+    assert code == 2 and "no checkpoint.pt" in err
+    code, _, err = _run(capsys, ["periodic", "--checkpoints", f"none={tiny['none']}"])
+    assert code == 2 and "missing" in err
+
+
+def test_find_checkpoints_per_seed(tmp_path):
+    for s in (2, 0, 1):
+        (tmp_path / f"seed{s}").mkdir()
+        (tmp_path / f"seed{s}" / "checkpoint.pt").write_bytes(b"")
+    found = find_checkpoints(tmp_path)
+    assert [p.parent.name for p in found] == ["seed0", "seed1", "seed2"]
+    assert parse_checkpoints(f"none={tmp_path}") == {"none": tmp_path}
+    with pytest.raises(InputError):
+        parse_checkpoints("none=")
+
+
+def test_paired_verdict_directions():
+    a = [1.0, 1.1, 0.9, 1.05]
+    b = [2.0, 2.1, 1.9, 2.0]
+    assert paired_verdict(a, b, "lower", "x")["verdict"] == "supported"
+    assert paired_verdict(a, b, "higher", "x")["verdict"] == "refuted"
+    noisy = [2.5, 1.5, 2.4, 1.6]
+    assert paired_verdict(noisy, b, "lower", "x")["verdict"] == "inconclusive"
+    assert paired_verdict(a[:2], b[:2], "lower", "x")["verdict"] == "inconclusive"  # n < 3
+
+
+def test_rem_control_width_is_finite_and_shrinks_slowly():
+    r = rem_rounding(sizes=(4, 16, 64), samples=32)
+    assert all(math.isfinite(w) and w > 0 for w in r["widths"])
+    assert math.isfinite(r["fit"]["theta"])
