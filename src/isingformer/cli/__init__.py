@@ -73,6 +73,7 @@ def _register_all() -> None:
     from isingformer.cli import hopfield
     from isingformer.cli import phases
     from isingformer.cli import hyperbolic
+    from isingformer.cli import periodic
     from isingformer.cli import analyze, ensemble, glass, ising, lm, main_job, quantum, runs, verify
 
     for module in (
@@ -93,6 +94,7 @@ def _register_all() -> None:
     hopfield.register(app)
     phases.register(app)
     hyperbolic.register(app)
+    periodic.register(app)
 
 
 _register_all()
