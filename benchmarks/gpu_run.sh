@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# The one prepared GPU run of issue 19 (speed and scale).
+#
+#   bash benchmarks/gpu_run.sh            # on a machine with a CUDA GPU
+#
+# Needs an environment whose torch is a CUDA build (scripts/setup.sh installs
+# the CPU build; on the GPU machine install the project into a venv with a CUDA
+# torch first, e.g. PYTHON=/path/to/venv/bin/python bash benchmarks/gpu_run.sh).
+# Steps, each writing into benchmarks/results/ (or $OUT_DIR):
+#   1. nvidia-smi and torch's view of the device (gpu-<stamp>-device.txt);
+#   2. every `cuda`-marked test (tests/cuda: ensemble core, β-attention vs
+#      SDPA, critical calibration, torch Metropolis/heat-bath vs Kaufman,
+#      training --device cuda, analyze --device cuda) as JUnit XML;
+#   3. the GPU benchmark (bench_gpu.py: flips/ns of the torch Metropolis at
+#      L = 1024, ensemble core GPU vs CPU) and the whole suite
+#      (python -m benchmarks) at $THREADS CPU threads, as JSON.
+# Exit code: that of the tests (the benchmarks always run).
+set -uo pipefail
+cd "$(dirname "$0")/.."
+PY=${PYTHON:-.venv/bin/python}
+OUT=${OUT_DIR:-benchmarks/results}
+THREADS=${THREADS:-$(nproc)}
+mkdir -p "$OUT"
+stamp=$(date -u +%Y%m%dT%H%M%SZ)
+{
+  nvidia-smi || echo "nvidia-smi: not found"
+  "$PY" -c "import torch; print('torch', torch.__version__, 'cuda', torch.version.cuda, 'available', torch.cuda.is_available()); print(torch.cuda.get_device_name(0) if torch.cuda.is_available() else 'no device')"
+} > "$OUT/gpu-$stamp-device.txt" 2>&1
+cat "$OUT/gpu-$stamp-device.txt"
+if ! "$PY" -c "import sys, torch; sys.exit(0 if torch.cuda.is_available() else 1)"; then
+  echo "gpu_run.sh: torch sees no CUDA device (a CPU build of torch?); nothing run" >&2
+  exit 2
+fi
+export OMP_NUM_THREADS=$THREADS ISINGFORMER_THREADS=$THREADS
+"$PY" -m pytest -q -m cuda tests/cuda -p no:cacheprovider --junitxml="$OUT/gpu-$stamp-cuda-tests.xml"
+rc=$?
+"$PY" benchmarks/bench_gpu.py --json > "$OUT/gpu-$stamp-bench-gpu.txt" 2>&1
+tail -n 20 "$OUT/gpu-$stamp-bench-gpu.txt"
+"$PY" -m benchmarks --threads "$THREADS" --out "$OUT"
+exit $rc
