@@ -103,3 +103,21 @@ def test_memory_limit_is_configurable(capsys, monkeypatch):
     monkeypatch.delenv("ISINGFORMER_MAX_MEMORY")
     assert main(argv) == 2
     assert "ISINGFORMER_MAX_WORK" in capsys.readouterr().err
+
+
+def test_analyze_unavailable_cuda_and_bad_model_config(capsys, tmp_path, monkeypatch):
+    import torch
+
+    monkeypatch.chdir(tmp_path)
+    if not torch.cuda.is_available():
+        assert main(["analyze", "--device", "cuda"]) == 2
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and "CUDA is not available" in err
+    model = tmp_path / "model"
+    model.mkdir()
+    (model / "config.json").write_text('{"model_type": ["bert"]}')
+    assert main(["analyze", "--model", str(model), "--n-texts", "1"]) == 2
+    err = capsys.readouterr().err
+    assert (
+        err.count("\n") == 1 and err.startswith("isingformer: error: ") and "Traceback" not in err
+    )
