@@ -8,7 +8,7 @@
 # torch first, e.g. PYTHON=/path/to/venv/bin/python bash benchmarks/gpu_run.sh).
 # Steps, each writing into benchmarks/results/ (or $OUT_DIR):
 #   1. nvidia-smi and torch's view of the device (gpu-<stamp>-device.txt);
-#   2. every `cuda`-marked test (tests/cuda: ensemble core, β-attention vs
+#   2. every `cuda`-marked test (tests/gpu and any other: ensemble core, β-attention vs
 #      SDPA, critical calibration, torch Metropolis/heat-bath vs Kaufman,
 #      training --device cuda, analyze --device cuda) as JUnit XML;
 #   3. the GPU benchmark (bench_gpu.py: flips/ns of the torch Metropolis at
@@ -32,7 +32,7 @@ if ! "$PY" -c "import sys, torch; sys.exit(0 if torch.cuda.is_available() else 1
   exit 2
 fi
 export OMP_NUM_THREADS=$THREADS ISINGFORMER_THREADS=$THREADS
-"$PY" -m pytest -q -m cuda tests/cuda -p no:cacheprovider --junitxml="$OUT/gpu-$stamp-cuda-tests.xml"
+"$PY" -m pytest -q -m cuda tests -p no:cacheprovider --junitxml="$OUT/gpu-$stamp-cuda-tests.xml"
 rc=$?
 "$PY" benchmarks/bench_gpu.py --json > "$OUT/gpu-$stamp-bench-gpu.txt" 2>&1
 tail -n 20 "$OUT/gpu-$stamp-bench-gpu.txt"

@@ -2,7 +2,7 @@
 
 ``ISINGFORMER_TEST_DEVICE`` (default ``cuda``) names it; without that device
 every test here is skipped. ``ISINGFORMER_TEST_DEVICE=cpu pytest -m cuda
-tests/cuda`` runs the same checks on the CPU (how they were validated on a
+tests/gpu`` runs the same checks on the CPU (how they were validated on a
 machine without a GPU).
 """
 
