@@ -11,14 +11,7 @@ import torch
 from isingformer.cli import main
 from isingformer.errors import InputError
 from isingformer.periodic import paired_verdict, parse_checkpoints, rem_rounding
-from isingformer.periodic.experiment import train_tiny
 from isingformer.periodic.study import capture_logits, find_checkpoints
-
-
-@pytest.fixture(scope="module")
-def tiny(tmp_path_factory):
-    root = tmp_path_factory.mktemp("periodic_models")
-    return {b: train_tiny(b, 0, 4, root / b).parent for b in ("none", "alibi", "periodic")}
 
 
 def _run(capsys, argv):
@@ -28,7 +21,7 @@ def _run(capsys, argv):
 
 
 def test_captured_logits_are_what_the_softmax_sees(tiny):
-    cap = capture_logits(tiny["periodic"] / "checkpoint.pt", "periodic", n_windows=2)
+    cap = capture_logits(tiny["periodic"] / "seed0" / "checkpoint.pt", "periodic", n_windows=2)
     s = cap["logits"]
     assert s.shape == (2, 2, 64, 64) and s.dtype == torch.float64
     # at lag T - 1 the circular distance is 1: the bias equals the lag-1 bias
@@ -40,11 +33,9 @@ def test_captured_logits_are_what_the_softmax_sees(tiny):
 
 
 def test_cli_contract_and_report(tiny, tmp_path, capsys):
-    spec = ",".join(f"{b}={d}" for b, d in tiny.items())
-    code, out, err = _run(
-        capsys,
-        ["periodic", "--checkpoints", spec, "--n-texts", "2", "--json", "--out", str(tmp_path)],
-    )
+    spec = f"none={tiny['none'] / 'seed0'},alibi={tiny['alibi']},periodic={tiny['periodic']}"
+    argv = ["periodic", "--checkpoints", spec, "--n-texts", "2", "--json", "--out", str(tmp_path)]
+    code, out, err = _run(capsys, argv)
     assert code == 0, err
     r = json.loads(out)
     assert [b["name"] for b in r["biases"]] == ["none", "alibi", "periodic"]
@@ -52,12 +43,15 @@ def test_cli_contract_and_report(tiny, tmp_path, capsys):
         assert set(b["edge_spread"]) >= {"mean", "ci"}
         assert set(b["correlation_length"]) >= {"mean", "ci"}
         assert set(b["rounding_exponent"]) >= {"value", "ci"}
-        assert b["edge_spread"]["ci"] is None  # one model per bias: no interval
+    assert [b["n_models"] for b in r["biases"]] == [1, 3, 3]  # one DIR, two per-seed DIRs
+    assert r["biases"][0]["edge_spread"]["ci"] is None  # one model: no interval
+    assert r["biases"][1]["edge_spread"]["ci"] is not None
     assert set(r["training"]) == {"none", "alibi", "periodic"}
     for t in r["training"].values():
         assert set(t) == {"steps_to_target", "final_val_loss"}
     assert set(r["verdicts"]) == {"edges", "correlation", "rounding", "training"}
-    assert all(v.startswith("inconclusive") for v in r["verdicts"].values())  # n = 1
+    # against `none` (one model) there is one pair: no interval, no verdict
+    assert all(v.startswith("inconclusive") for v in r["verdicts"].values())
     # 64 causal positions: lags 33..63 are 496 of the 2080 pairs
     assert r["biases"][2]["wrap_pair_fraction"] == pytest.approx(496 / 2080)
     assert (tmp_path / "report.html").is_file() and (tmp_path / "report.md").is_file()
