@@ -102,3 +102,16 @@ def test_bad_input_is_one_line_and_exit_2(gpt_checkpoint, capsys, tmp_path):
         code, out, err = _run(capsys, [*args, "--skip-validation", "--json"])
         assert code == 2 and out == "", (args, err)
         assert err.count("\n") == 1 and err.startswith("isingformer: error:") and needle in err
+
+
+def test_spin_over_checkpoints(gpt_series, capsys, tmp_path):
+    r = _json(capsys, ["phases", "spin", "--checkpoints", str(gpt_series), "--json"])
+    assert r["steps"] == [25, 50, 100, 200, 300]
+    assert all(t["value"] > 0 for t in r["tc"]) and r["tc_init_theory"] > 0
+    pl = r["powerlaw"]
+    assert pl["n"] == 5 and pl["ci"][0] <= pl["exponent"] <= pl["ci"][1]
+    # training moves the bonds away from the random initialization
+    assert r["tc"][-1]["value"] > 1.2 * r["tc_init_theory"]
+    (tmp_path / "empty").mkdir()
+    code, out, err = _run(capsys, ["phases", "spin", "--checkpoints", str(tmp_path / "empty")])
+    assert code == 2 and out == "" and err.count("\n") == 1 and "no *.pt" in err

@@ -47,3 +47,20 @@ def test_beta_moves_the_output_far_less_than_temperature(gpt_checkpoint):
     t = detect(parameter="temperature", grid=np.geomspace(0.1, 10, 21), **common)
     b = detect(parameter="beta", grid=np.geomspace(1 / 16, 16, 17), **common)
     assert max(b["indicators"]["linear"]) * 20 < max(t["indicators"]["linear"])
+
+
+@pytest.mark.regression
+def test_spin_map_over_the_tiny_gpt_run(gpt_series):
+    """docs/phases.md: T_c at init 0.171 (closed form); the TAP T_c of the MLP bonds
+    0.61 at step 25 and 0.87 at step 300, an outlier (ordering) instability, while
+    ρ(J∘J)^½ stays below 0.28; T_c ∝ t^α with α = 0.15 (95 % t-CI 0.03–0.26, n = 5)."""
+    from isingformer.phases.spin_study import spin_study
+
+    r = spin_study(gpt_series)
+    assert r["tc_init_theory"] == pytest.approx(0.171, abs=0.001)
+    tc = [t["value"] for t in r["tc"]]
+    assert tc[0] == pytest.approx(0.61, rel=0.02) and tc[-1] == pytest.approx(0.87, rel=0.02)
+    assert all(lam > 1 for lam in r["tap_lambda"]) and max(r["tc_rs"]) < 0.28
+    pl = r["powerlaw"]
+    assert pl["exponent"] == pytest.approx(0.15, abs=0.01)
+    assert pl["ci"] == pytest.approx([0.03, 0.26], abs=0.01)

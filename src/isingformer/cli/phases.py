@@ -1,5 +1,6 @@
 """``isingformer phases``: phase transitions of language models (issue 16) —
-the output-distribution transition detector (``detect``)."""
+the output-distribution transition detector (``detect``) and the MLP blocks as a
+layered spin model over training (``spin``)."""
 
 from __future__ import annotations
 
@@ -96,6 +97,39 @@ def detect_cmd(
 
         result = {**result, "report": str(write_detect_report(result, od))}
     emit(result, as_json, _human(result))
+
+
+def _human_spin(r: dict) -> str:
+    lines = [f"T_c at initialization (closed form, layered): {r['tc_init_theory']:.4g}"]
+    for s, t, rs in zip(r["steps"], r["tc"], r["tc_rs"], strict=True):
+        lines.append(f"step {s:>7}: T_c (TAP) {t['value']:.4g}   ρ(J∘J)^½ {rs:.4g}")
+    pl = r["powerlaw"]
+    if pl["exponent"] is not None:
+        lines.append(
+            f"T_c ∝ t^α: α = {pl['exponent']:.3g}, 95% CI [{pl['ci'][0]:.3g}, {pl['ci'][1]:.3g}]"
+        )
+    return "\n".join(lines)
+
+
+@phases_app.command("spin")
+def spin_cmd(
+    checkpoints: Path = typer.Option(
+        ..., "--checkpoints", help="Directory of GPT checkpoints (*.pt) of one training run."
+    ),
+    as_json: bool = typer.Option(False, "--json", help=JSON_OPTION_HELP),
+    out: Path = typer.Option(None, "--out", help=OUT_OPTION_HELP),
+) -> None:
+    """The MLP blocks as a layered spin model: T_c over training and its power law."""
+    import json
+
+    from isingformer.cli._common import to_jsonable
+    from isingformer.phases.spin_study import spin_study
+
+    od = out_dir(out)
+    result = spin_study(checkpoints)
+    if od is not None:
+        (od / "spin.json").write_text(json.dumps(to_jsonable(result), indent=1), encoding="utf-8")
+    emit(result, as_json, _human_spin(result))
 
 
 def register(app: typer.Typer) -> None:

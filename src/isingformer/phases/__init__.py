@@ -1,7 +1,8 @@
 """Phase transitions of language models (issue 16): the output-distribution
 transition detector of Arnold, Holtorf, Schäfer and Lörch (2024) with its
 validation systems (2D Ising, REM, a two-phase toy LM), applied to our GPT and
-to local Hugging Face causal LMs."""
+to local Hugging Face causal LMs; and the MLP blocks as a layered spin model
+(Barney, Winer, Galitski 2024) at initialization and over training."""
 
 from isingformer.phases.api import PARAMETERS, detect, load_causal_lm
 from isingformer.phases.detector import INDICATORS, Detection, detect_from_terms, window_terms
@@ -11,6 +12,15 @@ from isingformer.phases.divergence import (
     linear_divergence,
     total_variation,
 )
+from isingformer.phases.spin import (
+    gpt_bond_matrix,
+    layered_bond_matrix,
+    tc_closed_form,
+    tc_layered,
+    tc_squared_bonds,
+    tc_tap,
+)
+from isingformer.phases.spin_study import powerlaw_fit, spin_study
 from isingformer.phases.validation import (
     ONSAGER_TC,
     TwoPhaseLM,
@@ -28,11 +38,19 @@ __all__ = [
     "detect",
     "detect_from_terms",
     "fisher_from_linear",
+    "gpt_bond_matrix",
     "ising_validation",
     "jensen_shannon",
+    "layered_bond_matrix",
     "linear_divergence",
     "load_causal_lm",
+    "powerlaw_fit",
     "rem_validation",
+    "spin_study",
+    "tc_closed_form",
+    "tc_layered",
+    "tc_squared_bonds",
+    "tc_tap",
     "total_variation",
     "toy_validation",
     "window_terms",
