@@ -68,6 +68,7 @@ SECTIONS: list[tuple[str, Callable[[JobContext], Section]]] = [
     ("proofs", _lazy("isingformer.verify.report", "proofs_job_section")),
     ("hyperbolic", _lazy("isingformer.hyperbolic.report", "hyperbolic_job_section")),
     ("phases", _lazy("isingformer.phases.report", "phases_job")),
+    ("periodic", _lazy("isingformer.periodic.report", "periodic_job")),
 ]
 
 
