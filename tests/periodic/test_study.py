@@ -109,3 +109,15 @@ def test_rem_control_width_is_finite_and_shrinks_slowly():
     r = rem_rounding(sizes=(4, 16, 64), samples=32)
     assert all(math.isfinite(w) and w > 0 for w in r["widths"])
     assert math.isfinite(r["fit"]["theta"])
+
+
+@pytest.mark.slow
+def test_main_job_section(tmp_path):
+    from isingformer.jobs import JobContext
+    from isingformer.periodic.report import periodic_job
+    from isingformer.runs import ResultsStore
+
+    section = periodic_job(JobContext(out=tmp_path, store=ResultsStore.open(None)))
+    assert section.title == "Periodic self-attention"
+    assert len(section.figures) == 3 and section.tables[0].rows[0][0] == "edges"
+    assert set(section.data["verdicts"]) == {"edges", "correlation", "rounding", "training"}

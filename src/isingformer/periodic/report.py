@@ -148,6 +148,6 @@ def periodic_job(ctx) -> Section:
     """Main-job section: the study at a small budget (3 seeds, fewer steps quick)."""
     from isingformer.periodic.experiment import periodic_study
 
-    steps = 60 if ctx.quick else 300
+    steps = 30 if ctx.quick else 300
     result = periodic_study(None, seeds=3, seed=ctx.seed, steps=steps, n_windows=4)
     return periodic_section(result)
