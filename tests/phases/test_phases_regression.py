@@ -61,6 +61,7 @@ def test_spin_map_over_the_tiny_gpt_run(gpt_series):
     tc = [t["value"] for t in r["tc"]]
     assert tc[0] == pytest.approx(0.61, rel=0.02) and tc[-1] == pytest.approx(0.87, rel=0.02)
     assert all(lam > 1 for lam in r["tap_lambda"]) and max(r["tc_rs"]) < 0.28
+    assert max(tc[2:]) - min(tc[2:]) < 0.03  # flat from step 100 on
     pl = r["powerlaw"]
     assert pl["exponent"] == pytest.approx(0.15, abs=0.01)
     assert pl["ci"] == pytest.approx([0.03, 0.26], abs=0.01)
