@@ -105,7 +105,9 @@ def test_bad_input_is_one_line_and_exit_2(gpt_checkpoint, capsys, tmp_path):
 
 
 def test_spin_over_checkpoints(gpt_series, capsys, tmp_path):
-    r = _json(capsys, ["phases", "spin", "--checkpoints", str(gpt_series), "--json"])
+    r = _json(capsys, ["phases", "spin", "--checkpoints", str(gpt_series), "--json",
+                       "--out", str(tmp_path / "rep")])  # fmt: skip
+    assert (tmp_path / "rep" / "report.html").exists() and (tmp_path / "rep" / "spin.json").exists()
     assert r["steps"] == [25, 50, 100, 200, 300]
     assert all(t["value"] > 0 for t in r["tc"]) and r["tc_init_theory"] > 0
     pl = r["powerlaw"]

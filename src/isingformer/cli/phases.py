@@ -128,7 +128,10 @@ def spin_cmd(
     od = out_dir(out)
     result = spin_study(checkpoints)
     if od is not None:
+        from isingformer.phases.report import write_spin_report
+
         (od / "spin.json").write_text(json.dumps(to_jsonable(result), indent=1), encoding="utf-8")
+        result = {**result, "report": str(write_spin_report(result, od))}
     emit(result, as_json, _human_spin(result))
 
 

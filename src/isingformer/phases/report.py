@@ -11,7 +11,14 @@ import numpy as np
 
 from isingformer.report import Report, Section, Table, figure
 
-__all__ = ["detection_figure", "phases_job", "phases_section", "write_detect_report"]
+__all__ = [
+    "detection_figure",
+    "phases_job",
+    "phases_section",
+    "spin_section",
+    "write_detect_report",
+    "write_spin_report",
+]
 
 _TEXT = (
     "The detector of Arnold, Holtorf, Schäfer and Lörch (2024): at each grid point λ the "
@@ -152,3 +159,52 @@ def phases_job(ctx) -> Section:
         for ck in cks[:3] for name, grid in grids.items()
     ]  # fmt: skip
     return phases_section(vals, apps)
+
+
+_SPIN_TEXT = (
+    "The MLP blocks of the GPT as a layered Ising model (Barney, Winer, Galitski 2024): "
+    "neurons as spins, weights as couplings. T_c at initialization from the closed form "
+    "λ_max(Λ)^½ (for identical layers [2C cos(π/(L+2))]^½); per checkpoint the TAP "
+    "instability temperature of the paramagnet and the replica-symmetric glass criterion "
+    "ρ(J∘J)^½ of the actual bonds, the largest eigenvalues of the bond matrix, and a "
+    "power-law fit T_c ∝ t^α (Student-t CI). No Monte Carlo: P(q) is not computed."
+)
+
+
+def spin_section(result: dict) -> Section:
+    """Report section of one ``spin_study`` result: T_c(t) and the bond spectrum."""
+    plt = _plt()
+    steps = np.asarray(result["steps"], dtype=np.float64)
+    tc = [t["value"] for t in result["tc"]]
+    fig, (a, b) = plt.subplots(1, 2, figsize=(9, 3.4))
+    a.plot(steps, tc, "o-", label="TAP instability")
+    a.plot(steps, result["tc_rs"], "s-", label="ρ(J∘J)^½ (glass)")
+    a.axhline(result["tc_init_theory"], color="k", ls="--", label="closed form at init")
+    a.set_xscale("log")
+    a.set_xlabel("training step")
+    a.set_ylabel("T_c")
+    a.legend(fontsize=7)
+    spec = np.asarray(result["spectrum"])
+    for k in range(spec.shape[1]):
+        b.plot(steps, spec[:, k], color="C0", alpha=1.0 - 0.8 * k / spec.shape[1])
+    b.set_xscale("log")
+    b.set_xlabel("training step")
+    b.set_ylabel("largest eigenvalues of J")
+    fig.tight_layout()
+    figs = [figure(fig, "T_c over training (left) and the top of the bond spectrum (right).")]
+    plt.close(fig)
+    pl = result["powerlaw"]
+    rows = [[s, t, r] for s, t, r in zip(result["steps"], tc, result["tc_rs"], strict=True)]
+    caption = (
+        f"power law: α = {pl['exponent']:.3g}, 95 % CI {pl['ci']} (n = {pl['n']})"
+        if pl["exponent"] is not None
+        else "power law: too few checkpoints"
+    )
+    table = Table(["step", "T_c (TAP)", "ρ(J∘J)^½"], rows, caption)
+    return Section("The MLP blocks as a spin model", _SPIN_TEXT, figs, [table])
+
+
+def write_spin_report(result: dict, out: Path) -> Path:
+    """``report.html``/``report.md`` of one ``spin_study`` result."""
+    config = {"checkpoints": result["checkpoints"]}
+    return Report("phases spin", config, [spin_section(result)]).write(Path(out))
