@@ -158,7 +158,40 @@ def phases_job(ctx) -> Section:
                spacing="log", device=ctx.device)
         for ck in cks[:3] for name, grid in grids.items()
     ]  # fmt: skip
-    return phases_section(vals, apps)
+    sec = phases_section(vals, apps)
+    return Section(
+        sec.title, sec.text + "\n\n" + _SPIN_TEXT, sec.figures, [*sec.tables, _init_table(cks)]
+    )
+
+
+def _init_table(checkpoints) -> Table:
+    """The spin map's T_c at initialization (random identical layers, width 100, L = 3,
+    seed 0) and of the ``lm`` section's trained GPTs, by the three criteria."""
+    from isingformer.lm.sample import load_trained
+    from isingformer.phases.spin import (
+        gpt_bond_matrix,
+        layered_bond_matrix,
+        tc_closed_form,
+        tc_squared_bonds,
+        tc_tap,
+    )
+
+    rng = np.random.default_rng(0)
+    J = layered_bond_matrix([rng.normal(0, 0.1, (100, 100)) for _ in range(3)])
+    rows = [
+        [
+            "random layers (N = 100, L = 3, C = 1)",
+            tc_closed_form(1.0, 3),
+            tc_squared_bonds(J),
+            tc_tap(J)[0],
+        ]
+    ]
+    for ck in checkpoints[:3]:
+        Jm, _ = gpt_bond_matrix(load_trained(ck).model)
+        rows.append([Path(ck).parent.name, "—", tc_squared_bonds(Jm), tc_tap(Jm)[0]])
+    return Table(
+        ["bonds", "closed form", "ρ(J∘J)^½", "TAP"], rows, "Spin-glass T_c of MLP bond matrices."
+    )
 
 
 _SPIN_TEXT = (
