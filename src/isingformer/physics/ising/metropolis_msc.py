@@ -23,7 +23,8 @@ from __future__ import annotations
 import numba
 import numpy as np
 
-from isingformer.physics.ising.rng import U1, U5, U7, U9, U17, U45, U64M
+from isingformer.physics.ising.metropolis_parallel import _rotl1, _rotr1, update_rows
+from isingformer.physics.ising.rng import U1
 
 U0 = np.uint64(0)
 U2 = np.uint64(2)
@@ -97,16 +98,6 @@ def _popcount(x):  # pragma: no cover - compiled
     return (x * H01) >> U56
 
 
-@numba.njit(inline="always")
-def _rotr1(x):  # pragma: no cover - compiled
-    return (x >> U1) | (x << U63)
-
-
-@numba.njit(inline="always")
-def _rotl1(x):  # pragma: no cover - compiled
-    return (x << U1) | (x >> U63)
-
-
 @numba.njit(cache=True)
 def _measure(P, cos_y, sin_y):  # pragma: no cover - compiled
     """(anti-parallel bond count, number of -1 spins, |sum_y m_y e^{iky}|^2) of one replica."""
@@ -141,56 +132,9 @@ def _measure(P, cos_y, sin_y):  # pragma: no cover - compiled
 def _sweeps(P, rng, t4, t8, n_sweeps):  # pragma: no cover - compiled
     """``n_sweeps`` checkerboard sweeps of one replica ``P [2, Y, nw]``; rng ``[4]``."""
     Y = P.shape[1]
-    nw = P.shape[2]
-    s0, s1, s2, s3 = rng[0], rng[1], rng[2], rng[3]
     for _ in range(n_sweeps):
         for c in range(2):
-            o = 1 - c
-            for y in range(Y):
-                yp = y + 1 if y + 1 < Y else 0
-                ym = y - 1 if y > 0 else Y - 1
-                d = -1 if ((y + c) % 2) == 0 else 1
-                for w in range(nw):
-                    a = P[c, y, w]
-                    if d == 1:
-                        n4 = P[o, y, w + 1] if w + 1 < nw else _rotr1(P[o, y, 0])
-                    else:
-                        n4 = P[o, y, w - 1] if w > 0 else _rotl1(P[o, y, nw - 1])
-                    x1 = a ^ P[o, ym, w]
-                    x2 = a ^ P[o, yp, w]
-                    x3 = a ^ P[o, y, w]
-                    x4 = a ^ n4
-                    h1 = x1 ^ x2
-                    c1 = x1 & x2
-                    h2 = x3 ^ x4
-                    c2 = x3 & x4
-                    ge2 = c1 | c2 | (h1 & h2)  # >= 2 antiparallel bonds: dE <= 0
-                    undecided = ~ge2
-                    flip = ge2
-                    if undecided != U0:
-                        eq1 = (h1 ^ h2) & undecided  # exactly one: dE = 4J
-                        eq0 = undecided & ~eq1  # none: dE = 8J
-                        bit = U63
-                        while True:
-                            # xoshiro256** inline: one random bit for every lane
-                            r = ((s1 * U5) << U7 | (s1 * U5) >> (U64M - U7)) * U9
-                            t = s1 << U17
-                            s2 ^= s0
-                            s3 ^= s1
-                            s1 ^= s2
-                            s0 ^= s3
-                            s2 ^= t
-                            s3 = (s3 << U45) | (s3 >> (U64M - U45))
-                            tb = (eq1 & (U0 - ((t4 >> bit) & U1))) | (
-                                eq0 & (U0 - ((t8 >> bit) & U1))
-                            )
-                            flip |= undecided & tb & ~r  # digit of U below the threshold's
-                            undecided &= ~(r ^ tb)  # lanes still equal so far
-                            if undecided == U0 or bit == U0:
-                                break
-                            bit -= U1
-                    P[c, y, w] = a ^ flip
-    rng[0], rng[1], rng[2], rng[3] = s0, s1, s2, s3
+            update_rows(P, c, 0, Y, rng, t4, t8)
 
 
 @numba.njit(cache=True)
