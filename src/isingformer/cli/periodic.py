@@ -27,6 +27,8 @@ def _human(r: dict) -> str:
             f"{_fmt(b['correlation_length']):>24} {_fmt(theta):>24}"
         )
     lines += [f"{k}: {v}" for k, v in r["verdicts"].items()]
+    if "encoder" in r:
+        lines += [f"{r['encoder']['model']} {k}: {v}" for k, v in r["encoder"]["verdicts"].items()]
     return "\n".join(lines)
 
 
@@ -46,10 +48,17 @@ def periodic(
     n_texts: int = typer.Option(
         8, "--n-texts", help="Validation windows per model for the measures (1..256)."
     ),
+    model: str = typer.Option(
+        None,
+        "--model",
+        help="Also add the biases at analysis time to a Hugging Face encoder: a local "
+        "directory or `minilm` (the packaged MiniLM); 16 passages of 64 tokens in 4 groups.",
+    ),
     as_json: bool = typer.Option(False, "--json", help=JSON_OPTION_HELP),
     out: Path = typer.Option(None, "--out", help=OUT_OPTION_HELP),
 ) -> None:
     """Periodic vs ALiBi vs no positional bias: edges, ξ, rounding, training, with verdicts."""
+    from isingformer.errors import InputError
     from isingformer.periodic.experiment import periodic_study
     from isingformer.periodic.study import find_checkpoints, parse_checkpoints
     from isingformer.validate import check_count
@@ -62,6 +71,8 @@ def periodic(
         paths = parse_checkpoints(checkpoints)
         for p in paths.values():
             find_checkpoints(p)  # fail now, before any work
+    if model is not None and model != "minilm" and not Path(model).is_dir():
+        raise InputError(f"--model: {model!r} is neither `minilm` nor a local directory")
     od = out_dir(out)
     result = periodic_study(
         paths,
@@ -71,6 +82,10 @@ def periodic(
         n_windows=n_texts,
         work_dir=None if od is None else od / "models",
     )
+    if model is not None:
+        from isingformer.periodic.experiment import encoder_result
+
+        result["encoder"] = encoder_result(model, n_texts=16, max_tokens=64, groups=4)
     if od is not None:
         from isingformer.periodic.report import write_periodic_report
 

@@ -16,7 +16,7 @@ from isingformer.periodic.study import (
     rem_rounding,
 )
 
-__all__ = ["TINY_MODEL", "paired_verdict", "periodic_study", "train_tiny"]
+__all__ = ["TINY_MODEL", "encoder_result", "paired_verdict", "periodic_study", "train_tiny"]
 
 # The default budget: a one-layer, two-head character GPT, small enough that
 # 3 biases x 3 seeds train in a few minutes on one CPU core.
@@ -159,6 +159,50 @@ def periodic_study(
             tmp.cleanup()
     target, training = _steps_to_target(models)
     rem = rem_rounding(seed=seed)
+    verdicts, details = _verdicts(models)
+    return {
+        "biases": _summaries(models),
+        "training": training,
+        "target_loss": target,
+        "verdicts": verdicts,
+        "verdict_details": details,
+        "rem_control": rem,
+        "models": {b: [_slim(m) for m in ms] for b, ms in models.items()},
+        "config": {
+            "trained_here": checkpoints is None,
+            "steps": steps if checkpoints is None else None,
+            "seeds": {b: len(ms) for b, ms in models.items()},
+            "model": TINY_MODEL if checkpoints is None else None,
+            "n_windows": n_windows,
+            "interval": "Student t over seeds (95 %), paired by seed index; none below n = 3",
+        },
+    }
+
+
+def encoder_result(model: str | None, *, n_texts: int, max_tokens: int, groups: int) -> dict:
+    """The analysis-time study on a Hugging Face encoder (see
+    :mod:`isingformer.periodic.encoder`), summarised like the GPT study;
+    intervals over passage groups."""
+    from isingformer.periodic.encoder import encoder_study
+
+    models = encoder_study(model, n_texts=n_texts, max_tokens=max_tokens, groups=groups)
+    verdicts, details = _verdicts(models, ("edges", "correlation", "rounding"))
+    return {
+        "model": model or "minilm",
+        "biases": _summaries(models),
+        "verdicts": verdicts,
+        "verdict_details": details,
+        "models": {b: [_slim(m) for m in ms] for b, ms in models.items()},
+        "config": {
+            "n_texts": n_texts,
+            "max_tokens": max_tokens,
+            "groups": groups,
+            "interval": "Student t over passage groups (95 %), paired by group",
+        },
+    }
+
+
+def _summaries(models: dict[str, list[dict]]) -> list[dict]:
     biases = []
     for b in BIASES:
         ms = models[b]
@@ -178,31 +222,16 @@ def periodic_study(
                 "wrap_pair_fraction": ms[0]["wrap"]["pair_fraction"],
             }
         )
-    verdicts, details = _verdicts(models)
-    return {
-        "biases": biases,
-        "training": training,
-        "target_loss": target,
-        "verdicts": verdicts,
-        "verdict_details": details,
-        "rem_control": rem,
-        "models": {b: [_slim(m) for m in ms] for b, ms in models.items()},
-        "config": {
-            "trained_here": checkpoints is None,
-            "steps": steps if checkpoints is None else None,
-            "seeds": {b: len(ms) for b, ms in models.items()},
-            "model": TINY_MODEL if checkpoints is None else None,
-            "n_windows": n_windows,
-            "interval": "Student t over seeds (95 %), paired by seed index; none below n = 3",
-        },
-    }
+    return biases
 
 
 def _slim(m: dict) -> dict:
     return {k: v for k, v in m.items() if k != "evals"}
 
 
-def _verdicts(models: dict[str, list[dict]]) -> tuple[dict, dict]:
+def _verdicts(
+    models: dict[str, list[dict]], which=("edges", "correlation", "rounding", "training")
+) -> tuple[dict, dict]:
     """Periodic against each control, per claim; the headline verdict is the
     one against ``none`` (the claim is about adding the torus), with the ALiBi
     comparison in the details."""
@@ -214,7 +243,8 @@ def _verdicts(models: dict[str, list[dict]]) -> tuple[dict, dict]:
         "training": ("final_val_loss", "lower"),
     }
     details, verdicts = {}, {}
-    for claim, (key, better) in claims.items():
+    for claim in which:
+        key, better = claims[claim]
         details[claim] = {}
         for ctrl in ("none", "alibi"):
             c = models[ctrl]

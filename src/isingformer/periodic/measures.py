@@ -198,16 +198,15 @@ def distance_profile(
     p = p.reshape(-1, h, t, t)
     a = allowed.expand(p.shape[0], h, t, t) if allowed.dim() < 4 else allowed
     a = a.reshape(-1, h, t, t)
-    d = _distance(t, periodic, period).long()
+    d = _distance(t, periodic, period).long().reshape(-1)  # [T*T]
     n_d = int(d.max()) + 1
-    out = np.full((h, n_d), np.nan)
-    for head in range(h):
-        ph, ah = p[:, head], a[:, head]
-        for k in range(n_d):
-            sel = ah & (d == k)
-            if bool(sel.any()):
-                out[head, k] = float(ph[sel].mean())
-    return out
+    af = a.to(p.dtype)
+    mass = (p * af).sum(0).reshape(h, -1)  # [H, T*T]
+    count = af.sum(0).reshape(h, -1)
+    num = torch.zeros(h, n_d, dtype=p.dtype).index_add_(1, d, mass)
+    den = torch.zeros(h, n_d, dtype=p.dtype).index_add_(1, d, count)
+    out = torch.where(den > 0, num / den.clamp_min(1), torch.full_like(num, math.nan))
+    return out.numpy()
 
 
 def decay_length(profile: np.ndarray, d_min: int = 1, d_max: int | None = None) -> float:
@@ -250,12 +249,13 @@ def rounding_exponent(sizes, widths) -> dict:
 
 def wrap_fraction(logits: torch.Tensor, allowed: torch.Tensor, period: int | None = None) -> dict:
     """Share of the allowed pairs, and of the attention mass (mean over query
-    rows), at lags ``i − j > N/2`` (``N = period``, default T): the only pairs
-    whose circular distance differs from ``|i − j|`` under a causal mask."""
+    rows), at ``|i − j| > N/2`` (``N = period``, default T): the only pairs
+    whose circular distance differs from ``|i − j|`` (under a causal mask the
+    lags ``i − j > N/2``)."""
     t = logits.shape[-1]
     n = t if period is None else int(period)
     idx = torch.arange(t)
-    lag = (idx[:, None] - idx[None, :]).double()
+    lag = (idx[:, None] - idx[None, :]).abs().double()
     far = lag > n / 2
     a = allowed.expand_as(logits)
     p = _probs(logits, allowed)

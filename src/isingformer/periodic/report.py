@@ -127,6 +127,13 @@ def periodic_section(result: dict, figures: bool = True) -> Section:
         + "\n\n".join(f"**{k}**: {v}" for k, v in result["verdicts"].items())
         + f"\n\nREM control: θ = {result['rem_control']['fit']['theta']:.3g}."
     )
+    if "encoder" in result:
+        enc = result["encoder"]
+        text += f"\n\n**{enc['model']} with the biases added at analysis time** "
+        text += "(intervals over passage groups): " + "; ".join(
+            f"{k}: {v}" for k, v in enc["verdicts"].items()
+        )
+
     figs = periodic_figures(result) if figures else []
     return Section(
         "Periodic self-attention",

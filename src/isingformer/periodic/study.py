@@ -158,12 +158,16 @@ def _xi(logits, allowed, periodic, period) -> float:
 
 
 def measure_logits(cap: dict, betas=DEFAULT_BETAS) -> dict:
-    """All per-model measures of one :func:`capture_logits` result."""
+    """All per-model measures of one :func:`capture_logits` result (or any
+    ``{"logits", "bias", "checkpoint"}`` with optional ``allowed [T, T]``,
+    ``period``, ``loss_profile``, ``final_val_loss``, ``evals``)."""
     logits = cap["logits"]
     t = logits.shape[-1]
-    allowed = causal_allowed(t)
+    allowed = cap.get("allowed")
+    allowed = causal_allowed(t) if allowed is None else allowed
     periodic = cap["bias"] == "periodic"
     period = cap.get("period")
+    loss = cap.get("loss_profile")
     ent = attention_entropy(logits, allowed).mean(dim=(0, 1)).numpy()  # [T]
     c = row_heat_capacity(logits, allowed, betas).mean(0).numpy()  # [LH, T, K]
     bstar = peak_beta(betas, c)  # [LH, T]
@@ -175,13 +179,13 @@ def measure_logits(cap: dict, betas=DEFAULT_BETAS) -> dict:
     xi_curve = [_xi(logits * b, allowed, periodic, period) for b in XI_BETAS]
     return {
         "bias": cap["bias"],
-        "checkpoint": cap["checkpoint"],
+        "checkpoint": cap.get("checkpoint"),
         "entropy_profile": ent.tolist(),
         "beta_star_profile": beta_profile.tolist(),
-        "loss_profile": cap["loss_profile"].tolist(),
+        "loss_profile": None if loss is None else loss.tolist(),
         "edge_spread": tenths_spread(beta_profile),
         "entropy_edge_spread": tenths_spread(ent),
-        "loss_edge_spread": tenths_spread(cap["loss_profile"]),
+        "loss_edge_spread": math.nan if loss is None else tenths_spread(loss),
         "mean_distance": float(
             mean_distance(logits, allowed, periodic=periodic, period=period).mean()
         ),
@@ -192,8 +196,8 @@ def measure_logits(cap: dict, betas=DEFAULT_BETAS) -> dict:
         "width_at_max_n": float(nan_mean(width[-max(t // 10, 1) :])),
         "rounding_fit": fit,
         "wrap": wrap_fraction(logits, allowed, period),
-        "final_val_loss": cap["final_val_loss"],
-        "evals": cap["evals"],
+        "final_val_loss": cap.get("final_val_loss", math.nan),
+        "evals": cap.get("evals", []),
     }
 
 
