@@ -41,9 +41,11 @@ SHORT: dict[str, list[str]] = {
     "attention": ["--batch", "2", "--seq", "128", "--reps", "5"],
     "ensemble": [],
     "glass": [],
+    "gpu": [],
     "hyperbolic": ["--batch", "2", "--seq", "128", "--reps", "5"],
     "icl": [],
     "ising": ["--min-seconds", "0.5"],
+    "ising_parallel": ["--sweeps", "10", "--repeat", "3"],
     "layers": ["4"],
     "numbers": ["1e8"],
     "quantum": [],
@@ -207,6 +209,11 @@ def render(result: dict) -> str:
             err = rec.get("error", "").replace("|", "/")
             lines.append(f"| {rec['bench']} | not run: {err} | – | {rec['threads']} | – | – |")
             continue
+        if not rec["rows"]:
+            first = (rec["stdout"].strip().splitlines() or ["no output"])[0].replace("|", "/")
+            lines.append(
+                f"| {rec['bench']} | ran, no ratio: {first[:70]} | – | {rec['threads']} | – | – |"
+            )
         for r in rec["rows"]:
             label = r["label"].replace("|", "/")
             lines.append(
