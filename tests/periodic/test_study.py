@@ -121,3 +121,16 @@ def test_main_job_section(tmp_path):
     assert section.title == "Periodic self-attention"
     assert len(section.figures) == 3 and section.tables[0].rows[0][0] == "edges"
     assert set(section.data["verdicts"]) == {"edges", "correlation", "rounding", "training"}
+
+
+def test_exponential_decay_is_trained_and_read_back(tmp_path, capsys):
+    from isingformer.attention.bias import PeriodicBias
+    from isingformer.periodic.experiment import train_tiny
+
+    ck = train_tiny("periodic", 0, 2, tmp_path / "exp", decay="exponential")
+    cap = capture_logits(ck, "periodic", n_windows=1)
+    assert cap["decay"] == "exponential"
+    p = PeriodicBias(2, decay="exponential")(64, dtype=torch.float64)
+    assert float(p.min()) >= -4.0 and float(p[0, 32, 0]) == pytest.approx(4 * math.expm1(-32 / 16))
+    code, _, err = _run(capsys, ["periodic", "--decay", "cosine"])
+    assert code == 2 and err.count("\n") == 1 and "--decay" in err

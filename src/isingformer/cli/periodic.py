@@ -45,6 +45,12 @@ def periodic(
     steps: int = typer.Option(
         300, "--steps", help="Training steps per model when training here (1..100000)."
     ),
+    decay: str = typer.Option(
+        "linear",
+        "--decay",
+        help="f of the periodic models trained here: linear (−m d) or exponential "
+        "(A(e^(−m d) − 1)).",
+    ),
     n_texts: int = typer.Option(
         8, "--n-texts", help="Validation windows per model for the measures (1..256)."
     ),
@@ -73,6 +79,8 @@ def periodic(
             find_checkpoints(p)  # fail now, before any work
     if model is not None and model != "minilm" and not Path(model).is_dir():
         raise InputError(f"--model: {model!r} is neither `minilm` nor a local directory")
+    if decay not in ("linear", "exponential"):
+        raise InputError(f"--decay must be 'linear' or 'exponential', got {decay!r}")
     od = out_dir(out)
     result = periodic_study(
         paths,
@@ -81,6 +89,7 @@ def periodic(
         steps=steps,
         n_windows=n_texts,
         work_dir=None if od is None else od / "models",
+        decay=decay,
     )
     if model is not None:
         from isingformer.periodic.experiment import encoder_result

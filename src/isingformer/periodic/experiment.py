@@ -31,15 +31,16 @@ TINY_MODEL = {
 }
 
 
-def train_tiny(bias: str, seed: int, steps: int, out: Path) -> Path:
-    """Train one tiny GPT with positional ``bias`` (policy ``sqrt_dk``) and
-    return its checkpoint path."""
+def train_tiny(bias: str, seed: int, steps: int, out: Path, decay: str = "linear") -> Path:
+    """Train one tiny GPT with positional ``bias`` (policy ``sqrt_dk``; ``decay``
+    is the periodic f, ``linear`` or ``exponential``) and return its checkpoint path."""
     from isingformer.lm import load_config, train
 
     cfg = load_config(
         overrides={
             **TINY_MODEL,
             "bias": bias,
+            "bias_kwargs": {"decay": decay} if bias == "periodic" else {},
             "seed": int(seed),
             "steps": int(steps),
             "eval_every": max(steps // 8, 1),
@@ -125,11 +126,14 @@ def periodic_study(
     steps: int = 300,
     n_windows: int = 8,
     work_dir: Path | None = None,
+    decay: str = "linear",
 ) -> dict:
     """Run the study. ``checkpoints``: ``{bias: DIR}`` (each DIR one checkpoint or
     one per seed in subdirectories; all three biases needed); ``None`` trains
     ``seeds`` tiny models per bias for ``steps`` steps under ``work_dir``
     (a temporary directory if None)."""
+    if decay not in ("linear", "exponential"):
+        raise InputError(f"--decay must be 'linear' or 'exponential', got {decay!r}")
     if n_windows < 1 or n_windows > 256:
         raise InputError(f"--n-windows must be in 1..256, got {n_windows}")
     tmp = None
@@ -139,7 +143,7 @@ def periodic_study(
             work_dir = Path(tmp.name)
         paths = {
             b: [
-                train_tiny(b, seed + s, steps, Path(work_dir) / b / f"seed{seed + s}")
+                train_tiny(b, seed + s, steps, Path(work_dir) / b / f"seed{seed + s}", decay)
                 for s in range(seeds)
             ]
             for b in BIASES
@@ -173,6 +177,7 @@ def periodic_study(
             "steps": steps if checkpoints is None else None,
             "seeds": {b: len(ms) for b, ms in models.items()},
             "model": TINY_MODEL if checkpoints is None else None,
+            "periodic_decay": sorted({m.get("decay", "linear") for m in models["periodic"]}),
             "n_windows": n_windows,
             "interval": "Student t over seeds (95 %), paired by seed index; none below n = 3",
         },

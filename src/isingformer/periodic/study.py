@@ -135,6 +135,7 @@ def capture_logits(checkpoint: Path, expect_bias: str | None, n_windows: int = 8
         "bias": cfg.bias,
         "bias_kwargs": dict(cfg.bias_kwargs),
         "period": period,
+        "decay": cfg.bias_kwargs.get("decay", "linear") if cfg.bias == "periodic" else None,
         "logits": torch.cat(parts, dim=1),
         "loss_profile": loss.mean(0).double().numpy(),
         "evals": list(ckpt["history"]["evals"]),
@@ -196,6 +197,7 @@ def measure_logits(cap: dict, betas=DEFAULT_BETAS) -> dict:
         "width_at_max_n": float(nan_mean(width[-max(t // 10, 1) :])),
         "rounding_fit": fit,
         "wrap": wrap_fraction(logits, allowed, period),
+        "decay": cap.get("decay"),
         "final_val_loss": cap.get("final_val_loss", math.nan),
         "evals": cap.get("evals", []),
     }
