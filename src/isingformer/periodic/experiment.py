@@ -135,7 +135,7 @@ def periodic_study(
     if decay not in ("linear", "exponential"):
         raise InputError(f"--decay must be 'linear' or 'exponential', got {decay!r}")
     if n_windows < 1 or n_windows > 256:
-        raise InputError(f"--n-windows must be in 1..256, got {n_windows}")
+        raise InputError(f"--n-texts must be in 1..256, got {n_windows}")
     tmp = None
     if checkpoints is None:
         if work_dir is None:
