@@ -12,26 +12,29 @@ accumulated in float64 whatever the dtype.
 from __future__ import annotations
 
 import numpy as np
-from numba import njit, prange
+from numba import njit
 
 __all__ = ["uniform_grid_sums"]
 
 
-@njit(parallel=True, fastmath={"reassoc", "contract", "nsz", "arcp"}, cache=True)
-def uniform_grid_sums(E, e_min, mask, has_mask, betas, resync, tiny, out):  # pragma: no cover
-    """Fill ``out[4, k, R]`` (float64) with Σw, Σw E', Σw E'², Σw² per β and row.
+@njit(nogil=True, fastmath={"reassoc", "contract", "nsz", "arcp"}, cache=True)
+def uniform_grid_sums(
+    E, e_min, mask, has_mask, betas, resync, tiny, out, r0, r1
+):  # pragma: no cover
+    """Fill ``out[4, k, r0:r1]`` (float64) with Σw, Σw E', Σw E'², Σw² per β and row.
 
     ``E[R, n]`` energies, ``e_min[R]`` row minima over allowed states,
     ``mask[R, n]`` (uint8, 1 = allowed; read only if ``has_mask``), ``betas[k]``
     a uniform grid (same dtype as ``E``). Weights w = e^(−β E') advance by one
     multiplication per step and are recomputed exactly every ``resync`` steps;
     weights ``<= tiny`` are flushed to zero at every step (no subnormals).
+    Releases the GIL, so callers run row ranges on several threads.
     """
-    R, n = E.shape
+    n = E.shape[1]
     k = betas.shape[0]
     db = betas[1] - betas[0]
     zero = E.dtype.type(0.0)
-    for r in prange(R):
+    for r in range(r0, r1):
         e = np.empty_like(E[r])
         w = np.empty_like(E[r])
         ratio = np.empty_like(E[r])

@@ -18,6 +18,7 @@ Moments about ``E_min`` do not cancel catastrophically: at large β both
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, fields
 
 import numpy as np
@@ -301,8 +302,6 @@ def _sums_fused_cpu(
     """The uniform-grid sums on the CPU by the fused Numba kernel (one pass per
     β step, rows in cache, float64 accumulators), on torch's thread count.
     Returns [4, k, R] in the dtype of ``E2``."""
-    import numba
-
     from isingformer.ensemble._kernels import uniform_grid_sums
 
     R = E2.shape[0]
@@ -312,22 +311,30 @@ def _sums_fused_cpu(
     )
     out = np.empty((4, b.numel(), R), dtype=np.float64)
     tiny = float(torch.finfo(E2.dtype).eps) ** 2
-    threads = max(1, min(torch.get_num_threads(), numba.config.NUMBA_NUM_THREADS))
-    previous = numba.get_num_threads()
-    numba.set_num_threads(threads)
-    try:
-        uniform_grid_sums(
-            E,
-            e_min.detach().contiguous().numpy(),
-            mask,
-            m2 is not None,
-            b.detach().contiguous().numpy(),
-            _RESYNC,
-            E.dtype.type(tiny),
-            out,
-        )
-    finally:
-        numba.set_num_threads(previous)
+    args = (
+        E,
+        e_min.detach().contiguous().numpy(),
+        mask,
+        m2 is not None,
+        b.detach().contiguous().numpy(),
+        _RESYNC,
+        E.dtype.type(tiny),
+        out,
+    )
+    threads = max(1, torch.get_num_threads())
+    if threads == 1 or R < 2:
+        uniform_grid_sums(*args, 0, R)
+    else:
+        # row ranges handed out dynamically (a shared 2-core machine deschedules
+        # threads: static halves would wait for the slowest one)
+        step = max(1, R // (8 * threads))
+        with ThreadPoolExecutor(threads) as pool:
+            jobs = [
+                pool.submit(uniform_grid_sums, *args, r0, min(R, r0 + step))
+                for r0 in range(0, R, step)
+            ]
+            for job in jobs:
+                job.result()
     return torch.from_numpy(out).to(E2.dtype)
 
 
