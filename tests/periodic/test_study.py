@@ -113,11 +113,11 @@ def test_rem_control_width_is_finite_and_shrinks_slowly():
 
 @pytest.mark.slow
 def test_main_job_section(tmp_path):
-    from isingformer.jobs import JobContext
-    from isingformer.periodic.report import periodic_job
+    from isingformer.jobs import SECTIONS, JobContext
     from isingformer.runs import ResultsStore
 
-    section = periodic_job(JobContext(out=tmp_path, store=ResultsStore.open(None)))
+    job = dict(SECTIONS)["periodic"]
+    section = job(JobContext(out=tmp_path, store=ResultsStore.open(None)))
     assert section.title == "Periodic self-attention"
     assert len(section.figures) == 3 and section.tables[0].rows[0][0] == "edges"
     assert set(section.data["verdicts"]) == {"edges", "correlation", "rounding", "training"}
