@@ -64,6 +64,9 @@ def periodic_figures(result: dict) -> list:
         ax.plot(n, w, ".", label=name)
     rem = result["rem_control"]
     ax.plot(rem["sizes"], rem["widths"], "k^-", label="REM control")
+    from matplotlib.ticker import NullFormatter
+
+    ax.xaxis.set_minor_formatter(NullFormatter())
     ax.set(xscale="log", yscale="log", xlabel="number of keys N", ylabel="FWHM of C(β) / β_peak")
     ax.legend()
     figs.append(
