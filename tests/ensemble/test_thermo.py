@@ -247,3 +247,16 @@ def test_fused_cpu_kernel_with_mask_matches_exp_path(dtype):
     E2 = E.clone()
     E2[~mask] = -1e6
     torch.testing.assert_close(thermodynamics(E2, grid, mask).log_z, fused.log_z, **tol)
+
+
+def test_grid_rounded_to_float32_takes_the_uniform_path():
+    """A float64 linspace cast to float32 is uniform up to ulps: it must take
+    the fast uniform-grid path (it silently fell back to the per-β exp path
+    before, which made float32 slower than float64), while a genuinely
+    non-uniform grid must not."""
+    from isingformer.ensemble.thermo import _uniform
+
+    assert _uniform(torch.linspace(0.01, 5, 256, dtype=torch.float64).float())
+    assert _uniform(torch.linspace(0.0, 3.0, 101))
+    assert not _uniform(torch.tensor([0.0, 1.0, 2.0, 3.001]))
+    assert not _uniform(torch.tensor([0.0, 1.0, 2.0, 3.0, 3.5]))

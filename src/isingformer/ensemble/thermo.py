@@ -235,7 +235,11 @@ def _uniform(b: torch.Tensor) -> bool:
     if b.numel() < 4:
         return False
     d = torch.diff(b)
-    return bool(d.min() > 0) and bool(((d - d[0]).abs() <= 1e-9 * d[0].abs()).all())
+    # A grid rounded to the working dtype (e.g. a float64 linspace cast to
+    # float32) is uniform up to a few ulps of its largest value; the
+    # recurrence's β error is then at most _RESYNC such ulps between resyncs.
+    tol = max(1e-9 * float(d[0].abs()), 8 * torch.finfo(b.dtype).eps * float(b.abs().max()))
+    return bool(d.min() > 0) and bool(((d - d[0]).abs() <= tol).all())
 
 
 def _sums_streamed(
