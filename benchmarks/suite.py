@@ -229,8 +229,12 @@ def run_suite(
     full: bool = False,
     timeout: float = 600.0,
     progress=None,
+    save=None,
 ) -> dict:
-    """Run the scripts (all, or ``only``) at each thread count; the result dict."""
+    """Run the scripts (all, or ``only``) at each thread count; the result dict.
+
+    ``save(result)``, if given, is called after every script with the result so
+    far (an interrupted suite keeps what it measured)."""
     found = scripts()
     names = only if only else list(found)
     unknown = [n for n in names if n not in found]
@@ -238,20 +242,22 @@ def run_suite(
         raise SystemExit(f"unknown benchmark(s) {unknown}; known: {sorted(found)}")
     machine = machine_info()
     start = dt.datetime.now(dt.UTC)
-    runs = []
+    result = {
+        "utc": start.strftime("%Y-%m-%d %H:%M UTC"),
+        "mode": "full" if full else "short",
+        "machine": machine,
+        "runs": [],
+    }
     for n_threads in threads or [1]:
         for name in names:
             args = [] if full else SHORT.get(name, [])
             if progress:
                 progress(f"{name} ({n_threads} thread(s)) ...")
-            runs.append(run_script(name, found[name], args, n_threads, timeout))
-    machine["loadavg_end"] = list(os.getloadavg()) if hasattr(os, "getloadavg") else None
-    return {
-        "utc": start.strftime("%Y-%m-%d %H:%M UTC"),
-        "mode": "full" if full else "short",
-        "machine": machine,
-        "runs": runs,
-    }
+            result["runs"].append(run_script(name, found[name], args, n_threads, timeout))
+            machine["loadavg_end"] = list(os.getloadavg()) if hasattr(os, "getloadavg") else None
+            if save:
+                save(result)
+    return result
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -274,17 +280,18 @@ def main(argv: list[str] | None = None) -> int:
     if not threads or min(threads) < 1:
         ap.error("--threads: every count must be >= 1")
     only = [s.strip() for s in a.only.split(",") if s.strip()]
-    result = run_suite(
-        only, threads, a.full, a.timeout, progress=lambda s: print(s, file=sys.stderr)
-    )
     out = Path(a.out)
     out.mkdir(parents=True, exist_ok=True)
-    slug = re.sub(
-        r"[^A-Za-z0-9]+", "-", f"{result['machine']['cpu']}-{result['machine']['cores']}c"
+    info = machine_info()
+    slug = re.sub(r"[^A-Za-z0-9]+", "-", f"{info['cpu']}-{info['cores']}c").strip("-").lower()
+    path = out / f"{slug}-{dt.datetime.now(dt.UTC).strftime('%Y%m%dT%H%M%SZ')}.json"
+
+    def save(result: dict) -> None:
+        path.write_text(json.dumps(result, indent=1) + "\n")
+
+    result = run_suite(
+        only, threads, a.full, a.timeout, progress=lambda s: print(s, file=sys.stderr), save=save
     )
-    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
-    path = out / f"{slug.strip('-').lower()}-{stamp}.json"
-    path.write_text(json.dumps(result, indent=1) + "\n")
     print(render(result))
     print(f"\nJSON: {path}")
     return 0
