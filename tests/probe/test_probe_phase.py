@@ -133,6 +133,9 @@ def test_refuses_remote_code(tmp_path):
     (tmp_path / "config.json").write_text(json.dumps({"model_type": "my_secret_arch"}))
     with pytest.raises(ModelLoadError, match="remote code"):
         load_model(tmp_path)
+    (tmp_path / "config.json").write_text(json.dumps({"model_type": ["bert"]}))
+    with pytest.raises(ModelLoadError, match="must be a string"):
+        load_model(tmp_path)
     (tmp_path / "config.json").write_text("not json")
     with pytest.raises(ModelLoadError):
         load_model(tmp_path)

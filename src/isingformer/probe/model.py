@@ -114,6 +114,10 @@ def _check_config(path: Path) -> dict:
     from transformers import CONFIG_MAPPING
 
     mt = cfg.get("model_type")
+    if not isinstance(mt, str):
+        raise ModelLoadError(
+            f"--model: model_type in {cfg_path} must be a string such as 'bert', got {mt!r}"
+        )
     if mt not in CONFIG_MAPPING:
         raise ModelLoadError(
             f"--model: model_type {mt!r} is not built into transformers (it would need remote code)"
