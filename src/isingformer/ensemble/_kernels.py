@@ -4,9 +4,10 @@ The torch path makes ~8 passes over a ``[rows, n]`` block per β step (update,
 flush, three products, four reductions). Here each row is processed on its
 own: its energies, weights and step ratios (3 x n values, a few KiB) stay in
 the L1 cache, and one loop per β step updates the weights, flushes the
-negligible ones and accumulates all four sums at once. Weights are kept in
-the input dtype (so float32 runs at float32 SIMD width); the four sums are
-accumulated in float64 whatever the dtype.
+negligible ones and accumulates all four sums at once. Weights and the four
+per-row sums are kept in the input dtype (float32 runs at float32 SIMD width,
+with the summation reassociated across SIMD lanes, i.e. pairwise-like; its
+accuracy against the float64 core is tested); the output buffer is float64.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ __all__ = ["uniform_grid_sums"]
 def uniform_grid_sums(
     E, e_min, mask, has_mask, betas, resync, tiny, out, r0, r1
 ):  # pragma: no cover
-    """Fill ``out[4, k, r0:r1]`` (float64) with Σw, Σw E', Σw E'², Σw² per β and row.
+    """Fill ``out[4, k, r0:r1]`` (float64 buffer, sums in the dtype of ``E``) with Σw, Σw E', Σw E'², Σw² per β and row.
 
     ``E[R, n]`` energies, ``e_min[R]`` row minima over allowed states,
     ``mask[R, n]`` (uint8, 1 = allowed; read only if ``has_mask``), ``betas[k]``
@@ -49,10 +50,10 @@ def uniform_grid_sums(
                 q = np.exp(-db * e[i])
                 ratio[i] = q if q > tiny else zero
         for j in range(k):
-            s0 = 0.0
-            s1 = 0.0
-            s2 = 0.0
-            s3 = 0.0
+            s0 = zero
+            s1 = zero
+            s2 = zero
+            s3 = zero
             if j % resync == 0:
                 bj = betas[j]
                 for i in range(n):

@@ -304,7 +304,7 @@ def _sums_fused_cpu(
     E2: torch.Tensor, e_min: torch.Tensor, m2: torch.Tensor | None, b: torch.Tensor
 ) -> torch.Tensor:
     """The uniform-grid sums on the CPU by the fused Numba kernel (one pass per
-    β step, rows in cache, float64 accumulators), on torch's thread count.
+    β step, rows in cache, sums in the input dtype), on torch's thread count.
     Returns [4, k, R] in the dtype of ``E2``."""
     from isingformer.ensemble._kernels import uniform_grid_sums
 
