@@ -157,6 +157,57 @@ def _main_job(p: dict) -> None:
         raise InputError("--only: no section named; give e.g. --only rem,quantum (or omit it)")
 
 
+def _safe_count(params: dict, name: str, default: int) -> int:
+    """Number of values of a list/grid option; ``default`` when it does not
+    parse (the command's own parser then reports the error its way)."""
+    try:
+        return _count(params, name, default)
+    except InputError:
+        return default
+
+
+def _tokens(p: dict, texts: str, tokens: str, defaults: tuple[int, int], points: int = 1) -> None:
+    n, t = _get(p, texts, defaults[0]), _get(p, tokens, defaults[1])
+    what = f"--{texts.replace('_', '-')} {n} x --{tokens.replace('_', '-')} {t}"
+    if points > 1:
+        what += f" x {points} grid points"
+    check_work(float(n) * t * points, 1e7, what, "tokens scored")
+
+
+def _analyze(p: dict) -> None:
+    _tokens(p, "n_texts", "max_tokens", (32, 128))
+
+
+def _layers(p: dict) -> None:
+    _tokens(p, "n_texts", "max_tokens", (16, 128))
+
+
+def _phases_detect(p: dict) -> None:
+    _tokens(p, "n_texts", "tokens", (16, 64), _safe_count(p, "grid", 19))
+
+
+def _icl_sweep(p: dict) -> None:
+    tasks = len([t for t in str(_get(p, "tasks", "1")).split(",") if t.strip()]) or 1
+    dims = _safe_count(p, "dims", 1) if p.get("dims") is not None else 1
+    seeds, pairs, samples = _get(p, "seeds", 3), _get(p, "pairs", 200), _get(p, "samples", 2000)
+    points = float(seeds) * tasks * dims
+    check_work(
+        points * (pairs + samples),
+        1e6,
+        f"--pairs {pairs} + --samples {samples} on {points:.0f} points "
+        f"(--seeds {seeds} x {tasks} --tasks x {dims} d)",
+        "sequences",
+    )
+
+
+def _hyperbolic_conjecture(p: dict) -> None:
+    runs = float(_get(p, "seeds", 3))
+    for name, default in (("curvatures", 5), ("branching", 4), ("betas", 6)):
+        runs *= _safe_count(p, name, default)
+    steps = _get(p, "steps", 60)
+    check_work(runs * steps, 1e7, f"{runs:.0f} runs x --steps {steps}", "training steps")
+
+
 LIMITS: dict[tuple[str, ...], Callable[[dict], None]] = {
     ("ensemble", "rem"): _rem,
     ("ising", "exact"): _ising_exact,
@@ -171,6 +222,11 @@ LIMITS: dict[tuple[str, ...], Callable[[dict], None]] = {
     ("hopfield", "modern"): _hopfield_modern,
     ("compare",): _compare,
     ("main-job",): _main_job,
+    ("analyze",): _analyze,
+    ("layers",): _layers,
+    ("phases", "detect"): _phases_detect,
+    ("icl", "sweep"): _icl_sweep,
+    ("hyperbolic", "conjecture"): _hyperbolic_conjecture,
 }
 
 
