@@ -18,6 +18,7 @@ REFUSED = [
     (["icl", "sweep", "--pairs", "100000"], "sequences"),
     (["icl", "sweep", "--dims", "8,16,32", "--samples", "100000"], "sequences"),
     (["hyperbolic", "conjecture", "--steps", "100000"], "training steps"),
+    (["numbers", "zeros", "--count", "20000", "--n-boot", "10000"], "resampled spacings"),
 ]
 
 
@@ -40,6 +41,7 @@ DOCS = [
     (("icl", "sweep"), {"dims": "8,16,32", "tasks": "1,2,4,8,16,64,256,1024,inf", "seeds": 3}),
     (("icl", "sweep"), {"dims": "8:32:4", "seeds": 3, "samples": 2000, "pairs": 200}),
     (("hyperbolic", "conjecture"), {"seeds": 3, "steps": 60}),
+    (("numbers", "zeros"), {"count": 1000, "n_boot": 200}),
 ]
 
 

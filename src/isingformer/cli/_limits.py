@@ -208,6 +208,12 @@ def _hyperbolic_conjecture(p: dict) -> None:
     check_work(runs * steps, 1e7, f"{runs:.0f} runs x --steps {steps}", "training steps")
 
 
+def _numbers_zeros(p: dict) -> None:
+    count, n_boot = _get(p, "count", 100), _get(p, "n_boot", 200)
+    what = f"--count {count} x --n-boot {n_boot}"
+    check_work(float(count) * n_boot, 1e7, what, "resampled spacings")
+
+
 LIMITS: dict[tuple[str, ...], Callable[[dict], None]] = {
     ("ensemble", "rem"): _rem,
     ("ising", "exact"): _ising_exact,
@@ -227,6 +233,7 @@ LIMITS: dict[tuple[str, ...], Callable[[dict], None]] = {
     ("phases", "detect"): _phases_detect,
     ("icl", "sweep"): _icl_sweep,
     ("hyperbolic", "conjecture"): _hyperbolic_conjecture,
+    ("numbers", "zeros"): _numbers_zeros,
 }
 
 
