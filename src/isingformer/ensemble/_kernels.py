@@ -7,7 +7,7 @@ the L1 cache, and one loop per β step updates the weights, flushes the
 negligible ones and accumulates all four sums at once. Weights and the four
 per-row sums are kept in the input dtype (float32 runs at float32 SIMD width,
 with the summation reassociated across SIMD lanes, i.e. pairwise-like; its
-accuracy against the float64 core is tested); the output buffer is float64.
+accuracy against the float64 core is tested).
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ __all__ = ["uniform_grid_sums"]
 def uniform_grid_sums(
     E, e_min, mask, has_mask, betas, resync, tiny, out, r0, r1
 ):  # pragma: no cover
-    """Fill ``out[4, k, r0:r1]`` (float64 buffer, sums in the dtype of ``E``) with Σw, Σw E', Σw E'², Σw² per β and row.
+    """Fill ``out[4, k, r0:r1]`` (dtype of ``E``) with Σw, Σw E', Σw E'², Σw² per β and row.
 
     ``E[R, n]`` energies, ``e_min[R]`` row minima over allowed states,
     ``mask[R, n]`` (uint8, 1 = allowed; read only if ``has_mask``), ``betas[k]``

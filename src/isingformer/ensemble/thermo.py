@@ -313,7 +313,7 @@ def _sums_fused_cpu(
     mask = (
         np.zeros((1, 1), dtype=np.uint8) if m2 is None else m2.contiguous().numpy().view(np.uint8)
     )
-    out = np.empty((4, b.numel(), R), dtype=np.float64)
+    out = np.empty((4, b.numel(), R), dtype=E.dtype)
     tiny = float(torch.finfo(E2.dtype).eps) ** 2
     args = (
         E,
@@ -339,7 +339,7 @@ def _sums_fused_cpu(
             ]
             for job in jobs:
                 job.result()
-    return torch.from_numpy(out).to(E2.dtype)
+    return torch.from_numpy(out)
 
 
 def _accumulate(
