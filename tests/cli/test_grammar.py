@@ -24,6 +24,7 @@ PLURAL_GRIDS = {"--sizes", "--temperatures", "--betas", "--alphas", "--fields", 
 #: sweep commands that take --dask-address (docs/cli.md asks it of every sweep)
 DASK = {
     "ising tc", "glass sk", "glass overlap", "hopfield capacity", "ensemble rem", "compare",
+    "icl sweep",
 }  # fmt: skip
 
 
@@ -106,6 +107,7 @@ if __name__ == "__main__":
         ["hopfield", "capacity", "--sizes", "20", "--alphas", "0.1,0.2", "--trials", "2"],
         ["ensemble", "rem", "--sizes", "16", "--samples", "4"],
         ["compare", "--policies", "sqrt_dk", "--seeds", "1", "--steps", "1"],
+        ["icl", "sweep", "--dim", "2", "--tasks", "1,2,4,8", "--seeds", "1"],
     ],
 )
 def test_dask_address_reaches_the_executor(monkeypatch, capsys, args):

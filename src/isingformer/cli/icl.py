@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 
 from isingformer.cli._common import JSON_OPTION_HELP, OUT_OPTION_HELP, emit, out_dir
+from isingformer.cli._options import DASK_ADDRESS_HELP
 
 _STORE_HELP = "Results store (default: OUT/runs.sqlite with --out)."
 
@@ -88,6 +89,7 @@ def register(app: typer.Typer) -> None:
         samples: int = typer.Option(2000, "--samples", help="Evaluation sequences per point."),
         steps: int = typer.Option(300, "--steps", help="Training steps (softmax model)."),
         executor: str = typer.Option("serial", "--executor", help="serial | process | dask"),
+        dask_address: str = typer.Option(None, "--dask-address", help=DASK_ADDRESS_HELP),
         store: Path = typer.Option(None, "--store", help=_STORE_HELP),
         as_json: bool = typer.Option(False, "--json", help=JSON_OPTION_HELP),
         out: Path = typer.Option(None, "--out", help=OUT_OPTION_HELP),
@@ -105,7 +107,9 @@ def register(app: typer.Typer) -> None:
         )  # fmt: skip
         od = out_dir(out)
         with store_for(od, store) as st:
-            result = icl_sweep(**args, seed=seed, store=st, progress=not as_json)
+            result = icl_sweep(
+                **args, seed=seed, store=st, progress=not as_json, dask_address=dask_address
+            )
         if od is not None:
             from isingformer.icl.report import write_sweep_report
 

@@ -215,6 +215,7 @@ def icl_sweep(
     store=None,
     executor: str = "serial",
     progress: bool = False,
+    dask_address: str | None = None,
 ) -> dict:
     """The task-diversity sweep at each dimension in ``dims``.
 
@@ -286,6 +287,7 @@ def icl_sweep(
             store=store,
             executor=executor,
             progress=progress,
+            dask_address=dask_address,
         )
         per_seed = [rows[s * len(tasks) : (s + 1) * len(tasks)] for s in range(seeds)]
         alpha = task.context / task.dim
