@@ -122,7 +122,10 @@ def register(app: typer.Typer) -> None:
         ising_size: int = typer.Option(
             0, "--ising-size", help="Also 2D Ising row-cut walls on an L x L torus (0: skip)."
         ),
-        seeds: int = typer.Option(3, "--seeds", help="Monte Carlo seeds for the Ising rows."),
+        seeds: int = typer.Option(
+            3, "--seeds", help="Monte Carlo seeds for the Ising rows (a count)."
+        ),
+        seed: int = typer.Option(0, "--seed", help="Base seed: seeds seed..seed+K-1."),
         threads: int | None = typer.Option(None, "--threads", help=THREADS_HELP),
         as_json: bool = typer.Option(False, "--json", help=JSON_OPTION_HELP),
         out: Path | None = typer.Option(None, "--out", help=OUT_OPTION_HELP),
@@ -134,7 +137,7 @@ def register(app: typer.Typer) -> None:
 
         if ising_size and not 1 <= seeds <= 16:
             raise InputError(f"--seeds must be in 1..16, got {seeds}")
-        result = gaps_study(limit, ising_size=ising_size, seeds=seeds)
+        result = gaps_study(limit, ising_size=ising_size, seeds=seeds, seed=seed)
         _save(out, "gaps", result)
         human = (
             f"π({limit}) = {result['n_primes']}\n  KS (top decade): "
