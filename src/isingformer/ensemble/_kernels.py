@@ -6,7 +6,7 @@ own: its energies, weights and step ratios (3 x n values, a few KiB) stay in
 the L1 cache, and one loop per β step updates the weights, flushes the
 negligible ones and accumulates all four sums at once. Weights and the four
 per-row sums are kept in the input dtype (float32 runs at float32 SIMD width,
-with the summation reassociated across SIMD lanes, i.e. pairwise-like; its
+with each sum split into per-SIMD-lane partial sums by reassociation; its
 accuracy against the float64 core is tested).
 """
 
