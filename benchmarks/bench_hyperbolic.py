@@ -14,27 +14,12 @@ the Einstein midpoint. Target (issue 15): >= 0.3x the throughput.
 from __future__ import annotations
 
 import argparse
-import time
 
 import torch
 import torch.nn.functional as F
+from bench_attention import _paired  # the same interleaved best-of timing
 
 from isingformer.attention.hyperbolic import einstein_midpoint, tangent_distance
-
-
-def _paired(base, fn, reps: int) -> tuple[float, float]:
-    """Best-of-``reps`` times of ``base`` and ``fn``, run alternately."""
-    base()
-    fn()  # warm-up
-    tb = tf = float("inf")
-    for _ in range(reps):
-        t0 = time.perf_counter()
-        base()
-        t1 = time.perf_counter()
-        fn()
-        t2 = time.perf_counter()
-        tb, tf = min(tb, t1 - t0), min(tf, t2 - t1)
-    return tb, tf
 
 
 def main() -> None:
