@@ -20,6 +20,15 @@ _HELP = {
     "tokenizer": "char (default) or bpe.",
     "device": "cpu (default), cuda, cuda:N or mps.",
 }
+_TRAIN_SECONDS_HELP = (
+    "Wall-clock budget in seconds: the first step that ends past it is the last; the "
+    "checkpoint is written and the JSON says stopped_early (continue with --resume). "
+    "'isingformer --max-seconds' bounds it too."
+)
+_COMPARE_SECONDS_HELP = (
+    "Wall-clock budget in seconds: past it no new run starts; finished runs stay in the "
+    "store and the same command resumes (like 'isingformer --max-seconds')."
+)
 _SET_HELP = "Any config key as KEY=VALUE (YAML value), repeatable, e.g. policy_kwargs={gamma: 1.5}."
 
 
@@ -82,6 +91,7 @@ def train_cmd(
         None, "--resume", help="Continue from this checkpoint (its config, updated by any flags)."
     ),
     store: Path = typer.Option(None, help="Results store (default: OUT/runs.sqlite)."),
+    max_seconds: float = typer.Option(None, "--max-seconds", help=_TRAIN_SECONDS_HELP),
     as_json: bool = typer.Option(False, "--json", help=JSON_OPTION_HELP),
     out: Path = typer.Option(
         None, "--out", help=OUT_OPTION_HELP + " Default: runs/train-POLICY-seedS."
@@ -91,7 +101,9 @@ def train_cmd(
     from isingformer.lm.config import load_config
     from isingformer.lm.train import resume_config, train
     from isingformer.runs import store_for
+    from isingformer.runs.sweep import time_left
 
+    budget = time_left(max_seconds)  # this option and the root --max-seconds
     overrides = _overrides(
         sets,
         policy=policy,
@@ -139,9 +151,17 @@ def train_cmd(
         if dist is None or dist.is_main:
             od = out_dir(out)
             with store_for(od, store) as st:
-                r = train(cfg, out=od, resume=resume, store=st, progress=not as_json, dist=dist)
+                r = train(
+                    cfg,
+                    out=od,
+                    resume=resume,
+                    store=st,
+                    progress=not as_json,
+                    dist=dist,
+                    max_seconds=budget,
+                )
         else:  # only rank 0 writes the checkpoint, the store and the output
-            r = train(cfg, out=out, resume=resume, dist=dist)
+            r = train(cfg, out=out, resume=resume, dist=dist, max_seconds=budget)
         write_trace(dist, r)
     if dist is not None and not dist.is_main:
         return
@@ -158,6 +178,9 @@ def train_cmd(
         "calib_seconds": r.calib_seconds,
         "evals": r.evals,
         "config": cfg.to_dict(),
+        "stopped_early": r.stopped_early,
+        "stop_reason": r.stop_reason,
+        "steps_planned": cfg.steps,
     }
     human = (
         f"policy {cfg.policy}, seed {cfg.seed}: {r.steps} steps, final val loss "
@@ -165,6 +188,12 @@ def train_cmd(
         f"β per head (layer rows): {[[round(b, 4) for b in row] for row in r.beta_per_head]}\n"
         f"checkpoint: {r.checkpoint}"
     )
+    if r.stopped_early:
+        result["resume"] = f"isingformer train --resume {r.checkpoint}"
+        human += (
+            f"\nstopped early (--max-seconds) after {r.steps} of {cfg.steps} steps, not stored; "
+            f"continue with: isingformer train --resume {r.checkpoint}"
+        )
     emit(result, as_json, human)
 
 
@@ -207,6 +236,7 @@ def compare_cmd(
     dask_address: str = typer.Option(None, "--dask-address", help=DASK_ADDRESS_HELP),
     workers: int = typer.Option(None, help="Parallel runs (default: CPU count)."),
     store: Path = typer.Option(None, help="Results store (default: OUT/runs.sqlite)."),
+    max_seconds: float = typer.Option(None, "--max-seconds", help=_COMPARE_SECONDS_HELP),
     as_json: bool = typer.Option(False, "--json", help=JSON_OPTION_HELP),
     out: Path = typer.Option(None, "--out", help=OUT_OPTION_HELP),
 ) -> None:
@@ -216,7 +246,10 @@ def compare_cmd(
     from isingformer.lm.config import TrainConfig, apply_overrides, load_config, read_yaml
     from isingformer.lm.specs import parse_policies
     from isingformer.runs import store_for
+    from isingformer.runs.sweep import set_time_budget, time_left
 
+    if max_seconds is not None:  # the earlier of this and the root --max-seconds
+        set_time_budget(time_left(max_seconds))
     file_values = read_yaml(config) if config is not None else {}
     file_policies = file_values.pop("policies", None)
     if policies is not None:

@@ -75,6 +75,8 @@ class TrainResult:
     cpu_seconds: float
     n_params: int
     checkpoint: str | None = None
+    stopped_early: bool = False  # stopped before cfg.steps (resume from the checkpoint)
+    stop_reason: str | None = None  # "max_seconds" or "stop_after"
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -211,6 +213,7 @@ def train(
     progress: bool = False,
     stop_after: int | None = None,
     dist: DistEnv | None = None,
+    max_seconds: float | None = None,
 ) -> TrainResult:
     """Train the GPT described by ``cfg``; return its curves and final state.
 
@@ -224,6 +227,9 @@ def train(
         progress: show a progress bar (loss, tokens/s) on stderr.
         stop_after: stop (and checkpoint) after this many steps, as if
             interrupted: for testing resume.
+        max_seconds: wall-clock budget from this call: the first step that
+            ends past it is the last; the checkpoint is written (resumable),
+            the run is not stored, and the result says ``stopped_early``.
         dist: this process's place in a ``torchrun`` job (its process group
             already open, see :func:`~isingformer.lm.distributed.ddp_session`);
             None for a single-process run.
@@ -232,6 +238,7 @@ def train(
         raise InputError(
             f"batch_size ({cfg.batch_size}) must be >= the number of ranks ({dist.world_size})"
         )
+    deadline = None if max_seconds is None else time.monotonic() + max_seconds
     device = _device(cfg.device if dist is None else device_for(dist, cfg.device))
     main_rank = dist is None or dist.is_main
     if data is None:
@@ -360,6 +367,14 @@ def train(
         if dist is not None:  # the checkpoint is on disk before any rank goes on
             barrier()
 
+    def out_of_time() -> bool:
+        if deadline is None:
+            return False
+        late = time.monotonic() >= deadline
+        if dist is not None:  # every rank stops after the same step
+            late = all_reduce_sum([float(late)], device)[0] > 0
+        return late
+
     tokens_per_step = cfg.batch_size * cfg.context
     if dist is not None:
         row_lo, row_hi = shard_bounds(cfg.batch_size, dist.world_size, dist.rank)
@@ -431,9 +446,11 @@ def train(
                 bar.update(task, completed=done, info=f"loss {loss_value:.3f}  {tps:,.0f} tok/s")
             if cfg.checkpoint_every and done % cfg.checkpoint_every == 0 and done < cfg.steps:
                 save(done)
-            if stop_after is not None and done >= stop_after and done < cfg.steps:
+            late = done < cfg.steps and out_of_time()
+            if late or (stop_after is not None and done >= stop_after and done < cfg.steps):
                 save(done)
-                return _result(cfg, model, history, done, tokens_per_step, ckpt_path)
+                why = "max_seconds" if late else "stop_after"
+                return _result(cfg, model, history, done, tokens_per_step, ckpt_path, why)
     save(cfg.steps)
     result = _result(cfg, model, history, cfg.steps, tokens_per_step, ckpt_path)
     if store is not None and main_rank:
@@ -463,7 +480,7 @@ def _rank_rng(rng: dict, dist: DistEnv | None, seed: int, step: int) -> torch.Te
     return g.get_state()
 
 
-def _result(cfg, model, history, steps, tokens_per_step, ckpt_path) -> TrainResult:
+def _result(cfg, model, history, steps, tokens_per_step, ckpt_path, stop=None) -> TrainResult:
     seconds = history["train_seconds"]
     trained = len(history["train_losses"])
     return TrainResult(
@@ -480,4 +497,6 @@ def _result(cfg, model, history, steps, tokens_per_step, ckpt_path) -> TrainResu
         cpu_seconds=history["cpu_seconds"],
         n_params=sum(p.numel() for p in model.parameters()),
         checkpoint=str(ckpt_path) if ckpt_path is not None else None,
+        stopped_early=stop is not None,
+        stop_reason=stop,
     )

@@ -18,7 +18,7 @@ from contextlib import nullcontext
 from isingformer.errors import InputError
 from isingformer.runs.store import ResultsStore, config_key
 
-__all__ = ["EXECUTORS", "run_sweep", "set_time_budget"]
+__all__ = ["EXECUTORS", "run_sweep", "set_time_budget", "time_left"]
 
 EXECUTORS = ("serial", "process", "dask")
 PointFn = Callable[[dict], dict]
@@ -32,6 +32,13 @@ def set_time_budget(seconds: float | None) -> None:
     :func:`run_sweep` raises :class:`InputError` saying how many points are
     stored (a re-run resumes)."""
     _BUDGET["deadline"] = None if seconds is None else time.monotonic() + float(seconds)
+
+
+def time_left(max_seconds: float | None = None) -> float | None:
+    """Seconds left of the budget set by :func:`set_time_budget` and of
+    ``max_seconds`` from now, whichever ends first (``None``: no budget)."""
+    deadline = _deadline(max_seconds)
+    return None if deadline is None else max(deadline - time.monotonic(), 0.0)
 
 
 def _deadline(max_seconds: float | None) -> float | None:
