@@ -15,7 +15,7 @@ import math
 import numba
 import numpy as np
 
-from isingformer.physics.ising.rng import INV53, U5, U7, U9, U11, U17, U45, next_double, rotl
+from isingformer.physics.ising.rng import INV53, U11, next_double, xoshiro_step
 
 ALL_ONES = np.uint64(0xFFFFFFFFFFFFFFFF)
 
@@ -104,14 +104,7 @@ def _wolff_cluster(s, rng, indptr, indices, thresh, stack):  # pragma: no cover 
     n = s.shape[0]
     s0, s1, s2, s3 = rng[0], rng[1], rng[2], rng[3]
     # seed site from the top 53 bits
-    r = rotl(s1 * U5, U7) * U9
-    t = s1 << U17
-    s2 ^= s0
-    s3 ^= s1
-    s1 ^= s2
-    s0 ^= s3
-    s2 ^= t
-    s3 = rotl(s3, U45)
+    r, s0, s1, s2, s3 = xoshiro_step(s0, s1, s2, s3)
     seed = int(np.float64(r >> U11) * INV53 * n)
     if seed >= n:
         seed = n - 1
@@ -126,14 +119,7 @@ def _wolff_cluster(s, rng, indptr, indices, thresh, stack):  # pragma: no cover 
         for p in range(indptr[i], indptr[i + 1]):
             j = indices[p]
             if s[j] == old:
-                r = rotl(s1 * U5, U7) * U9
-                t = s1 << U17
-                s2 ^= s0
-                s3 ^= s1
-                s1 ^= s2
-                s0 ^= s3
-                s2 ^= t
-                s3 = rotl(s3, U45)
+                r, s0, s1, s2, s3 = xoshiro_step(s0, s1, s2, s3)
                 if r < thresh[p]:
                     s[j] = -old
                     stack[top] = j
@@ -148,14 +134,7 @@ def _wolff_cluster_square(s, rng, Y, X, thresh, stack):  # pragma: no cover - co
     """:func:`_wolff_cluster` for the uniform ``Y x X`` torus (site i = y X + x)."""
     n = Y * X
     s0, s1, s2, s3 = rng[0], rng[1], rng[2], rng[3]
-    r = rotl(s1 * U5, U7) * U9
-    t = s1 << U17
-    s2 ^= s0
-    s3 ^= s1
-    s1 ^= s2
-    s0 ^= s3
-    s2 ^= t
-    s3 = rotl(s3, U45)
+    r, s0, s1, s2, s3 = xoshiro_step(s0, s1, s2, s3)
     seed = int(np.float64(r >> U11) * INV53 * n)
     if seed >= n:
         seed = n - 1
@@ -186,14 +165,7 @@ def _wolff_cluster_square(s, rng, Y, X, thresh, stack):  # pragma: no cover - co
                 xj = x
             j = (row + xj) if yj == y else (yj * X + xj)
             if s[j] == old:
-                r = rotl(s1 * U5, U7) * U9
-                t = s1 << U17
-                s2 ^= s0
-                s3 ^= s1
-                s1 ^= s2
-                s0 ^= s3
-                s2 ^= t
-                s3 = rotl(s3, U45)
+                r, s0, s1, s2, s3 = xoshiro_step(s0, s1, s2, s3)
                 if r < thresh:
                     s[j] = -old
                     stack[top] = yj

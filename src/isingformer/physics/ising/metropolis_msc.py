@@ -23,8 +23,7 @@ from __future__ import annotations
 import numba
 import numpy as np
 
-from isingformer.physics.ising.metropolis_parallel import _rotl1, _rotr1, update_rows
-from isingformer.physics.ising.rng import U1
+from isingformer.physics.ising.rng import U1, xoshiro_step
 
 U0 = np.uint64(0)
 U2 = np.uint64(2)
@@ -36,6 +35,71 @@ M1 = np.uint64(0x5555555555555555)
 M2 = np.uint64(0x3333333333333333)
 M4 = np.uint64(0x0F0F0F0F0F0F0F0F)
 H01 = np.uint64(0x0101010101010101)
+
+
+@numba.njit(inline="always")
+def _rotr1(x):  # pragma: no cover - compiled
+    return (x >> U1) | (x << U63)
+
+
+@numba.njit(inline="always")
+def _rotl1(x):  # pragma: no cover - compiled
+    return (x << U1) | (x >> U63)
+
+
+@numba.njit(inline="always")
+def row_geometry(y, c, Y):  # pragma: no cover - compiled
+    """(row above, row below, d) of row ``y`` for colour ``c`` on ``Y`` periodic rows."""
+    return (y - 1 if y > 0 else Y - 1), (y + 1 if y + 1 < Y else 0), (-1 if (y + c) % 2 == 0 else 1)
+
+
+@numba.njit(inline="always")
+def side_word(P, o, y, w, nw, d):  # pragma: no cover - compiled
+    """The word of colour ``o`` in row ``y`` beside word ``w`` (``d`` = +-1 as above)."""
+    if d == 1:
+        return P[o, y, w + 1] if w + 1 < nw else _rotr1(P[o, y, 0])
+    return P[o, y, w - 1] if w > 0 else _rotl1(P[o, y, nw - 1])
+
+
+@numba.njit(cache=True)
+def update_rows(P, c, y0, y1, rng, t4, t8):  # pragma: no cover - compiled
+    """Metropolis update of colour ``c`` in rows ``y0 .. y1-1`` of ``P [2, Y, nw]``;
+    ``rng [4]`` (one xoshiro256** state) is advanced in place."""
+    Y = P.shape[1]
+    nw = P.shape[2]
+    o = 1 - c
+    s0, s1, s2, s3 = rng[0], rng[1], rng[2], rng[3]
+    for y in range(y0, y1):
+        ym, yp, d = row_geometry(y, c, Y)
+        for w in range(nw):
+            a = P[c, y, w]
+            n4 = side_word(P, o, y, w, nw, d)
+            x1 = a ^ P[o, ym, w]
+            x2 = a ^ P[o, yp, w]
+            x3 = a ^ P[o, y, w]
+            x4 = a ^ n4
+            h1 = x1 ^ x2
+            c1 = x1 & x2
+            h2 = x3 ^ x4
+            c2 = x3 & x4
+            ge2 = c1 | c2 | (h1 & h2)  # >= 2 antiparallel bonds: dE <= 0
+            undecided = ~ge2
+            flip = ge2
+            if undecided != U0:
+                eq1 = (h1 ^ h2) & undecided  # exactly one: dE = 4J
+                eq0 = undecided & ~eq1  # none: dE = 8J
+                bit = U63
+                while True:
+                    # one random bit for every lane
+                    r, s0, s1, s2, s3 = xoshiro_step(s0, s1, s2, s3)
+                    tb = (eq1 & (U0 - ((t4 >> bit) & U1))) | (eq0 & (U0 - ((t8 >> bit) & U1)))
+                    flip |= undecided & tb & ~r  # digit of U below the threshold's
+                    undecided &= ~(r ^ tb)  # lanes still equal so far
+                    if undecided == U0 or bit == U0:
+                        break
+                    bit -= U1
+            P[c, y, w] = a ^ flip
+    rng[0], rng[1], rng[2], rng[3] = s0, s1, s2, s3
 
 
 def msc_supported(shape: tuple[int, ...]) -> str | None:
@@ -114,10 +178,7 @@ def _measure(P, cos_y, sin_y):  # pragma: no cover - compiled
         row_down = 0
         for w in range(nw):
             a = P[0, y, w]
-            if d == 1:
-                n4 = P[1, y, w + 1] if w + 1 < nw else _rotr1(P[1, y, 0])
-            else:
-                n4 = P[1, y, w - 1] if w > 0 else _rotl1(P[1, y, nw - 1])
+            n4 = side_word(P, 1, y, w, nw, d)
             anti += _popcount(a ^ P[1, ym, w]) + _popcount(a ^ P[1, yp, w])
             anti += _popcount(a ^ P[1, y, w]) + _popcount(a ^ n4)
             row_down += _popcount(a) + _popcount(P[1, y, w])

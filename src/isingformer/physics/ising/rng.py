@@ -49,10 +49,9 @@ def rotl(x, k):  # pragma: no cover - compiled
 
 
 @numba.njit(inline="always")
-def next_u64(s):  # pragma: no cover - compiled
-    """Next 64 random bits from the state ``s [4]`` (uint64), advancing it in place."""
-    s0, s1, s2, s3 = s[0], s[1], s[2], s[3]
-    result = rotl(s1 * U5, U7) * U9
+def xoshiro_step(s0, s1, s2, s3):  # pragma: no cover - compiled
+    """One xoshiro256** step on a state held in registers: ``(r, s0, s1, s2, s3)``."""
+    r = rotl(s1 * U5, U7) * U9
     t = s1 << U17
     s2 ^= s0
     s3 ^= s1
@@ -60,7 +59,13 @@ def next_u64(s):  # pragma: no cover - compiled
     s0 ^= s3
     s2 ^= t
     s3 = rotl(s3, U45)
-    s[0], s[1], s[2], s[3] = s0, s1, s2, s3
+    return r, s0, s1, s2, s3
+
+
+@numba.njit(inline="always")
+def next_u64(s):  # pragma: no cover - compiled
+    """Next 64 random bits from the state ``s [4]`` (uint64), advancing it in place."""
+    result, s[0], s[1], s[2], s[3] = xoshiro_step(s[0], s[1], s[2], s[3])
     return result
 
 
