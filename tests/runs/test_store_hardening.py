@@ -5,6 +5,7 @@ import hashlib
 import json
 import os
 import sqlite3
+from pathlib import Path
 
 import pytest
 
@@ -182,16 +183,123 @@ def test_train_refuses_foreign_store_before_training(tmp_path, capsys):
     assert digest(other) == before
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root ignores directory permissions")
-def test_store_in_read_only_directory_is_readable(tmp_path, capsys):
-    folder = tmp_path / "ro"
-    folder.mkdir()
-    p = make_store(folder / "runs.sqlite")
-    folder.chmod(0o555)
-    try:
-        assert main(["runs", "list", "--store", str(p), "--json"]) == 0
-        assert json.loads(capsys.readouterr().out)["sweeps"][0]["points"] == 1
-        assert main(["ensemble", "rem", "--sizes", "16", "--out", str(folder / "x")]) == 2
-        assert "not writable" in capsys.readouterr().err
-    finally:
-        folder.chmod(0o755)
+# --------------------------------------------- read-only folders and files
+# Root ignores permission bits, and CI runs as root: the commands then run in
+# a subprocess without the capabilities that bypass them (still uid 0, so the
+# checkout stays readable), else as user nobody; skipped only if neither works.
+_DROPS = [
+    ["setpriv", "--bounding-set=-dac_override,-dac_read_search", "--"],
+    ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--"],
+    ["runuser", "-u", "nobody", "--"],
+]
+_PROBE = (
+    "import sys, isingformer\n"
+    "try:\n    open(sys.argv[1] + '/probe', 'w')\nexcept PermissionError:\n    print('denied')\n"
+)
+_CALLS = """
+import contextlib, io, json, sys
+from isingformer.cli import main
+out = []
+for argv in json.loads(sys.argv[1]):
+    o, e = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(o), contextlib.redirect_stderr(e):
+        code = main(argv)
+    out.append([code, o.getvalue(), e.getvalue()])
+print(json.dumps(out))
+"""
+
+
+@pytest.fixture
+def shared_dir():
+    """A folder every user can read (pytest's own tmp folder is private)."""
+    import shutil
+    import tempfile
+
+    d = Path(tempfile.mkdtemp(prefix="isingformer-ro-"))
+    d.chmod(0o755)
+    yield d
+    for sub in d.rglob("*"):
+        if sub.is_dir():
+            sub.chmod(0o755)
+    shutil.rmtree(d)
+
+
+def _unprivileged(folder):
+    """A command prefix under which ``folder`` (mode 0555) is not writable."""
+    import shutil
+    import subprocess
+    import sys
+
+    if os.geteuid() != 0:
+        return []
+    for prefix in _DROPS:
+        if shutil.which(prefix[0]) is None:
+            continue
+        probe = [*prefix, sys.executable, "-c", _PROBE, str(folder)]
+        try:
+            r = subprocess.run(probe, capture_output=True, text=True, timeout=120, check=False)
+        except (OSError, subprocess.TimeoutExpired):
+            continue
+        if r.returncode == 0 and r.stdout.strip() == "denied":
+            return prefix
+    pytest.skip("running as root and cannot drop the right to ignore permissions")
+
+
+def _run_calls(prefix, calls):
+    import subprocess
+    import sys
+
+    env = {**os.environ, "OMP_NUM_THREADS": "1", "HOME": "/tmp"}
+    argv = [*prefix, sys.executable, "-c", _CALLS, json.dumps(calls)]
+    r = subprocess.run(argv, capture_output=True, text=True, timeout=300, env=env, check=False)
+    assert r.returncode == 0, r.stderr[-2000:]
+    return json.loads(r.stdout.strip().splitlines()[-1])
+
+
+def _listing(folder):
+    return {
+        str(x.relative_to(folder)): digest(x) if x.is_file() else "dir"
+        for x in sorted(folder.rglob("*"))
+    }
+
+
+def test_store_in_read_only_directory(shared_dir):
+    """`runs list|show|export` read a store in a read-only folder and write
+    nothing; commands that would write there are refused before any work."""
+    ro = shared_dir / "ro"
+    ro.mkdir()
+    p = make_store(ro / "runs.sqlite")
+    rw = shared_dir / "rw"
+    rw.mkdir()
+    frozen = make_store(rw / "frozen.sqlite")
+    frozen.chmod(0o444)
+    rw.chmod(0o777)
+    ro.chmod(0o555)
+    before = _listing(shared_dir)
+    prefix = _unprivileged(ro)
+    rem = ["ensemble", "rem", "--sizes", "16", "--samples", "4", "--betas", "0.5:1:3"]
+    rem += ["--executor", "serial"]
+    calls = [
+        ["runs", "list", "--store", str(p), "--json"],
+        ["runs", "show", "s", "--store", str(p), "--json"],
+        ["runs", "export", "s", "--store", str(p), "--format", "json"],
+        ["runs", "export", "--store", str(p), "--output", str(ro / "x.csv")],
+        [*rem, "--out", str(ro / "x")],
+        [*rem, "--store", str(p)],
+        [*rem, "--store", str(frozen)],
+        [*rem, "--out", str(rw / "fresh")],  # control: a writable place works
+    ]
+    res = _run_calls(prefix, calls)
+    (c0, o0, e0), (c1, o1, e1), (c2, o2, e2) = res[:3]
+    assert (c0, c1, c2) == (0, 0, 0), (e0, e1, e2)
+    assert json.loads(o0)["sweeps"][0]["points"] == 1
+    assert json.loads(o1)["points"][0]["config"] == {"x": 1, "seed": 3}
+    assert json.loads(o2)[0]["result"] == {"y": None, "z": 2.0}
+    for (code, _, err), what in zip(
+        res[3:7], ["not writable", "not writable", "folder", "read-only"], strict=True
+    ):
+        assert code == 2 and err.count("\n") == 1 and what in err, err
+    assert res[7][0] == 0, res[7][2]
+    after = _listing(shared_dir)
+    fresh = {k for k in after if Path(k).parts[:2] == ("rw", "fresh")}
+    assert {k: v for k, v in after.items() if k not in fresh} == before  # nothing else written

@@ -8,7 +8,9 @@ command is guarded without writing anything.
 - ``--seconds``/``--max-seconds``: finite and ``> 0``;
 - ``--out``: a directory that is (or can be) created and written;
   ``--store`` (and ``DIR/runs.sqlite``): an existing file must be a results
-  store (checked from its header, nothing written) before any work starts;
+  store (checked from its header, nothing written) and, except for the
+  read-only ``runs`` commands, writable with its folder (SQLite's write-ahead
+  log lives beside it) before any work starts;
   ``--output``: a file in a writable directory, not a directory;
 - ``--device``: ``cpu``, ``cuda``, ``cuda:N``, ``mps``, and available.
 
@@ -92,16 +94,27 @@ def _check_out(value: Any, label: str) -> None:
         _check_store(p / "runs.sqlite")
 
 
-def _check_store(value: Any) -> None:
+def _check_store(value: Any, *, write: bool = True) -> None:
     """An existing store must be recognised before the command runs (no work
-    lost at the final write); a new one must be creatable. Nothing is written."""
+    lost at the final write) and, for a command that writes it, writable; a
+    new one must be creatable. Nothing is written."""
     from isingformer.runs.store import check_store_file
 
     p = Path(value)
-    if p.exists():
-        check_store_file(p)
-    else:
+    if not p.exists():
         _writable_dir_or_creatable(p.parent, "--store")
+        return
+    check_store_file(p)
+    if not write:
+        return
+    if not os.access(p, os.W_OK):
+        raise InputError(f"results store {p} is read-only; the command would lose its results")
+    logs = [p.with_name(p.name + s) for s in ("-wal", "-shm")]
+    if not os.access(p.parent, os.W_OK | os.X_OK) and not all(os.access(f, os.W_OK) for f in logs):
+        raise InputError(
+            f"results store {p}: its folder {p.parent} is not writable (SQLite needs its "
+            "log files beside the store); the command would lose its results"
+        )
 
 
 def _check_output(value: Any, label: str) -> None:
@@ -115,10 +128,16 @@ def _check_output(value: Any, label: str) -> None:
     _writable_dir_or_creatable(p.parent, label)
 
 
-def check_params(params: dict[str, Any], decls: dict[str, Any]) -> None:
+def check_params(
+    params: dict[str, Any], decls: dict[str, Any], *, reads_only: bool = False
+) -> None:
     """Apply the rules of the module docstring to parsed ``params`` (name →
-    value) whose click declarations are ``decls`` (name → parameter)."""
+    value) whose click declarations are ``decls`` (name → parameter);
+    ``reads_only``: the command never writes its ``--store``."""
     for name, value in params.items():
+        if name == "store" and reads_only and isinstance(value, str | Path):
+            _check_store(value, write=False)
+            continue
         if value is None or isinstance(value, bool):
             continue
         label = _label(decls[name]) if name in decls else f"--{name}"
@@ -187,7 +206,7 @@ def harden(command: Any, path: tuple[str, ...] = ()) -> Any:
     def guarded(*args: Any, **kwargs: Any) -> Any:
         from isingformer.cli._limits import check_limits
 
-        check_params(kwargs, decls)
+        check_params(kwargs, decls, reads_only=path[:1] == ("runs",))
         check_limits(path, by_option(kwargs, decls))
         return callback(*args, **kwargs)
 
