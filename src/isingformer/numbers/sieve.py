@@ -1,27 +1,41 @@
 """A segmented sieve of Eratosthenes (Numba) that streams prime gaps into a
 histogram binned by ln p, so that primes up to 10^9 and beyond never sit in memory.
 
-The sieve is a mod-30 wheel: one byte per 30 integers (bit i of byte k is
-30k + WHEEL[i]); a sieving prime p clears, for each of its 8 residue classes,
-one fixed bit every p bytes. Segments are 32 KiB (L1-sized).
+The sieve is a mod-30 wheel (one byte per 30 integers, bit i of byte k is
+30k + WHEEL[i]) with pre-sieved primes ≤ 163 and 128 KiB segments; the kernel
+is :mod:`isingformer.numbers.sieve_kernel`. The byte range is split into one
+chunk per thread (the kernel releases the GIL); the gap across each chunk
+edge is added here. The thread count is the one set by
+:func:`isingformer.threads.set_threads` (``--threads``), else its default.
 """
 
 from __future__ import annotations
 
+import itertools
 import math
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
-from numba import njit
 
 from isingformer.errors import InputError
+from isingformer.numbers.sieve_kernel import (
+    PRESIEVE_MAX,
+    WHEEL,
+    bin_edges,
+    presieve_patterns,
+    sieve_chunk,
+    small_primes,
+)
 
 __all__ = [
     "SIEVE_MAX_LIMIT",
     "WHEEL",
     "GapHistogram",
+    "check_sieve_limit",
     "count_primes",
     "gap_histogram",
     "primes_up_to",
+    "sieve_cost",
 ]
 
 #: Ceiling of ``--limit``.
@@ -30,128 +44,8 @@ SIEVE_MAX_LIMIT = 10**10
 MAX_HALF_GAP = 400
 #: Width of the ln p bins.
 LN_BIN = 0.05
-
-
-@njit(cache=True)
-def _small_primes(r):
-    flags = np.ones(r + 1, dtype=np.uint8)
-    flags[0] = 0
-    flags[1] = 0
-    i = 2
-    while i * i <= r:
-        if flags[i]:
-            for m in range(i * i, r + 1, i):
-                flags[m] = 0
-        i += 1
-    return np.nonzero(flags)[0]
-
-
-#: Residues mod 30 coprime to 30: byte k of the sieve holds 30k + WHEEL[i] in bit i.
-WHEEL = np.array([1, 7, 11, 13, 17, 19, 23, 29], dtype=np.int64)
-
-
-@njit(cache=True)
-def _popcounts():
-    out = np.zeros(256, dtype=np.int64)
-    for v in range(256):
-        x, c = v, 0
-        while x:
-            c += x & 1
-            x >>= 1
-        out[v] = c
-    return out
-
-
-@njit(cache=True)
-def _wheel_sieve(limit, seg_bytes, ln_bin, max_half, wheel, count_only):
-    """Segmented mod-30 wheel sieve. Returns (gap histogram, π(limit), clamped);
-    with ``count_only`` the histogram stays empty (primes are only counted)."""
-    n_bins = int(math.log(max(limit, 3)) / ln_bin) + 2
-    hist = np.zeros((n_bins, max_half + 1), dtype=np.int64)
-    popc = _popcounts()
-    pos = np.full(30, -1, dtype=np.int64)
-    for i in range(8):
-        pos[wheel[i]] = i
-    base = _small_primes(int(math.sqrt(limit)) + 2)[3:]  # sieving primes >= 7
-    nb = base.size
-    nxt = np.empty((nb, 8), dtype=np.int64)  # next byte index per residue class
-    masks = np.empty((nb, 8), dtype=np.uint8)
-    for j in range(nb):
-        p = base[j]
-        for i in range(8):
-            m0 = p + ((wheel[i] - p) % 30)  # smallest cofactor >= p in class i
-            n0 = p * m0
-            nxt[j, i] = n0 // 30
-            masks[j, i] = np.uint8(255 - (1 << pos[n0 % 30]))
-    total_bytes = limit // 30 + 1
-    seg = np.empty(seg_bytes, dtype=np.uint8)
-    count = 0
-    clamped = 0
-    prev = 2
-    b = 0
-    # lower primes p >= next_edge belong to a later ln p bin
-    next_edge = int(math.ceil(math.exp(ln_bin)))  # noqa: RUF046 - numba typing
-    small = (2, 3, 5)
-    for s in range(3):
-        q = small[s]
-        if q > limit:
-            break
-        count += 1
-        if prev > 2 and not count_only:
-            while prev >= next_edge:
-                b += 1
-                next_edge = int(math.ceil(math.exp((b + 1) * ln_bin)))  # noqa: RUF046
-            hist[b, (q - prev) // 2] += 1
-        prev = q
-    lo = 0
-    while lo < total_bytes:
-        hi = min(lo + seg_bytes, total_bytes)
-        n = hi - lo
-        seg[:n] = 255
-        if lo == 0:
-            seg[0] &= 254  # 1 is not prime
-        for j in range(nb):
-            p = base[j]
-            if p * p >= 30 * hi:
-                break
-            for i in range(8):
-                k = nxt[j, i] - lo
-                if k < n:
-                    mask = masks[j, i]
-                    while k < n:
-                        seg[k] &= mask
-                        k += p
-                    nxt[j, i] = k + lo
-        if hi == total_bytes:  # drop numbers above the limit in the last byte
-            last = 30 * (total_bytes - 1)
-            for i in range(8):
-                if last + wheel[i] > limit:
-                    seg[n - 1] &= np.uint8(255 - (1 << i))
-        if count_only:
-            for k in range(n):
-                count += popc[seg[k]]
-            lo = hi
-            continue
-        for k in range(n):
-            v = seg[k]
-            if v == 0:
-                continue
-            base_n = 30 * (lo + k)
-            for i in range(8):
-                if v & (1 << i):
-                    q = base_n + wheel[i]
-                    while prev >= next_edge:
-                        b += 1
-                        next_edge = int(math.ceil(math.exp((b + 1) * ln_bin)))  # noqa: RUF046
-                    half = (q - prev) // 2
-                    if half > max_half:
-                        half = max_half
-                        clamped += 1
-                    hist[b, half] += 1
-                    prev = q
-                    count += 1
-        lo = hi
-    return hist, count, clamped
+#: Segment size in bytes (30 integers per byte); fits the per-core L2 cache.
+SEGMENT_BYTES = 1 << 17
 
 
 class GapHistogram:
@@ -185,17 +79,109 @@ def _check_limit(limit) -> None:
         raise InputError(f"--limit must be in [100, {SIEVE_MAX_LIMIT:.0e}], got {limit}")
 
 
-def gap_histogram(limit: int, *, segment: int = 1 << 15) -> GapHistogram:
-    """Sieve the primes up to ``limit`` and histogram their gaps (see :class:`GapHistogram`)."""
-    _check_limit(limit)
-    counts, n, clamped = _wheel_sieve(int(limit), int(segment), LN_BIN, MAX_HALF_GAP, WHEEL, False)
-    return GapHistogram(int(limit), counts, int(n), int(clamped))
+def sieve_cost(limit: int, threads: int = 1) -> tuple[float, float]:
+    """(work, memory) of sieving to ``limit``: elementary sieve operations —
+    crossings-off (8/30)·X·(ln ln √X − ln ln 163) by Mertens' theorem, the
+    pattern passes and one step per prime — and peak bytes (per thread: the
+    gap histogram, the segment, the flattening buffer and the cycle tables of
+    the π(√X) sieving primes; the shared pre-sieve patterns)."""
+    x = float(max(limit, 100))
+    root = math.sqrt(x)
+    crossings = 8 / 30 * x * max(0.0, math.log(math.log(root)) - math.log(math.log(PRESIEVE_MAX)))
+    work = crossings + 14 * x / 30 + x / math.log(x)
+    n_bins = int(math.log(x) / LN_BIN) + 2
+    n_sieving = 1.3 * root / math.log(root)  # > π(√X)
+    per_thread = 8 * n_bins * (MAX_HALF_GAP + 1) + 3 * SEGMENT_BYTES + 80 * n_sieving
+    memory = threads * per_thread + 2.5 * 2**20 + 16 * SEGMENT_BYTES + 8 * n_sieving
+    return work, memory
 
 
-def count_primes(limit: int, *, segment: int = 1 << 15) -> int:
-    """π(limit) by the same wheel sieve, counting only (for benchmarks and checks)."""
+def check_sieve_limit(limit: int, threads: int = 1) -> None:
+    """Refuse ``--limit`` outside [100, SIEVE_MAX_LIMIT] or over the work and
+    memory ceilings of :mod:`isingformer.validate` (one line: estimate and limit)."""
+    from isingformer.validate import check_memory, check_work
+
     _check_limit(limit)
-    return int(_wheel_sieve(int(limit), int(segment), LN_BIN, MAX_HALF_GAP, WHEEL, True)[1])
+    work, memory = sieve_cost(int(limit), threads)
+    check_memory(memory, f"--limit {limit:.3g} ({threads} thread(s))")
+    check_work(work, None, f"--limit {limit:.3g}", "sieve operations")
+
+
+def _threads(threads: int | None) -> int:
+    from isingformer.threads import current_threads, default_threads
+
+    n = threads if threads is not None else (current_threads() or default_threads())
+    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+        raise InputError(f"threads must be a positive integer, got {n!r}")
+    return n
+
+
+def _sieve(limit: int, threads: int, segment: int, count: bool):
+    """Run the kernel on one chunk of the byte range per thread."""
+    if segment < 8 or segment % 8:
+        raise InputError(f"segment must be a positive multiple of 8 bytes, got {segment}")
+    primes = small_primes(math.isqrt(limit))
+    primes = primes[primes > PRESIEVE_MAX]
+    pats, starts, periods, pre = presieve_patterns(segment)
+    n_bins = int(math.log(max(limit, 3)) / LN_BIN) + 2
+    edges = bin_edges(n_bins, LN_BIN)
+    total = limit // 30 + 1
+    n_seg = -(-total // segment)
+    cuts = sorted({min(total, (n_seg * t // threads) * segment) for t in range(threads + 1)})
+
+    def run(lo: int, hi: int):
+        args = (pats, starts, periods, pre, edges, MAX_HALF_GAP, count)
+        return sieve_chunk(lo, hi, limit, primes, segment, *args)
+
+    spans = list(itertools.pairwise(cuts))
+    if len(spans) == 1:
+        parts = [run(*spans[0])]
+    else:
+        with ThreadPoolExecutor(len(spans)) as pool:
+            parts = list(pool.map(lambda s: run(*s), spans))
+    return parts, edges, n_bins
+
+
+def gap_histogram(
+    limit: int, *, threads: int | None = None, segment: int = SEGMENT_BYTES
+) -> GapHistogram:
+    """Sieve the primes up to ``limit`` and histogram their gaps (see :class:`GapHistogram`).
+
+    ``threads``: chunks sieved in parallel (default: the count set by
+    :func:`isingformer.threads.set_threads`); ``segment``: bytes per segment."""
+    n_threads = _threads(threads)
+    check_sieve_limit(limit, n_threads)
+    limit = int(limit)
+    parts, edges, n_bins = _sieve(limit, n_threads, int(segment), count=False)
+    counts = np.zeros((n_bins, MAX_HALF_GAP + 1), dtype=np.int64)
+    clamped = 0
+    n = 3  # 2, 3, 5 (limit >= 100)
+
+    def add(p: int, q: int) -> None:  # the gap q − p of the lower prime p
+        nonlocal clamped
+        half = (q - p) // 2
+        if half > MAX_HALF_GAP:
+            half, clamped = MAX_HALF_GAP, clamped + 1
+        counts[int(np.searchsorted(edges[1:], p, side="right")), half] += 1
+
+    add(3, 5)
+    prev = 5
+    for hist, n_part, clamped_part, first, last in parts:
+        counts += hist
+        n += int(n_part)
+        clamped += int(clamped_part)
+        if first >= 0:
+            add(prev, int(first))
+            prev = int(last)
+    return GapHistogram(limit, counts, n, clamped)
+
+
+def count_primes(limit: int, *, threads: int | None = None, segment: int = SEGMENT_BYTES) -> int:
+    """π(limit) by the same wheel sieve, counting only (popcount)."""
+    n_threads = _threads(threads)
+    check_sieve_limit(limit, n_threads)
+    parts, _, _ = _sieve(int(limit), n_threads, int(segment), count=True)
+    return 3 + sum(int(part[1]) for part in parts)
 
 
 def primes_up_to(limit: int) -> np.ndarray:
@@ -204,4 +190,4 @@ def primes_up_to(limit: int) -> np.ndarray:
         raise InputError(f"limit must be in [0, 1e8], got {limit}")
     if limit < 2:
         return np.zeros(0, dtype=np.int64)
-    return _small_primes(int(limit)).astype(np.int64)
+    return small_primes(int(limit))
