@@ -40,7 +40,7 @@ __all__ = [
 
 #: Ceiling of ``--limit``.
 SIEVE_MAX_LIMIT = 10**10
-#: Gaps are stored as g/2 up to this value (the largest gap below 10^10 is 354).
+#: Gaps are stored as g/2; g/2 ≥ this value shares the last column (the largest gap below 10^10 is 354).
 MAX_HALF_GAP = 400
 #: Width of the ln p bins.
 LN_BIN = 0.05
@@ -52,7 +52,9 @@ class GapHistogram:
     """Counts of prime gaps g = p' − p between consecutive odd primes p < p' ≤ limit.
 
     ``counts[b, j]``: gaps g = 2j whose lower prime has ln p in
-    [b·LN_BIN, (b+1)·LN_BIN); ``n_primes`` = π(limit) (exact).
+    [b·LN_BIN, (b+1)·LN_BIN); the last column j = MAX_HALF_GAP collects every
+    gap ≥ 2·MAX_HALF_GAP and ``clamped`` is its total (0 below 10^10, where the
+    largest gap is 354). ``n_primes`` = π(limit) (exact).
     """
 
     def __init__(self, limit: int, counts: np.ndarray, n_primes: int, clamped: int) -> None:
@@ -154,25 +156,21 @@ def gap_histogram(
     limit = int(limit)
     parts, edges, n_bins = _sieve(limit, n_threads, int(segment), count=False)
     counts = np.zeros((n_bins, MAX_HALF_GAP + 1), dtype=np.int64)
-    clamped = 0
     n = 3  # 2, 3, 5 (limit >= 100)
 
     def add(p: int, q: int) -> None:  # the gap q − p of the lower prime p
-        nonlocal clamped
-        half = (q - p) // 2
-        if half > MAX_HALF_GAP:
-            half, clamped = MAX_HALF_GAP, clamped + 1
-        counts[int(np.searchsorted(edges[1:], p, side="right")), half] += 1
+        b = int(np.searchsorted(edges[1:], p, side="right"))
+        counts[b, min((q - p) // 2, MAX_HALF_GAP)] += 1
 
     add(3, 5)
     prev = 5
-    for hist, n_part, clamped_part, first, last in parts:
+    for hist, n_part, first, last in parts:
         counts += hist
         n += int(n_part)
-        clamped += int(clamped_part)
         if first >= 0:
             add(prev, int(first))
             prev = int(last)
+    clamped = int(counts[:, MAX_HALF_GAP].sum())
     return GapHistogram(limit, counts, n, clamped)
 
 

@@ -217,12 +217,13 @@ def _cross_off(seg, n, lo, primes, r, cyc):
 
 @njit(cache=True)
 def _flatten(words, w0, w1, base, offs, buf):
-    """Numbers of the set bits of ``words[w0:w1]`` into ``buf`` (ascending); returns their count."""
+    """Numbers of the set bits of ``words[w0:w1]`` into ``buf`` (uint64, ascending;
+    ``base`` is the number of bit 0 of word 0 minus its wheel offset); returns their count."""
     m = 0
     for w in range(w0, w1):
         v = words[w]
         cnt = _popcount(v)
-        bw = base + 240 * w
+        bw = np.uint64(base + 240 * w)
         for u in range(8):
             buf[m + u] = bw + offs[_ctz(v)]
             v &= v - np.uint64(1)
@@ -239,6 +240,19 @@ def _flatten(words, w0, w1, base, offs, buf):
     return m
 
 
+@njit(cache=True)
+def _histogram(buf, m, prev, row, max_half):
+    """``row[min((q − p) / 2, max_half)] += 1`` for consecutive p, q of ``prev, buf[:m]``;
+    unsigned arithmetic (no negative-index handling in the loop). Returns the last q."""
+    uprev = np.uint64(prev)
+    cap = np.uint64(max_half)
+    for i in range(m):
+        q = buf[i]
+        row[min((q - uprev) >> np.uint64(1), cap)] += 1
+        uprev = q
+    return np.int64(uprev)
+
+
 @njit(nogil=True, cache=True)
 def sieve_chunk(
     lo0, hi0, limit, primes, seg_bytes, pats, pstarts, pperiods, pre_primes, edges, max_half, count
@@ -249,7 +263,8 @@ def sieve_chunk(
     ``seg_bytes``: a multiple of 8. Returns (hist int64 ``[n_bins, max_half + 1]``,
     number of primes, clamped gaps, first prime, last prime) — hist empty and
     first/last −1 when ``count`` (count only); −1 also when the chunk has no
-    prime. Gaps whose lower prime lies in an earlier chunk are left to the caller.
+    prime. Gaps whose lower prime lies in an earlier chunk are left to the
+    caller; gaps ≥ 2·max_half are counted in column max_half.
     """
     pos = np.full(30, -1, dtype=np.int64)
     for i in range(8):
@@ -257,14 +272,15 @@ def sieve_chunk(
     offs = np.zeros(65, dtype=np.int64)
     for t in range(64):
         offs[t] = 30 * (t >> 3) + WHEEL[t & 7]
+    uoffs = offs.astype(np.uint64)
     r, cyc = _cycle_tables(primes, lo0)
     total_bytes = limit // 30 + 1
     n_bins = 0 if count else edges.size - 2
     hist = np.zeros((n_bins, max_half + 1), dtype=np.int64)
-    buf = np.empty(FLATTEN_WORDS * 64 + 16, dtype=np.int64)
+    buf = np.empty(FLATTEN_WORDS * 64 + 16, dtype=np.uint64)
     seg = np.zeros(seg_bytes + 8, dtype=np.uint8)
     words = seg.view(np.uint64)
-    n_primes, clamped, first, prev, b = 0, 0, -1, -1, 0
+    n_primes, first, prev, b = 0, -1, -1, 0
     next_edge = edges[1]
     lo = lo0
     while lo < hi0:
@@ -291,15 +307,8 @@ def sieve_chunk(
         if prev >= 0 and 30 * hi < next_edge:  # every lower prime here is in bin b
             row = hist[b]
             for w0 in range(0, nw, FLATTEN_WORDS):
-                m = _flatten(words, w0, min(w0 + FLATTEN_WORDS, nw), 30 * lo, offs, buf)
-                for i in range(m):
-                    q = buf[i]
-                    half = (q - prev) >> 1
-                    if half > max_half:
-                        half = max_half
-                        clamped += 1
-                    row[half] += 1
-                    prev = q
+                m = _flatten(words, w0, min(w0 + FLATTEN_WORDS, nw), 30 * lo, uoffs, buf)
+                prev = _histogram(buf, m, prev, row, max_half)
         else:  # a bin edge (or the chunk's first prime) lies in this segment
             for w in range(nw):
                 v = words[w]
@@ -313,11 +322,7 @@ def sieve_chunk(
                         while prev >= next_edge:
                             b += 1
                             next_edge = edges[b + 1]
-                        half = (q - prev) >> 1
-                        if half > max_half:
-                            half = max_half
-                            clamped += 1
-                        hist[b, half] += 1
+                        hist[b, min((q - prev) >> 1, max_half)] += 1
                     prev = q
         lo = hi
-    return hist, n_primes, clamped, first, prev
+    return hist, n_primes, first, prev
