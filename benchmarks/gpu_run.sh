@@ -6,13 +6,17 @@
 # Needs an environment whose torch is a CUDA build (scripts/setup.sh installs
 # the CPU build; on the GPU machine install the project into a venv with a CUDA
 # torch first, e.g. PYTHON=/path/to/venv/bin/python bash benchmarks/gpu_run.sh).
+# The Numba CUDA multi-spin kernel (physics/ising/cuda_msc.py) also needs NVVM:
+# pip install "numba-cuda[cu12]" in that venv (its tests skip if Numba sees no GPU).
 # Steps, each writing into benchmarks/results/ (or $OUT_DIR):
 #   1. nvidia-smi and torch's view of the device (gpu-<stamp>-device.txt);
 #   2. every `cuda`-marked test (tests/gpu and any other: ensemble core, β-attention vs
 #      SDPA, critical calibration, torch Metropolis/heat-bath vs Kaufman,
 #      training --device cuda, analyze --device cuda) as JUnit XML;
-#   3. the GPU benchmark (bench_gpu.py: flips/ns of the torch Metropolis at
-#      L = 1024, ensemble core GPU vs CPU) and the whole suite
+#   3. the GPU benchmark (bench_gpu.py: flips/ns of the Numba CUDA multi-spin
+#      Metropolis at L = 1024 and 16384 and of the torch Metropolis at
+#      L = 1024 against NVIDIA's multi-spin figures, ensemble core GPU vs CPU)
+#      and the whole suite
 #      (python -m benchmarks) at $THREADS CPU threads, as JSON.
 # Exit code: that of the tests (the benchmarks always run).
 set -uo pipefail
@@ -25,6 +29,7 @@ stamp=$(date -u +%Y%m%dT%H%M%SZ)
 {
   nvidia-smi || echo "nvidia-smi: not found"
   "$PY" -c "import torch; print('torch', torch.__version__, 'cuda', torch.version.cuda, 'available', torch.cuda.is_available()); print(torch.cuda.get_device_name(0) if torch.cuda.is_available() else 'no device')"
+  "$PY" -c "import numba; from numba import cuda; print('numba', numba.__version__, 'cuda available', cuda.is_available())"
 } > "$OUT/gpu-$stamp-device.txt" 2>&1
 cat "$OUT/gpu-$stamp-device.txt"
 if ! "$PY" -c "import sys, torch; sys.exit(0 if torch.cuda.is_available() else 1)"; then

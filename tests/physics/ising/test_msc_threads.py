@@ -8,8 +8,8 @@ import pytest
 from scipy import stats
 
 from isingformer.errors import InputError
-from isingformer.physics import ising_estimates, torus_thermodynamics
 from isingformer.physics.ising.heatbath_msc import heatbath_thresholds
+from isingformer.physics.ising.kaufman import exact_z_scores
 from isingformer.physics.ising.msc_threads import threaded_chain
 
 SHAPE = (16, 128)
@@ -50,26 +50,24 @@ def test_heatbath_thresholds():
     [("metropolis", 3.0, 1), ("metropolis", 2.6, 4), ("heatbath", 3.0, 4), ("heatbath", 2.6, 1)],
 )
 def test_two_strips_on_two_threads_match_kaufman(rule, T, sync_every):
-    exact = torus_thermodynamics(*SHAPE, [T])
-    n = SHAPE[0] * SHAPE[1]
-    z = []
-    for seed in range(4):
-        e, m = threaded_chain(
-            SHAPE,
-            1.0 / T,
-            6000,
-            rule=rule,
-            blocks=2,
-            threads=2,
-            sync_every=sync_every,
-            seed=seed,
-            burn_in=300,
-        )
-        est = ising_estimates(e, m, 1.0 / T, n, burn_in=0)
-        ee, c = est["energy_per_spin"], est["specific_heat"]
-        z.append((ee.mean - exact.energy_per_spin[0]) / ee.err)
-        z.append((c.mean - exact.specific_heat_per_spin[0]) / c.err)
-    z = np.array(z)
+    z = exact_z_scores(
+        [
+            threaded_chain(
+                SHAPE,
+                1.0 / T,
+                6000,
+                rule=rule,
+                blocks=2,
+                threads=2,
+                sync_every=sync_every,
+                seed=seed,
+                burn_in=300,
+            )
+            for seed in range(4)
+        ],
+        SHAPE,
+        T,
+    )
     # 8 z-scores (4 seeds x energy, specific heat): chi-square with 8 dof, p > 1e-4
     assert stats.chi2.sf(np.sum(z**2), z.size) > 1e-4, z
     assert np.max(np.abs(z)) < 4.5, z

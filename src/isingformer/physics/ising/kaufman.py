@@ -111,3 +111,22 @@ def torus_thermodynamics(
         entropy_per_spin=logz + u / T,
         specific_heat_per_spin=c,
     )
+
+
+def exact_z_scores(chains, shape: tuple[int, int], T: float) -> np.ndarray:
+    """z-scores ``[2 * n_chains]`` of Monte Carlo chains against this exact torus:
+    for each ``(energies, magnetizations)`` pair of total-value series ``[n]``
+    (J = 1, one per measurement, equilibrated), (estimate - exact) / error of
+    the energy per spin, then of the specific heat per spin (jackknife errors
+    of :func:`~isingformer.physics.ising.observables.ising_estimates`)."""
+    from isingformer.physics.ising.observables import ising_estimates
+
+    L, M = shape
+    exact = torus_thermodynamics(L, M, [T])
+    z = []
+    for e, m in chains:
+        est = ising_estimates(np.asarray(e), np.asarray(m), 1.0 / T, L * M, burn_in=0)
+        ee, c = est["energy_per_spin"], est["specific_heat"]
+        z.append((ee.mean - exact.energy_per_spin[0]) / ee.err)
+        z.append((c.mean - exact.specific_heat_per_spin[0]) / c.err)
+    return np.array(z)

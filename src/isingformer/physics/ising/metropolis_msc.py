@@ -61,6 +61,25 @@ def side_word(P, o, y, w, nw, d):  # pragma: no cover - compiled
     return P[o, y, w - 1] if w > 0 else _rotl1(P[o, y, nw - 1])
 
 
+def bond_classes(a, n1, n2, n3, n4):  # pragma: no cover - compiled (CPU and CUDA)
+    """Lane masks of a word ``a`` with neighbour words ``n1..n4``: (>= 2 antiparallel
+    bonds: dE <= 0, exactly one: dE = 4J, none: dE = 8J)."""
+    x1 = a ^ n1
+    x2 = a ^ n2
+    x3 = a ^ n3
+    x4 = a ^ n4
+    h1 = x1 ^ x2
+    c1 = x1 & x2
+    h2 = x3 ^ x4
+    c2 = x3 & x4
+    ge2 = c1 | c2 | (h1 & h2)
+    eq1 = (h1 ^ h2) & ~ge2
+    return ge2, eq1, ~ge2 & ~eq1
+
+
+_bond_classes = numba.njit(inline="always")(bond_classes)
+
+
 @numba.njit(cache=True)
 def update_rows(P, c, y0, y1, rng, t4, t8):  # pragma: no cover - compiled
     """Metropolis update of colour ``c`` in rows ``y0 .. y1-1`` of ``P [2, Y, nw]``;
@@ -74,20 +93,10 @@ def update_rows(P, c, y0, y1, rng, t4, t8):  # pragma: no cover - compiled
         for w in range(nw):
             a = P[c, y, w]
             n4 = side_word(P, o, y, w, nw, d)
-            x1 = a ^ P[o, ym, w]
-            x2 = a ^ P[o, yp, w]
-            x3 = a ^ P[o, y, w]
-            x4 = a ^ n4
-            h1 = x1 ^ x2
-            c1 = x1 & x2
-            h2 = x3 ^ x4
-            c2 = x3 & x4
-            ge2 = c1 | c2 | (h1 & h2)  # >= 2 antiparallel bonds: dE <= 0
+            ge2, eq1, eq0 = _bond_classes(a, P[o, ym, w], P[o, yp, w], P[o, y, w], n4)
             undecided = ~ge2
             flip = ge2
             if undecided != U0:
-                eq1 = (h1 ^ h2) & undecided  # exactly one: dE = 4J
-                eq0 = undecided & ~eq1  # none: dE = 8J
                 bit = U63
                 while True:
                     # one random bit for every lane

@@ -1,0 +1,46 @@
+"""The CUDA multi-spin Metropolis on the device (marker ``cuda``): the same chain
+as its CPU twin bit for bit, and Kaufman's exact energy and specific heat.
+
+Skipped when Numba sees no CUDA device. ``NUMBA_ENABLE_CUDASIM=1 pytest -m
+cuda tests/gpu/test_cuda_msc_device.py`` runs the first test in Numba's
+simulator (the Kaufman test is too slow there: the CPU twin is tested
+against Kaufman in ``tests/physics/ising/test_cuda_msc.py``).
+"""
+
+import numpy as np
+import pytest
+from numba.core import config
+from scipy import stats
+
+from isingformer.physics.ising.cuda_msc import cuda_available, cuda_chain
+from isingformer.physics.ising.kaufman import exact_z_scores
+
+pytestmark = pytest.mark.cuda
+
+
+@pytest.fixture(scope="module")
+def numba_cuda():
+    if not cuda_available():
+        pytest.skip("Numba sees no CUDA device (NUMBA_ENABLE_CUDASIM=1: its simulator)")
+
+
+def test_device_chain_is_the_cpu_twin(numba_cuda):
+    shape = (16, 256) if config.ENABLE_CUDASIM else (64, 512)
+    a = cuda_chain(shape, 0.44, 3, seed=3, burn_in=2, device="cuda")
+    b = cuda_chain(shape, 0.44, 3, seed=3, burn_in=2, device="cpu")
+    np.testing.assert_array_equal(a[0], b[0])
+    np.testing.assert_array_equal(a[1], b[1])
+
+
+@pytest.mark.parametrize("T", [2.269185314213022, 2.6, 3.0])
+def test_device_chain_matches_kaufman(numba_cuda, T):
+    if config.ENABLE_CUDASIM:
+        pytest.skip("thousands of launches: too slow in the simulator")
+    shape = (16, 128)
+    chains = [
+        cuda_chain(shape, 1.0 / T, 6000, seed=seed, burn_in=300, device="cuda") for seed in range(4)
+    ]
+    z = exact_z_scores(chains, shape, T)
+    # 8 z-scores (4 seeds x energy, specific heat): chi-square with 8 dof, p > 1e-4
+    assert stats.chi2.sf(np.sum(z**2), z.size) > 1e-4, z
+    assert np.max(np.abs(z)) < 4.5, z

@@ -1,0 +1,95 @@
+"""The CUDA multi-spin Metropolis without a GPU: Philox known answers, the CUDA
+kernel in Numba's simulator = its CPU twin bit for bit, and the CPU twin
+against Kaufman's exact torus."""
+
+import json
+import os
+import subprocess
+import sys
+
+import numba
+import numpy as np
+import pytest
+from scipy import stats
+
+from isingformer.errors import InputError
+from isingformer.physics.ising.cuda_msc import cuda_chain, philox_cpu
+from isingformer.physics.ising.kaufman import exact_z_scores
+
+SHAPE = (16, 128)
+
+
+@numba.njit
+def _philox(c, k):
+    return philox_cpu(c[0], c[1], c[2], c[3], k[0], k[1])
+
+
+@pytest.mark.parametrize(
+    ("ctr", "key", "out"),
+    [  # Random123 known-answer vectors of philox4x32-10
+        ((0, 0, 0, 0), (0, 0), (0x6627E8D5, 0xE169C58D, 0xBC57AC4C, 0x9B00DBD8)),
+        ((2**32 - 1,) * 4, (2**32 - 1,) * 2, (0x408F276D, 0x41C83B0E, 0xA20BC7C6, 0x6D5451FD)),
+        (
+            (0x243F6A88, 0x85A308D3, 0x13198A2E, 0x03707344),
+            (0xA4093822, 0x299F31D0),
+            (0xD16CFE09, 0x94FDCCEB, 0x5001E420, 0x24126EA1),
+        ),
+    ],
+)
+def test_philox_known_answers(ctr, key, out):
+    a, b = _philox(np.array(ctr, dtype=np.uint64), np.array(key, dtype=np.uint64))
+    assert int(a) == (out[0] << 32) | out[1]
+    assert int(b) == (out[2] << 32) | out[3]
+
+
+_SIM = """
+import json, math, numpy as np
+from numba import cuda
+from isingformer.physics.ising.cuda_msc import cuda_available, gpu_sweeps, reference_sweeps
+from isingformer.physics.ising.metropolis_msc import pack, threshold
+g = np.random.default_rng(0)
+P = np.ascontiguousarray(pack((1 - 2 * g.integers(0, 2, size=(1, 16, 256))).astype(np.int8))[0])
+t4, t8 = threshold(math.exp(-4 * 0.44)), threshold(math.exp(-8 * 0.44))
+ref = P.copy()
+reference_sweeps(ref, np.uint64(7), t4, t8, 3, 2)
+out = {"available": cuda_available(), "moved": int((ref != P).sum())}
+for block in (8, 32):  # 4 blocks of 8 threads, then one block with 32
+    d = cuda.to_device(P)
+    gpu_sweeps(d, 7, t4, t8, 3, 2, block=block)
+    out[str(block)] = bool(np.array_equal(d.copy_to_host(), ref))
+print(json.dumps(out))
+"""
+
+
+def test_cuda_kernel_in_the_simulator_is_the_cpu_twin():
+    env = {**os.environ, "NUMBA_ENABLE_CUDASIM": "1", "PYTHONWARNINGS": "error"}
+    proc = subprocess.run(
+        [sys.executable, "-c", _SIM], env=env, capture_output=True, text=True, timeout=300
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    out = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert out["available"]
+    assert out["moved"] > 10  # two sweeps at beta = 0.44 change many words
+    assert out["8"] and out["32"], out
+
+
+@pytest.mark.parametrize("T", [2.6, 3.0])
+def test_cpu_twin_matches_kaufman(T):
+    chains = [
+        cuda_chain(SHAPE, 1.0 / T, 6000, seed=seed, burn_in=300, device="cpu") for seed in range(4)
+    ]
+    z = exact_z_scores(chains, SHAPE, T)
+    # 8 z-scores (4 seeds x energy, specific heat): chi-square with 8 dof, p > 1e-4
+    assert stats.chi2.sf(np.sum(z**2), z.size) > 1e-4, z
+    assert np.max(np.abs(z)) < 4.5, z
+
+
+def test_bad_input():
+    with pytest.raises(InputError, match="128"):
+        cuda_chain((16, 96), 0.4, 2, device="cpu")
+    with pytest.raises(InputError, match="device"):
+        cuda_chain(SHAPE, 0.4, 2, device="tpu")
+    with pytest.raises(InputError, match="seed"):
+        cuda_chain(SHAPE, 0.4, 2, seed=-1, device="cpu")
+    with pytest.raises(InputError, match="beta"):
+        cuda_chain(SHAPE, 0.0, 2, device="cpu")
