@@ -14,8 +14,11 @@ threads; then a plain NumPy checkerboard and, when installed, ``mcising``
 (Rust, sequential-scan Metropolis, one thread; ``pip install mcising``).
 Prints flips/ns, the single-thread ratio Numba / C, the 2-thread ratio / C
 (target >= 1.5x, issue 19) and the parallel efficiency (2-thread speed /
-(2 x the same strips on one thread)). Under a load average above the core
-count the 2-thread rows measure the scheduler: the load is printed.
+(2 x the same strips on one thread)); the same for the heat-bath (against a C
+heat-bath) and for parallel tempering of 4 Metropolis replicas (whole
+replicas per thread, :mod:`isingformer.physics.ising.msc_tempering`; against
+the C Metropolis). Under a load average above the core count the 2-thread
+rows measure the scheduler: the load is printed.
 """
 
 from __future__ import annotations
@@ -79,7 +82,8 @@ def _mcising(L: int, T: float, sweeps: int):
 def main() -> None:
     from isingformer.physics.ising.bench import numpy_checkerboard
     from isingformer.physics.ising.heatbath_msc import heatbath_sweeps, heatbath_thresholds
-    from isingformer.physics.ising.metropolis_msc import _sweeps, pack, threshold
+    from isingformer.physics.ising.metropolis_msc import _measure, _sweeps, pack, threshold
+    from isingformer.physics.ising.msc_tempering import replica_sweeps
     from isingformer.physics.ising.msc_threads import threaded_sweeps
     from isingformer.physics.ising.rng import seed_streams
 
@@ -126,6 +130,31 @@ def main() -> None:
                 st[key], strips[key], rule, beta, S, threads, a.sync_every, pool
             )
 
+        # parallel tempering: 4 replicas at 4 temperatures around T_c, whole replicas
+        # per thread, S / 4 sweeps each per call, then the energies for an exchange
+        R = 4
+        pt_betas = beta * np.linspace(0.98, 1.02, R)
+        pt_t4 = np.array([threshold(math.exp(-4 * b)) for b in pt_betas], dtype=np.uint64)
+        pt_t8 = np.array([threshold(math.exp(-8 * b)) for b in pt_betas], dtype=np.uint64)
+        pt = {k: np.ascontiguousarray(np.stack([P0] * R)) for k in ("pt1", "pt2")}
+        pt_rng = {k: seed_streams(30 + i, R) for i, k in enumerate(pt)}
+        ones, zeros = np.ones(L), np.zeros(L)
+
+        def pt_run(key, threads):
+            def run():
+                args = (pt[key], pt_rng[key], pt_t4, pt_t8)
+                jobs = [
+                    pool.submit(replica_sweeps, *args, t, threads, max(1, S // R))
+                    for t in range(1, threads)
+                ]
+                replica_sweeps(*args, 0, threads, max(1, S // R))
+                for job in jobs:
+                    job.result()
+                for r in range(R):
+                    _measure(pt[key][r], ones, zeros)
+
+            return run
+
         fns = {
             "numba 1 thread": lambda: _sweeps(st["n"], rng["n"], t4, t8, S),
             "numba strips 1 thread": strip_run("m1", "metropolis", 1),
@@ -133,6 +162,8 @@ def main() -> None:
             "heat-bath numba 1 thread": lambda: heatbath_sweeps(st["hn"], rng["hn"], thr, S),
             "heat-bath numba strips 1 thread": strip_run("h1", "heatbath", 1),
             f"heat-bath numba strips {nt} threads": strip_run("h2", "heatbath", nt),
+            "tempering numba replicas 1 thread": pt_run("pt1", 1),
+            f"tempering numba replicas {nt} threads": pt_run("pt2", nt),
         }
         if so is not None:
             fns["C 1 thread"] = lambda: so.msc_sweeps(
@@ -152,6 +183,9 @@ def main() -> None:
                 f()
                 times[k].append(time.perf_counter() - t0)
         rate = {k: L * L * S / statistics.median(v) / 1e9 for k, v in times.items()}
+        for k in rate:
+            if k.startswith("tempering"):
+                rate[k] *= R * max(1, S // R) / S
         # the slow baselines: fewer sweeps, 3 interleaved repetitions
         base_sweeps = 2
         lattice = spins0[0].copy()
@@ -177,24 +211,27 @@ def main() -> None:
         f"on {os.cpu_count()} cores; strips: 2, synchronised every {a.sync_every} sweeps"
     )
     for k, r in rate.items():
-        print(f"  {k:30s}: {r:.3f} flips/ns")
+        print(f"  {k:36s}: {r:.3f} flips/ns")
     out = {"L": L, "sweeps": S, "threads": nt, "load": [load0, load1], "bit_identical": same}
     out["flips_per_ns"] = rate
-    for pre, name in (("", "Metropolis"), ("heat-bath ", "heat-bath")):
-        two = rate[f"{pre}numba strips {nt} threads"]
-        if f"{pre}C 1 thread" in rate:
-            c = rate[f"{pre}C 1 thread"]
-            one = rate[f"{pre}numba 1 thread"] / c
-            print(f"{name}: numba 1 thread / C 1 thread = {one:.2f}x")
+    for pre, name in (("", "Metropolis"), ("heat-bath ", "heat-bath"), ("tempering ", "PT")):
+        kind = "replicas" if pre == "tempering " else "strips"
+        two = rate[f"{pre}numba {kind} {nt} threads"]
+        cref = "heat-bath C 1 thread" if pre == "heat-bath " else "C 1 thread"
+        if cref in rate:
+            c = rate[cref]
+            one = rate[f"{pre}numba 1 thread" if pre != "tempering " else "numba 1 thread"] / c
+            if pre != "tempering ":
+                print(f"{name}: numba 1 thread / C 1 thread = {one:.2f}x")
             ok = "ok" if two / c >= 1.5 else "MISSES"
             print(
                 f"{name}: numba {nt} threads / C 1 thread = {two / c:.2f}x (target >= 1.5x: {ok})"
             )
             out[f"{pre}ratio_1_thread"], out[f"{pre}ratio_{nt}_threads"] = one, two / c
-        eff = two / (nt * rate[f"{pre}numba strips 1 thread"])
+        eff = two / (nt * rate[f"{pre}numba {kind} 1 thread"])
         print(
             f"{name}: parallel efficiency on {nt} threads = {eff:.2f}x "
-            f"({nt}-thread speed / ({nt} x the strips on one thread))"
+            f"({nt}-thread speed / ({nt} x the {kind} on one thread))"
         )
         out[f"{pre}efficiency"] = eff
     two = rate[f"numba strips {nt} threads"]
