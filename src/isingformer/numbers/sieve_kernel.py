@@ -48,6 +48,9 @@ WHEEL = np.array([1, 7, 11, 13, 17, 19, 23, 29], dtype=np.int64)
 PRESIEVE_MAX = 163
 #: Largest period (bytes) of one pre-sieve pattern.
 PATTERN_MAX_BYTES = 1 << 19
+#: Primes below this are crossed off in blocks of L1_BYTES (8 streams stay in L1).
+SMALL_PRIME_MAX = 4096
+L1_BYTES = 1 << 15
 #: Words (8 bytes) flattened at a time before histogramming their gaps.
 FLATTEN_WORDS = 256
 
@@ -182,6 +185,7 @@ def _presieve(seg, n, lo, pats, pstarts, pperiods):
 def _cross_off(seg, n, lo, primes, r, cyc):
     hi = lo + n
     un = np.uint64(n)
+    spare = np.uint64(seg.size - 1)  # never read: segments leave the last 8 bytes
     for j in range(primes.size):
         p = primes[j]
         if p * p >= 30 * hi:  # sorted: no later prime starts in this segment
@@ -205,10 +209,10 @@ def _cross_off(seg, n, lo, primes, r, cyc):
                     k += up
                 c = np.int64(k) + lo
                 continue
-            for bit in range(8):  # a cycle cut by a segment edge
-                x = c + np.int64(r[j, bit])
-                if x >= lo and x < hi:
-                    seg[x - lo] &= np.uint8(255 - (1 << bit))
+            uc = np.uint64(c - lo)  # a cycle cut by a segment edge: branch-free,
+            for bit in range(8):  # a hit outside [lo, hi) clears the spare last byte
+                x = uc + r[j, bit]
+                seg[x if x < un else spare] &= np.uint8(255 - (1 << bit))
             if c + p > hi:
                 break
             c += p
@@ -274,6 +278,7 @@ def sieve_chunk(
         offs[t] = 30 * (t >> 3) + WHEEL[t & 7]
     uoffs = offs.astype(np.uint64)
     r, cyc = _cycle_tables(primes, lo0)
+    n_small = np.searchsorted(primes, SMALL_PRIME_MAX)
     total_bytes = limit // 30 + 1
     n_bins = 0 if count else edges.size - 2
     hist = np.zeros((n_bins, max_half + 1), dtype=np.int64)
@@ -291,7 +296,11 @@ def sieve_chunk(
             for q in pre_primes:  # the patterns cleared the pre-sieved primes themselves
                 seg[q // 30] |= np.uint8(1 << pos[q % 30])
             seg[0] &= np.uint8(254)  # 1 is not prime
-        _cross_off(seg, n, lo, primes, r, cyc)
+        # small primes in L1-sized blocks, then the rest over the whole segment
+        for blo in range(lo, hi, L1_BYTES):
+            bn = min(L1_BYTES, hi - blo)
+            _cross_off(seg[blo - lo :], bn, blo, primes[:n_small], r, cyc)
+        _cross_off(seg, n, lo, primes[n_small:], r[n_small:], cyc[n_small:])
         if hi == total_bytes:  # numbers above the limit in the last byte
             last = 30 * (total_bytes - 1)
             for i in range(8):
