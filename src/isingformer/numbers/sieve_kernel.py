@@ -100,6 +100,26 @@ def bin_edges(n_bins: int, ln_bin: float) -> np.ndarray:
 
 
 @functools.cache
+def _pattern_periods() -> tuple[tuple[int, np.ndarray], ...]:
+    """(period P, one period of pattern bytes) per group of pre-sieved primes."""
+    rest = [int(p) for p in small_primes(PRESIEVE_MAX) if p >= 7]
+    out = []
+    while rest:
+        group = [rest.pop()]
+        period = group[0]
+        while rest and period * rest[0] <= PATTERN_MAX_BYTES:
+            q = rest.pop(0)
+            group.append(q)
+            period *= q
+        byte = np.full(period, 255, dtype=np.uint8)
+        for q in group:
+            for i, w in enumerate(WHEEL):  # 30k + w ≡ 0 (mod q): k ≡ −w·30⁻¹ (mod q)
+                byte[(-int(w) * pow(30, -1, q)) % q :: q] &= np.uint8(255 - (1 << i))
+        out.append((period, byte))
+    return tuple(out)
+
+
+@functools.cache
 def presieve_patterns(seg_bytes: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """The pre-sieve patterns for segments of ``seg_bytes`` bytes.
 
@@ -111,38 +131,15 @@ def presieve_patterns(seg_bytes: int) -> tuple[np.ndarray, np.ndarray, np.ndarra
     slice. Returns (concatenated patterns uint8, starts int64 ``[G]``,
     periods int64 ``[G]``, the pre-sieved primes int64).
     """
-    primes = [int(p) for p in small_primes(PRESIEVE_MAX) if p >= 7]
-    rest = sorted(primes)
-    groups = []
-    while rest:
-        group = [rest.pop()]
-        period = group[0]
-        while rest and period * rest[0] <= PATTERN_MAX_BYTES:
-            q = rest.pop(0)
-            group.append(q)
-            period *= q
-        groups.append((group, period))
-    chunks, starts, periods = [], [], []
-    offset = 0
-    for group, period in groups:
-        k = np.arange(period, dtype=np.int64)
-        byte = np.full(period, 255, dtype=np.uint8)
-        for i, w in enumerate(WHEEL):
-            v = 30 * k + w
-            hit = np.zeros(period, dtype=bool)
-            for q in group:
-                hit |= v % q == 0
-            byte[hit] &= np.uint8(255 - (1 << i))
-        ext = np.resize(byte, period + seg_bytes)
-        chunks.append(ext)
-        starts.append(offset)
-        periods.append(period)
-        offset += ext.size
+    chunks = [np.resize(byte, period + seg_bytes) for period, byte in _pattern_periods()]
+    periods = [period for period, _ in _pattern_periods()]
+    starts = np.cumsum([0] + [c.size for c in chunks[:-1]])
+    pre = small_primes(PRESIEVE_MAX)
     return (
         np.concatenate(chunks),
-        np.array(starts, dtype=np.int64),
+        starts.astype(np.int64),
         np.array(periods, dtype=np.int64),
-        np.array(primes, dtype=np.int64),
+        pre[pre >= 7],
     )
 
 
