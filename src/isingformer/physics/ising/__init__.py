@@ -3,6 +3,9 @@ periodic square/cubic lattices; exact solutions (enumeration, Kaufman's finite
 torus, Onsager's infinite lattice); one Monte Carlo interface (immutable
 :class:`Sampler` + explicit :class:`SamplerState`) with pluggable update rules
 (multi-spin-coded Metropolis, heat-bath, Wolff; Numba and PyTorch backends);
+multi-spin Metropolis and heat-bath on threads (:func:`threaded_chain`),
+parallel tempering of multi-spin replicas (:func:`tempering_chain`) and a CUDA
+multi-spin kernel (:mod:`.cuda_msc`, imported on demand);
 estimators with honest errors; finite-size scaling; and the transverse-field
 Ising chain. Figures and the main-job section: :mod:`.report`.
 """
@@ -23,8 +26,15 @@ from isingformer.physics.ising.hamiltonian import (
     lattice_ising,
     square_ising,
 )
-from isingformer.physics.ising.kaufman import TorusThermodynamics, torus_log_z, torus_thermodynamics
+from isingformer.physics.ising.kaufman import (
+    TorusThermodynamics,
+    exact_z_scores,
+    torus_log_z,
+    torus_thermodynamics,
+)
 from isingformer.physics.ising.lattice import Lattice, chain, cubic, square
+from isingformer.physics.ising.msc_tempering import tempering_chain
+from isingformer.physics.ising.msc_threads import threaded_chain
 from isingformer.physics.ising.observables import (
     Estimate,
     autocorrelation,
@@ -69,6 +79,7 @@ __all__ = [
     "enumerate_exact",
     "equilibration_start",
     "exact_torus",
+    "exact_z_scores",
     "finite_size_scaling",
     "heatbath",
     "ising_estimates",
@@ -82,8 +93,10 @@ __all__ = [
     "state_energies",
     "tau_int",
     "tc_study",
+    "tempering_chain",
     "tfim_study",
     "thermodynamics_from_dos",
+    "threaded_chain",
     "torus_log_z",
     "torus_thermodynamics",
     "wolff",
