@@ -101,3 +101,13 @@ def test_wall_free_energy_of_the_docs():
     T = 2.0
     sigma = 2.0 + T * math.log(math.tanh(1.0 / T))
     assert abs(sigma - 0.46) < 0.005
+
+
+def test_threaded_sweeps_bad_input():
+    from isingformer.physics.ising.msc_threads import threaded_sweeps
+
+    P = np.zeros((2, 16, 1), dtype=np.uint64)
+    with pytest.raises(InputError, match="streams"):
+        threaded_sweeps(P, np.zeros((3, 4), dtype=np.uint64), "metropolis", 0.4, 1)
+    with pytest.raises(InputError, match="sync_every"):
+        threaded_sweeps(P, np.ones((4, 4), dtype=np.uint64), "metropolis", 0.4, 1, sync_every=0)
