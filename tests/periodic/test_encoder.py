@@ -1,5 +1,9 @@
-"""The analysis-time study on the packaged MiniLM (small sizes)."""
+"""The analysis-time study on the packaged MiniLM: the contract, and the
+numbers of docs/periodic.md recomputed at the documented size (6 passages of
+32 tokens in 3 groups of 2; intervals Student-t over the 3 groups).
+Tolerances: the stated 95 % half-widths."""
 
+import pytest
 import torch
 
 from isingformer.attention.bias import make_positional_bias
@@ -8,19 +12,64 @@ from isingformer.periodic.encoder import encoder_logits
 from isingformer.periodic.experiment import encoder_result
 
 
-def test_encoder_logits_and_result():
-    logits, n_heads = encoder_logits(None, 3, 16)
+@pytest.fixture(scope="module")
+def minilm():
+    return encoder_result(None, n_texts=6, max_tokens=32, groups=3)
+
+
+def test_encoder_logits_and_result(minilm):
+    logits, n_heads = encoder_logits(None, 2, 16)
     assert n_heads == 12 and logits.shape[1:] == (6 * 12, 16, 16)
     assert logits.dtype == torch.float64 and torch.isfinite(logits).all()
     # the periodic bias is the same circulant in every layer
     bias = make_positional_bias("periodic", n_heads)(16, dtype=torch.float64)
     assert torch.equal(bias[:, 0, 15], bias[:, 0, 1])
-    r = encoder_result(None, n_texts=4, max_tokens=16, groups=2)
+    r = minilm
     assert [b["name"] for b in r["biases"]] == ["none", "alibi", "periodic"]
-    assert all(b["n_models"] == 2 for b in r["biases"])
+    assert all(b["n_models"] == 3 for b in r["biases"])
     assert set(r["verdicts"]) == {"edges", "correlation", "rounding"}
-    # non-causal: the far half is 2 * sum_{l > 8} (16 - l) / 256 of the pairs
-    assert r["biases"][2]["wrap_pair_fraction"] == 2 * sum(16 - k for k in range(9, 16)) / 256
+    # non-causal: the far half is 2 * sum_{l > 16} (32 - l) / 1024 of the pairs
+    assert r["biases"][2]["wrap_pair_fraction"] == 2 * sum(32 - k for k in range(17, 32)) / 1024
+
+
+@pytest.mark.regression
+def test_minilm_numbers(minilm):
+    by = {b["name"]: b for b in minilm["biases"]}
+    # docs: edge spread of β*(i) none 0.33 ± 0.31, alibi 0.44 ± 0.35, periodic 0.35 ± 0.19
+    for name, mean, half in (
+        ("none", 0.328, 0.311),
+        ("alibi", 0.445, 0.353),
+        ("periodic", 0.353, 0.189),
+    ):
+        assert by[name]["edge_spread"]["mean"] == pytest.approx(mean, abs=half)
+    d = minilm["verdict_details"]
+    assert d["edges"]["none"]["diff"]["mean"] == pytest.approx(0.025, abs=0.141)
+    assert minilm["verdicts"]["edges"].startswith("inconclusive")
+    # docs: no decay with |i − j| for none and alibi (ξ = ∞, rate 0 in every group);
+    # periodic ξ = 22.5 ± 2.7 tokens, 1/ξ = 0.0445 ± 0.0053 per token
+    assert by["none"]["decay_rate"]["values"] == [0.0, 0.0, 0.0]
+    assert by["alibi"]["decay_rate"]["values"] == [0.0, 0.0, 0.0]
+    assert by["periodic"]["correlation_length"]["mean"] == pytest.approx(22.5, abs=2.7)
+    assert d["correlation"]["none"]["diff"]["mean"] == pytest.approx(0.0445, abs=0.0053)
+    assert minilm["verdicts"]["correlation"].startswith("refuted")
+    # docs: θ none −0.029 ± 0.089, alibi −0.094 ± 0.122, periodic −0.048 ± 0.093;
+    # periodic − none −0.019 [−0.057, 0.019]; periodic − alibi +0.046 [0.003, 0.090]
+    for name, mean, half in (
+        ("none", -0.029, 0.090),
+        ("alibi", -0.094, 0.122),
+        ("periodic", -0.048, 0.094),
+    ):
+        assert by[name]["rounding_exponent"]["value"] == pytest.approx(mean, abs=half)
+    assert d["rounding"]["none"]["diff"]["mean"] == pytest.approx(-0.019, abs=0.038)
+    assert minilm["verdicts"]["rounding"].startswith("inconclusive")
+    assert d["rounding"]["alibi"]["diff"]["mean"] == pytest.approx(0.046, abs=0.044)
+    # docs: mass at |i − j| > 16: none 34.0 ± 2.1 %, alibi 26.0 ± 2.1 %, periodic 31.9 ± 1.5 %
+    for name, mean, half in (
+        ("none", 0.340, 0.021),
+        ("alibi", 0.260, 0.022),
+        ("periodic", 0.319, 0.015),
+    ):
+        assert by[name]["wrap_mass_fraction"]["mean"] == pytest.approx(mean, abs=half)
 
 
 def test_bad_model_is_one_line(capsys, tmp_path):

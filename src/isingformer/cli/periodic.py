@@ -72,25 +72,45 @@ def periodic(
     check_count(seeds, "seeds", ceiling=16)
     check_count(steps, "steps", ceiling=100_000)
     check_count(n_texts, "n-texts", ceiling=256)
-    paths = None
+    paths, shape = None, {"models": 0, "heads": 0, "keys": 0}
     if checkpoints is not None:
+        from isingformer.lm import resume_config
+
         paths = parse_checkpoints(checkpoints)
         for p in paths.values():
-            find_checkpoints(p)  # fail now, before any work
+            found = find_checkpoints(p)  # fail now, before any work
+            cfg = resume_config(found[0])
+            shape["models"] += len(found)
+            shape["heads"] = max(shape["heads"], cfg.n_layer * cfg.n_head)
+            shape["keys"] = max(shape["keys"], cfg.context)
     if model is not None and model != "minilm" and not Path(model).is_dir():
         raise InputError(f"--model: {model!r} is neither `minilm` nor a local directory")
     if decay not in ("linear", "exponential"):
         raise InputError(f"--decay must be 'linear' or 'exponential', got {decay!r}")
-    od = out_dir(out)
-    result = periodic_study(
-        paths,
+    from isingformer.periodic.budget import check_study_budget
+
+    check_study_budget(
         seeds=seeds,
-        seed=seed,
         steps=steps,
-        n_windows=n_texts,
-        work_dir=None if od is None else od / "models",
-        decay=decay,
+        windows=n_texts,
+        trained_here=paths is None,
+        encoder=model is not None,
+        **shape,
     )
+    od = out_dir(out)
+    from isingformer.runs import store_for
+
+    with store_for(od, None) as st:
+        result = periodic_study(
+            paths,
+            seeds=seeds,
+            seed=seed,
+            steps=steps,
+            n_windows=n_texts,
+            work_dir=None if od is None else od / "models",
+            decay=decay,
+            store=st,
+        )
     if model is not None:
         from isingformer.periodic.experiment import encoder_result
 

@@ -15,39 +15,24 @@ from isingformer.periodic.study import (
     measure_logits,
     rem_rounding,
 )
+from isingformer.periodic.training import (
+    TINY_MODEL,
+    row_checkpoints,
+    tiny_config,
+    training_comparison,
+    training_verdict,
+)
 
 __all__ = ["TINY_MODEL", "encoder_result", "paired_verdict", "periodic_study", "train_tiny"]
 
-# The default budget: a one-layer, two-head character GPT, small enough that
-# 3 biases x 3 seeds train in a few minutes on one CPU core.
-TINY_MODEL = {
-    "n_layer": 1,
-    "n_head": 2,
-    "d_model": 32,
-    "context": 64,
-    "batch_size": 16,
-    "eval_batches": 4,
-    "recalibrate_every": 0,
-}
-
 
 def train_tiny(bias: str, seed: int, steps: int, out: Path, decay: str = "linear") -> Path:
-    """Train one tiny GPT with positional ``bias`` (policy ``sqrt_dk``; ``decay``
-    is the periodic f, ``linear`` or ``exponential``) and return its checkpoint path."""
-    from isingformer.lm import load_config, train
+    """Train one tiny GPT (:data:`~isingformer.periodic.training.TINY_MODEL`)
+    with positional ``bias`` (policy ``sqrt_dk``; ``decay`` is the periodic f,
+    ``linear`` or ``exponential``) and return its checkpoint path."""
+    from isingformer.lm import train
 
-    cfg = load_config(
-        overrides={
-            **TINY_MODEL,
-            "bias": bias,
-            "bias_kwargs": {"decay": decay} if bias == "periodic" else {},
-            "seed": int(seed),
-            "steps": int(steps),
-            "eval_every": max(steps // 8, 1),
-            "warmup": max(min(50, steps // 5), 1),
-        }
-    )
-    res = train(cfg, out=out)
+    res = train(tiny_config(bias, decay, steps, seed), out=out)
     return Path(res.checkpoint)
 
 
@@ -127,26 +112,32 @@ def periodic_study(
     n_windows: int = 8,
     work_dir: Path | None = None,
     decay: str = "linear",
+    store=None,
 ) -> dict:
     """Run the study. ``checkpoints``: ``{bias: DIR}`` (each DIR one checkpoint or
     one per seed in subdirectories; all three biases needed); ``None`` trains
-    ``seeds`` tiny models per bias for ``steps`` steps under ``work_dir``
-    (a temporary directory if None)."""
+    the models of :func:`~isingformer.periodic.training.training_comparison`
+    (``seeds`` per bias and policy, ``steps`` steps, under ``work_dir``, a
+    temporary directory if None; its sweeps in ``store``), measures the
+    ``sqrt_dk`` ones (periodic: the f ``decay``) and takes the training
+    verdict from the comparison."""
     if decay not in ("linear", "exponential"):
         raise InputError(f"--decay must be 'linear' or 'exponential', got {decay!r}")
     if n_windows < 1 or n_windows > 256:
         raise InputError(f"--n-texts must be in 1..256, got {n_windows}")
-    tmp = None
+    tmp, comparison = None, None
     if checkpoints is None:
         if work_dir is None:
             tmp = tempfile.TemporaryDirectory()
             work_dir = Path(tmp.name)
+        seed_list = list(range(seed, seed + seeds))
+        comparison = training_comparison(
+            seeds=seed_list, steps=steps, run_root=Path(work_dir), store=store, n_windows=n_windows
+        )
+        labels = {"none": "none", "alibi": "alibi"}
+        labels["periodic"] = "periodic" if decay == "linear" else "periodic_exp"
         paths = {
-            b: [
-                train_tiny(b, seed + s, steps, Path(work_dir) / b / f"seed{seed + s}", decay)
-                for s in range(seeds)
-            ]
-            for b in BIASES
+            b: row_checkpoints(Path(work_dir), labels[b], "sqrt_dk", seed_list) for b in BIASES
         }
     else:
         missing = [b for b in BIASES if b not in checkpoints]
@@ -161,13 +152,21 @@ def periodic_study(
     finally:
         if tmp is not None:
             tmp.cleanup()
-    target, training = _steps_to_target(models)
+    if comparison is None:
+        target, training = _steps_to_target(models)
+        verdicts, details = _verdicts(models)
+    else:
+        target, training = comparison["target_loss"], comparison["rows"]
+        verdicts, details = _verdicts(models, ("edges", "correlation", "rounding"))
+        verdicts["training"], details["training"] = training_verdict(comparison)
     rem = rem_rounding(seed=seed)
-    verdicts, details = _verdicts(models)
     return {
         "biases": _summaries(models),
         "training": training,
         "target_loss": target,
+        "training_comparison": None
+        if comparison is None
+        else {k: comparison[k] for k in ("target_source", "paired", "within", "config")},
         "verdicts": verdicts,
         "verdict_details": details,
         "rem_control": rem,
@@ -219,6 +218,7 @@ def _summaries(models: dict[str, list[dict]]) -> list[dict]:
                 "entropy_edge_spread": _interval([m["entropy_edge_spread"] for m in ms]),
                 "loss_edge_spread": _interval([m["loss_edge_spread"] for m in ms]),
                 "correlation_length": _interval([m["correlation_length"] for m in ms]),
+                "decay_rate": _interval([_rate(m) for m in ms]),
                 "mean_distance": _interval([m["mean_distance"] for m in ms]),
                 "rounding_exponent": _rounding(ms),
                 "width_at_max_n": _interval([m["width_at_max_n"] for m in ms]),
@@ -228,6 +228,12 @@ def _summaries(models: dict[str, list[dict]]) -> list[dict]:
             }
         )
     return biases
+
+
+def _rate(m: dict) -> float:
+    """The decay rate 1/ξ of a model's attention with distance (0 where ξ = ∞:
+    no decay); longer correlations are a lower rate."""
+    return 1.0 / m["correlation_length"]
 
 
 def _slim(m: dict) -> dict:
@@ -243,7 +249,7 @@ def _verdicts(
     p = models["periodic"]
     claims = {
         "edges": ("edge_spread", "lower"),
-        "correlation": ("correlation_length", "higher"),
+        "correlation": ("decay_rate", "lower"),
         "rounding": (None, "higher"),
         "training": ("final_val_loss", "lower"),
     }
@@ -257,6 +263,9 @@ def _verdicts(
                 a = [m["rounding_fit"]["theta"] for m in p]
                 b = [m["rounding_fit"]["theta"] for m in c]
                 label = f"θ(periodic) − θ({ctrl})"
+            elif key == "decay_rate":  # 1/ξ: finite also where ξ = ∞ (no decay)
+                a, b = [_rate(m) for m in p], [_rate(m) for m in c]
+                label = f"1/ξ(periodic) − 1/ξ({ctrl}) (1/token)"
             else:
                 a, b = [m[key] for m in p], [m[key] for m in c]
                 label = f"{key}(periodic) − {key}({ctrl})"

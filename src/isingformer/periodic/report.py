@@ -9,7 +9,13 @@ import numpy as np
 from isingformer.periodic.measures import nan_mean
 from isingformer.report import Report, Section, Table, figure
 
-__all__ = ["periodic_figures", "periodic_job", "periodic_section", "write_periodic_report"]
+__all__ = [
+    "periodic_figures",
+    "periodic_job",
+    "periodic_section",
+    "training_table",
+    "write_periodic_report",
+]
 
 
 def _pyplot():
@@ -94,7 +100,7 @@ def periodic_section(result: dict, figures: bool = True) -> Section:
     rows = []
     for claim, measure, key, sub in (
         ("edges", "relative spread of β*(i) over first/middle/last tenth", "edge_spread", "mean"),
-        ("correlation", "decay length ξ at β_model (tokens)", "correlation_length", "mean"),
+        ("correlation", "decay rate 1/ξ at β_model (1/token)", "decay_rate", "mean"),
         ("rounding", "exponent θ of width ~ N^-θ", "rounding_exponent", "value"),
     ):
         rows.append(
@@ -106,11 +112,12 @@ def periodic_section(result: dict, figures: bool = True) -> Section:
             ]
         )
     tr = result["training"]
+    crit = "" if "none" in tr else "/critical"  # the comparison's claim rows
     rows.append(
         [
             "training",
-            "final validation loss",
-            *(_cell(tr[b]["final_val_loss"]) for b in by),
+            "final validation loss" + (" at critical β" if crit else ""),
+            *(_cell(tr[b + crit]["final_val_loss"]) for b in by),
             result["verdicts"]["training"].split(":")[0],
         ]
     )
@@ -137,13 +144,52 @@ def periodic_section(result: dict, figures: bool = True) -> Section:
             f"{k}: {v}" for k, v in enc["verdicts"].items()
         )
 
+    tables = [table]
+    if result.get("training_comparison"):
+        tables.append(training_table(result))
     figs = periodic_figures(result) if figures else []
     return Section(
         "Periodic self-attention",
         text,
         figures=figs,
-        tables=[table],
+        tables=tables,
         data={"verdicts": result["verdicts"]},
+    )
+
+
+def training_table(result: dict) -> Table:
+    """The training comparison: per bias row and β policy the final loss,
+    steps to the common target, the attention mass at lags > N/2, and the
+    paired difference from ``none`` at the same policy."""
+    paired = result["training_comparison"]["paired"]
+    rows = []
+    for name, r in result["training"].items():
+        s = r["steps_to_target"]
+        p = paired.get(name)
+        rows.append(
+            [
+                name,
+                _cell(r["final_val_loss"]),
+                f"{_cell(s)} ({s['reached']}/{r['n_seeds']} reached)",
+                _cell(r["wrap_mass_fraction"]),
+                "—" if p is None else _cell(p["delta_final_loss"]),
+                "—" if p is None else _cell(p["steps_ratio"], "ratio"),
+            ]
+        )
+    return Table(
+        [
+            "bias/policy",
+            "final val loss",
+            "steps to target",
+            "mass at i − j > N/2",
+            "Δ loss vs none",
+            "steps ratio vs none",
+        ],
+        rows,
+        f"Target {result['target_loss']:.4f} ({result['training_comparison']['target_source']}); "
+        "95 % Student-t intervals over seeds (none below 3); Δ and ratios paired by seed with "
+        "none at the same policy (ratio: steps to that seed's none final loss, t-interval of "
+        "the log ratios).",
     )
 
 
