@@ -22,8 +22,10 @@ so the chain depends on ``blocks``, ``sync_every`` and the seed, never on the
 number of threads or on which thread finishes first (tested bit for bit).
 
 Threads: the serial kernels are compiled with ``nogil=True`` and called from
-a :class:`~concurrent.futures.ThreadPoolExecutor`; the calling thread runs
-its own strips and waits for the others once per cycle. (An earlier kernel
+a :class:`~concurrent.futures.ThreadPoolExecutor`; the calling thread and the
+pool's take strips one at a time until none is left (more strips than
+threads balance the load on a busy machine), and wait for each other once
+per cycle. (An earlier kernel
 split each colour's rows over Numba's OpenMP threads, ``prange``: two
 barriers per sweep at which the threads spin-wait, so on a loaded machine it
 ran at 0.06-0.69x the C reference; it was removed.)
@@ -31,6 +33,7 @@ ran at 0.06-0.69x the C reference; it was removed.)
 
 from __future__ import annotations
 
+import itertools
 from concurrent.futures import ThreadPoolExecutor
 
 import numba
@@ -131,11 +134,16 @@ def threaded_sweeps(
         done = 0
         while done < int(n_sweeps):
             k = min(int(sync_every), int(n_sweeps) - done)
-            jobs = [
-                pool.submit(sweep_interiors, P, bounds, t, T, streams, *args, k)
-                for t in range(1, T)
-            ]
-            sweep_interiors(P, bounds, 0, T, streams, *args, k)
+            # strips are handed out one at a time to whichever thread is free (a
+            # descheduled thread delays no one); the result does not depend on who
+            strips = itertools.count()
+
+            def drain(k=k, strips=strips):
+                while (b := next(strips)) < blocks:
+                    sweep_interiors(P, bounds, b, blocks, streams, *args, k)
+
+            jobs = [pool.submit(drain) for _ in range(1, T)]
+            drain()
             for job in jobs:
                 job.result()
             sweep_seams(P, bounds, streams, *args, k)
