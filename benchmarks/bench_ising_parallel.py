@@ -1,6 +1,7 @@
 """Multi-spin Metropolis and heat-bath on 2 threads against single-threaded C.
 
-    python benchmarks/bench_ising_parallel.py [--size 1024 --sweeps 100 --repeat 9 --threads 2 --json]
+    python benchmarks/bench_ising_parallel.py [--size 1024 --sweeps 100 --repeat 9 --threads 2
+                                               --blocks 2 --sync-every 10 --json]
 
 Builds ``benchmarks/msc_reference.c`` (the same multi-spin layout and exact
 acceptance, one thread, Metropolis and heat-bath) with ``gcc -O3
@@ -8,8 +9,8 @@ acceptance, one thread, Metropolis and heat-bath) with ``gcc -O3
 Numba kernels give the same lattice bit for bit, then times at L = 1024, T_c
 the median of ``--repeat`` interleaved repetitions of each: C (1 thread),
 the Numba one-thread kernel, and the strip kernels
-(:mod:`isingformer.physics.ising.msc_threads`: 2 strips, one synchronisation
-per ``--sync-every`` sweeps, GIL-free threads) on 1 and on ``--threads``
+(:mod:`isingformer.physics.ising.msc_threads`: ``--blocks`` strips, one
+synchronisation per ``--sync-every`` sweeps, GIL-free threads) on 1 and on ``--threads``
 threads; then a plain NumPy checkerboard and, when installed, ``mcising``
 (Rust, sequential-scan Metropolis, one thread; ``pip install mcising``).
 Prints flips/ns, the single-thread ratio Numba / C, the 2-thread ratio / C
@@ -93,6 +94,9 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=9)
     ap.add_argument("--threads", type=int, default=2, help="threads of the parallel rows")
     ap.add_argument("--sync-every", type=int, default=10, help="sweeps per synchronisation")
+    ap.add_argument(
+        "--blocks", type=int, default=2, help="strips (more than --threads: dynamic balance)"
+    )
     ap.add_argument("--json", action="store_true", help="also print one JSON line")
     a = ap.parse_args()
     L, S, nt = a.size, a.sweeps, a.threads
@@ -123,7 +127,9 @@ def main() -> None:
             print(f"C references and Numba kernels bit-identical after 2 sweeps: {same}")
         st = {k: P0.copy() for k in ("c", "n", "m1", "m2", "hc", "hn", "h1", "h2")}
         rng = {k: seed_streams(10 + i, 1)[0].copy() for i, k in enumerate(("c", "n", "hc", "hn"))}
-        strips = {k: seed_streams(20 + i, 4) for i, k in enumerate(("m1", "m2", "h1", "h2"))}
+        strips = {
+            k: seed_streams(20 + i, 2 * a.blocks) for i, k in enumerate(("m1", "m2", "h1", "h2"))
+        }
 
         def strip_run(key, rule, threads):
             return lambda: threaded_sweeps(
@@ -208,7 +214,7 @@ def main() -> None:
     print(
         f"Multi-spin L={L} T_c, {S} sweeps, median of {a.repeat} interleaved repeats "
         f"({time.perf_counter() - t_start:.0f} s), load average {load0:.1f} -> {load1:.1f} "
-        f"on {os.cpu_count()} cores; strips: 2, synchronised every {a.sync_every} sweeps"
+        f"on {os.cpu_count()} cores; strips: {a.blocks}, synchronised every {a.sync_every} sweeps"
     )
     for k, r in rate.items():
         print(f"  {k:36s}: {r:.3f} flips/ns")
