@@ -305,9 +305,9 @@ def sieve_chunk(
                     seg[n - 1] &= np.uint8(255 - (1 << i))
         nw = (n + 7) >> 3
         seg[n : nw * 8] = 0
-        for w in range(nw):
-            n_primes += _popcount(words[w])
         if count:
+            for w in range(nw):
+                n_primes += _popcount(words[w])
             lo = hi
             continue
         if prev >= 0 and 30 * hi < next_edge:  # every lower prime here is in bin b
@@ -315,6 +315,7 @@ def sieve_chunk(
             for w0 in range(0, nw, FLATTEN_WORDS):
                 m = _flatten(words, w0, min(w0 + FLATTEN_WORDS, nw), 30 * lo, uoffs, buf)
                 prev = _histogram(buf, m, prev, row, max_half)
+                n_primes += m
         else:  # a bin edge (or the chunk's first prime) lies in this segment
             for w in range(nw):
                 v = words[w]
@@ -322,6 +323,7 @@ def sieve_chunk(
                 while v:
                     q = base + offs[_ctz(v)]
                     v &= v - np.uint64(1)
+                    n_primes += 1
                     if prev < 0:
                         first = q
                     else:
