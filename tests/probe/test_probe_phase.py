@@ -13,7 +13,7 @@ import torch
 from isingformer.ensemble import heat_capacity_peak
 from isingformer.errors import ModelLoadError
 from isingformer.probe import analyze_attention, classify_phase, load_model
-from isingformer.probe.phase import _layer_peaks
+from isingformer.probe.stream import EnergyLayers, layer_phase
 
 
 def test_classify_phase_rule():
@@ -26,6 +26,13 @@ def test_classify_phase_rule():
     assert classify_phase(1.0, math.inf, math.nan) == "disordered"
 
 
+def _layer_peaks(E, allowed, units, max_rows, n_boot, seed, block_rows=7):
+    """Peaks of one layer of given energies, streamed in blocks of 7 rows."""
+    layers = EnergyLayers([E], [allowed])
+    kw = dict(max_rows=max_rows, n_boot=n_boot, seed=seed, dtype=torch.float64)
+    return layer_phase(layers, 0, units, True, block_rows=block_rows, at_model=False, **kw)[0]
+
+
 def test_layer_peaks_scaled_grid_matches_core():
     torch.manual_seed(0)
     S, H, T, d = 6, 3, 20, 8
@@ -34,7 +41,7 @@ def test_layer_peaks_scaled_grid_matches_core():
     allowed = torch.ones(S, 1, T, T, dtype=torch.bool)
     units = np.linspace(0.02, 2.5, 120)
     E = -(q.double() @ k.double().transpose(-1, -2))
-    out = _layer_peaks(E, allowed, units, True, 10_000, 20, 0, torch.float64)
+    out = _layer_peaks(E, allowed, units, 10_000, 20, 0)
     for h, p in enumerate(out):
         rows = E[:, h].reshape(-1, T)
         ref = heat_capacity_peak(rows, units * p["beta_c_rem"], n_boot=20, refine=False)
@@ -56,9 +63,7 @@ def test_layer_peaks_rem_rows():
         q[..., 0] = sigma
         allowed = torch.ones(200, 1, n, n, dtype=torch.bool)
         E = -(q @ k.transpose(-1, -2))
-        p = _layer_peaks(
-            E, allowed, np.linspace(0.02, 2.5, 150), True, 200, 40, seed, torch.float64
-        )[0]
+        p = _layer_peaks(E, allowed, np.linspace(0.02, 2.5, 150), 200, 40, seed)[0]
         vals.append((p["beta"] * sigma, p["beta_err"] * sigma))
     for b, err in vals:
         assert abs(b - 2.37) < 4 * err + 0.08

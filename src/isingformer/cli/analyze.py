@@ -36,6 +36,12 @@ def analyze(
     ),
     max_rows: int = typer.Option(512, "--max-rows", help="Query rows per head for the curves."),
     n_boot: int = typer.Option(100, "--n-boot", help="Bootstrap resamples for error bars."),
+    block_rows: int = typer.Option(
+        512,
+        "--block-rows",
+        help="Query rows whose energies are in memory at once (the analysis streams over "
+        "blocks: memory grows with block rows x heads x tokens, not tokens^2).",
+    ),
     seed: int = typer.Option(0, help="Seed (text sample offsets, row subsets, bootstrap)."),
     device: str = typer.Option("cpu", help="cpu, cuda, cuda:N or mps."),
     as_json: bool = typer.Option(False, "--json", help=JSON_OPTION_HELP),
@@ -47,6 +53,7 @@ def analyze(
     from isingformer.cli._common import to_jsonable
     from isingformer.errors import InputError
     from isingformer.probe import analyze_attention, read_texts
+    from isingformer.validate import check_int
 
     if n_texts < 1:
         raise InputError(f"--n-texts must be >= 1, got {n_texts}")
@@ -54,6 +61,7 @@ def analyze(
         raise InputError(f"--max-tokens must be >= 2, got {max_tokens}")
     if n_boot < 0 or max_rows < 2:
         raise InputError("--n-boot must be >= 0 and --max-rows >= 2")
+    check_int(block_rows, "block-rows", ge=1, le=1 << 24)
     grid = None
     if betas is not None:
         grid = parse_grid(betas, "betas")
@@ -75,6 +83,7 @@ def analyze(
         n_boot=n_boot,
         seed=seed,
         device=device,
+        block_rows=block_rows,
     )
     result = pm.to_dict()
     if od is not None:

@@ -31,6 +31,7 @@ from isingformer.errors import InputError
 
 __all__ = [
     "CriticalPoint",
+    "PeakAccumulator",
     "entropy_slope_peak",
     "heat_capacity_peak",
     "order_parameter_onset",
@@ -102,16 +103,78 @@ def parabolic_peak(x: np.ndarray, y: np.ndarray) -> tuple[float, float, bool]:
     return xv, float(a * xv * xv + bq * xv + cq), False
 
 
+def _boot_counts(R: int, n_boot: int, seed: int) -> np.ndarray | None:
+    """Counts ``[n_boot, R]`` of each row in each resample (None: no bootstrap)."""
+    if n_boot <= 0 or R < 2:
+        return None
+    rng = np.random.default_rng(seed)
+    return np.stack([np.bincount(rng.integers(0, R, R), minlength=R) for _ in range(n_boot)])
+
+
 def _bootstrap(curves: np.ndarray, x: np.ndarray, locate, n_boot: int, seed: int) -> np.ndarray:
     """Locate the feature on row-resampled mean curves. curves: [R, k]."""
-    R = curves.shape[0]
-    if n_boot <= 0 or R < 2:
+    counts = _boot_counts(curves.shape[0], n_boot, seed)
+    if counts is None:
         return np.empty((0, 2))
-    rng = np.random.default_rng(seed)
-    # counts [n_boot, R] of each row in each resample; mean curve = counts @ curves / R
-    counts = np.stack([np.bincount(rng.integers(0, R, R), minlength=R) for _ in range(n_boot)])
-    means = counts @ np.nan_to_num(curves) / R  # [n_boot, k]
+    # mean curve of a resample = counts @ curves / R
+    means = counts @ np.nan_to_num(curves) / curves.shape[0]  # [n_boot, k]
     return np.array([locate(x, mc) for mc in means])
+
+
+class PeakAccumulator:
+    """:func:`heat_capacity_peak` of ``F`` families of ``R`` rows each, fed
+    ``C(β)`` curves a block of rows at a time (the rows never need to be in
+    memory together).
+
+    Keeps the sum of the curves and, per bootstrap resample, the sum of the
+    curves weighted by each row's count in that resample (the same seeded
+    counts as :func:`heat_capacity_peak`): memory ``F·(n_boot + 2)·k``
+    numbers whatever ``R``. The result equals :func:`heat_capacity_peak` with
+    ``refine=False`` on all rows at once, to rounding.
+    """
+
+    def __init__(
+        self, betas, n_rows: int, n_families: int = 1, *, n_boot: int = 200, seed: int = 0
+    ):
+        self.betas = _check_grid(betas)
+        self.n_rows, self.n_boot = int(n_rows), int(n_boot)
+        k = len(self.betas)
+        self._counts = _boot_counts(self.n_rows, self.n_boot, seed)
+        self._sum = np.zeros((n_families, k))
+        self._n = np.zeros((n_families, k))
+        nb = 0 if self._counts is None else self.n_boot
+        self._boot = np.zeros((n_families, nb, k))
+
+    def add(self, curves, start: int) -> None:
+        """Add ``curves[F, r, k]`` of rows ``start … start + r − 1`` (NaN rows ignored)."""
+        c = torch.as_tensor(curves).detach().cpu().double().numpy()
+        if c.ndim != 3 or c.shape[0] != self._sum.shape[0] or c.shape[2] != len(self.betas):
+            raise InputError(f"curves must be [{self._sum.shape[0]}, r, {len(self.betas)}]")
+        r = c.shape[1]
+        if start < 0 or start + r > self.n_rows:
+            raise InputError(f"rows {start}..{start + r} outside 0..{self.n_rows}")
+        self._sum += np.nansum(c, axis=1)
+        self._n += np.sum(~np.isnan(c), axis=1)
+        if self._counts is not None:
+            self._boot += np.matmul(self._counts[None, :, start : start + r], np.nan_to_num(c))
+
+    def mean_curve(self, family: int = 0) -> np.ndarray:
+        """Row-averaged curve ``[k]`` of one family (NaN where no row was finite)."""
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return self._sum[family] / self._n[family]
+
+    def result(self, family: int = 0) -> CriticalPoint:
+        """The peak of one family's mean curve, with bootstrap errors over rows."""
+        b = self.betas
+        beta, cmax, edge = parabolic_peak(b, self.mean_curve(family))
+        if self._counts is None:
+            err_b = err_c = float("nan")
+        else:
+            boot = np.array([parabolic_peak(b, m)[:2] for m in self._boot[family] / self.n_rows])
+            err_b, err_c = _std(boot[:, 0]), _std(boot[:, 1])
+        return CriticalPoint(
+            "heat_capacity_peak", beta, err_b, cmax, err_c, edge, self.n_rows, self.n_boot
+        )
 
 
 def _std(v: np.ndarray) -> float:
@@ -142,11 +205,13 @@ def heat_capacity_peak(
     b = _check_grid(betas)
     E, m = _rows(energies, mask)
     th = thermo if thermo is not None else thermodynamics(E, b, m)
-    C = th.heat_capacity.reshape(-1, len(b)).detach().cpu().double().numpy()  # [R, k]
-    mean_c = np.nanmean(C, axis=0)
-    beta, cmax, edge = parabolic_peak(b, mean_c)
+    C = th.heat_capacity.reshape(1, -1, len(b))  # [1, R, k]
+    acc = PeakAccumulator(b, C.shape[1], n_boot=n_boot, seed=seed)
+    acc.add(C, 0)
+    cp = acc.result()
+    beta, cmax, edge = cp.beta, cp.value, cp.at_edge
     if refine and not edge:
-        i = int(np.nanargmax(mean_c))
+        i = int(np.nanargmax(acc.mean_curve()))
 
         def neg_c(beta_value: float) -> float:
             t = thermodynamics(E, [beta_value], m)
@@ -159,10 +224,9 @@ def heat_capacity_peak(
             options={"xatol": 1e-6 * max(1.0, b[i])},
         )
         beta, cmax = float(res.x), float(-res.fun)
-    boot = _bootstrap(C, b, lambda x, y: parabolic_peak(x, y)[:2], n_boot, seed)
-    err_b = _std(boot[:, 0]) if len(boot) else float("nan")
-    err_c = _std(boot[:, 1]) if len(boot) else float("nan")
-    return CriticalPoint("heat_capacity_peak", beta, err_b, cmax, err_c, edge, C.shape[0], n_boot)
+    return CriticalPoint(
+        "heat_capacity_peak", beta, cp.beta_err, cmax, cp.value_err, edge, cp.n_rows, n_boot
+    )
 
 
 def entropy_slope_peak(

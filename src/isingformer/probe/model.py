@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import torch
@@ -197,6 +197,45 @@ class CapturedBatch:
         T = self.token_mask.shape[1]
         ea = torch.cat([self.allowed[layer], ea[..., T:]], dim=-1)
         return E, ea & self.token_mask[:, None, :, None]
+
+    def n_heads(self, layer: int) -> int:
+        return int(self.q[layer].shape[1])
+
+    def kept_rows(
+        self, layer: int, seqs: tuple[int, int], queries: tuple[int, int]
+    ) -> torch.Tensor:
+        """Which query rows of the block are real and see a key in every head,
+        ``[(b1−b0)·(i1−i0)]`` bool (passage-major)."""
+        (b0, b1), (i0, i1) = seqs, queries
+        sees = self.allowed[layer][b0:b1, :, i0:i1].any(-1)  # [b, 1|H, q]
+        if self.records[layer].sink is not None:  # the sink is seen by every real query
+            sees = sees | self.token_mask[b0:b1, None, i0:i1]
+        return sees.all(1).reshape(-1)
+
+    def energies_block(
+        self, layer: int, seqs: tuple[int, int], queries: tuple[int, int]
+    ) -> tuple[torch.Tensor, torch.Tensor]:
+        """:meth:`energies` of the query rows ``queries = (i0, i1)`` of the
+        passages ``seqs = (b0, b1)`` only: float64 ``[b1−b0, H, i1−i0, T']`` and
+        the allowed keys ``[b1−b0, 1|H, i1−i0, T']``. Memory is proportional to
+        the block, not to ``T²``."""
+        (b0, b1), (i0, i1) = seqs, queries
+        rec = self.records[layer]
+
+        def rows(t):
+            if t is None:
+                return None
+            t = t[b0:b1] if t.shape[0] > 1 else t
+            return t[:, :, i0:i1]
+
+        sub = replace(
+            rec, q=rec.q[b0:b1, :, i0:i1], k=rec.k[b0:b1], allowed=None, bias=rows(rec.bias)
+        )
+        E, ea = sub.energies()
+        T = self.token_mask.shape[1]
+        al = self.allowed[layer][b0:b1, :, i0:i1]
+        ea = torch.cat([al, ea[..., T:].expand(*al.shape[:-1], -1)], dim=-1)
+        return E, ea & self.token_mask[b0:b1, None, i0:i1, None]
 
 
 def _tokenize(tok, texts: list[str], max_tokens: int) -> dict:

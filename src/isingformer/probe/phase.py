@@ -24,15 +24,14 @@ from __future__ import annotations
 
 import math
 import time
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import numpy as np
 import torch
 
-from isingformer.attention.energies import energy_rows, logit_spread
-from isingformer.ensemble import Thermodynamics, heat_capacity_peak, thermodynamics
 from isingformer.errors import InputError
+from isingformer.probe.stream import layer_phase
 
 __all__ = ["PHASES", "HeadPhase", "PhaseMap", "analyze_attention", "classify_phase"]
 
@@ -134,82 +133,6 @@ class PhaseMap:
         }
 
 
-def _layer_peaks(energies, allowed, grid, auto: bool, max_rows, n_boot, seed, dtype):
-    """C(β) curves and peaks of every head of one layer.
-
-    With ``auto`` the grid is in units of each head's ``β_REM``: the energies of
-    head h are multiplied by ``β_REM,h`` (``β E = (β/β_REM)(β_REM E)``, so C, S
-    and the weights are unchanged) and all heads share one call of the
-    ensemble core; a head whose peak sits on the upper edge is redone on a 3x
-    wider grid (twice at most). Returns one dict per head.
-    """
-    E, A = energy_rows(energies, allowed, max_rows=max_rows, seed=seed)  # [H, R, T]
-    sigma, n_keys = logit_spread(E, A)
-    H = E.shape[0]
-    bc = torch.tensor(
-        [
-            math.sqrt(2 * math.log(float(n))) / float(s) if s > 1e-12 and n >= 2 else math.inf
-            for s, n in zip(sigma, n_keys, strict=True)
-        ],
-        dtype=torch.float64,
-    )
-    finite = torch.isfinite(bc)
-    factor = torch.where(finite, bc, 1.0) if auto else torch.ones(H, dtype=torch.float64)
-    Es = (E * factor[:, None, None]).to(dtype)
-    mask = None if bool(A.all()) else A
-    th = thermodynamics(Es, grid, mask)  # curves [H, R, k]
-    out = []
-    for h in range(H):
-        base = {"beta_c_rem": float(bc[h]), "sigma": float(sigma[h]), "n_keys": float(n_keys[h])}
-        if not finite[h]:
-            out.append(
-                {
-                    **base,
-                    "beta": math.inf,
-                    "beta_err": math.nan,
-                    "at_edge": True,
-                    "c_max": 0.0,
-                    "c_max_err": math.nan,
-                    "betas": [],
-                    "mean_c": [],
-                }
-            )
-            continue
-        mh = None if mask is None else mask[h]
-        th_h = Thermodynamics(
-            **{
-                f.name: getattr(th, f.name)[h] if f.name != "betas" else th.betas
-                for f in fields(th)
-            }
-        )
-        g = np.asarray(grid, dtype=np.float64)
-        cp = heat_capacity_peak(Es[h], g, mh, n_boot=n_boot, seed=seed, thermo=th_h, refine=False)
-        curve = th_h
-        for _ in range(2):
-            if not (auto and cp.at_edge and cp.beta >= g[-1]):
-                break
-            g = g * 3.0
-            curve = thermodynamics(Es[h], g, mh)
-            cp = heat_capacity_peak(
-                Es[h], g, mh, n_boot=n_boot, seed=seed, thermo=curve, refine=False
-            )
-        f = float(factor[h])
-        mean_c = torch.nanmean(curve.heat_capacity, dim=0).double().cpu().numpy()
-        out.append(
-            {
-                **base,
-                "beta": cp.beta * f,
-                "beta_err": cp.beta_err * f,
-                "at_edge": cp.at_edge,
-                "c_max": cp.value,
-                "c_max_err": cp.value_err,
-                "betas": (g * f).tolist(),
-                "mean_c": mean_c.tolist(),
-            }
-        )
-    return out
-
-
 def analyze_attention(
     model: str | Path | None = None,
     texts: list[str] | None = None,
@@ -226,6 +149,7 @@ def analyze_attention(
     seed: int = 0,
     device: str = "cpu",
     curve_dtype: torch.dtype = torch.float32,
+    block_rows: int = 512,
     loaded=None,
 ) -> PhaseMap:
     """Phase map of every attention head of a local Hugging Face model.
@@ -247,6 +171,10 @@ def analyze_attention(
         band: the near-critical band of :func:`classify_phase`.
         curve_dtype: dtype of the C(β) curves (float32: 3-4x faster; the
             quantities at ``β_model`` are always float64).
+        block_rows: query rows whose energies are in memory at once (the
+            analysis streams over blocks of rows: its working memory grows with
+            ``block_rows · heads · tokens``, not with ``tokens² · heads``;
+            :mod:`isingformer.probe.stream`). The result does not depend on it.
         loaded: an already loaded :class:`~isingformer.probe.model.LoadedModel`.
     """
     from isingformer.probe.model import capture_qk, load_model
@@ -266,6 +194,8 @@ def analyze_attention(
             raise InputError("--betas: the grid must be strictly increasing")
     if max_rows < 2:
         raise InputError(f"max_rows must be >= 2, got {max_rows}")
+    if block_rows < 1:
+        raise InputError(f"block_rows must be >= 1, got {block_rows}")
     if sizes is None:
         sizes = [n for n in (16, 32, 64) if n < max_tokens]
     if any(n < 2 for n in sizes):
@@ -284,15 +214,17 @@ def analyze_attention(
     heads: list[HeadPhase] = []
     grid = units if grid_fixed is None else grid_fixed
     for layer, scale in enumerate(cap.scale):
-        E, allowed = cap.energies(layer)
-        peaks = _layer_peaks(
-            E, allowed, grid, grid_fixed is None, max_rows, n_boot, seed + layer, curve_dtype
+        peaks, at = layer_phase(
+            cap,
+            layer,
+            grid,
+            grid_fixed is None,
+            max_rows=max_rows,
+            n_boot=n_boot,
+            seed=seed + layer,
+            dtype=curve_dtype,
+            block_rows=block_rows,
         )
-        E_all, A_all = energy_rows(E, allowed)  # every real query row, [H, R, T]
-        at_model = thermodynamics(E_all, [scale], A_all)  # curves [H, R, 1]
-        log_n = A_all.sum(-1).double().log()  # [H, R]
-        multi = log_n > 0
-        frac = torch.where(multi, at_model.entropy[..., 0] / log_n.clamp_min(1e-300), 0.0)
         for h, p in enumerate(peaks):
             bp, be = p["beta"], p["beta_err"]
             heads.append(
@@ -309,11 +241,11 @@ def analyze_attention(
                     sigma=p["sigma"],
                     n_keys=p["n_keys"],
                     ratio=float(scale / bp) if bp > 0 else float("nan"),
-                    entropy_at_model_beta=float(at_model.entropy[h, :, 0].mean()),
-                    entropy_fraction=float(frac[h][multi[h]].mean()) if multi[h].any() else 0.0,
-                    max_weight_at_model_beta=float(at_model.max_weight[h, :, 0].mean()),
-                    ipr_at_model_beta=float(at_model.ipr[h, :, 0].mean()),
-                    effective_keys_at_model_beta=float(at_model.effective_states[h, :, 0].mean()),
+                    entropy_at_model_beta=float(at["entropy"][h]),
+                    entropy_fraction=float(at["entropy_fraction"][h]),
+                    max_weight_at_model_beta=float(at["max_weight"][h]),
+                    ipr_at_model_beta=float(at["ipr"][h]),
+                    effective_keys_at_model_beta=float(at["effective_states"][h]),
                     phase=classify_phase(float(scale), float(bp), float(be), band),
                     betas=p["betas"],
                     mean_heat_capacity=p["mean_c"],
@@ -326,17 +258,19 @@ def analyze_attention(
     for n_tok in sizes:
         c = capture_qk(lm, passages, n_tok)
         per_layer = [
-            _layer_peaks(
-                E,
-                a,
+            layer_phase(
+                c,
+                layer,
                 fss_grid,
                 grid_fixed is None,
-                min(max_rows, 256),
-                min(n_boot, 50),
-                seed + layer,
-                curve_dtype,
-            )
-            for layer, (E, a) in enumerate(map(c.energies, range(len(c.scale))))
+                max_rows=min(max_rows, 256),
+                n_boot=min(n_boot, 50),
+                seed=seed + layer,
+                dtype=curve_dtype,
+                block_rows=block_rows,
+                at_model=False,
+            )[0]
+            for layer in range(len(c.scale))
         ]
         finite.append(
             {
@@ -373,6 +307,7 @@ def analyze_attention(
         "sizes": list(sizes),
         "sizes_dropped": dropped,
         "max_rows": max_rows,
+        "block_rows": block_rows,
         "n_boot": n_boot,
         "band": band,
         "seed": seed,
