@@ -47,28 +47,43 @@ def calibrate_critical(model, x: torch.Tensor) -> list[list[float]]:
     """Re-measure β* of every calibratable head on the batch ``x`` [B, T].
 
     Layers are calibrated in depth order, each on the queries and keys it
-    receives once the layers below it sit at their new β (one forward pass
-    per layer). Runs in eval mode (no dropout) inside a forked RNG, so it
-    leaves the training random stream untouched. Returns the new β matrix.
+    receives once the layers below it sit at their new β — all in **one**
+    forward pass: a pre-hook on each calibratable attention module runs that
+    module alone on its input to capture Q and K, calibrates its policy, and
+    then lets the forward go on at the new β (Q and K do not depend on the
+    layer's own β). This gives the same β as one forward pass per layer, at
+    the cost of one forward pass plus one attention module per calibrated
+    layer. Runs in eval mode (no dropout) inside a forked RNG, so it leaves
+    the training random stream untouched. Returns the new β matrix.
     """
-    layers = model.attention_layers()
+    targets = [m for m in model.attention_layers() if _measures(_policy(m))]
+    busy: set[int] = set()
+
+    def measure(module, args, kwargs):
+        if id(module) in busy:  # the capturing call itself
+            return None
+        busy.add(id(module))
+        module.capture = True
+        try:
+            module(*args, **kwargs)
+            q, k = module.last_q, module.last_k  # [B, H, T, d_head]
+        finally:
+            module.capture = False
+            module.last_q = module.last_k = None
+            busy.discard(id(module))
+        _policy(module).calibrate(q, k)
+        return None
+
     was_training = model.training
     model.eval()
+    hooks = [m.register_forward_pre_hook(measure, with_kwargs=True) for m in targets]
     try:
-        with torch.random.fork_rng(devices=[]):
-            for layer in layers:
-                pol = _policy(layer)
-                if not _measures(pol):
-                    continue
-                layer.capture = True
-                try:
-                    model(x)
-                    q, k = layer.last_q, layer.last_k  # [B, H, T, d_head]
-                finally:
-                    layer.capture = False
-                layer.last_q = layer.last_k = None
-                pol.calibrate(q, k)
+        if targets:
+            with torch.random.fork_rng(devices=[]):
+                model(x)
     finally:
+        for h in hooks:
+            h.remove()
         model.train(was_training)
     return beta_matrix(model)
 
