@@ -9,6 +9,7 @@ from isingformer.physics import (
     SamplerState,
     equilibration_start,
     finite_size_scaling,
+    heatbath,
     jackknife,
     metropolis,
     square_ising,
@@ -31,7 +32,7 @@ def test_pack_unpack_roundtrip_and_measurement():
     assert threshold(0.5) == np.uint64(1 << 63)
 
 
-@pytest.mark.parametrize("rule", [metropolis("msc"), metropolis("numba"), wolff()])
+@pytest.mark.parametrize("rule", [metropolis("msc"), heatbath("msc"), metropolis("numba"), wolff()])
 def test_saved_state_resumes_bit_for_bit(tmp_path, rule):
     model = square_ising(8, 128)
     sampler = Sampler(model, rule)

@@ -8,6 +8,7 @@ import pytest
 from scipy import stats
 
 from isingformer.errors import InputError
+from isingformer.physics import Sampler, heatbath, square_ising
 from isingformer.physics.ising.heatbath_msc import heatbath_thresholds
 from isingformer.physics.ising.kaufman import exact_z_scores
 from isingformer.physics.ising.msc_threads import threaded_chain
@@ -71,6 +72,23 @@ def test_two_strips_on_two_threads_match_kaufman(rule, T, sync_every):
     # 8 z-scores (4 seeds x energy, specific heat): chi-square with 8 dof, p > 1e-4
     assert stats.chi2.sf(np.sum(z**2), z.size) > 1e-4, z
     assert np.max(np.abs(z)) < 4.5, z
+
+
+@pytest.mark.parametrize("T", [2.6, 3.0])
+def test_sampler_heatbath_msc_matches_kaufman(T):
+    sampler = Sampler(square_ising(*SHAPE), heatbath("msc"))
+    state = sampler.sweep(sampler.init_state([1.0 / T], seed=2, replicas_per_beta=4), 300)
+    _, s = sampler.sample(state, 6000)
+    z = exact_z_scores(zip(s.energy, s.magnetization, strict=True), SHAPE, T)
+    assert stats.chi2.sf(np.sum(z**2), z.size) > 1e-4, z
+    assert np.max(np.abs(z)) < 4.5, z
+
+
+def test_sampler_heatbath_msc_needs_a_packable_lattice():
+    with pytest.raises(InputError, match="128"):
+        Sampler(square_ising(8, 96), heatbath("msc")).sweep(
+            Sampler(square_ising(8, 96), heatbath("msc")).init_state([0.4]), 1
+        )
 
 
 def test_bad_input():

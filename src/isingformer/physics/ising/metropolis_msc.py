@@ -205,21 +205,3 @@ def _sweeps(P, rng, t4, t8, n_sweeps):  # pragma: no cover - compiled
     for _ in range(n_sweeps):
         for c in range(2):
             update_rows(P, c, 0, Y, rng, t4, t8)
-
-
-@numba.njit(cache=True)
-def run_msc(P, rng, t4, t8, n_sweeps, every, cos_y, sin_y, anti, down, four):  # pragma: no cover
-    """All replicas: ``P [R, 2, Y, nw]``, rng ``[R, 4]``, thresholds ``t4, t8 [R]``;
-    writes ``n_sweeps // every`` measurements per replica into ``anti, down, four [R, n]``."""
-    R = P.shape[0]
-    n_meas = n_sweeps // every
-    for r in range(R):
-        for k in range(n_meas):
-            _sweeps(P[r], rng[r], t4[r], t8[r], every)
-            a, dn, f = _measure(P[r], cos_y, sin_y)
-            anti[r, k] = a
-            down[r, k] = dn
-            four[r, k] = f
-        rest = n_sweeps - n_meas * every
-        if rest > 0:
-            _sweeps(P[r], rng[r], t4[r], t8[r], rest)

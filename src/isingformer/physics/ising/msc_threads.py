@@ -40,19 +40,11 @@ import numba
 import numpy as np
 
 from isingformer.errors import InputError
-from isingformer.physics.ising.heatbath_msc import heatbath_rows, heatbath_thresholds
-from isingformer.physics.ising.metropolis_msc import update_rows
+from isingformer.physics.ising.heatbath_msc import heatbath_thresholds
+from isingformer.physics.ising.msc_run import rows
 
 RULES = ("metropolis", "heatbath")
 MIN_STRIP = 4
-
-
-@numba.njit(inline="always")
-def _rows(P, c, y0, y1, rng, heat, t4, t8, thr):  # pragma: no cover - compiled
-    if heat:
-        heatbath_rows(P, c, y0, y1, rng, thr)
-    else:
-        update_rows(P, c, y0, y1, rng, t4, t8)
 
 
 @numba.njit(nogil=True, cache=True)
@@ -62,7 +54,7 @@ def sweep_interiors(P, bounds, first, step, streams, heat, t4, t8, thr, k):  # p
     for b in range(first, bounds.shape[0] - 1, step):
         for _ in range(k):
             for c in range(2):
-                _rows(P, c, bounds[b] + 1, bounds[b + 1] - 1, streams[b], heat, t4, t8, thr)
+                rows(P, c, bounds[b] + 1, bounds[b + 1] - 1, streams[b], heat, t4, t8, thr)
 
 
 @numba.njit(nogil=True, cache=True)
@@ -76,8 +68,8 @@ def sweep_seams(P, bounds, streams, heat, t4, t8, thr, k):  # pragma: no cover -
         rng = streams[nb + b]
         for _ in range(k):
             for c in range(2):
-                _rows(P, c, ym, ym + 1, rng, heat, t4, t8, thr)
-                _rows(P, c, y, y + 1, rng, heat, t4, t8, thr)
+                rows(P, c, ym, ym + 1, rng, heat, t4, t8, thr)
+                rows(P, c, y, y + 1, rng, heat, t4, t8, thr)
 
 
 def block_bounds(Y: int, blocks: int) -> np.ndarray:

@@ -7,7 +7,8 @@
         "torch"  checkerboard on a PyTorch device (periodic lattices with even
                  sides), ``device="cuda"`` when present;
         "auto"   msc when it applies, else numba.
-    heatbath(backend="numba"|"torch")   single-spin heat-bath (Glauber) update.
+    heatbath(backend="numba"|"torch"|"msc")   single-spin heat-bath (Glauber) update;
+        "msc" is checkerboard multi-spin coding (where metropolis "msc" applies).
     wolff(flips_per_sweep=1.0)          Wolff clusters (J_ij >= 0, h = 0).
 
 A rule's ``run(model, spins, betas, rng, n_sweeps, every)`` advances all
@@ -68,19 +69,11 @@ class Metropolis:
 
     def resolve(self, model: IsingHamiltonian) -> str:
         """The backend that will run for ``model`` (raises if the asked one cannot)."""
-        from isingformer.physics.ising.metropolis_msc import msc_supported
-
         if self.backend not in ("auto", "msc", "numba", "torch"):
             raise InputError(
                 f"unknown Metropolis backend {self.backend!r}; use auto|msc|numba|torch"
             )
-        reason = (
-            msc_supported(model.lattice.shape)
-            if model.lattice is not None
-            else "multi-spin coding needs a square lattice model"
-        )
-        if reason is None and not (model.J is not None and model.J > 0 and not model.has_field):
-            reason = "multi-spin coding needs a ferromagnetic lattice (J > 0) without field"
+        reason = _msc_reason(model)
         if self.backend == "msc" and reason is not None:
             raise InputError(reason + " (backend 'auto' falls back to the Numba rule)")
         if self.backend == "auto":
@@ -134,8 +127,22 @@ class Metropolis:
         return e, m, f
 
 
-def _run_msc(model, spins, betas, rng, n_sweeps, every) -> Measurements:
-    from isingformer.physics.ising.metropolis_msc import pack, run_msc, threshold, unpack
+def _msc_reason(model: IsingHamiltonian) -> str | None:
+    """None if the multi-spin backends apply to ``model``, else why not."""
+    from isingformer.physics.ising.metropolis_msc import msc_supported
+
+    if model.lattice is None:
+        return "multi-spin coding needs a square lattice model"
+    reason = msc_supported(model.lattice.shape)
+    if reason is None and not (model.J is not None and model.J > 0 and not model.has_field):
+        reason = "multi-spin coding needs a ferromagnetic lattice (J > 0) without field"
+    return reason
+
+
+def _run_msc(model, spins, betas, rng, n_sweeps, every, heat: bool = False) -> Measurements:
+    from isingformer.physics.ising.heatbath_msc import heatbath_thresholds
+    from isingformer.physics.ising.metropolis_msc import pack, threshold, unpack
+    from isingformer.physics.ising.msc_run import run_msc
 
     if np.any(betas <= 0):
         raise InputError("multi-spin coding needs beta > 0 (T > 0)")
@@ -146,12 +153,13 @@ def _run_msc(model, spins, betas, rng, n_sweeps, every) -> Measurements:
     K = betas * model.J
     t4 = np.array([threshold(np.exp(-4.0 * k)) for k in K], dtype=np.uint64)
     t8 = np.array([threshold(np.exp(-8.0 * k)) for k in K], dtype=np.uint64)
+    thr = np.array([heatbath_thresholds(k) for k in K], dtype=np.uint64).reshape(R, 5)
     y = np.arange(Y)
     cos_y, sin_y = np.cos(2 * np.pi * y / Y), np.sin(2 * np.pi * y / Y)
     anti = np.zeros((R, n_meas), dtype=np.int64)
     down = np.zeros((R, n_meas), dtype=np.int64)
     four = np.zeros((R, n_meas))
-    run_msc(words, rng, t4, t8, n_sweeps, every, cos_y, sin_y, anti, down, four)
+    run_msc(words, rng, heat, t4, t8, thr, n_sweeps, every, cos_y, sin_y, anti, down, four)
     spins[:] = unpack(words, X).reshape(R, -1)
     n = Y * X
     energy = -model.J * (2.0 * n - 2.0 * anti)
@@ -168,6 +176,11 @@ class HeatBath:
     name: str = "heatbath"
 
     def run(self, model, spins, betas, rng, n_sweeps: int, every: int) -> Measurements:
+        if self.backend == "msc":
+            reason = _msc_reason(model)
+            if reason is not None:
+                raise InputError(reason)
+            return _run_msc(model, spins, betas, rng, n_sweeps, every, heat=True)
         if self.backend == "torch":
             from isingformer.physics.ising.torch_kernels import run_torch
 
@@ -185,7 +198,7 @@ class HeatBath:
                 self.device,
             )
         if self.backend != "numba":
-            raise InputError(f"unknown heat-bath backend {self.backend!r}; use numba|torch")
+            raise InputError(f"unknown heat-bath backend {self.backend!r}; use numba|torch|msc")
         from isingformer.physics.ising.local_kernels import run_local
 
         e, m, f = _empty(spins.shape[0], n_sweeps // every)
