@@ -57,7 +57,7 @@ def simulate(
     sweeps: int = typer.Option(20000, help="Measurement sweeps (>= 1)."),
     algorithm: str = typer.Option("metropolis", help="metropolis | heatbath | wolff"),
     backend: str = typer.Option(
-        "auto", help="metropolis: auto | msc | numba | torch; heatbath: numba | torch"
+        "auto", help="metropolis: auto | msc | numba | torch; heatbath: numba | torch | msc"
     ),
     dim: int = typer.Option(2, help="2 (square) or 3 (cubic)."),
     seed: int = typer.Option(0, help="Random seed."),
