@@ -62,6 +62,9 @@ def test_minilm_numbers(minilm):
         assert by[name]["rounding_exponent"]["value"] == pytest.approx(mean, abs=half)
     assert d["rounding"]["none"]["diff"]["mean"] == pytest.approx(-0.019, abs=0.038)
     assert minilm["verdicts"]["rounding"].startswith("inconclusive")
+    for b in by.values():  # docs: every mean θ negative, every interval includes 0
+        theta = b["rounding_exponent"]
+        assert theta["value"] < 0 and theta["ci"][0] < 0 < theta["ci"][1]
     assert d["rounding"]["alibi"]["diff"]["mean"] == pytest.approx(0.046, abs=0.044)
     # docs: mass at |i − j| > 16: none 34.0 ± 2.1 %, alibi 26.0 ± 2.1 %, periodic 31.9 ± 1.5 %
     for name, mean, half in (

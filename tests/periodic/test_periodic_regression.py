@@ -61,6 +61,8 @@ def test_xi_against_beta_and_the_rem_control(doc_result):
     for name in ("alibi", "periodic"):
         for m in doc_result["models"][name]:
             assert all(a > b for a, b in itertools.pairwise(m["xi_vs_beta"]["xi"]))
+    # docs: β* (mean over positions and heads) above 4 β_model for every bias
+    assert all(b["beta_star"]["mean"] > 4 for b in doc_result["biases"])
     # docs: REM θ = 0.105 [0.029, 0.181] (OLS slope interval, 5 sizes)
     fit = doc_result["rem_control"]["fit"]
     assert fit["theta"] == pytest.approx(0.105, abs=0.076) and fit["ci"][0] > 0

@@ -19,8 +19,18 @@ def test_every_row_is_trained_and_paired_with_none(doc_result):
     paired = doc_result["training_comparison"]["paired"]
     assert set(paired) == {f"{r}/{p}" for r in ROWS if r != "none" for p in POLICIES}
     assert all(p["n_pairs"] == 3 for p in paired.values())
-    # docs: target = none/sqrt_dk mean final loss 3.194
-    assert doc_result["target_loss"] == pytest.approx(3.194, abs=0.009)
+    # the common target is the worst run's final loss (3.297 here): all reach it
+    finals = [v for row in tr.values() for v in row["final_val_loss"]["values"]]
+    assert doc_result["target_loss"] == max(finals)
+    assert all(row["steps_to_target"]["reached"] == 3 for row in tr.values())
+    # docs: steps to target none/sqrt_dk 21.9 ± 1.8, periodic_exp/sqrt_dk 15.6 ± 10.6,
+    # periodic/critical 22.0 ± 38.7 (n = 3)
+    for name, mean, half in (
+        ("none/sqrt_dk", 21.9, 1.8),
+        ("periodic_exp/sqrt_dk", 15.6, 10.6),
+        ("periodic/critical", 22.0, 38.7),
+    ):
+        assert tr[name]["steps_to_target"]["mean"] == pytest.approx(mean, abs=half)
 
 
 def test_training_verdict_is_inconclusive(doc_result):
@@ -53,5 +63,5 @@ def test_attention_mass_the_torus_can_move(doc_result):
         ("none/sqrt_dk", 0.152, 0.030),
     ):
         assert tr[name]["wrap_mass_fraction"]["mean"] == pytest.approx(mean, abs=half)
-    # docs: under the causal mask the torus can move at most ~26 % of the mass
-    assert max(r["wrap_mass_fraction"]["mean"] for r in tr.values()) < 0.3
+    # docs: the trained models put 9–26 % of their mass there
+    assert all(0.08 < r["wrap_mass_fraction"]["mean"] < 0.27 for r in tr.values())

@@ -38,9 +38,12 @@ def periodic(
         "--checkpoints",
         help="none=DIR1,alibi=DIR2,periodic=DIR3: each DIR a checkpoint.pt of "
         "`isingformer train` or one per seed in subdirectories (default: train "
-        "tiny models here).",
+        "tiny models here, the training comparison of none, alibi, periodic linear "
+        "and exponential f x sqrt_dk, critical β).",
     ),
-    seeds: int = typer.Option(3, "--seeds", help="Models per bias when training here (1..16)."),
+    seeds: int = typer.Option(
+        3, "--seeds", help="Seeds per bias row and β policy when training here (1..16)."
+    ),
     seed: int = typer.Option(0, "--seed", help="Base seed of the models trained here."),
     steps: int = typer.Option(
         300, "--steps", help="Training steps per model when training here (1..100000)."
@@ -48,8 +51,8 @@ def periodic(
     decay: str = typer.Option(
         "linear",
         "--decay",
-        help="f of the periodic models trained here: linear (−m d) or exponential "
-        "(A(e^(−m d) − 1)).",
+        help="f of the periodic models whose edges, ξ and rounding are measured: "
+        "linear (−m d) or exponential (A(e^(−m d) − 1)); both are trained.",
     ),
     n_texts: int = typer.Option(
         8, "--n-texts", help="Validation windows per model for the measures (1..256)."
