@@ -35,7 +35,7 @@ __all__ = [
 
 def context_summary(batch: IclBatch) -> np.ndarray:
     """``h = (1/ℓ) Σ_i y_i x_i`` per sequence, shape ``[n, d]``."""
-    return np.einsum("nld,nl->nd", batch.x, batch.y) / batch.x.shape[1]
+    return np.matmul(batch.y[:, None, :], batch.x)[:, 0, :] / batch.x.shape[1]
 
 
 def linear_predict(gamma: np.ndarray, batch: IclBatch) -> np.ndarray:
@@ -43,27 +43,35 @@ def linear_predict(gamma: np.ndarray, batch: IclBatch) -> np.ndarray:
     return np.einsum("nd,de,ne->n", batch.xq, gamma, context_summary(batch))
 
 
-def normal_equations(batch: IclBatch, chunk: int = 8192) -> tuple[np.ndarray, np.ndarray]:
+def _pair_index(d: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Upper-triangle pairs ``(iu, ju)`` of ``d`` and the flat index ``[d², d²]``
+    that spreads a pair-by-pair matrix ``[p, p]`` (p = d(d+1)/2) over the
+    ``(a,b),(c,e)`` entries: ``(pair(a,c), pair(b,e))``."""
+    iu, ju = np.triu_indices(d)
+    pair = np.empty((d, d), dtype=np.intp)
+    pair[iu, ju] = pair[ju, iu] = np.arange(iu.size)
+    flat = pair[:, None, :, None] * iu.size + pair[None, :, None, :]
+    return iu, ju, flat.reshape(d * d, d * d)
+
+
+def normal_equations(batch: IclBatch, chunk: int = 256) -> tuple[np.ndarray, np.ndarray]:
     """``A = (1/n) Σ φ φᵀ`` ``[d², d²]`` and ``b = (1/n) Σ y_q φ`` ``[d²]`` of the
     features ``φ = vec(x_q hᵀ)`` (row-major, matching ``Γ.reshape(-1)``).
 
     ``A[(a,b),(c,e)] = (1/n) Σ x_a x_c h_b h_e`` depends on the unordered pairs
     {a, c} and {b, e} only, so it is read off the product ``Pᵀ Q`` of the
     pair features ``P = (x_a x_c)_{a≤c}``, ``Q = (h_b h_e)_{b≤e}``
-    (``n × d(d+1)/2`` each): a quarter of the flops of ``Φᵀ Φ``, exact in float64."""
+    (``n × d(d+1)/2`` each): a quarter of the flops of ``Φᵀ Φ``, exact in
+    float64, one matrix product per ``chunk`` sequences (cache-sized blocks)."""
     h = context_summary(batch)
     n, d = h.shape
-    iu, ju = np.triu_indices(d)
-    pair = np.empty((d, d), dtype=np.intp)
-    pair[iu, ju] = pair[ju, iu] = np.arange(iu.size)
+    iu, ju, flat = _pair_index(d)
     m = np.zeros((iu.size, iu.size))
     for lo in range(0, n, chunk):
-        xt = np.ascontiguousarray(batch.xq[lo : lo + chunk].T)  # [d, n] rows gather fast
-        ht = np.ascontiguousarray(h[lo : lo + chunk].T)
-        pairs_x = np.concatenate([xt[i] * xt[i:] for i in range(d)])  # triu order
-        pairs_h = np.concatenate([ht[i] * ht[i:] for i in range(d)])
-        m += pairs_x @ pairs_h.T
-    a = m[pair[:, None, :, None], pair[None, :, None, :]].reshape(d * d, d * d) / n
+        x, y = batch.xq[lo : lo + chunk], h[lo : lo + chunk]
+        m += (x[:, iu] * x[:, ju]).T @ (y[:, iu] * y[:, ju])
+    a = m.take(flat)
+    a /= n
     b = (batch.xq.T @ (batch.yq[:, None] * h)).reshape(-1) / n
     return a, b
 
