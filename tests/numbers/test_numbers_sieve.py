@@ -171,3 +171,17 @@ def test_limit_over_the_memory_ceiling_is_one_line(monkeypatch):
     monkeypatch.setenv("ISINGFORMER_MAX_MEMORY", "1M")
     with pytest.raises(InputError, match=r"over the limit of 1\.0 MiB"):
         count_primes(10**6)
+
+
+def test_gap_counts_fold_into_half_gap_columns_with_overflow_last():
+    from isingformer.numbers.sieve_kernel import GAP_SLOTS, _fold, _histogram
+
+    buf = np.array([7, 11, 13, 19, 819, 1819], dtype=np.uint64)
+    gaps = np.zeros(GAP_SLOTS, dtype=np.int64)
+    assert _histogram(buf, buf.size, 5, gaps) == 1819
+    row = np.zeros(MAX_HALF_GAP + 1, dtype=np.int64)
+    _fold(gaps, row, MAX_HALF_GAP)
+    want = np.zeros_like(row)
+    np.add.at(want, [1, 2, 1, 3], 1)  # gaps 2, 4, 2, 6
+    want[MAX_HALF_GAP] = 2  # gaps 800 and 1000: the overflow column
+    assert np.array_equal(row, want) and not gaps.any()
