@@ -135,3 +135,51 @@ def test_einstein_midpoint_limits():
 def test_non_negative_curvature_is_an_input_error(kappa):
     with pytest.raises(InputError, match="curvature"):
         tangent_distance(_pts(2, 2, 0), _pts(2, 2, 1), kappa)
+
+
+def _reference_logits(q, k, kappa, beta):
+    # the textbook composition through autograd: ball points, arccosh form
+    x, y = expmap0(q, kappa)[..., :, None, :], expmap0(k, kappa)[..., None, :, :]
+    return -beta * poincare_distance(x, y, kappa)
+
+
+def test_fused_logits_match_the_ball_form_with_gradients():
+    # hyperbolic_logits (fused pass, analytic backward) against autograd on
+    # the arccosh form, per-head κ and β, batch dims broadcast, float64
+    from isingformer.attention.hyperbolic import hyperbolic_logits
+
+    g = torch.Generator().manual_seed(21)
+    q = torch.randn(2, 3, 5, 4, dtype=f64, generator=g).requires_grad_()
+    k = torch.randn(2, 3, 6, 4, dtype=f64, generator=g).requires_grad_()
+    kappa = torch.tensor([-0.3, -1.0, -4.0], dtype=f64)[:, None, None]
+    beta = torch.tensor([0.5, 1.0, 2.0], dtype=f64)[:, None, None]
+    out = hyperbolic_logits(q, k, kappa, beta)
+    ref = _reference_logits(q, k, kappa, beta)
+    torch.testing.assert_close(out, ref, rtol=1e-10, atol=1e-10)
+    w = torch.randn(out.shape, dtype=f64, generator=g)
+    ga = torch.autograd.grad((out * w).sum(), (q, k))
+    gb = torch.autograd.grad((ref * w).sum(), (q, k))
+    for x, y in zip(ga, gb, strict=True):
+        torch.testing.assert_close(x, y, rtol=1e-8, atol=1e-10)
+    assert torch.autograd.gradcheck(
+        lambda a, b: hyperbolic_logits(a, b, kappa, beta), (q[:1, :, :3], k[:1, :, :4])
+    )
+    # one query set against a broadcast key set
+    assert torch.autograd.gradcheck(
+        lambda a, b: hyperbolic_logits(a, b, -0.7, 1.5), (q[0, 0], k[:, :, :3])
+    )
+
+
+def test_fused_logits_at_the_boundary_and_for_coincident_points():
+    from isingformer.attention.hyperbolic import hyperbolic_logits
+
+    g = torch.Generator().manual_seed(22)
+    for dtype in (torch.float32, f64):
+        dirs = torch.nn.functional.normalize(torch.randn(5, 3, generator=g, dtype=dtype), dim=-1)
+        for scale in (0.0, math.atanh(1 - 1e-7), 30.0, 1e4):
+            u = (scale * dirs).requires_grad_()
+            out = hyperbolic_logits(u, u, -1.0, 1.0)
+            out.sum().backward()
+            assert torch.isfinite(out).all() and torch.isfinite(u.grad).all()
+            diag = float(out.detach().diagonal().abs().max())
+            assert diag < (1e-6 if dtype == f64 else 5e-3)
