@@ -100,3 +100,16 @@ def test_overlap_rises_with_beta_and_with_task_diversity():
             qs[k, beta] = q.mean()
     assert qs[1, 100.0] > qs[1, 1.0] and qs[64, 100.0] > qs[64, 1.0]
     assert qs[64, 1.0] > qs[1, 1.0]
+
+
+def test_effective_gamma_recovers_a_linear_predictor_and_overlap_is_scale_free():
+    from isingformer.icl import effective_gamma, replica_overlap
+
+    _, _, batch, rng = _train(n=600, seed=3)
+    gamma = rng.standard_normal((4, 4))
+    got = effective_gamma(batch, linear_predict(gamma, batch), ridge=0.0)
+    assert np.abs(got - gamma).max() < 1e-8
+    assert replica_overlap(gamma, 2.5 * gamma) == pytest.approx(1.0, abs=1e-12)
+    assert replica_overlap(gamma, -gamma) == pytest.approx(-1.0, abs=1e-12)
+    other = rng.standard_normal((4, 4))
+    assert abs(replica_overlap(gamma, other)) < 1.0

@@ -54,3 +54,35 @@ def test_softmax_memorises_a_single_task():
     assert r["dist_to_pool"] < 0.1 * r["dist_to_ridge"]
     assert r["id_error"] < 0.5 * r["ood_error"]
     assert r["beta_over_critical"] < 1.0
+
+
+def test_replicas_share_data_and_differ_only_by_initialisation():
+    """Same data stream and init seed: the same model; another init seed: a
+    different one (the replicas of the softmax overlap)."""
+    task = IclTask(2, 4, 0.5)
+    pool = make_pool(task, 3, np.random.default_rng(1))
+    b = sample_batch(task, 9, np.random.default_rng(2), None)
+
+    def fit(init):
+        tr = train_softmax(
+            task, pool, np.random.default_rng(7), steps=3, batch=8, width=8, layers=1,
+            init_seed=init, critical=False,
+        )  # fmt: skip
+        assert tr.beta_over_critical == []
+        return tr.predict(b)
+
+    a = fit(11)
+    assert np.array_equal(a, fit(11))
+    assert not np.allclose(a, fit(12))
+
+
+def test_softmax_point_reports_replica_overlap():
+    from isingformer.icl import icl_point
+
+    r = icl_point(
+        dict(dim=2, context=4, noise=0.5, tasks=2, seed=0, model="softmax", pretrain=16.0,
+             ridge=1e-4, beta=1.0, pairs=1, n_eval=50, steps=3)
+    )  # fmt: skip
+    assert -1.0 <= r["overlap"] <= 1.0
+    assert sum(r["overlap_hist"]) == 1
+    assert r["linear_r2"] <= 1.0

@@ -19,8 +19,8 @@ def _fmt_ci(iv: dict | None) -> str:
     return f"{iv['mean']:.3f}" + (f" [{ci[0]:.3f}, {ci[1]:.3f}]" if ci else "")
 
 
-def _extra(p: dict) -> str:
-    iv = p.get("overlap") or p.get("beta_over_critical")
+def _extra(p: dict, key: str) -> str:
+    iv = p.get(key)
     return "-" if not iv or iv.get("mean") is None else format(iv["mean"], ".3f")
 
 
@@ -28,14 +28,15 @@ def _human(result: dict) -> str:
     lines = []
     for d, entry in result["dims"].items():
         lines.append(f"d = {d}, context = {entry['context']}, model = {result['model']}")
-        extra = "β/β*" if result["model"] == "softmax" else "overlap"
-        lines.append(f"{'k':>7} {'OOD error (95% t-CI)':>26} {'theory':>7} {extra:>8}")
+        extra = ["overlap"] + (["beta_over_critical"] if result["model"] == "softmax" else [])
+        head = " ".join(f"{'β/β*' if e == 'beta_over_critical' else e:>8}" for e in extra)
+        lines.append(f"{'k':>7} {'OOD error (95% t-CI)':>26} {'theory':>7} {head}")
         for p in entry["points"]:
             th = p.get("theory_ood_error")
             lines.append(
                 f"{p['tasks']!s:>7} {_fmt_ci(p['ood_error']):>26} "
                 f"{'-' if th is None else format(th, '.3f'):>7} "
-                f"{_extra(p):>8}"
+                + " ".join(f"{_extra(p, e):>8}" for e in extra)
             )
         t = entry["threshold"]
         ci = t["ci"]
@@ -85,7 +86,11 @@ def register(app: typer.Typer) -> None:
         beta: float = typer.Option(
             1.0, "--beta", help="Inverse temperature of the Gibbs measure over weights (> 0)."
         ),
-        pairs: int = typer.Option(200, "--pairs", help="Replica pairs per point for P(q)."),
+        pairs: int = typer.Option(
+            200,
+            "--pairs",
+            help="Replica pairs per point for P(q) (softmax: > 0 trains one second replica).",
+        ),
         samples: int = typer.Option(2000, "--samples", help="Evaluation sequences per point."),
         steps: int = typer.Option(300, "--steps", help="Training steps (softmax model)."),
         executor: str = typer.Option("serial", "--executor", help="serial | process | dask"),

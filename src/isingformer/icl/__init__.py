@@ -9,6 +9,7 @@ sweep over k that locates the memorisation → in-context-learning threshold.
 
 from isingformer.icl.linear import (
     context_summary,
+    effective_gamma,
     exact_error,
     fit_closed_form,
     fit_gradient_descent,
@@ -17,6 +18,7 @@ from isingformer.icl.linear import (
     linear_predict,
     normal_equations,
     population_gamma,
+    replica_overlap,
 )
 from isingformer.icl.sweep import MODELS, crossing, icl_point, icl_sweep, parse_tasks
 from isingformer.icl.task import (
@@ -39,6 +41,7 @@ __all__ = [
     "IclTask",
     "context_summary",
     "crossing",
+    "effective_gamma",
     "exact_error",
     "fit_closed_form",
     "fit_gradient_descent",
@@ -53,6 +56,7 @@ __all__ = [
     "parse_tasks",
     "pool_posterior_predict",
     "population_gamma",
+    "replica_overlap",
     "ridge_predict",
     "sample_batch",
     "theory_ood_error",

@@ -22,6 +22,7 @@ from isingformer.icl.task import IclBatch, IclTask
 
 __all__ = [
     "context_summary",
+    "effective_gamma",
     "exact_error",
     "fit_closed_form",
     "fit_gradient_descent",
@@ -30,6 +31,7 @@ __all__ = [
     "linear_predict",
     "normal_equations",
     "population_gamma",
+    "replica_overlap",
 ]
 
 
@@ -131,6 +133,23 @@ def fit_gradient_descent(
         with torch.no_grad():
             g -= lr * grad
     return g.detach().numpy().copy(), max_steps
+
+
+def effective_gamma(batch: IclBatch, predictions: np.ndarray, ridge: float = 1e-4) -> np.ndarray:
+    """The projection of any in-context predictor onto the linear-attention
+    family: the ``Γ`` ``[d, d]`` whose ``x_qᵀ Γ h`` best fits (least squares)
+    the predictor's ``predictions`` ``[n]`` on the sequences of ``batch``. A
+    function of what the model computes, so it is invariant to every
+    reparametrisation of its weights (permuted heads or hidden units)."""
+    from dataclasses import replace
+
+    return fit_closed_form(replace(batch, yq=np.asarray(predictions, dtype=float)), ridge)
+
+
+def replica_overlap(gamma_a: np.ndarray, gamma_b: np.ndarray) -> float:
+    """``q = ⟨Γ_a, Γ_b⟩ / (‖Γ_a‖ ‖Γ_b‖)`` of two weight matrices."""
+    a, b = np.ravel(gamma_a), np.ravel(gamma_b)
+    return float(a @ b / np.sqrt((a @ a) * (b @ b)))
 
 
 def _task_moments(task: IclTask, pool: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:

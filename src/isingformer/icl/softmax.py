@@ -127,12 +127,18 @@ def train_softmax(
     layers: int = 2,
     lr: float = 1e-3,
     policy: str = "sqrt_dk",
+    init_seed: int | None = None,
+    critical: bool = True,
 ) -> TrainedSoftmax:
     """Train on sequences whose tasks come from ``pool`` ``[k, d]`` (None: fresh
-    tasks), ``steps`` Adam steps of ``batch`` new sequences each."""
+    tasks), ``steps`` Adam steps of ``batch`` new sequences each, drawn from
+    ``rng``. ``init_seed`` seeds the initial weights (None: drawn from ``rng``),
+    so two calls with equal ``rng`` states and different ``init_seed`` are
+    replicas: same data, independent initialisations. ``critical`` False skips
+    the heads' critical points."""
     import torch
 
-    torch.manual_seed(int(rng.integers(2**62)))
+    torch.manual_seed(int(rng.integers(2**62)) if init_seed is None else int(init_seed))
     model = make_softmax_model(task.dim, width, heads, layers, policy)
     opt = torch.optim.Adam(model.parameters(), lr=lr)
     loss = torch.tensor(float("nan"))
@@ -144,5 +150,9 @@ def train_softmax(
         loss.backward()
         opt.step()
     model.eval()
-    ratios = _critical_ratios(model, sample_batch(task, 256, rng, pool), int(rng.integers(2**31)))
+    ratios = (
+        _critical_ratios(model, sample_batch(task, 256, rng, pool), int(rng.integers(2**31)))
+        if critical
+        else []
+    )
     return TrainedSoftmax(model=model, final_loss=float(loss.detach()), beta_over_critical=ratios)

@@ -105,12 +105,7 @@ def icl_point(config: dict) -> dict:
     )
     pool = None if k is None else make_pool(task, int(k), rng)
     if config["model"] == "softmax":
-        from isingformer.icl.softmax import train_softmax
-
-        trained = train_softmax(task, pool, rng, steps=int(config["steps"]))
-        out = _errors_and_distances(task, trained.predict, pool, rng, int(config["n_eval"]))
-        out.update(ood_error=out["ood_error_mc"], id_error=out["id_error_mc"], **trained.summary())
-        return out
+        return _softmax_point(task, pool, rng, config)
     tau = config["pretrain"]
     if tau is None:
         gamma = population_gamma(task, pool, float(config["ridge"]))
@@ -138,6 +133,42 @@ def icl_point(config: dict) -> dict:
     else:
         out["overlap"] = None
         out["overlap_hist"] = None
+    return out
+
+
+def _softmax_point(task: IclTask, pool, rng: np.random.Generator, config: dict) -> dict:
+    """A softmax-model point; with ``pairs`` > 0 also a second replica (same
+    training data, independent initial weights) and the overlap of the two
+    replicas' effective readouts (:func:`effective_gamma` on fresh tasks)."""
+    from isingformer.icl.linear import effective_gamma, linear_predict, replica_overlap
+    from isingformer.icl.softmax import train_softmax
+
+    data_seed, init_a, init_b = (int(v) for v in rng.integers(2**62, size=3))
+    steps = int(config["steps"])
+    trained = train_softmax(
+        task, pool, np.random.default_rng(data_seed), steps=steps, init_seed=init_a
+    )
+    out = _errors_and_distances(task, trained.predict, pool, rng, int(config["n_eval"]))
+    out.update(ood_error=out["ood_error_mc"], id_error=out["id_error_mc"], **trained.summary())
+    out["overlap"] = out["overlap_hist"] = out["linear_r2"] = None
+    if int(config["pairs"]) > 0:
+        replica = train_softmax(
+            task,
+            pool,
+            np.random.default_rng(data_seed),
+            steps=steps,
+            init_seed=init_b,
+            critical=False,
+        )
+        proj = sample_batch(task, 16 * task.dim**2, rng, None)
+        pred = trained.predict(proj)
+        gamma_a = effective_gamma(proj, pred, float(config["ridge"]))
+        gamma_b = effective_gamma(proj, replica.predict(proj), float(config["ridge"]))
+        q = replica_overlap(gamma_a, gamma_b)
+        out["overlap"] = q
+        out["overlap_hist"] = np.histogram([q], bins=OVERLAP_BINS, range=(-1.0, 1.0))[0].tolist()
+        resid = pred - linear_predict(gamma_a, proj)
+        out["linear_r2"] = float(1.0 - np.mean(resid**2) / np.var(pred))
     return out
 
 
@@ -301,6 +332,7 @@ def icl_sweep(
                 "dist_to_ridge",
                 "dist_to_pool",
                 "overlap",
+                "linear_r2",
                 "ridge_ood_error",
                 "pool_ood_error",
                 "pool_id_error",
