@@ -52,6 +52,12 @@ def test_minilm_numbers(minilm):
     assert by["periodic"]["correlation_length"]["mean"] == pytest.approx(22.5, abs=2.7)
     assert d["correlation"]["none"]["diff"]["mean"] == pytest.approx(0.0445, abs=0.0053)
     assert minilm["verdicts"]["correlation"].startswith("refuted")
+    # docs: layer-heads (of 72) decaying significantly / never: 4 / 51, 16 / 36, 33 / 5
+    # (deterministic counts; ±1 allows one head whose interval ends at 0)
+    expect = {"none": (4, 51), "alibi": (16, 36), "periodic": (33, 5)}
+    for b, (decaying, never) in expect.items():
+        h = by[b]["head_decay_rate"]
+        assert abs(h["decaying"] - decaying) <= 1 and abs(h["never_decaying"] - never) <= 1
     # docs: θ none −0.029 ± 0.089, alibi −0.094 ± 0.122, periodic −0.048 ± 0.093;
     # periodic − none −0.019 [−0.057, 0.019]; periodic − alibi +0.046 [0.003, 0.090]
     for name, mean, half in (

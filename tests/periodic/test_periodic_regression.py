@@ -27,6 +27,22 @@ def test_correlations_are_shorter_with_the_periodic_bias(doc_result):
         assert by[name]["decay_rate"]["mean"] == pytest.approx(rate, abs=half)
     assert by["periodic"]["correlation_length"]["mean"] == pytest.approx(18.5, abs=0.74)
     assert by["alibi"]["correlation_length"]["mean"] == pytest.approx(21.7, abs=1.6)
+    # docs: per head 1/ξ none 0.013 ± 0.028, 0.024 ± 0.008; alibi 0.074 ± 0.004,
+    # 0.018 ± 0.005; periodic 0.077 ± 0.003, 0.031 ± 0.003
+    for name, heads in {
+        "none": ((0.013, 0.028), (0.0235, 0.0082)),
+        "alibi": ((0.0738, 0.0042), (0.0184, 0.0052)),
+        "periodic": ((0.077, 0.0034), (0.0313, 0.0027)),
+    }.items():
+        per = by[name]["head_decay_rate"]["per_head"]
+        for x, (mean, half) in zip(per, heads, strict=True):
+            assert x["mean"] == pytest.approx(mean, abs=half)
+    for h in range(2):  # each periodic head decays faster than the ALiBi head
+        a, p = (
+            by["alibi"]["head_decay_rate"]["per_head"][h],
+            by["periodic"]["head_decay_rate"]["per_head"][h],
+        )
+        assert p["mean"] > a["mean"]
     d = doc_result["verdict_details"]["correlation"]
     # docs: 1/ξ(periodic) − 1/ξ(none) = +0.0359 [0.0237, 0.0481] per token
     assert d["none"]["diff"]["mean"] == pytest.approx(0.0359, abs=0.0122)

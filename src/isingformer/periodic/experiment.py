@@ -219,6 +219,7 @@ def _summaries(models: dict[str, list[dict]]) -> list[dict]:
                 "loss_edge_spread": _interval([m["loss_edge_spread"] for m in ms]),
                 "correlation_length": _interval([m["correlation_length"] for m in ms]),
                 "decay_rate": _interval([_rate(m) for m in ms]),
+                "head_decay_rate": _head_rates(ms),
                 "mean_distance": _interval([m["mean_distance"] for m in ms]),
                 "rounding_exponent": _rounding(ms),
                 "width_at_max_n": _interval([m["width_at_max_n"] for m in ms]),
@@ -228,6 +229,19 @@ def _summaries(models: dict[str, list[dict]]) -> list[dict]:
             }
         )
     return biases
+
+
+def _head_rates(models: list[dict]) -> dict:
+    """Per (layer, head): the decay rate 1/ξ at β = 1 over models (t-interval
+    from 3 on), and how many heads decay significantly (interval above 0)."""
+    heads = len(models[0]["head_decay_rates"])
+    per = [_interval([m["head_decay_rates"][h] for m in models]) for h in range(heads)]
+    return {
+        "per_head": per,
+        "n_heads": heads,
+        "decaying": sum(1 for x in per if x["ci"] is not None and x["ci"][0] > 0),
+        "never_decaying": sum(1 for x in per if x["mean"] == 0.0),
+    }
 
 
 def _rate(m: dict) -> float:

@@ -144,14 +144,19 @@ def capture_logits(checkpoint: Path, expect_bias: str | None, n_windows: int = 8
     }
 
 
-def _xi(logits, allowed, periodic, period) -> float:
-    """Median over heads of the fitted decay length (via the rate 1/ξ, so that a
-    non-decaying head counts as rate 0 instead of breaking the median)."""
+def _head_rates(logits, allowed, periodic, period) -> list[float]:
+    """The fitted decay rate 1/ξ of each (layer, head) ``[L*H]`` (≤ 0: no decay;
+    NaN: no fit)."""
     t = logits.shape[-1]
     prof = distance_profile(logits, allowed, periodic=periodic, period=period)
     d_max = t // 2 - 1 if periodic else t - 1
-    rates = [1.0 / decay_length(p, d_max=d_max) for p in prof]
-    rates = [r for r in rates if math.isfinite(r)]
+    return [1.0 / decay_length(p, d_max=d_max) for p in prof]
+
+
+def _xi(logits, allowed, periodic, period) -> float:
+    """Median over heads of the fitted decay length (via the rate 1/ξ, so that a
+    non-decaying head counts as rate 0 instead of breaking the median)."""
+    rates = [r for r in _head_rates(logits, allowed, periodic, period) if math.isfinite(r)]
     if not rates:
         return math.nan
     rate = float(np.median(rates))
@@ -192,6 +197,11 @@ def measure_logits(cap: dict, betas=DEFAULT_BETAS) -> dict:
         ),
         "correlation_length": xi_curve[XI_BETAS.index(1.0)],
         "xi_vs_beta": {"betas": list(XI_BETAS), "xi": xi_curve},
+        # per (layer, head) at β = 1: the decay rate 1/ξ, clipped at 0 (no decay)
+        "head_decay_rates": [
+            max(r, 0.0) if math.isfinite(r) else math.nan
+            for r in _head_rates(logits, allowed, periodic, period)
+        ],
         "beta_star_mean": float(nan_mean(beta_profile)),
         "width_profile": width.tolist(),
         "width_at_max_n": float(nan_mean(width[-max(t // 10, 1) :])),

@@ -141,7 +141,7 @@ def training_comparison(
                 paired[name] = _paired(name, rs, runs["none"][policy], f"none/{policy}")
     return {
         "target_loss": target,
-        "target_source": "the highest final validation loss of all runs (every run reaches it)",
+        "target_source": "the highest final validation loss of all runs: every run reaches it",
         "rows": rows,
         "paired": paired,
         "within": within,
