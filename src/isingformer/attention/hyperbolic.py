@@ -47,17 +47,27 @@ from isingformer.errors import InputError
 
 __all__ = [
     "AGGREGATIONS",
+    "MANIFOLDS",
     "HyperbolicAttention",
     "einstein_midpoint",
     "expmap0",
     "hyperbolic_logits",
     "logmap0",
+    "lorentz_distance",
+    "lorentz_expmap0",
+    "lorentz_inner",
+    "lorentz_logmap0",
+    "lorentz_midpoint",
+    "lorentz_tangent_distance",
+    "lorentz_to_poincare",
     "mobius_add",
     "poincare_distance",
+    "poincare_to_lorentz",
     "tangent_distance",
 ]
 
 AGGREGATIONS = ("tangent", "einstein")
+MANIFOLDS = ("poincare", "lorentz")
 _MAX_TANGENT = 10.0  # s|u| is clipped here: ball norm tanh(10) = 1 − 4e-9
 
 
@@ -252,6 +262,85 @@ def einstein_midpoint(
     return torch.atanh(n) / (2 * s) * m / n
 
 
+# --- the Lorentz (hyperboloid) model -------------------------------------
+# Points x = (x_0, x_s) in R^{d+1} with <x, x>_L = −x_0² + |x_s|² = −1/c,
+# x_0 > 0; origin o = (1/s, 0). d(x, y) = arccosh(−c <x, y>_L) / s.
+
+
+def lorentz_inner(x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+    """Minkowski product ``−x_0 y_0 + x_s·y_s`` of ``[..., d+1]`` points → ``[...]``."""
+    prod = x * y
+    return prod[..., 1:].sum(-1) - prod[..., 0]
+
+
+def lorentz_expmap0(u: torch.Tensor, curvature: float | torch.Tensor = -1.0) -> torch.Tensor:
+    """Exponential map at the origin ``o``: tangent ``u [..., d]`` → hyperboloid
+    point ``[..., d+1]`` ``(cosh(s|u|)/s, sinh(s|u|) û/s)``, at distance ``|u|`` from ``o``."""
+    s = _sqrt_c(curvature, u)
+    n = u.norm(dim=-1, keepdim=True)
+    a = s * n
+    uh = u / n.clamp_min(torch.finfo(u.dtype).tiny)
+    return torch.cat([torch.cosh(a) / s, torch.sinh(a) * uh / s], dim=-1)
+
+
+def lorentz_logmap0(x: torch.Tensor, curvature: float | torch.Tensor = -1.0) -> torch.Tensor:
+    """Logarithmic map at ``o``: hyperboloid point ``[..., d+1]`` → tangent ``[..., d]``."""
+    s = _sqrt_c(curvature, x)
+    xs = x[..., 1:]
+    n = xs.norm(dim=-1, keepdim=True)
+    dist = torch.asinh(s * n) / s  # asinh(s|x_s|): no cancellation, unlike arccosh(s x_0)
+    return dist * xs / n.clamp_min(torch.finfo(x.dtype).tiny)
+
+
+def lorentz_distance(
+    x: torch.Tensor, y: torch.Tensor, curvature: float | torch.Tensor = -1.0
+) -> torch.Tensor:
+    """Textbook ``arccosh(−c <x, y>_L) / s`` of hyperboloid points (broadcast) →
+    ``[...]``, the argument clamped at 1 + eps (no NaN; it loses resolution for
+    near points far from ``o``, where :func:`lorentz_tangent_distance` does not)."""
+    s = _sqrt_c(curvature, x)
+    z = (-(s * s) * lorentz_inner(x, y)).clamp_min(1 + torch.finfo(x.dtype).eps)
+    return torch.acosh(z) / s
+
+
+def poincare_to_lorentz(p: torch.Tensor, curvature: float | torch.Tensor = -1.0) -> torch.Tensor:
+    """The standard isometry ball → hyperboloid: ``[..., d]`` → ``[..., d+1]``,
+    ``x = ((1 + c|p|²)/s, 2p) / (1 − c|p|²)``."""
+    s = _sqrt_c(curvature, p)
+    c = s * s
+    p2 = (p * p).sum(-1, keepdim=True)
+    den = (1 - c * p2).clamp_min(torch.finfo(p.dtype).eps)
+    return torch.cat([(1 + c * p2) / (s * den), 2 * p / den], dim=-1)
+
+
+def lorentz_to_poincare(x: torch.Tensor, curvature: float | torch.Tensor = -1.0) -> torch.Tensor:
+    """The inverse isometry hyperboloid → ball: ``p = x_s / (1 + s x_0)``."""
+    s = _sqrt_c(curvature, x)
+    return x[..., 1:] / (1 + s * x[..., :1])
+
+
+def lorentz_tangent_distance(
+    u: torch.Tensor, v: torch.Tensor, curvature: float | torch.Tensor = -1.0
+) -> torch.Tensor:
+    """Pairwise ``d(exp_o(u_i), exp_o(v_j))`` on the hyperboloid, ``u [..., L, d]``,
+    ``v [..., M, d]`` → ``[..., L, M]``. The isometry maps ``exp_o(u)`` to the
+    ball point ``exp_0(u/2)``, so this is :func:`tangent_distance` at ``u/2``:
+    ``−c <x, y>_L = 1 + 2 sinh²(s d/2)`` in the cancellation-free form (tangent
+    norms clipped at ``s|u| = 20``). Tends to ``|u − v|`` as κ → 0."""
+    return tangent_distance(0.5 * u, 0.5 * v, curvature)
+
+
+def lorentz_midpoint(
+    weights: torch.Tensor, v: torch.Tensor, curvature: float | torch.Tensor = -1.0
+) -> torch.Tensor:
+    """Weighted Einstein midpoint of the points ``exp_o(v_j)`` on the hyperboloid,
+    as a tangent vector at ``o`` (``weights [..., L, M]``, ``v [..., M, d]`` →
+    ``[..., L, d]``). It is the hyperboloid point on the ray of ``Σ_j w_j x_j``
+    (the Klein coordinates of the Einstein midpoint are ``Σ w x_s / Σ w x_0``);
+    computed as ``2 · einstein_midpoint(weights, v/2)`` through the isometry."""
+    return 2 * einstein_midpoint(weights, 0.5 * v, curvature)
+
+
 class HyperbolicAttention(nn.Module):
     """Multi-head self-attention with logits ``−β_h d_c(q_i, k_j) + P_ij``.
 
@@ -260,6 +349,11 @@ class HyperbolicAttention(nn.Module):
         curvature: κ < 0, one float or one per head.
         learn_curvature: make ``log|κ_h|`` a trainable parameter (init from ``curvature``).
         aggregate: ``"tangent"`` (``softmax @ V``, default) or ``"einstein"``.
+        manifold: ``"poincare"`` (default: q, k mapped by the ball's ``exp_0``) or
+            ``"lorentz"`` (the hyperboloid's ``exp_o``). The models are isometric;
+            the layers differ in the exp map's scale (``exp_o(u)`` ↔ ``exp_0(u/2)``),
+            so as κ → 0 the Lorentz layer is Euclidean-distance attention at β,
+            the Poincaré layer at 2β. ``einstein`` is the midpoint on the same manifold.
         policy, policy_kwargs: a β policy (see :mod:`isingformer.attention.policies`);
             β_h is ``policy.beta()``. ``log_length`` and ``qk_norm`` contribute
             their β at the reference length / their gain (their position
@@ -283,6 +377,7 @@ class HyperbolicAttention(nn.Module):
         curvature: float | list[float] = -1.0,
         learn_curvature: bool = False,
         aggregate: str = "tangent",
+        manifold: str = "poincare",
         policy: str | BetaPolicy = "sqrt_dk",
         bias: str = "none",
         causal: bool = True,
@@ -298,6 +393,8 @@ class HyperbolicAttention(nn.Module):
             )
         if aggregate not in AGGREGATIONS:
             raise InputError(f"aggregate must be one of {AGGREGATIONS}, got {aggregate!r}")
+        if manifold not in MANIFOLDS:
+            raise InputError(f"manifold must be one of {MANIFOLDS}, got {manifold!r}")
         if not 0.0 <= dropout < 1.0:
             raise InputError(f"dropout must lie in [0, 1), got {dropout}")
         kappa = torch.as_tensor(curvature, dtype=torch.float64).reshape(-1)
@@ -314,7 +411,7 @@ class HyperbolicAttention(nn.Module):
             self.register_buffer("log_c", log_c)
         self.d_model, self.n_heads, self.d_head = d_model, n_heads, d_model // n_heads
         self.causal, self.dropout, self.max_len = bool(causal), float(dropout), int(max_len)
-        self.aggregate = aggregate
+        self.aggregate, self.manifold = aggregate, manifold
         self.qkv = nn.Linear(d_model, 3 * d_model)
         self.out = nn.Linear(d_model, d_model)
         if isinstance(policy, BetaPolicy):
@@ -343,6 +440,8 @@ class HyperbolicAttention(nn.Module):
         q, k, v = self.qkv(x).split(self.d_model, dim=-1)
         q, k, v = (t.view(B, L, self.n_heads, self.d_head).transpose(1, 2) for t in (q, k, v))
         s = (-self.curvature()).sqrt().to(q.dtype)[:, None, None]  # [H, 1, 1]
+        if self.manifold == "lorentz":  # exp_o(u) is the ball point exp_0(u/2)
+            q, k = 0.5 * q, 0.5 * k
         return q, k, v, s  # d = 2 asinh(r) / s
 
     def distances(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
@@ -374,7 +473,11 @@ class HyperbolicAttention(nn.Module):
         if self.training and self.dropout > 0:
             w = F.dropout(w, self.dropout)
         if self.aggregate == "einstein":
-            y = einstein_midpoint(w, v, self.curvature().to(v.dtype)[:, None, None])
+            kappa = self.curvature().to(v.dtype)[:, None, None]
+            if self.manifold == "lorentz":
+                y = lorentz_midpoint(w, v, kappa)
+            else:
+                y = einstein_midpoint(w, v, kappa)
         else:
             y = w @ v
         return self.out(y.transpose(1, 2).reshape(B, L, self.d_model))
@@ -383,5 +486,5 @@ class HyperbolicAttention(nn.Module):
         kappa = [round(float(k), 4) for k in self.curvature()]
         return (
             f"d_model={self.d_model}, n_heads={self.n_heads}, curvature={kappa}, "
-            f"aggregate={self.aggregate}, policy={self.policy.name}, causal={self.causal}"
+            f"aggregate={self.aggregate}, manifold={self.manifold}, policy={self.policy.name}, causal={self.causal}"
         )

@@ -67,6 +67,9 @@ def train_cmd(
         None, help="Attention kind: beta (default), sdpa, hyperbolic (logits −β d_H)."
     ),
     curvature: float = typer.Option(None, help="κ < 0 of --attention hyperbolic (default -1.0)."),
+    manifold: str = typer.Option(
+        None, help="Model of --attention hyperbolic: poincare (default) or lorentz."
+    ),
     n_layer: int = typer.Option(None, "--n-layer", help=_HELP["n_layer"]),
     n_head: int = typer.Option(None, "--n-head", help=_HELP["n_head"]),
     d_model: int = typer.Option(None, "--d-model", help=_HELP["d_model"]),
@@ -112,6 +115,7 @@ def train_cmd(
         bias=bias,
         attention=attention,
         curvature=curvature,
+        manifold=manifold,
         n_layer=n_layer,
         n_head=n_head,
         d_model=d_model,

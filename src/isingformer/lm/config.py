@@ -53,6 +53,7 @@ class TrainConfig:
     attention: str = "beta"  # "beta" (BetaAttention), "sdpa" (plain reference, sqrt_dk only)
     # or "hyperbolic" (logits −β d_H in the Poincaré ball of curvature `curvature` < 0)
     curvature: float = -1.0
+    manifold: str = "poincare"  # model of hyperbolic space: "poincare" (ball) or "lorentz"
     # dynamic β
     recalibrate_every: int = 100
     calib_batch: int = 8
@@ -106,6 +107,8 @@ class TrainConfig:
             raise InputError(
                 f"attention must be 'beta', 'sdpa' or 'hyperbolic', got {self.attention!r}"
             )
+        if self.manifold not in ("poincare", "lorentz"):
+            raise InputError(f"manifold must be 'poincare' or 'lorentz', got {self.manifold!r}")
         if self.attention == "sdpa" and (self.policy != "sqrt_dk" or self.bias != "none"):
             raise InputError(
                 "attention='sdpa' (the plain reference) supports only sqrt_dk, no bias"
@@ -144,6 +147,7 @@ MODEL_FIELDS = (
     "bias_kwargs",
     "attention",
     "curvature",
+    "manifold",
 )
 
 

@@ -78,6 +78,7 @@ class Block(nn.Module):
                 d_model,
                 n_head,
                 curvature=kw.get("curvature", -1.0),
+                manifold=kw.get("manifold", "poincare"),
                 policy=policy,
                 bias=bias,
                 dropout=dropout,
@@ -127,6 +128,7 @@ class GPT(nn.Module):
         attention: str = "beta",
         seed: int = 0,
         curvature: float = -1.0,
+        manifold: str = "poincare",
     ):
         super().__init__()
         self.context = context
@@ -134,7 +136,7 @@ class GPT(nn.Module):
         self.wpe = nn.Embedding(context, d_model)
         self.drop = nn.Dropout(dropout)
         pk, bk = policy_kwargs or {}, bias_kwargs or {}
-        hyp = {"curvature": curvature}  # used by attention="hyperbolic" only
+        hyp = {"curvature": curvature, "manifold": manifold}  # attention="hyperbolic" only
         self.blocks = nn.ModuleList(
             Block(d_model, n_head, context, dropout, policy, bias, pk, bk, attention, **hyp)
             for _ in range(n_layer)

@@ -98,6 +98,7 @@ def build_model(cfg: TrainConfig, vocab_size: int, attention: str | None = None)
         attention=attention or cfg.attention,
         seed=cfg.seed,
         curvature=cfg.curvature,
+        manifold=cfg.manifold,
     )
 
 
