@@ -185,3 +185,18 @@ def test_gap_counts_fold_into_half_gap_columns_with_overflow_last():
     np.add.at(want, [1, 2, 1, 3], 1)  # gaps 2, 4, 2, 6
     want[MAX_HALF_GAP] = 2  # gaps 800 and 1000: the overflow column
     assert np.array_equal(row, want) and not gaps.any()
+
+
+@pytest.mark.regression
+def test_documented_sieve_design():
+    """docs/numbers.md §5: 128 KiB segments, 14 patterns for the primes 7 … 163,
+    small primes < 4096 in 32 KiB blocks, 256 words flattened at a time, bins of 0.05."""
+    from isingformer.numbers import sieve_kernel as k
+    from isingformer.numbers.sieve import SEGMENT_BYTES
+
+    _, starts, periods, pre = k.presieve_patterns(SEGMENT_BYTES)
+    assert SEGMENT_BYTES == 128 * 1024 and starts.size == periods.size == 14
+    assert pre[0] == 7 and pre[-1] == 163 and pre.size == 35
+    assert math.prod(int(p) for p in periods) == math.prod(int(q) for q in pre)  # each once
+    assert (k.SMALL_PRIME_MAX, k.L1_BYTES, k.FLATTEN_WORDS) == (4096, 32 * 1024, 256)
+    assert LN_BIN == 0.05

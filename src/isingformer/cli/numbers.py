@@ -119,7 +119,7 @@ def register(app: typer.Typer) -> None:
         limit: int = typer.Option(
             10_000_000,
             "--limit",
-            help="Sieve primes up to X (100..1e10, within the work ceiling; 1e9 sieves in ~0.5 s).",
+            help="Sieve primes up to X (100..1e10, within the work ceiling; 1e9 in about a second).",
         ),
         ising_size: int = typer.Option(
             0, "--ising-size", help="Also 2D Ising row-cut walls on an L x L torus (0: skip)."
