@@ -31,18 +31,16 @@ from isingformer.attention.hyperbolic import einstein_midpoint, hyperbolic_logit
 
 
 def _ratios(base, fn, reps: int) -> list[float]:
-    """Per-pair throughput ratios ``t_base / t_fn`` of ``reps`` alternating runs."""
-    base()
-    fn()  # warm-up
-    out = []
-    for _ in range(reps):
+    """Per-pair throughput ratios ``t_base / t_fn`` of ``reps`` alternating runs
+    (``base`` first in each pair), after one warm-up of each."""
+
+    def timed(f) -> float:
         t0 = time.perf_counter()
-        base()
-        t1 = time.perf_counter()
-        fn()
-        t2 = time.perf_counter()
-        out.append((t1 - t0) / (t2 - t1))
-    return out
+        f()
+        return time.perf_counter() - t0
+
+    timed(base), timed(fn)
+    return [timed(base) / timed(fn) for _ in range(reps)]
 
 
 def main() -> None:

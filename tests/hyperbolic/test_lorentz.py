@@ -25,12 +25,7 @@ from isingformer.attention.hyperbolic import (
 )
 from isingformer.errors import InputError
 
-f64 = torch.float64
-
-
-def _pts(n, d, seed, scale=0.5):
-    g = torch.Generator().manual_seed(seed)
-    return scale * torch.randn(n, d, dtype=f64, generator=g)
+from .test_geometry import _pts, f64
 
 
 @pytest.mark.parametrize("kappa", [-0.1, -1.0, -3.0])
