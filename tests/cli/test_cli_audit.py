@@ -51,7 +51,7 @@ AUDIT = [
     (["train", "--batch-size", "100000000"], "batch_size"),
     (["analyze", "--betas", "0.1:1:100000000"], "--betas"),
     (["ising", "exact", "--size", "100000"], "spins"),
-    (["ensemble", "rem", "--n-boot", "1000000000"], "operations"),
+    (["ensemble", "rem", "--n-boot", "1000000000"], "--n-boot: must be <= 100000"),
     (["train", "--n-layer", "100000"], "n_layer"),
     (["glass", "overlap", "--sizes", "1000000"], "memory"),
     (["hopfield", "capacity", "--sizes", "10000000"], "memory"),
@@ -60,6 +60,25 @@ AUDIT = [
     (["ising", "tc", "--sizes", "100000"], "memory"),
     (["ising", "bench", "--size", "1000000"], "memory"),
     (["sample", "--tokens", "1000000000", "--checkpoint", "c.pt"], "tokens"),
+    # the re-run by construction (every command x every category)
+    (["ising", "simulate", "--dim", "1000000000"], "--dim"),  # was a hang: L ** dim
+    (["ising", "tc", "--dim", "4611686018427387904"], "--dim"),
+    (["ising", "tc", "--dim", "4"], "--dim"),
+    (["ising", "tfim", "--fields", "1e308"], "--fields"),  # was an ArpackError
+    (["ising", "tfim", "--fields", "0.5:1e308:3"], "--fields"),
+    (["ising", "bench", "--min-seconds", "1e308"], "--min-seconds"),  # was a hang
+    (["analyze", "--n-boot", "1000000000"], "--n-boot"),  # ran unbounded
+    (["phases", "detect", "--n-boot", "4611686018427387904"], "--n-boot"),
+    (["numbers", "zeros", "--n-boot", "1000000"], "--n-boot"),
+    (["compare", "--seeds", "4611686018427387904"], "--seeds"),  # was a MemoryError
+    (["quantum", "verify", "--seeds", "4611686018427387904"], "--seeds"),  # MemoryError
+    (["quantum", "verify", "--samples", "1000000000"], "sampled texts"),  # ran unbounded
+    (["quantum", "run", "--spec", "x.json", "--samples", "1000000000"], "sampled texts"),
+    (["glass", "overlap", "--bins", "1000000000"], "--bins"),  # ran unbounded
+    (["ensemble", "rem", "--sizes", str(2**64)], "--sizes"),  # beyond 64 bits in a list
+    (["ensemble", "rem", "--dask-address", "foo"], "--dask-address: expected HOST:PORT"),
+    (["ensemble", "rem", "--dask-address", "tcp://10.0.0.1:99999"], "HOST:PORT"),
+    (["ising", "tc", "--dask-address", "tcp://10.0.0.1:8786"], "--executor dask only"),
 ]
 
 

@@ -6,6 +6,9 @@ command is guarded without writing anything.
 - every integer option: 64-bit; ``--seed``: ``0 <= s < 2**63``; counts
   (:data:`COUNTS`) ``>= 1``; ``--…-every`` and :data:`NON_NEGATIVE` ``>= 0``;
 - ``--seconds``/``--max-seconds``: finite and ``> 0``;
+- :data:`CEILINGS`: counts with a fixed largest value (``--n-boot``, ``--seeds``);
+- ``--dask-address``: ``[SCHEME://]HOST:PORT``, and only with ``--executor dask``
+  (elsewhere it would be silently ignored);
 - ``--out``: a directory that is (or can be) created and written;
   ``--store`` (and ``DIR/runs.sqlite``): an existing file must be a results
   store (checked from its header, nothing written) and, except for the
@@ -28,8 +31,17 @@ from typing import Any
 
 from isingformer.errors import InputError
 from isingformer.validate import check_float, check_int, check_seed
+from isingformer.validate.values import INT_MAX
 
-__all__ = ["COUNTS", "NON_NEGATIVE", "by_option", "check_device", "check_params", "harden"]
+__all__ = [
+    "CEILINGS",
+    "COUNTS",
+    "NON_NEGATIVE",
+    "by_option",
+    "check_device",
+    "check_params",
+    "harden",
+]
 
 COUNTS = frozenset(
     {
@@ -41,6 +53,9 @@ COUNTS = frozenset(
     }
 )  # fmt: skip
 NON_NEGATIVE = frozenset({"ed_max", "burn_in", "warmup", "thin"})
+#: largest value of a count whatever the command (beyond it a bootstrap only costs time)
+CEILINGS = {"n_boot": 100_000, "seeds": 10_000}
+_DASK = re.compile(r"^([a-z]+://)?(\[[0-9a-fA-F:]+\]|[A-Za-z0-9_.-]+):\d{1,5}$")
 SECONDS = frozenset({"seconds", "max_seconds", "min_seconds", "timeout"})
 _DEVICE = re.compile(r"^(auto|cpu|mps|cuda(:\d{1,3})?)$")
 
@@ -134,6 +149,7 @@ def check_params(
     """Apply the rules of the module docstring to parsed ``params`` (name →
     value) whose click declarations are ``decls`` (name → parameter);
     ``reads_only``: the command never writes its ``--store``."""
+    _check_dask(params)
     for name, value in params.items():
         if name == "store" and reads_only and isinstance(value, str | Path):
             _check_store(value, write=False)
@@ -147,6 +163,23 @@ def check_params(
             _check_one(key, v, label)
             if key != name:  # the python name's rule too (e.g. L for --size)
                 _check_one(name, v, label)
+
+
+def _check_dask(params: dict[str, Any]) -> None:
+    address = params.get("dask_address")
+    if address is None:
+        return
+    text = str(address).strip()
+    port = text.rsplit(":", 1)[-1]
+    if not _DASK.match(text) or not 1 <= int(port if port.isdigit() else 0) <= 65535:
+        raise InputError(
+            f"--dask-address: expected HOST:PORT (e.g. tcp://10.0.0.1:8786), got {text[:60]!r}"
+        )
+    if "executor" in params and params["executor"] != "dask":
+        raise InputError(
+            f"--dask-address applies to --executor dask only (here --executor "
+            f"{params['executor']}); add --executor dask or leave the address out"
+        )
 
 
 def _key(label: str) -> str:
@@ -174,7 +207,7 @@ def _check_one(name: str, v: Any, label: str) -> None:
         if name == "seed":
             check_seed(v, label)
         elif name in COUNTS:
-            check_int(v, label, ge=1)
+            check_int(v, label, ge=1, le=CEILINGS.get(name, INT_MAX))
         elif name in NON_NEGATIVE or name.endswith("_every"):
             check_int(v, label, ge=0)
         else:

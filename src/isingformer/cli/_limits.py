@@ -21,6 +21,9 @@ from isingformer.validate import check_float, check_int, check_memory, check_wor
 __all__ = ["LIMITS", "check_limits"]
 
 F8 = 8.0  # bytes per float64
+BENCH_SECONDS_MAX = 600.0  # longest timing of ising bench
+HISTOGRAM_BINS_MAX = 10_000
+FIELD_MAX = 1e6  # largest transverse field g/J (the eigensolvers overflow near 1e308)
 ISING_T_MIN = 0.005  # below, exp(2J/T) leaves the float64 range in the exact formulas
 
 
@@ -49,10 +52,16 @@ def _rem(p: dict) -> None:
     check_work(work, None, f"--sizes/--samples {samples}/--n-boot {n_boot} on {grid} β values")
 
 
+def _dim(p: dict) -> int:
+    """The lattice dimension: 2 (square) or 3 (cubic), checked before any
+    estimate raises a size to its power."""
+    return check_int(_get(p, "dim", 2), "dim", ge=2, le=3)
+
+
 def _lattice(p: dict) -> tuple[int, float]:
     L = _get(p, "size", 32)
     M = _get(p, "width", L)
-    dim = _get(p, "dim", 2)
+    dim = _dim(p)
     spins = float(L) * M * (L ** (dim - 2) if dim > 2 else 1)
     return L, spins
 
@@ -78,6 +87,8 @@ def _ising_simulate(p: dict) -> None:
 
 
 def _ising_bench(p: dict) -> None:
+    if p.get("min_seconds") is not None:  # 1e308 s is a hang in all but name
+        check_float(p["min_seconds"], "min-seconds", gt=0, le=BENCH_SECONDS_MAX)
     for name, default in (("size", 1024), ("wolff_size", 256)):
         L = _get(p, name, default)
         check_memory(16.0 * L * L, f"--{name.replace('_', '-')} {L} ({float(L) * L:.3g} spins)")
@@ -90,7 +101,7 @@ def _lm_sample(p: dict) -> None:
 
 def _ising_tc(p: dict) -> None:
     sizes = _ints(p, "sizes", [64])
-    dim = _get(p, "dim", 2)
+    dim = _dim(p)
     temps = _count(p, "temperatures", 13)
     sweeps = _get(p, "sweeps", 20000)
     check_memory(16.0 * max(sizes) ** dim, f"--sizes {max(sizes)}")
@@ -102,6 +113,8 @@ def _ising_tfim(p: dict) -> None:
     sizes = _ints(p, "sizes", [256])
     ed_max = _get(p, "ed_max", 12)
     check_int(ed_max, "ed-max", ge=0, le=40)
+    if p.get("fields") is not None:  # g/J beyond 1e6 is the g = inf limit to 1e-12
+        parse_values(str(p["fields"]), "fields", ge=0, le=FIELD_MAX)
     fields = _count(p, "fields", 101)
     check_memory(3 * F8 * (2.0 * max(sizes)) ** 2, f"--sizes {max(sizes)}")
     check_work(fields * sum((2.0 * n) ** 3 for n in sizes), None, "--sizes x --fields")
@@ -125,6 +138,8 @@ def _glass_sk(p: dict) -> None:
 
 
 def _glass_overlap(p: dict) -> None:
+    if p.get("bins") is not None:  # a histogram of P(q) over N + 1 possible overlaps
+        check_int(p["bins"], "bins", ge=2, le=HISTOGRAM_BINS_MAX)
     _glass(p, _get(p, "ladder_size", 12))
 
 
@@ -214,6 +229,13 @@ def _numbers_zeros(p: dict) -> None:
     check_work(float(count) * n_boot, 1e7, what, "resampled spacings")
 
 
+def _quantum(p: dict) -> None:
+    samples = _get(p, "samples", 0)
+    seeds = _get(p, "seeds", 1)
+    what = f"--samples {samples}" + (f" x --seeds {seeds}" if "seeds" in p else "")
+    check_work(float(samples) * seeds, 1e7, what, "sampled texts")
+
+
 LIMITS: dict[tuple[str, ...], Callable[[dict], None]] = {
     ("ensemble", "rem"): _rem,
     ("ising", "exact"): _ising_exact,
@@ -234,6 +256,8 @@ LIMITS: dict[tuple[str, ...], Callable[[dict], None]] = {
     ("icl", "sweep"): _icl_sweep,
     ("hyperbolic", "conjecture"): _hyperbolic_conjecture,
     ("numbers", "zeros"): _numbers_zeros,
+    ("quantum", "run"): _quantum,
+    ("quantum", "verify"): _quantum,
 }
 
 

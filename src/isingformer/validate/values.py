@@ -117,6 +117,9 @@ def parse_values(
         list of ``kind``, length ``1..max_len``.
     """
     label = _label(name)
+    if kind is int:  # a 64-bit integer at most, whatever the caller's bounds
+        ge = -INT_MAX if ge is None else max(ge, -INT_MAX)
+        le = INT_MAX if le is None else min(le, INT_MAX)
     text = str(text).strip()
     if not text:
         raise InputError(f"{label}: the list is empty")
