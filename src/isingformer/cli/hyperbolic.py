@@ -58,7 +58,9 @@ def register(app: typer.Typer) -> None:
         steps: int = typer.Option(60, help="Training steps per run (the fixed budget)."),
         depth: int = typer.Option(2, help="Tree depth D (1..16)."),
         form: str = typer.Option(
-            "euler", help="Sequences: euler (Euler tours: attention needed) or walks."
+            "euler",
+            help="Sequences: euler (Euler tours: attention needed), walks or brackets "
+            "(bracketed depth-first traversals).",
         ),
         executor: str = typer.Option("process", help=EXECUTOR_HELP),
         workers: int = typer.Option(None, help="Worker processes (default: CPU count)."),
@@ -78,10 +80,12 @@ def register(app: typer.Typer) -> None:
         grid = parse_values(betas, "betas", kind=float, gt=0, le=1e6)
         check_int(depth, "depth", ge=1, le=16)
         check_int(seeds, "seeds", ge=1, le=100)
-        if form not in ("euler", "walks"):
+        from isingformer.hyperbolic.trees import FORMS
+
+        if form not in FORMS:
             from isingformer.errors import InputError
 
-            raise InputError(f"--form: use euler or walks, got {form!r}")
+            raise InputError(f"--form: use {', '.join(FORMS)}, got {form!r}")
         check_int(steps, "steps", ge=1, le=100_000)
         od = out_dir(out)
         with store_for(od, store) as st:

@@ -28,8 +28,12 @@ __all__ = [
     "FORMS",
     "Tree",
     "TreeStats",
+    "bracket_growth_rate",
+    "bracket_ids",
+    "bracket_tokens",
     "euler_tokens",
     "gromov_delta",
+    "parse_brackets",
     "random_tree",
     "shakespeare_graph_stats",
     "token_graph",
@@ -149,6 +153,83 @@ def euler_tokens(tree: Tree, n_tokens: int, seed: int = 0) -> np.ndarray:
     return np.asarray(out[:n_tokens], dtype=np.uint16)
 
 
+def bracket_ids(tree: Tree) -> tuple[int, int]:
+    """Token ids ``(open, close)`` of the brackets: ``N + 1``, ``N + 2``."""
+    return tree.n_nodes + 1, tree.n_nodes + 2
+
+
+def bracket_tokens(tree: Tree, n_tokens: int, seed: int = 0) -> np.ndarray:
+    """A stream of ``n_tokens`` tokens (uint16): bracketed depth-first
+    traversals ``( a ( b … ) ( c … ) )`` — each node is an open bracket, its
+    token, its children's subtrees (in a fresh random order each time) and a
+    close bracket; each traversal (3N tokens) followed by the separator. The
+    tree is recoverable from one traversal (:func:`parse_brackets`); the
+    vocabulary is ``N + 3`` (:func:`bracket_ids`)."""
+    check_int(n_tokens, "tokens", ge=1, le=10**8)
+    rng = np.random.default_rng(seed)
+    opn, cls = bracket_ids(tree)
+    out: list[int] = []
+    tok = tree.token
+    while len(out) < n_tokens:
+        out += [opn, int(tok[0])]
+        stack = [iter(rng.permutation(tree.children[0]))]
+        while stack:
+            nxt = next(stack[-1], None)
+            if nxt is None:
+                stack.pop()
+                out.append(cls)
+                continue
+            out += [opn, int(tok[nxt])]
+            stack.append(iter(rng.permutation(tree.children[nxt])))
+        out.append(SEPARATOR)
+    return np.asarray(out[:n_tokens], dtype=np.uint16)
+
+
+def parse_brackets(tokens: np.ndarray, open_id: int, close_id: int) -> tuple[dict, dict]:
+    """The tree read back from bracketed traversals: ``(parent, depth)``, dicts
+    keyed by node token (the root's parent is the separator, 0). Every complete
+    traversal (ending in a separator) is parsed; a trailing partial one is
+    ignored. Unbalanced brackets, a node without an opening bracket or a node
+    seen under two parents are an :class:`InputError`."""
+    arr = np.asarray(tokens, dtype=np.int64)
+    ends = np.flatnonzero(arr == SEPARATOR)
+    parent: dict[int, int] = {}
+    depth: dict[int, int] = {}
+    start = 0
+    for end in ends:
+        stack: list[int] = []  # open nodes; −1 for an opened bracket awaiting its token
+        for t in arr[start:end].tolist():
+            if t == open_id:
+                stack.append(-1)
+            elif t == close_id:
+                if not stack or stack.pop() < 0:
+                    raise InputError("unbalanced brackets: a close without an open node")
+            else:
+                if not stack or stack[-1] != -1:
+                    raise InputError(f"node token {t} is not preceded by an open bracket")
+                up = stack[-2] if len(stack) > 1 else SEPARATOR
+                if parent.setdefault(t, up) != up:
+                    raise InputError(f"node token {t} appears under two parents")
+                depth[t] = len(stack) - 1
+                stack[-1] = t
+        if stack:
+            raise InputError("unbalanced brackets: a traversal ends with open brackets")
+        start = end + 1
+    return parent, depth
+
+
+def bracket_growth_rate(tokens: np.ndarray, open_id: int, close_id: int) -> float:
+    """λ measured on bracketed traversals: ``(N_D / N_0)^{1/D}`` with ``N_d``
+    the number of distinct node tokens at bracket depth ``d`` (D the deepest)."""
+    _, depth = parse_brackets(tokens, open_id, close_id)
+    if not depth:
+        raise InputError("no complete bracketed traversal in the tokens")
+    levels = np.bincount(np.fromiter(depth.values(), dtype=np.int64))
+    if len(levels) < 2:
+        raise InputError("the traversals have a root only: no growth rate")
+    return float((levels[-1] / levels[0]) ** (1.0 / (len(levels) - 1)))
+
+
 def _bfs_all(adj: list[list[int]]) -> np.ndarray:
     n = len(adj)
     dist = np.full((n, n), -1, dtype=np.int64)
@@ -228,7 +309,16 @@ def tree_stats(tree: Tree, tokens: np.ndarray, seed: int = 0) -> TreeStats:
     growth = float((levels[-1] / levels[0]) ** (1.0 / tree.max_depth))
     counts = np.array([len(c) for c in tree.children])
     internal = counts[counts > 0]
-    adj = token_graph(tokens, tree.vocab_size)
+    opn, cls = bracket_ids(tree)
+    if np.any(np.asarray(tokens, dtype=np.int64) > tree.n_nodes):  # bracketed traversals:
+        parent, _ = parse_brackets(tokens, opn, cls)  # the graph is the tree read back
+        adj = [[] for _ in range(tree.vocab_size)]
+        for t, up in parent.items():
+            if up != SEPARATOR:
+                adj[t].append(up)
+                adj[up].append(t)
+    else:
+        adj = token_graph(tokens, tree.vocab_size)
     degrees = np.array([len(a) for a in adj if a])
     # entropy rate: per walk of D+2 tokens, sum over depths of E[ln(children)]
     # along the walk (root and separator are deterministic)
@@ -252,7 +342,7 @@ def tree_stats(tree: Tree, tokens: np.ndarray, seed: int = 0) -> TreeStats:
     )
 
 
-FORMS = ("euler", "walks")
+FORMS = ("euler", "walks", "brackets")
 _CHAR0 = 0x4E00  # token t > 0 is written as chr(_CHAR0 + t), the separator as a newline
 
 
@@ -271,20 +361,22 @@ def tree_data(
     val_fraction: float = 0.1,
     form: str = "euler",
 ):
-    """A :class:`~isingformer.lm.corpus.TokenData` of Euler tours (``form="euler"``)
-    or root-to-leaf walks (``"walks"``) on one random tree (the same tree for
-    both splits, independent sequences), with the tree."""
+    """A :class:`~isingformer.lm.corpus.TokenData` of Euler tours (``form="euler"``),
+    root-to-leaf walks (``"walks"``) or bracketed traversals (``"brackets"``,
+    vocabulary N + 3) on one random tree (the same tree for both splits,
+    independent sequences), with the tree."""
     from isingformer.lm.corpus import TokenData
 
     if form not in FORMS:
         raise InputError(f"form must be one of {', '.join(FORMS)}, got {form!r}")
-    gen = euler_tokens if form == "euler" else walk_tokens
+    gen = {"euler": euler_tokens, "walks": walk_tokens, "brackets": bracket_tokens}[form]
     tree = random_tree(branching, depth, seed)
     n_val = max(int(n_tokens * val_fraction), depth + 4)
     train = gen(tree, n_tokens, seed=2 * seed + 1)
     val = gen(tree, n_val, seed=2 * seed + 2)
     key = f"tree-{form}-b{branching}-D{depth}-n{n_tokens}-s{seed}"
-    return TokenData(train, val, None, tree.vocab_size, key, None), tree
+    vocab = tree.vocab_size + (2 if form == "brackets" else 0)
+    return TokenData(train, val, None, vocab, key, None), tree
 
 
 def shakespeare_graph_stats(n_tokens: int = 200_000, seed: int = 0) -> dict:
