@@ -89,3 +89,60 @@ def test_tiny_run_through_the_store(tmp_path):
 def test_bad_input(args, match):
     with pytest.raises(InputError, match=match):
         run_conjecture(*args)
+
+
+def test_weighted_fit_uses_the_cell_errors_and_covers():
+    # cells with known, unequal errors σ_i: the WLS interval of p covers the
+    # truth 90–99 % of 200 draws and is narrower on average than OLS's
+    cells = _grid()
+    k = np.array([c[0] for c in cells])
+    lam = np.array([c[1] for c in cells])
+    sig = np.geomspace(0.02, 0.4, len(k))[np.random.default_rng(1).permutation(len(k))]
+    rng = np.random.default_rng(2)
+    hits, w_width, o_width = 0, 0.0, 0.0
+    for _ in range(200):
+        y = 0.3 - np.log(np.sqrt(-k)) - np.log(lam) + rng.normal(0, sig)
+        fit = fit_scaling(k, lam, np.exp(y), sig)
+        ols = fit_scaling(k, lam, np.exp(y))
+        hits += fit["p_ci"][0] <= 1.0 <= fit["p_ci"][1]
+        w_width += fit["p_ci"][1] - fit["p_ci"][0]
+        o_width += ols["p_ci"][1] - ols["p_ci"][0]
+    assert 0.90 <= hits / 200 <= 0.99
+    assert w_width < 0.8 * o_width
+    assert fit["method"].startswith("WLS") and ols["method"].startswith("OLS")
+    # a cell without an error (fewer than 3 seeds) falls back to OLS
+    assert fit_scaling(k, lam, np.exp(y), [None, *sig[1:]])["method"].startswith("OLS")
+
+
+def test_three_seeds_give_cell_intervals_and_a_weighted_fit(monkeypatch):
+    # the experiment's bookkeeping on synthetic runs (no training): each seed's
+    # loss is a parabola in log β around a known β_opt(κ, λ) · noise
+    from isingformer.hyperbolic import conjecture as cj
+    from isingformer.stats import mean_interval
+
+    def fake_point(config):
+        lam = lambdas[config["branching"]]
+        rng = np.random.default_rng(
+            [config["seed"], config["branching"], int(-10 * config["curvature"])]
+        )
+        opt = 0.3 - math.log(math.sqrt(-config["curvature"])) - math.log(lam) + rng.normal(0, 0.1)
+        return {"val_loss": (math.log(config["beta"]) - opt) ** 2, "beta_critical": 1.0}
+
+    from isingformer.hyperbolic.trees import random_tree
+
+    lambdas = {
+        b: float(np.sqrt(np.bincount(random_tree(b, 2, seed=0).depth)[-1])) for b in (2, 3, 4)
+    }
+    monkeypatch.setattr(cj, "conjecture_point", fake_point)
+    betas = list(np.geomspace(0.003, 30, 9))
+    r = cj.run_conjecture([-0.1, -1.0, -10.0], [2, 3, 4], betas, seeds=3, tokens=600,
+                          executor="serial")  # fmt: skip
+    assert r["n_interior"] == 9
+    for c in r["cells"]:
+        b = c["beta_opt"]
+        iv = mean_interval(np.log(b["per_seed"]))
+        assert b["n"] == 3 and b["ci"] == pytest.approx([math.exp(x) for x in iv.ci])
+        assert b["log_se"] == pytest.approx(np.std(np.log(b["per_seed"]), ddof=1) / math.sqrt(3))
+    assert r["fit"]["method"].startswith("WLS")
+    assert r["fit"]["p_ci"][0] <= 1.0 <= r["fit"]["p_ci"][1]
+    assert r["fit"]["q_ci"][0] <= 1.0 <= r["fit"]["q_ci"][1]

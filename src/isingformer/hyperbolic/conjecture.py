@@ -113,10 +113,19 @@ def _argmin_log(betas: np.ndarray, losses: np.ndarray) -> tuple[float, bool]:
     return float(np.exp(np.clip(-b / (2 * a), x[0], x[2]))), False
 
 
-def fit_scaling(curvatures, lambdas, betas) -> dict | None:
+def fit_scaling(curvatures, lambdas, betas, sigmas=None) -> dict | None:
     """Least squares ``log β = a − p log sqrt|κ| − q log λ`` over the cells
     (each argument ``[n]``). Returns ``p, p_ci, q, q_ci, a, r2, residuals, n``
-    (95 % Student-t intervals, n − 3 dof) or None when n < 5."""
+    (95 % Student-t intervals, n − 3 dof) or None when n < 5.
+
+    ``sigmas`` (optional, ``[n]``): each cell's standard error of log β (from
+    its seeds). The fit is then weighted least squares with weights 1/σ²
+    (σ floored at half the median σ, so that a cell whose seeds happen to
+    agree does not take all the weight), the intervals from the weighted
+    residual scale — cells measured more precisely count more, and the
+    intervals still widen when the cells scatter beyond their own errors.
+    Without ``sigmas`` (or if any is missing or not finite): ordinary least
+    squares."""
     from scipy import stats
 
     k = np.asarray(curvatures, dtype=float)
@@ -128,23 +137,37 @@ def fit_scaling(curvatures, lambdas, betas) -> dict | None:
     X = np.column_stack([np.ones(n), -np.log(np.sqrt(np.abs(k))), -np.log(lam)])
     if np.linalg.matrix_rank(X) < 3:
         return None
-    coef, *_ = np.linalg.lstsq(X, y, rcond=None)
+    w = np.ones(n)
+    method = "OLS on log β, 95 % Student-t intervals (n − 3 dof)"
+    if sigmas is not None:
+        sig = np.array([np.nan if v is None else v for v in sigmas], dtype=float)
+        if len(sig) == n and np.isfinite(sig).all() and (sig > 0).any():
+            sig = np.maximum(sig, 0.5 * float(np.median(sig[sig > 0])))
+            w = 1.0 / sig**2
+            method = (
+                "WLS on log β, weights 1/σ² (σ: each cell's standard error of the mean "
+                "log β over its seeds, floored at half the median), 95 % Student-t "
+                "intervals (n − 3 dof) from the weighted residual scale"
+            )
+    sw = np.sqrt(w)
+    coef, *_ = np.linalg.lstsq(X * sw[:, None], y * sw, rcond=None)
     resid = y - X @ coef
     dof = n - 3
-    s2 = float(resid @ resid) / dof
-    se = np.sqrt(np.diag(s2 * np.linalg.inv(X.T @ X)))
+    s2 = float((w * resid**2).sum()) / dof
+    se = np.sqrt(np.diag(s2 * np.linalg.inv(X.T @ (X * w[:, None]))))
     t = float(stats.t.ppf(0.975, dof))
-    tss = float(((y - y.mean()) ** 2).sum())
+    ybar = float((w * y).sum() / w.sum())
+    tss = float((w * (y - ybar) ** 2).sum())
     return {
         "a": float(coef[0]),
         "p": float(coef[1]),
         "p_ci": [float(coef[1] - t * se[1]), float(coef[1] + t * se[1])],
         "q": float(coef[2]),
         "q_ci": [float(coef[2] - t * se[2]), float(coef[2] + t * se[2])],
-        "r2": 1.0 - float(resid @ resid) / tss if tss > 0 else float("nan"),
+        "r2": 1.0 - float((w * resid**2).sum()) / tss if tss > 0 else float("nan"),
         "residuals": [float(r) for r in resid],
         "n": n,
-        "method": "OLS on log β, 95 % Student-t intervals (n − 3 dof)",
+        "method": method,
     }
 
 
@@ -171,12 +194,17 @@ def _cell_summary(betas: np.ndarray, loss: np.ndarray, star: np.ndarray) -> dict
     lo = mean_interval(np.log(opts))
     ok = [math.log(v) for v in stars if math.isfinite(v) and v > 0]
     st = mean_interval(ok) if ok else None
+
+    def log_se(iv) -> float | None:  # standard error of the mean log β (n >= 3)
+        return None if iv is None or iv.n < 3 else float(np.std(iv.values, ddof=1) / iv.n**0.5)
+
     return {
         "beta_opt": {
             "value": math.exp(lo.mean),
             "ci": None if lo.ci is None else [math.exp(lo.ci[0]), math.exp(lo.ci[1])],
             "per_seed": opts,
             "n": lo.n,
+            "log_se": log_se(lo),
             "method": "geometric mean over seeds, Student-t interval of mean log β_opt",
         },
         "at_edge": sum(edges) * 2 > len(edges),
@@ -185,6 +213,7 @@ def _cell_summary(betas: np.ndarray, loss: np.ndarray, star: np.ndarray) -> dict
             "ci": None if st is None or st.ci is None else [math.exp(c) for c in st.ci],
             "per_seed": [float(v) for v in stars],
             "n": 0 if st is None else st.n,
+            "log_se": log_se(st),
         },
         "loss_mean": [float(v) for v in loss.mean(axis=0)],
     }
@@ -294,12 +323,14 @@ def run_conjecture(
         [c["curvature"] for c in inner],
         [c["lambda"] for c in inner],
         [c["beta_opt"]["value"] for c in inner],
+        [c["beta_opt"]["log_se"] for c in inner],
     )
     crit = [c for c in cells if math.isfinite(c["beta_critical"]["value"])]
     fit_c = fit_scaling(
         [c["curvature"] for c in crit],
         [c["lambda"] for c in crit],
         [c["beta_critical"]["value"] for c in crit],
+        [c["beta_critical"]["log_se"] for c in crit],
     )
     return {
         "cells": cells,
