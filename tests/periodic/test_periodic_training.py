@@ -65,3 +65,17 @@ def test_attention_mass_the_torus_can_move(doc_result):
         assert tr[name]["wrap_mass_fraction"]["mean"] == pytest.approx(mean, abs=half)
     # docs: the trained models put 9–26 % of their mass there
     assert all(0.08 < r["wrap_mass_fraction"]["mean"] < 0.27 for r in tr.values())
+
+
+def test_against_alibi(doc_result):
+    vs = doc_result["training_comparison"]["paired_vs_alibi"]
+    assert set(vs) == {f"{r}/{p}" for r in ("periodic", "periodic_exp") for p in POLICIES}
+    for p in vs.values():  # docs: no periodic row ends at a different loss than ALiBi
+        assert p["delta_final_loss"]["ci"][0] < 0 < p["delta_final_loss"]["ci"][1]
+    # docs: periodic_exp/sqrt_dk reaches ALiBi's final loss in 0.81 [0.70, 0.93] of the steps
+    s = vs["periodic_exp/sqrt_dk"]["steps_ratio"]
+    assert vs["periodic_exp/sqrt_dk"]["censored"] == 0
+    assert s["ratio"] == pytest.approx(0.806, abs=0.115) and s["ci"][1] < 1
+    # docs: periodic/sqrt_dk 0.98 [0.90, 1.07]
+    s = vs["periodic/sqrt_dk"]["steps_ratio"]
+    assert s["ratio"] == pytest.approx(0.981, abs=0.085) and s["ci"][0] < 1 < s["ci"][1]

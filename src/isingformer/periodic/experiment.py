@@ -166,7 +166,10 @@ def periodic_study(
         "target_loss": target,
         "training_comparison": None
         if comparison is None
-        else {k: comparison[k] for k in ("target_source", "paired", "within", "config")},
+        else {
+            k: comparison[k]
+            for k in ("target_source", "paired", "paired_vs_alibi", "within", "config")
+        },
         "verdicts": verdicts,
         "verdict_details": details,
         "rem_control": rem,

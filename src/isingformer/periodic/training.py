@@ -99,7 +99,8 @@ def training_comparison(
     under ``run_root/LABEL/POLICY_seedS``; one ``compare`` sweep per bias in
     ``store``, so an interrupted study resumes). Returns ``target_loss``,
     ``rows`` (label/policy -> summary), ``paired`` (label/policy vs
-    none/policy) and ``within`` (critical vs sqrt_dk per bias)."""
+    none/policy), ``paired_vs_alibi`` (the periodic rows vs alibi/policy) and
+    ``within`` (critical vs sqrt_dk per bias)."""
     from isingformer.lm.compare import _paired, _summary, compare
     from isingformer.stats import mean_interval
 
@@ -121,7 +122,7 @@ def training_comparison(
         within[label] = c.paired[0]
     # the worst run's final loss: every run reaches it, so every row has n steps
     target = max(r["final_val_loss"] for by in runs.values() for rs in by.values() for r in rs)
-    rows, paired = {}, {}
+    rows, paired, vs_alibi = {}, {}, {}
     for label, (bias, _) in ROWS.items():
         for policy in POLICIES:
             name = f"{label}/{policy}"
@@ -139,11 +140,14 @@ def training_comparison(
             rows[name] = row
             if label != "none":
                 paired[name] = _paired(name, rs, runs["none"][policy], f"none/{policy}")
+            if bias == "periodic":  # the torus against the plain distance decay
+                vs_alibi[name] = _paired(name, rs, runs["alibi"][policy], f"alibi/{policy}")
     return {
         "target_loss": target,
         "target_source": "the highest final validation loss of all runs: every run reaches it",
         "rows": rows,
         "paired": paired,
+        "paired_vs_alibi": vs_alibi,
         "within": within,
         "config": {
             "model": TINY_MODEL,
