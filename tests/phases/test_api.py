@@ -9,7 +9,8 @@ def test_public_names_are_pinned():
             "linear_divergence", "load_causal_lm", "rem_validation", "toy_validation",
             "total_variation", "window_terms", "gpt_bond_matrix", "layered_bond_matrix",
             "powerlaw_fit", "spin_study", "tc_closed_form", "tc_layered", "tc_squared_bonds",
-            "tc_tap",
+            "tc_tap", "critical_weights", "hidden_order_direction", "spin_mc",
+            "susceptibility_tc", "tap_solve", "tc_tap_iteration",
         ]
     )  # fmt: skip
     for name in phases.__all__:

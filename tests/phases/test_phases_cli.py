@@ -106,14 +106,18 @@ def test_bad_input_is_one_line_and_exit_2(gpt_checkpoint, capsys, tmp_path):
 
 def test_spin_over_checkpoints(gpt_series, capsys, tmp_path):
     r = _json(capsys, ["phases", "spin", "--checkpoints", str(gpt_series), "--json",
+                       "--sweeps", "60", "--ladder-size", "8", "--seeds", "3",
                        "--out", str(tmp_path / "rep")])  # fmt: skip
     assert (tmp_path / "rep" / "report.html").exists() and (tmp_path / "rep" / "spin.json").exists()
-    assert r["steps"] == [25, 50, 100, 200, 300]
-    assert all(t["value"] > 0 for t in r["tc"]) and r["tc_init_theory"] > 0
+    assert r["steps"] == [0, 25, 50, 100, 200, 300]  # step 0: the rebuilt initialization
+    assert all(t["value"] > 0 for t in r["tc"][1:]) and r["tc_init_theory"] > 0
+    assert all(t["err"] is not None and t["ci"][0] <= t["value"] <= t["ci"][1] for t in r["tc"][1:])
     pl = r["powerlaw"]
     assert pl["n"] == 5 and pl["ci"][0] <= pl["exponent"] <= pl["ci"][1]
+    assert len(r["overlap"]) == 6 and all(len(o["density"]) == 21 for o in r["overlap"])
+    assert len(r["magnetization"][0]) == 8
     # training moves the bonds away from the random initialization
-    assert r["tc"][-1]["value"] > 1.2 * r["tc_init_theory"]
+    assert r["tc_tap"][-1] > 1.2 * r["tc_init_theory"]
     (tmp_path / "empty").mkdir()
     code, out, err = _run(capsys, ["phases", "spin", "--checkpoints", str(tmp_path / "empty")])
     assert code == 2 and out == "" and err.count("\n") == 1 and "no *.pt" in err

@@ -101,13 +101,18 @@ def detect_cmd(
 
 def _human_spin(r: dict) -> str:
     lines = [f"T_c at initialization (closed form, layered): {r['tc_init_theory']:.4g}"]
-    for s, t, rs in zip(r["steps"], r["tc"], r["tc_rs"], strict=True):
-        lines.append(f"step {s:>7}: T_c (TAP) {t['value']:.4g}   ρ(J∘J)^½ {rs:.4g}")
-    pl = r["powerlaw"]
-    if pl["exponent"] is not None:
-        lines.append(
-            f"T_c ∝ t^α: α = {pl['exponent']:.3g}, 95% CI [{pl['ci'][0]:.3g}, {pl['ci'][1]:.3g}]"
-        )
+    for s, t, tap, rs in zip(r["steps"], r["tc"], r["tc_tap"], r["tc_rs"], strict=True):
+        mc = "—" if t["value"] is None else f"{t['value']:.4g}"
+        if t.get("err") is not None:
+            mc += f" ± {t['err']:.2g}"
+        lines.append(f"step {s:>7}: T_c (MC) {mc:<16} TAP {tap:.4g}   ρ(J∘J)^½ {rs:.4g}")
+    for name in ("powerlaw", "powerlaw_tap"):
+        pl = r[name]
+        if pl["exponent"] is not None:
+            lines.append(
+                f"{name}: T_c ∝ t^α, α = {pl['exponent']:.3g}, 95% CI "
+                f"[{pl['ci'][0]:.3g}, {pl['ci'][1]:.3g}] (n = {pl['n']})"
+            )
     return "\n".join(lines)
 
 
@@ -116,17 +121,33 @@ def spin_cmd(
     checkpoints: Path = typer.Option(
         ..., "--checkpoints", help="Directory of GPT checkpoints (*.pt) of one training run."
     ),
+    sweeps: int = typer.Option(
+        600, "--sweeps", help="Replica-exchange sweeps per seed and checkpoint (half burn-in)."
+    ),
+    ladder_size: int = typer.Option(24, "--ladder-size", help="Temperatures of the ladder."),
+    seeds: int = typer.Option(3, "--seeds", help="Number of Monte Carlo seeds (a count)."),
+    seed: int = typer.Option(0, "--seed", help="First Monte Carlo seed."),
     as_json: bool = typer.Option(False, "--json", help=JSON_OPTION_HELP),
     out: Path = typer.Option(None, "--out", help=OUT_OPTION_HELP),
 ) -> None:
-    """The MLP blocks as a layered spin model: T_c over training and its power law."""
+    """The MLP blocks as a layered spin model: P(q), hidden order and T_c over training."""
     import json
 
     from isingformer.cli._common import to_jsonable
     from isingformer.phases.spin_study import spin_study
+    from isingformer.validate import check_count, check_int
 
+    check_count(sweeps, "sweeps", ceiling=1_000_000)
+    check_int(ladder_size, "ladder-size", ge=3, le=256)
+    check_count(seeds, "seeds", ceiling=64)
+    check_int(seed, "seed", ge=0, le=2**31 - 1 - seeds)
     od = out_dir(out)
-    result = spin_study(checkpoints)
+    result = spin_study(
+        checkpoints,
+        sweeps=sweeps,
+        seeds=tuple(range(seed, seed + seeds)),
+        n_temps=ladder_size,
+    )
     if od is not None:
         from isingformer.phases.report import write_spin_report
 

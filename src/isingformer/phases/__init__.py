@@ -20,6 +20,14 @@ from isingformer.phases.spin import (
     tc_squared_bonds,
     tc_tap,
 )
+from isingformer.phases.spin_mc import (
+    critical_weights,
+    hidden_order_direction,
+    spin_mc,
+    susceptibility_tc,
+    tap_solve,
+    tc_tap_iteration,
+)
 from isingformer.phases.spin_study import powerlaw_fit, spin_study
 from isingformer.phases.validation import (
     ONSAGER_TC,
@@ -35,10 +43,12 @@ __all__ = [
     "PARAMETERS",
     "Detection",
     "TwoPhaseLM",
+    "critical_weights",
     "detect",
     "detect_from_terms",
     "fisher_from_linear",
     "gpt_bond_matrix",
+    "hidden_order_direction",
     "ising_validation",
     "jensen_shannon",
     "layered_bond_matrix",
@@ -46,11 +56,15 @@ __all__ = [
     "load_causal_lm",
     "powerlaw_fit",
     "rem_validation",
+    "spin_mc",
     "spin_study",
+    "susceptibility_tc",
+    "tap_solve",
     "tc_closed_form",
     "tc_layered",
     "tc_squared_bonds",
     "tc_tap",
+    "tc_tap_iteration",
     "total_variation",
     "toy_validation",
     "window_terms",

@@ -202,21 +202,31 @@ def _init_table(checkpoints) -> Table:
 _SPIN_TEXT = (
     "The MLP blocks of the GPT as a layered Ising model (Barney, Winer, Galitski 2024): "
     "neurons as spins, weights as couplings. T_c at initialization from the closed form "
-    "λ_max(Λ)^½ (for identical layers [2C cos(π/(L+2))]^½); per checkpoint the TAP "
-    "instability temperature of the paramagnet and the replica-symmetric glass criterion "
-    "ρ(J∘J)^½ of the actual bonds, the largest eigenvalues of the bond matrix, and a "
-    "power-law fit T_c ∝ t^α (Student-t CI). No Monte Carlo: P(q) is not computed."
+    "λ_max(Λ)^½ (for identical layers [2C cos(π/(L+2))]^½). Per checkpoint (step 0: the "
+    "initialization rebuilt from the run's seed): replica-exchange Monte Carlo of the bond "
+    "matrix (two real replicas) gives the overlap distribution P(q) at half the initial "
+    "T_c, the magnetization along the hidden-order pattern (the signs of the ordered TAP "
+    "solution) and T_c as the maximum of its susceptibility (mean over seeds, Student-t); "
+    "alongside the TAP instability of the paramagnet (eigenvalue criterion and damped "
+    "iteration), the glass criterion ρ(J∘J)^½, the largest eigenvalues of J, and power-law "
+    "fits T_c ∝ t^α (Student-t CI)."
 )
 
 
 def spin_section(result: dict) -> Section:
-    """Report section of one ``spin_study`` result: T_c(t) and the bond spectrum."""
+    """Report section of one ``spin_study`` result: T_c(t), the bond spectrum, P(q)
+    and the hidden-order magnetization per checkpoint."""
     plt = _plt()
     steps = np.asarray(result["steps"], dtype=np.float64)
     tc = [t["value"] for t in result["tc"]]
+    err = [t.get("err") for t in result["tc"]]
     fig, (a, b) = plt.subplots(1, 2, figsize=(9, 3.4))
-    a.plot(steps, tc, "o-", label="TAP instability")
-    a.plot(steps, result["tc_rs"], "s-", label="ρ(J∘J)^½ (glass)")
+    keep = [i for i, v in enumerate(tc) if v is not None and steps[i] > 0]
+    a.errorbar(steps[keep], [tc[i] for i in keep], [err[i] or 0.0 for i in keep], fmt="o-",
+               label="Monte Carlo (hidden order)")  # fmt: skip
+    pos = steps > 0
+    a.plot(steps[pos], np.asarray(result["tc_tap"])[pos], "s-", label="TAP instability")
+    a.plot(steps[pos], np.asarray(result["tc_rs"])[pos], "^-", label="ρ(J∘J)^½ (glass)")
     a.axhline(result["tc_init_theory"], color="k", ls="--", label="closed form at init")
     a.set_xscale("log")
     a.set_xlabel("training step")
@@ -224,21 +234,43 @@ def spin_section(result: dict) -> Section:
     a.legend(fontsize=7)
     spec = np.asarray(result["spectrum"])
     for k in range(spec.shape[1]):
-        b.plot(steps, spec[:, k], color="C0", alpha=1.0 - 0.8 * k / spec.shape[1])
+        b.plot(steps[pos], spec[pos, k], color="C0", alpha=1.0 - 0.8 * k / spec.shape[1])
     b.set_xscale("log")
     b.set_xlabel("training step")
     b.set_ylabel("largest eigenvalues of J")
     fig.tight_layout()
     figs = [figure(fig, "T_c over training (left) and the top of the bond spectrum (right).")]
     plt.close(fig)
+    if result.get("overlap"):
+        fig, (a, b) = plt.subplots(1, 2, figsize=(9, 3.4))
+        for i, (s, ov) in enumerate(zip(result["steps"], result["overlap"], strict=True)):
+            e = np.asarray(ov["edges"])
+            c = f"C{i % 10}"
+            a.step(0.5 * (e[1:] + e[:-1]), ov["density"], where="mid", color=c, label=f"{s}")
+            b.plot(result["temperatures"], result["magnetization"][i], "o-", ms=3, color=c)
+        a.set_xlabel(f"q (T = {result['t_ref']:.3g})")
+        a.set_ylabel("P(q)")
+        a.legend(fontsize=6, title="step", title_fontsize=7)
+        b.set_xscale("log")
+        b.set_xlabel("T")
+        b.set_ylabel("⟨m⟩ along the hidden-order pattern")
+        fig.tight_layout()
+        figs.append(figure(fig, "P(q) of two replicas (left) and hidden-order magnetization."))
+        plt.close(fig)
     pl = result["powerlaw"]
-    rows = [[s, t, r] for s, t, r in zip(result["steps"], tc, result["tc_rs"], strict=True)]
+    rows = [
+        [s, "—" if t is None else t, "—" if e is None else e, tap, r]
+        for s, t, e, tap, r in zip(
+            result["steps"], tc, err, result["tc_tap"], result["tc_rs"], strict=True
+        )
+    ]
     caption = (
-        f"power law: α = {pl['exponent']:.3g}, 95 % CI {pl['ci']} (n = {pl['n']})"
+        f"power law of the Monte Carlo T_c: α = {pl['exponent']:.3g}, 95 % CI {pl['ci']} "
+        f"(n = {pl['n']}, {pl['method']})"
         if pl["exponent"] is not None
         else "power law: too few checkpoints"
     )
-    table = Table(["step", "T_c (TAP)", "ρ(J∘J)^½"], rows, caption)
+    table = Table(["step", "T_c (MC)", "± (sem)", "T_c (TAP)", "ρ(J∘J)^½"], rows, caption)
     return Section("The MLP blocks as a spin model", _SPIN_TEXT, figs, [table])
 
 

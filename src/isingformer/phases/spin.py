@@ -17,8 +17,9 @@ Three transition temperatures of the paramagnet (the spin-glass instability):
   m_i = tanh(β Σ_j J_ij m_j − β² m_i Σ_j J_ij² (1 − m_j²)) turns unstable:
   λ_max(βJ − β² diag(Σ_j J_ij²)) = 1, by bisection in β.
 
-Replica-exchange Monte Carlo, P(q), the hidden-order phase and T_c(t) over
-training are not built yet (see docs/phases.md).
+Replica-exchange Monte Carlo, damped TAP iteration, P(q), the hidden-order
+phase: :mod:`isingformer.phases.spin_mc`; T_c(t) over training:
+:mod:`isingformer.phases.spin_study`.
 """
 
 from __future__ import annotations
@@ -89,7 +90,7 @@ def tc_squared_bonds(J: np.ndarray) -> float:
     return float(math.sqrt(np.linalg.eigvalsh(np.asarray(J) ** 2)[-1]))
 
 
-def tc_tap(J: np.ndarray, tol: float = 1e-8) -> tuple[float, float]:
+def tc_tap(J: np.ndarray, tol: float = 1e-6) -> tuple[float, float]:
     """Where the paramagnetic TAP solution m = 0 is closest to unstable.
 
     The TAP Hessian at m = 0 is ``δ_ij (1 + β² Σ_k J_ik²) − β J_ij``; its lowest
@@ -103,8 +104,14 @@ def tc_tap(J: np.ndarray, tol: float = 1e-8) -> tuple[float, float]:
     J = np.asarray(J, dtype=np.float64)
     D = np.diag((J**2).sum(axis=1))
 
-    def lam(beta: float) -> float:
-        return float(np.linalg.eigvalsh(beta * J - beta * beta * D)[-1])
+    from scipy.linalg import eigh
+
+    n = J.shape[0]
+
+    def lam(beta: float) -> float:  # the largest eigenvalue only
+        return float(
+            eigh(beta * J - beta * beta * D, eigvals_only=True, subset_by_index=[n - 1, n - 1])[0]
+        )
 
     lo, hi = 0.0, 4.0 / max(np.linalg.eigvalsh(J)[-1], 1e-300)  # λ(β) < 0 beyond
     g = (math.sqrt(5) - 1) / 2

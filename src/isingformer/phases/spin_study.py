@@ -11,7 +11,14 @@ import numpy as np
 from isingformer.errors import InputError
 from isingformer.phases.spin import gpt_bond_matrix, tc_layered, tc_squared_bonds, tc_tap
 
-__all__ = ["powerlaw_fit", "spin_study"]
+__all__ = ["ORDERED_M", "powerlaw_fit", "spin_study"]
+
+ORDERED_M = 0.3  # ⟨m⟩ at t_ref above which a checkpoint has hidden order (glass: ~N^-½)
+
+
+def _known(t: list, y: list) -> tuple[list, list]:
+    keep = [i for i, v in enumerate(y) if v is not None]
+    return [t[i] for i in keep], [y[i] for i in keep]
 
 
 def powerlaw_fit(t, y) -> dict:
@@ -35,17 +42,40 @@ def powerlaw_fit(t, y) -> dict:
     }
 
 
-def spin_study(checkpoints: str | Path, top: int = 8) -> dict:
-    """Every ``*.pt`` GPT checkpoint in a directory, ordered by training step.
+def spin_study(
+    checkpoints: str | Path,
+    top: int = 8,
+    *,
+    sweeps: int = 600,
+    seeds: tuple[int, ...] = (0, 1, 2),
+    n_temps: int = 24,
+) -> dict:
+    """Every ``*.pt`` GPT checkpoint in a directory, ordered by training step, after
+    step 0: the initialization, rebuilt from the run's config and seed (unless a
+    step-0 checkpoint is there).
 
-    Returns ``steps``, ``tc`` (per step ``value``: the TAP instability
-    temperature of the MLP bond matrix, ``err``: None — a property of the
-    given weights, no sampling), ``tc_rs`` (ρ(J∘J)^½), ``tap_lambda``,
-    ``spectrum`` (the ``top`` largest eigenvalues of J per step),
-    ``tc_init_theory`` (the closed-form layered T_c of the GPT-2
-    initialization of this architecture) and ``powerlaw`` (T_c(t) ∝ t^α).
+    Per checkpoint, from the MLP bond matrix J: replica-exchange Monte Carlo
+    (:func:`~isingformer.phases.spin_mc.spin_mc`, ``sweeps`` sweeps per seed, two
+    real replicas, ``n_temps`` temperatures geometric from half the closed-form
+    T_c at initialization, ``t_ref``, to twice the largest TAP T_c of the run)
+    gives ``tc`` (``value``: the maximum of the hidden-order susceptibility,
+    mean over ``seeds``; ``err``: its standard error; ``ci``: Student-t 95 %;
+    None where there is no hidden order: ``ordered`` is ⟨m⟩ at ``t_ref`` >
+    ``ORDERED_M``),
+    ``magnetization`` (⟨m⟩ along the hidden-order pattern, the signs of the TAP
+    solution at half the TAP-iteration T_c, per temperature)
+    and ``overlap`` (the histogram of q of two replicas at ``t_ref``: the glass
+    of the initialization has a broad P(q), an ordered phase peaks at ±q).
+    Also: ``tc_tap`` (the TAP instability of m = 0, eigenvalue criterion),
+    ``tc_tap_iteration`` (the damped TAP iteration on the same ladder), ``tc_rs``
+    (ρ(J∘J)^½), ``tap_lambda``, ``spectrum`` (the ``top`` largest eigenvalues of
+    J), ``tc_init_theory`` (the closed-form layered T_c of the GPT-2
+    initialization of this architecture), ``powerlaw`` (fit of the Monte Carlo
+    T_c(t) ∝ t^α) and ``powerlaw_tap`` (of the TAP T_c). ``sweeps = 0``: no
+    Monte Carlo (``tc`` is then the TAP T_c with ``err`` None, ``overlap`` empty).
     """
     from isingformer.lm.sample import load_trained
+    from isingformer.phases.spin_mc import hidden_order_direction, spin_mc, tc_tap_iteration
 
     d = Path(checkpoints)
     if not d.is_dir():
@@ -53,28 +83,65 @@ def spin_study(checkpoints: str | Path, top: int = 8) -> dict:
     paths = sorted(d.glob("*.pt"))
     if not paths:
         raise InputError(f"--checkpoints: no *.pt checkpoint in {d}")
+    from isingformer.lm.train import build_model
+
+    def row(step: int, model, n_layer: int, source: str) -> tuple:
+        J, sizes = gpt_bond_matrix(model)
+        t_tap, lam = tc_tap(J)
+        ev = np.linalg.eigvalsh(J)[::-1][:top].tolist()
+        return (step, J, t_tap, lam, tc_squared_bonds(J), ev, n_layer, sizes, source)
+
     rows = []
     for p in paths:
         tm = load_trained(p)
-        J, sizes = gpt_bond_matrix(tm.model)
-        t_tap, lam = tc_tap(J)
-        ev = np.linalg.eigvalsh(J)[::-1][:top]
-        rows.append(
-            (tm.step, t_tap, lam, tc_squared_bonds(J), ev.tolist(), tm.config.n_layer, sizes)
-        )
+        rows.append(row(tm.step, tm.model, tm.config.n_layer, str(p)))
     rows.sort(key=lambda r: r[0])
-    n_layer, sizes = rows[0][5], rows[0][6]
+    if rows[0][0] > 0:  # the initialization of the run: the same config and seed
+        tm = load_trained(rows[0][8])
+        init = build_model(tm.config, int(tm.model.wte.weight.shape[0]))
+        rows.insert(0, row(0, init, tm.config.n_layer, "initialization (rebuilt from the seed)"))
+    n_layer, sizes = rows[0][6], rows[0][7]
     std_proj = 0.02 / math.sqrt(2 * n_layer)  # GPT-2 initialization (lm.model)
+    tc_init = tc_layered(sizes, [0.02**2, std_proj**2] * n_layer)
     steps = [r[0] for r in rows]
-    tc = [r[1] for r in rows]
+    tc_tap_values = [r[2] for r in rows]
+    t_ref = 0.5 * tc_init
+    ladder = np.geomspace(t_ref, 2.0 * max([*tc_tap_values, tc_init]), n_temps)
+    mc, tap_iter = [], []
+    for r in rows:
+        t_it = tc_tap_iteration(r[1], ladder, iters=3000, refine=4)["value"]
+        tap_iter.append(t_it)
+        if sweeps > 0:
+            xi = hidden_order_direction(r[1], None if t_it is None else 0.5 * t_it)
+            mc.append(spin_mc(r[1], ladder, t_overlap=t_ref, sweeps=sweeps, seeds=seeds, xi=xi))
+    ordered = [m["magnetization"][0] > ORDERED_M for m in mc]
+    if mc:
+        tc = [
+            m["tc"] if o else {"value": None, "err": None, "ci": None, "n": m["tc"]["n"]}
+            for m, o in zip(mc, ordered, strict=True)
+        ]
+    else:
+        tc = [{"value": v, "err": None} for v in tc_tap_values]
     return {
-        "checkpoints": [str(p) for p in paths],
+        "checkpoints": [r[8] for r in rows],
         "steps": steps,
-        "tc": [{"value": v, "err": None} for v in tc],
-        "tc_rs": [r[3] for r in rows],
-        "tap_lambda": [r[2] for r in rows],
-        "spectrum": [r[4] for r in rows],
+        "tc": tc,
+        "tc_method": mc[0]["tc"]["method"] if mc else "TAP instability of m = 0 (eigenvalue)",
+        "tc_tap": tc_tap_values,
+        "tc_tap_iteration": tap_iter,
+        "tc_rs": [r[4] for r in rows],
+        "tap_lambda": [r[3] for r in rows],
+        "spectrum": [r[5] for r in rows],
         "layer_sizes": sizes,
-        "tc_init_theory": tc_layered(sizes, [0.02**2, std_proj**2] * n_layer),
-        "powerlaw": powerlaw_fit(steps, tc),
+        "tc_init_theory": tc_init,
+        "t_ref": t_ref,
+        "temperatures": ladder.tolist(),
+        "magnetization": [m["magnetization"] for m in mc],
+        "susceptibility": [m["susceptibility"] for m in mc],
+        "overlap": [m["overlap"] for m in mc],
+        "ordered": ordered,
+        "sweeps": sweeps,
+        "seeds": list(seeds),
+        "powerlaw": powerlaw_fit(*_known(steps, [t["value"] for t in tc])),
+        "powerlaw_tap": powerlaw_fit(steps, tc_tap_values),
     }
