@@ -202,7 +202,14 @@ def _phases_detect(p: dict) -> None:
 
 
 def _icl_sweep(p: dict) -> None:
-    tasks = len([t for t in str(_get(p, "tasks", "1")).split(",") if t.strip()]) or 1
+    entries = str(_get(p, "tasks", "1")).split(",")
+    if any(not t.strip() for t in entries):
+        raise InputError(f"--tasks: empty entry in the list {p.get('tasks')!s:.60}")
+    # beyond these the Gibbs weights and the posterior overflow (inf/NaN, warnings)
+    for name, lo, hi in (("noise", 1e-6, 1e6), ("beta", 1e-6, 1e6), ("ridge", 0.0, 1e6)):
+        if p.get(name) is not None:
+            check_float(p[name], name, ge=lo, le=hi)
+    tasks = len(entries)
     dims = _safe_count(p, "dims", 1) if p.get("dims") is not None else 1
     seeds, pairs, samples = _get(p, "seeds", 3), _get(p, "pairs", 200), _get(p, "samples", 2000)
     points = float(seeds) * tasks * dims
