@@ -140,7 +140,7 @@ def train_softmax(
 
     torch.manual_seed(int(rng.integers(2**62)) if init_seed is None else int(init_seed))
     model = make_softmax_model(task.dim, width, heads, layers, policy)
-    opt = torch.optim.Adam(model.parameters(), lr=lr)
+    opt = torch.optim.Adam(model.parameters(), lr=lr, foreach=True)
     loss = torch.tensor(float("nan"))
     for _ in range(steps):
         b = sample_batch(task, batch, rng, pool)

@@ -150,7 +150,7 @@ def _softmax_point(task: IclTask, pool, rng: np.random.Generator, config: dict) 
     )
     out = _errors_and_distances(task, trained.predict, pool, rng, int(config["n_eval"]))
     out.update(ood_error=out["ood_error_mc"], id_error=out["id_error_mc"], **trained.summary())
-    out["overlap"] = out["overlap_hist"] = out["linear_r2"] = None
+    out["overlap"] = out["overlap_hist"] = out["linear_r2"] = out["prediction_overlap"] = None
     if int(config["pairs"]) > 0:
         replica = train_softmax(
             task,
@@ -163,8 +163,10 @@ def _softmax_point(task: IclTask, pool, rng: np.random.Generator, config: dict) 
         proj = sample_batch(task, 16 * task.dim**2, rng, None)
         pred = trained.predict(proj)
         gamma_a = effective_gamma(proj, pred, float(config["ridge"]))
-        gamma_b = effective_gamma(proj, replica.predict(proj), float(config["ridge"]))
+        pred_b = replica.predict(proj)
+        gamma_b = effective_gamma(proj, pred_b, float(config["ridge"]))
         q = replica_overlap(gamma_a, gamma_b)
+        out["prediction_overlap"] = replica_overlap(pred, pred_b)
         out["overlap"] = q
         out["overlap_hist"] = np.histogram([q], bins=OVERLAP_BINS, range=(-1.0, 1.0))[0].tolist()
         resid = pred - linear_predict(gamma_a, proj)
@@ -257,6 +259,10 @@ def icl_sweep(
         seeds: independent pools and trainings per (d, k).
         pretrain: τ = n/d² pretraining sequences (None: τ = ∞, linear only).
         beta: inverse temperature of the Gibbs measure over Γ (overlaps).
+        pairs: replica pairs per point (linear: Gibbs samples; softmax: > 0
+            trains one second replica on the same data from another
+            initialisation, and ``overlap`` is that of the two replicas'
+            effective readouts).
 
     Returns:
         ``{"dims": {d: {...}}, ...}``; each dimension holds ``points`` (per k:
@@ -333,6 +339,7 @@ def icl_sweep(
                 "dist_to_pool",
                 "overlap",
                 "linear_r2",
+                "prediction_overlap",
                 "ridge_ood_error",
                 "pool_ood_error",
                 "pool_id_error",
