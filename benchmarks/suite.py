@@ -38,6 +38,7 @@ RESULTS = HERE / "results"
 # short-mode arguments: small but honest sizes, each script well under a minute
 SHORT: dict[str, list[str]] = {
     "analyze": ["--texts", "8", "--tokens", "128", "--betas", "200", "--reps", "2"],
+    "analyze_scale": ["--sizes", "256,1024,4096", "--models", "110M,1.1B", "--reps", "1"],
     "attention": ["--batch", "2", "--seq", "128", "--reps", "5"],
     "ensemble": [],
     "glass": [],

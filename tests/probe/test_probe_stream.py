@@ -132,6 +132,7 @@ def _peak_rss_delta(fn) -> float:
     return field("VmHWM") - base
 
 
+@pytest.mark.regression  # the bound stated in docs/analyze.md
 def test_memory_grows_with_block_not_tokens_squared(models):
     """2048 tokens, 4 heads: all energies of a layer are 4·2048²·8 B = 128 MiB.
     Streamed with 32-row blocks the analysis of a layer stays far below that,
