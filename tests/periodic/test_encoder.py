@@ -3,6 +3,8 @@ numbers of docs/periodic.md recomputed at the documented size (6 passages of
 32 tokens in 3 groups of 2; intervals Student-t over the 3 groups).
 Tolerances: the stated 95 % half-widths."""
 
+import math
+
 import pytest
 import torch
 
@@ -58,6 +60,19 @@ def test_minilm_numbers(minilm):
     for b, (decaying, never) in expect.items():
         h = by[b]["head_decay_rate"]
         assert abs(h["decaying"] - decaying) <= 1 and abs(h["never_decaying"] - never) <= 1
+    # docs: ξ(β) over β = 1/8…64 (β* = 0.25–0.27 in every group): none ∞ at
+    # every β, ALiBi ∞ up to β = 1, periodic smallest at β = 1/4 ≈ β*
+    models = minilm["models"]
+    for b, ms in models.items():
+        for m in ms:
+            assert 0.24 < m["beta_star_mean"] < 0.28
+            betas, xi = m["xi_vs_beta"]["betas"], m["xi_vs_beta"]["xi"]
+            if b == "none":
+                assert all(x == math.inf for x in xi)
+            elif b == "alibi":
+                assert all(x == math.inf for x, be in zip(xi, betas, strict=True) if be <= 1)
+            else:
+                assert betas[xi.index(min(xi))] == 0.25
     # docs: θ none −0.029 ± 0.089, alibi −0.094 ± 0.122, periodic −0.048 ± 0.093;
     # periodic − none −0.019 [−0.057, 0.019]; periodic − alibi +0.046 [0.003, 0.090]
     for name, mean, half in (

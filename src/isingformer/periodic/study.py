@@ -44,7 +44,7 @@ __all__ = [
 
 BIASES = ("none", "alibi", "periodic")
 DEFAULT_BETAS = np.geomspace(0.05, 200.0, 81)  # relative to the model's own β (= 1)
-XI_BETAS = (0.25, 0.5, 1.0, 2.0, 4.0)
+XI_BETAS = (0.125, 0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 64.0)
 MIN_KEYS_FIT = 4  # rows with fewer keys are left out of the rounding fit
 
 
