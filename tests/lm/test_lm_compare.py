@@ -118,3 +118,17 @@ def test_never_reached_is_a_lower_bound_not_a_degenerate_interval():
     assert p["censored"] == 3 and s["lower_bound"] and s["ci"] is None
     v, text = verdict(p, 3)
     assert v == "not supported" and "lower bound" in text and "[1.000, 1.000]" not in text
+
+
+def test_verdict_is_judged_on_steps_not_on_timing():
+    """Identical training gives identical steps and losses but not identical CPU
+    time; the verdict must not change when only the timing does."""
+    base = [_run(s, [4.0, 3.0, 2.5, 2.0 + 0.01 * s], "sqrt_dk") for s in range(4)]
+    fast = [_run(s, [4.0, 2.0, 1.8, 1.7], "critical", sps=0.1) for s in range(4)]
+    slow_clock = [_run(s, [4.0, 2.0, 1.8, 1.7], "critical", sps=0.5) for s in range(4)]
+    p_fast, p_slow = _paired("critical", fast, base), _paired("critical", slow_clock, base)
+    assert p_slow["seconds_ratio"]["ratio"] > 1.0 > p_fast["seconds_ratio"]["ratio"]
+    v_fast = verdict(p_fast, 4)[0]
+    v_slow, t_slow = verdict(p_slow, 4)
+    assert v_fast == v_slow == "supported"
+    assert "not judged" in t_slow

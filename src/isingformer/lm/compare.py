@@ -265,9 +265,11 @@ def verdict(paired: dict | None, n_seeds: int, margin: float = 0.10) -> tuple[st
     """Judge "critical β cuts training cost" from the paired comparison.
 
     supported: critical reaches the baseline's final loss in every seed and
-    the 95% intervals of its step and compute-time ratios to target lie below
-    1 (compute time: the run's process CPU time, calibration included; wall
-    time on a shared machine is too noisy to judge and is only reported).
+    the 95% interval of its step ratio to target lies below 1. The verdict is
+    judged on steps and losses only, which are deterministic on CPU: compute
+    time (the run's process CPU time, calibration included) is reported with
+    its interval but not judged, because on a shared machine two identical runs
+    gave CPU-time ratios of 0.93 and 1.08 and would have flipped the verdict.
     not supported: the step-ratio interval lies above ``1 - margin`` (any
     saving is under ``margin``), or critical ends significantly worse.
     Otherwise inconclusive. Intervals are Student-t over the paired seeds;
@@ -285,18 +287,18 @@ def verdict(paired: dict | None, n_seeds: int, margin: float = 0.10) -> tuple[st
     t = paired.get("cpu_ratio", paired["seconds_ratio"])
     desc = (
         f"{paired['name']} / {BASELINE} steps to reach the baseline's final loss: {s['ratio']:.3f} "
-        f"({_iv(s)}); compute (CPU) time: {t['ratio']:.3f} ({_iv(t)}); final-loss difference "
+        f"({_iv(s)}); compute (CPU) time, not judged: {t['ratio']:.3f} ({_iv(t)}); final-loss "
+        f"difference "
         f"{d['mean']:+.4f} ({_iv(d, '+.4f')}), "
         f"{paired['name']} lower in {d['wins']} of {paired['n_pairs']} seeds"
         + (f"; {paired['censored']} run(s) never reached the target" if paired["censored"] else "")
         + "."
     )
     s_lo, s_hi = _bounds(s)
-    t_hi = _bounds(t)[1]
-    if paired["censored"] == 0 and s_hi < 1.0 and t_hi < 1.0:
+    if paired["censored"] == 0 and s_hi < 1.0:
         return (
             "supported",
-            "Critical β reached the baseline's loss in fewer steps and less time: " + desc,
+            "Critical β reached the baseline's loss in fewer steps: " + desc,
         )
     if s_lo > 1.0 - margin or d["ci"][0] > 0:
         why = (
