@@ -14,12 +14,35 @@ _WALL = re.compile(r"\b\d+(?:\.\d+)?\s?(?:s|ms|seconds)\b")
 _NUMBER = re.compile(r"[-+]?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?")
 
 
+# timing columns of the report's tables (wall/CPU time, throughput, calibration share)
+_TIMING_HEADER = re.compile(r"time|tokens/s|seconds|calibration share|\(s\)", re.IGNORECASE)
+_TIMING_PROSE = re.compile(r"time, not judged: [^;]*")
+
+
+def _mask_timing(text: str) -> str:
+    """Replace wall times, and the cells of table columns whose header names a
+    time or a throughput, by ``<wall>``; everything else is left as printed."""
+    out, timing = [], None
+    for line in _TIMING_PROSE.sub("<wall>", _WALL.sub("<wall>", text)).splitlines():
+        if not line.startswith("|"):
+            timing = None
+            out.append(line)
+            continue
+        cells = line.split("|")
+        if timing is None:  # a table's header row
+            timing = {i for i, c in enumerate(cells) if _TIMING_HEADER.search(c)}
+        elif not set(line) <= set("|-: "):
+            cells = ["<wall>" if i in timing else c for i, c in enumerate(cells)]
+        out.append("|".join(cells))
+    return "\n".join(out)
+
+
 def _printed(out: Path) -> tuple[list[str], dict]:
     text = (out / "report.md").read_text(encoding="utf-8")
     body, _, tail = text.partition("## Configuration and versions")
     config = json.loads(tail[tail.index("{") : tail.rindex("}") + 1])
     config.pop("versions", None)  # which modules a process has loaded, not a result
-    return _NUMBER.findall(_WALL.sub("<wall>", body)), config
+    return _NUMBER.findall(_mask_timing(body)), config
 
 
 def _twice(tmp_path: Path, only: list[str] | None) -> None:
@@ -49,3 +72,15 @@ def test_wall_times_are_the_only_thing_masked() -> None:
     assert _WALL.sub("<wall>", "752 branches in 0.32 s, p = 0.701") == (
         "752 branches in <wall>, p = 0.701"
     )
+
+
+def test_timing_columns_are_masked_and_results_are_not() -> None:
+    table = (
+        "| policy | steps to target | time to target (s) | tokens/s |\n"
+        "|---|---|---|---|\n"
+        "| critical | 221 [177, 265] | 10.2 [-3.2, 23.7] | 25,395 |\n"
+        "\nsteps 0.901; compute (CPU) time, not judged: 0.931 (n = 3); loss -0.0072"
+    )
+    nums = _NUMBER.findall(_mask_timing(table))
+    assert "221" in nums and "265" in nums and "0.901" in nums and "-0.0072" in nums
+    assert "10.2" not in nums and "25" not in nums and "0.931" not in nums
