@@ -8,6 +8,7 @@ from isingformer.cli import build_command, main
 from isingformer.cli._guard import by_option
 from isingformer.cli._limits import LIMITS, check_limits
 
+THIS = __file__  # an existing input file, refused for its value before it is read
 AUDIT = [
     # tracebacks
     (["ensemble", "rem", "--seed", "-1"], "--seed"),
@@ -17,7 +18,7 @@ AUDIT = [
     (["glass", "overlap", "--seed", "-1"], "--seed"),
     (["hopfield", "capacity", "--seed", "-1"], "--seed"),
     (["hopfield", "modern", "--seed", "-1"], "--seed"),
-    (["quantum", "run", "--seed", "-1", "--spec", "x.json"], "--seed"),
+    (["quantum", "run", "--seed", "-1", "--spec", THIS], "--seed"),
     (["main-job", "--seed", "-1"], "--seed"),
     (["train", "--seed", str(2**64)], "--seed"),
     (["ising", "exact", "--temperature", "1e-10"], "--temperature"),
@@ -73,7 +74,7 @@ AUDIT = [
     (["compare", "--seeds", "4611686018427387904"], "--seeds"),  # was a MemoryError
     (["quantum", "verify", "--seeds", "4611686018427387904"], "--seeds"),  # MemoryError
     (["quantum", "verify", "--samples", "1000000000"], "sampled texts"),  # ran unbounded
-    (["quantum", "run", "--spec", "x.json", "--samples", "1000000000"], "sampled texts"),
+    (["quantum", "run", "--spec", THIS, "--samples", "1000000000"], "sampled texts"),
     (["glass", "overlap", "--bins", "1000000000"], "--bins"),  # ran unbounded
     (["ensemble", "rem", "--sizes", str(2**64)], "--sizes"),  # beyond 64 bits in a list
     (["ensemble", "rem", "--dask-address", "foo"], "--dask-address: expected HOST:PORT"),
@@ -84,6 +85,15 @@ AUDIT = [
     (["icl", "sweep", "--noise", "1e-300"], "--noise"),  # overflow warnings
     (["icl", "sweep", "--beta", "1e-300"], "--beta"),
     (["icl", "sweep", "--ridge", "1e308"], "--ridge"),
+    (["hopfield", "modern", "--spread", "1e308"], "--spread"),  # overflow warnings
+    (["hopfield", "modern", "--noise", "1e308"], "--noise"),
+    # a missing input silently replaced by a default, or an input silently ignored
+    (["analyze", "--texts", "missing.txt"], "--texts: missing.txt does not exist"),
+    (["layers", "--random-init", "--texts", "."], "is a directory"),
+    (["train", "--config", "missing.yaml"], "--config: missing.yaml does not exist"),
+    (["quantum", "verify", "--spec", "missing.json"], "does not exist"),
+    (["verify", "--proofs", "missing"], "--proofs: missing does not exist"),
+    (["phases", "detect", "--checkpoint", "c.pt", "--texts", THIS], "--model only"),
 ]
 
 

@@ -15,7 +15,10 @@ command is guarded without writing anything.
   read-only ``runs`` commands, writable with its folder (SQLite's write-ahead
   log lives beside it) before any work starts;
   ``--output``: a file in a writable directory, not a directory;
-- ``--device``: ``cpu``, ``cuda``, ``cuda:N``, ``mps``, and available.
+- ``--device``: ``cpu``, ``cuda``, ``cuda:N``, ``mps``, and available;
+- input files (:data:`INPUT_FILES`: ``--texts``, ``--spec``, ``--config``) exist
+  and are files, ``--proofs`` is a directory: a missing input is never
+  silently replaced by a default.
 
 Command-specific ranges (``--temperature > 0`` …) stay with the command or its
 library function, using :mod:`isingformer.validate`.
@@ -36,6 +39,7 @@ from isingformer.validate.values import INT_MAX
 __all__ = [
     "CEILINGS",
     "COUNTS",
+    "INPUT_FILES",
     "NON_NEGATIVE",
     "by_option",
     "check_device",
@@ -57,6 +61,7 @@ NON_NEGATIVE = frozenset({"ed_max", "burn_in", "warmup", "thin"})
 CEILINGS = {"n_boot": 100_000, "seeds": 10_000}
 _DASK = re.compile(r"^([a-z]+://)?(\[[0-9a-fA-F:]+\]|[A-Za-z0-9_.-]+):\d{1,5}$")
 SECONDS = frozenset({"seconds", "max_seconds", "min_seconds", "timeout"})
+INPUT_FILES = frozenset({"texts", "spec", "config"})
 _DEVICE = re.compile(r"^(auto|cpu|mps|cuda(:\d{1,3})?)$")
 
 
@@ -143,6 +148,15 @@ def _check_output(value: Any, label: str) -> None:
     _writable_dir_or_creatable(p.parent, label)
 
 
+def _check_input(p: Path, label: str, *, directory: bool) -> None:
+    if not p.exists():
+        raise InputError(f"{label}: {p} does not exist")
+    if directory and not p.is_dir():
+        raise InputError(f"{label}: {p} is not a directory")
+    if not directory and p.is_dir():
+        raise InputError(f"{label}: {p} is a directory, expected a file")
+
+
 def check_params(
     params: dict[str, Any], decls: dict[str, Any], *, reads_only: bool = False
 ) -> None:
@@ -220,6 +234,10 @@ def _check_one(name: str, v: Any, label: str) -> None:
         _check_output(v, label)
     elif name == "device" and isinstance(v, str):
         check_device(v, label)
+    elif name in INPUT_FILES and isinstance(v, Path):
+        _check_input(v, label, directory=False)
+    elif name == "proofs" and isinstance(v, Path):
+        _check_input(v, label, directory=True)
 
 
 def harden(command: Any, path: tuple[str, ...] = ()) -> Any:

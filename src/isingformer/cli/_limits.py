@@ -153,6 +153,9 @@ def _hopfield_capacity(p: dict) -> None:
 
 
 def _hopfield_modern(p: dict) -> None:
+    for name in ("spread", "noise"):  # beyond, the patterns and energies overflow
+        if p.get(name) is not None:
+            check_float(p[name], name, ge=0, le=1e6)
     d, patterns = _get(p, "dim", 64), _get(p, "patterns", 32)
     betas = _count(p, "betas", 41)
     check_memory(6 * F8 * float(d) * patterns, f"--dim {d} x --patterns {patterns}")
@@ -198,6 +201,11 @@ def _layers(p: dict) -> None:
 
 
 def _phases_detect(p: dict) -> None:
+    if p.get("texts") is not None and p.get("model") is None:
+        raise InputError(
+            "--texts: prompts for --model only; a --checkpoint is measured on windows of "
+            "its own training corpus (leave --texts out)"
+        )
     _tokens(p, "n_texts", "tokens", (16, 64), _safe_count(p, "grid", 19))
 
 
