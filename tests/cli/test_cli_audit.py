@@ -155,3 +155,17 @@ def test_analyze_unavailable_cuda_and_bad_model_config(capsys, tmp_path, monkeyp
     assert (
         err.count("\n") == 1 and err.startswith("isingformer: error: ") and "Traceback" not in err
     )
+
+
+def test_docs_state_the_ceilings():
+    """docs/cli.md (Errors) states the guard's fixed ceilings and the defaults."""
+    from pathlib import Path
+
+    from isingformer.cli._guard import CEILINGS
+    from isingformer.validate.ceilings import DEFAULT_WORK, MEMORY_FRACTION
+
+    text = (Path(__file__).resolve().parents[2] / "docs" / "cli.md").read_text()
+    assert f"`--n-boot ≤ {CEILINGS['n_boot']}`" in text
+    assert f"`--seeds ≤ {CEILINGS['seeds']}`" in text
+    assert DEFAULT_WORK == 1e12 and "(default 1e12 elementary operations" in text
+    assert MEMORY_FRACTION == 0.5 and "(default half the RAM" in text
