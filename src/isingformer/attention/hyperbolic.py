@@ -136,8 +136,8 @@ class _HalfDistance(torch.autograd.Function):
     """``c · asinh(r)`` pairwise from the split tangent vectors, with an
     analytic backward. Fresh ``L × L`` buffers and passes over them, not
     arithmetic, dominate the cost on a CPU, so the forward works in place and
-    leaves three ``[.., L, M]`` tensors for the backward, which is then three
-    products with the incoming gradient feeding sums and matmuls.
+    leaves two ``[.., L, M]`` tensors for the backward, which is then two
+    products with the incoming gradient feeding two sums and two matmuls.
 
     Inputs ``uh [.., L, d]``, ``vh [.., M, d]`` (unit or zero rows), ``a [.., L, 1]``,
     ``b [.., 1, M]`` (``s|u|``, ``s|v|``), ``c`` a constant factor (tensor
@@ -151,7 +151,9 @@ class _HalfDistance(torch.autograd.Function):
 
     Saved: ``P3 = 1/(2 r sqrt(1 + r²)) = ∂ρ/∂r²`` (set to 0 at ``r = 0``,
     coincident points, where every ``∂r²/∂·`` vanishes and the distance is
-    not differentiable), ``P2 = δ P3`` and ``P1 = 4 sinh D cosh D P3``.
+    not differentiable) and ``P1 = 4 sinh D cosh D P3``; the sums of the
+    angular term's derivatives are expanded through δ's bilinear form, so
+    they come out of the two matmuls that give the gradients of û and v̂.
     """
 
     @staticmethod
@@ -168,26 +170,31 @@ class _HalfDistance(torch.autograd.Function):
         sq = (r2 + 1).sqrt_().add_(1)  # 1 + sqrt(1 + r²)
         rho = r2.div_(sq).add_(r).log1p_().mul_(c)
         p3 = r.mul_(sq.sub_(1)).mul_(2).reciprocal_().nan_to_num_(posinf=0.0)
-        p2 = delta.mul_(p3)
         p1 = sh.mul_(ch).mul_(p3)
-        ctx.save_for_backward(uh, vh, a, b, c, p1, p2, p3)
+        ctx.save_for_backward(uh, vh, a, b, c, p1, p3)
         return rho
 
     @staticmethod
     def backward(ctx, g):
-        uh, vh, a, b, c, p1, p2, p3 = ctx.saved_tensors
-        sa, sb = torch.sinh(2 * a), torch.sinh(2 * b)  # [.., L, 1], [.., 1, M]
+        uh, vh, a, b, c, p1, p3 = ctx.saved_tensors
+        sa, sb = torch.sinh(2 * a), torch.sinh(2 * b).mT  # [.., L, 1], [.., M, 1]
+        nu, nv = (uh * uh).sum(-1, keepdim=True), (vh * vh).sum(-1, keepdim=True)
         w = torch.mul(g, p1)  # ∂r²/∂a from sinh² D: sinh 2D = P1/(2 P3)
-        ga, gb = w.sum(-1, keepdim=True), -w.sum(-2, keepdim=True)
-        torch.mul(g, p2, out=w)  # ∂r²/∂a from the angular term: ½ cosh 2a sinh 2b δ
-        ga = (ga + torch.cosh(2 * a) * torch.matmul(w, sb.mT)) * (0.5 * c)
-        gb = (gb + torch.cosh(2 * b) * torch.matmul(sa.mT, w)) * (0.5 * c)
-        torch.mul(g, p3, out=w)  # ∂L/∂δ = c w ¼ sinh 2a sinh 2b, δ = |û|² + |v̂|² − 2 û·v̂
+        ga, gb = w.sum(-1, keepdim=True), -w.sum(-2).unsqueeze(-1)  # [.., L, 1], [.., M, 1]
+        # the angular term ¼ sinh 2a sinh 2b δ, δ = |û|² + |v̂|² − 2 û·v̂: every sum
+        # over W = g P3 it needs comes from one matmul per side
+        torch.mul(g, p3, out=w)
         d = uh.shape[-1]
-        y = torch.matmul(w, torch.cat([vh * sb.mT, sb.mT], -1))  # [.., L, d + 1]
-        z = torch.matmul(w.mT, torch.cat([uh * sa, sa], -1))  # [.., M, d + 1]
-        guh = (0.5 * c * sa) * (uh * y[..., d:] - y[..., :d])
-        gvh = (0.5 * c * sb.mT) * (vh * z[..., d:] - z[..., :d])
+        y = torch.matmul(w, torch.cat([vh * sb, sb, sb * nv], -1))  # [.., L, d + 2]
+        z = torch.matmul(w.mT, torch.cat([uh * sa, sa, sa * nu], -1))  # [.., M, d + 2]
+        yv, ys, yn = y[..., :d], y[..., d : d + 1], y[..., d + 1 :]
+        zu, zs, zn = z[..., :d], z[..., d : d + 1], z[..., d + 1 :]
+        wd_a = nu * ys + yn - 2 * (uh * yv).sum(-1, keepdim=True)  # Σ_j W δ sinh 2b
+        wd_b = nv * zs + zn - 2 * (vh * zu).sum(-1, keepdim=True)  # Σ_i W δ sinh 2a
+        ga = (ga + torch.cosh(2 * a) * wd_a) * (0.5 * c)
+        gb = ((gb + torch.cosh(2 * b).mT * wd_b) * (0.5 * c)).mT
+        guh = (0.5 * c * sa) * (uh * ys - yv)
+        gvh = (0.5 * c * sb) * (vh * zs - zu)
         grads = (guh, gvh, ga, gb)
         return (*(_unbroadcast(x, y) for x, y in zip(grads, (uh, vh, a, b), strict=True)), None)
 
