@@ -44,8 +44,13 @@ def test_tap_on_the_mattis_model_is_mean_field():
     J, xi = _mattis(200, 1.5, 0)
     m, ok = tap_solve(J, 1.0)
     assert ok and abs(abs(np.mean(m * xi)) - _mean_field_m(1.0, 1.5)) < 0.01
-    r = tc_tap_iteration(J, np.geomspace(0.5, 3.0, 12), iters=2000)
-    assert r["value"] == pytest.approx(1.5, rel=0.02)
+    from isingformer.phases.spin import tc_tap
+
+    t_eig = tc_tap(J)[0]  # J0(1 − 1/N) less the Onsager shift: 1.485 at N = 200
+    assert t_eig == pytest.approx(1.5, rel=0.015)
+    r = tc_tap_iteration(J, np.geomspace(0.5, 3.0, 12))
+    # the iteration finds order a little below: m grows slowly just under T_c
+    assert 0.97 * t_eig < r["value"] <= t_eig, (r["value"], t_eig)
     assert abs(int(hidden_order_direction(J, 1.0) @ xi)) == xi.size  # the pattern, up to sign
 
 
@@ -91,8 +96,14 @@ def test_bad_input():
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("seed", [1, 2, 3])
-def test_monte_carlo_tc_other_seeds(seed):
-    """docs/phases.md: seeds 1-3 of the same run (z = +0.8, +1.3, +0.4)."""
+@pytest.mark.parametrize(
+    ("seed", "ratio", "err"), [(1, 1.015, 0.020), (2, 1.045, 0.035), (3, 1.012, 0.031)]
+)
+def test_monte_carlo_tc_other_seeds(seed, ratio, err):
+    """docs/phases.md: seeds 1-3 of the same run, T_c / closed form ± bootstrap sd;
+    over seeds 0-3: 1.011, Student-t 95 % interval 0.963-1.058 (n = 4)."""
     r = susceptibility_tc((32, 64), 2, 1.0, samples=24, sweeps=600, seed=seed)
-    assert abs(r["value"] - r["closed_form"]) <= 2 * r["err"], r
+    tc = r["closed_form"]
+    assert abs(r["value"] - tc) <= 2 * r["err"], r
+    assert r["value"] / tc == pytest.approx(ratio, abs=0.005)
+    assert r["err"] / tc == pytest.approx(err, abs=0.004)

@@ -143,11 +143,14 @@ def detect(
         net, tok = load_causal_lm(model, device=device)
         idx, source = _hf_prompts(tok, n_prompts, tokens, seed, texts), "hf"
     idx = idx.to(device)
-    if parameter == "temperature":
-        from isingformer.phases.lm import lm_logits, temperature_distributions
+    if spacing not in ("linear", "log"):
+        raise InputError(f"--spacing must be linear or log, got {spacing!r}")
+    x = np.log(g) if spacing == "log" else g  # the detector's coordinate
+    if parameter == "temperature":  # one forward pass; all grid points in one compiled sweep
+        from isingformer.phases.lm import lm_logits, temperature_terms
 
-        dist = temperature_distributions(lm_logits(net, idx), g)
-    elif source == "gpt":
+        terms = temperature_terms(lm_logits(net, idx), g)
+    elif source == "gpt":  # one forward pass per grid point
         from isingformer.phases.lm import gpt_beta_distributions
 
         dist = gpt_beta_distributions(net, idx, g)
@@ -155,10 +158,9 @@ def detect(
         from isingformer.phases.lm import hf_beta_distributions
 
         dist = hf_beta_distributions(net, idx, g)
-    if spacing not in ("linear", "log"):
-        raise InputError(f"--spacing must be linear or log, got {spacing!r}")
-    x = np.log(g) if spacing == "log" else g  # the detector's coordinate
-    det = detect_from_terms(x, window_terms(dist, g.size), n_boot=n_boot, seed=seed)
+    if parameter != "temperature":
+        terms = window_terms(dist, g.size)
+    det = detect_from_terms(x, terms, n_boot=n_boot, seed=seed)
     out = det.to_dict()
     if spacing == "log":  # back to the parameter; F stays the Fisher information in ln λ
         out["grid"], out["points"] = g.tolist(), np.exp(det.points).tolist()

@@ -74,14 +74,14 @@ def toy_validation(
     temperatures=None, *, m: int = 4096, a: float = 8.0, prompts: int = 32, n_boot: int = 200
 ) -> dict:
     """Detector on :class:`TwoPhaseLM` over sampling temperature (exact next-token distributions)."""
-    from isingformer.phases.lm import lm_logits, temperature_distributions
+    from isingformer.phases.lm import lm_logits, temperature_terms
 
     T = np.linspace(0.5, 1.5, 21) if temperatures is None else np.asarray(temperatures, float)
     model = TwoPhaseLM(m=m, a=a)
     g = torch.Generator().manual_seed(1)
     idx = torch.randint(0, m + 1, (prompts, 4), generator=g)
     logits = lm_logits(model, idx)  # [P, S, V]
-    det = detect_from_terms(T, window_terms(temperature_distributions(logits, T), T.size))
+    det = detect_from_terms(T, temperature_terms(logits, T))  # the path `detect` takes
     z = logits.reshape(-1, logits.shape[-1])[:, 0].numpy()  # gaps [P·S]
 
     def fisher(t):  # mean over contexts of Var(z)/T⁴, Var = gap² p (1 − p)
