@@ -81,6 +81,7 @@ AUDIT = [
     (["ensemble", "rem", "--dask-address", "tcp://10.0.0.1:99999"], "HOST:PORT"),
     (["ising", "tc", "--dask-address", "tcp://10.0.0.1:8786"], "--executor dask only"),
     (["icl", "sweep", "--tasks", "1,,2"], "--tasks: empty entry"),  # silently accepted
+    (["icl", "sweep", "--dims", "1,,2"], "--dims: empty entry"),  # silently accepted
     (["icl", "sweep", "--noise", "1e308"], "--noise"),  # was a ValueError
     (["icl", "sweep", "--noise", "1e-300"], "--noise"),  # overflow warnings
     (["icl", "sweep", "--beta", "1e-300"], "--beta"),

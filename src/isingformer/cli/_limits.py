@@ -218,7 +218,7 @@ def _icl_sweep(p: dict) -> None:
         if p.get(name) is not None:
             check_float(p[name], name, ge=lo, le=hi)
     tasks = len(entries)
-    dims = _safe_count(p, "dims", 1) if p.get("dims") is not None else 1
+    dims = len(_ints(p, "dims", [1]))  # an integer list or grid, no empty entry
     seeds, pairs, samples = _get(p, "seeds", 3), _get(p, "pairs", 200), _get(p, "samples", 2000)
     points = float(seeds) * tasks * dims
     check_work(
