@@ -263,10 +263,10 @@ def einstein_midpoint(
     s = _sqrt_c(curvature, v)
     b, vh = _split(v, s)  # [..., M, 1], [..., M, d]
     nd = weights @ torch.cat([torch.sinh(2 * b) * vh, torch.cosh(2 * b)], -1)  # one pass
-    m = nd[..., :-1] / nd[..., -1:]  # Klein point scaled by s: |m| < 1
+    num, inv_den = nd[..., :-1], 1 / nd[..., -1:]  # m = num / den: Klein point · s, |m| < 1
     eps = torch.finfo(v.dtype).eps
-    n = m.norm(dim=-1, keepdim=True).clamp(min=torch.finfo(v.dtype).tiny, max=1 - eps)
-    return torch.atanh(n) / (2 * s) * m / n
+    n = (num.norm(dim=-1, keepdim=True) * inv_den).clamp(min=torch.finfo(v.dtype).tiny, max=1 - eps)
+    return num * (torch.atanh(n) / (2 * s * n) * inv_den)  # per-row factor: one pass over [L, d]
 
 
 # --- the Lorentz (hyperboloid) model -------------------------------------
