@@ -10,7 +10,8 @@ def test_public_names_are_pinned():
             "total_variation", "window_terms", "gpt_bond_matrix", "layered_bond_matrix",
             "powerlaw_fit", "spin_study", "tc_closed_form", "tc_layered", "tc_squared_bonds",
             "tc_tap", "critical_weights", "hidden_order_direction", "spin_mc",
-            "susceptibility_tc", "tap_solve", "tc_tap_iteration",
+            "susceptibility_tc", "tap_solve", "tc_tap_iteration", "sampled_temperature_terms",
+            "sequence_logprobs",
         ]
     )  # fmt: skip
     for name in phases.__all__:

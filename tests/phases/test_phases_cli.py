@@ -42,6 +42,20 @@ def test_detect_on_a_checkpoint_over_temperature(gpt_checkpoint, capsys, tmp_pat
     assert r["validated_on"] == [] and (tmp_path / "report.html").exists()
 
 
+def test_detect_with_sampled_continuations(gpt_checkpoint, hf_export, capsys):
+    common = ["--parameter", "temperature", "--grid", "0.1:10:7", "--spacing", "log",
+              "--continuation", "3", "--samples", "8", "--n-texts", "3", "--tokens", "32",
+              "--n-boot", "20", "--skip-validation", "--json"]  # fmt: skip
+    for src in (["--checkpoint", str(gpt_checkpoint)], ["--model", str(hf_export)]):
+        r = _json(capsys, ["phases", "detect", *src, *common])
+        _check_contract(r, 7)
+        assert r["continuation"] == 3 and "sampled" in r["output"]
+        assert r["n_positions"] == 32 - 3  # cropped: prompt + continuation fit the context
+    code, out, err = _run(capsys, ["phases", "detect", "--checkpoint", str(gpt_checkpoint),
+                                   "--parameter", "beta", "--continuation", "2", "--json"])  # fmt: skip
+    assert code == 2 and out == "" and "temperature only" in err
+
+
 def test_detect_over_beta_gpt_equals_its_hf_export(gpt_checkpoint, hf_export, capsys):
     common = ["--parameter", "beta", "--grid", "0.25,0.5,1,2,4,8", "--n-texts", "4",
               "--tokens", "16", "--n-boot", "20", "--skip-validation", "--json"]  # fmt: skip

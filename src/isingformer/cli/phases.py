@@ -59,6 +59,17 @@ def detect_cmd(
     n_texts: int = typer.Option(16, "--n-texts", help="Number of prompts (1..256)."),
     tokens: int = typer.Option(64, "--tokens", help="Tokens per prompt (every position counts)."),
     n_boot: int = typer.Option(200, "--n-boot", help="Bootstrap resamples over prompts."),
+    continuation: int = typer.Option(
+        1,
+        "--continuation",
+        help="Tokens of output compared: 1 = exact next-token distributions; more: sampled "
+        "continuations (temperature only).",
+    ),
+    samples: int = typer.Option(
+        64,
+        "--samples",
+        help="Sampled continuations per prompt and grid point (--continuation > 1).",
+    ),
     skip_validation: bool = typer.Option(
         False, "--skip-validation", help="Do not rerun the validation systems (validated_on: [])."
     ),
@@ -75,6 +86,8 @@ def detect_cmd(
     check_int(n_texts, "n-texts", ge=1, le=256)
     check_int(tokens, "tokens", ge=2, le=1024)
     check_count(n_boot, "n-boot", ceiling=100_000)
+    check_int(continuation, "continuation", ge=1, le=256)
+    check_int(samples, "samples", ge=2, le=100_000)
     values = spaced_values(grid, "grid", spacing, gt=0)
     check_float(values[-1], "grid", le=1e6)
     od = out_dir(out)
@@ -91,6 +104,8 @@ def detect_cmd(
         validate=not skip_validation,
         spacing=spacing,
         device=device,
+        continuation=continuation,
+        samples=samples,
     )
     if od is not None:
         from isingformer.phases.report import write_detect_report

@@ -12,6 +12,7 @@ from isingformer.phases.divergence import (
     linear_divergence,
     total_variation,
 )
+from isingformer.phases.sampled import sampled_temperature_terms, sequence_logprobs
 from isingformer.phases.spin import (
     gpt_bond_matrix,
     layered_bond_matrix,
@@ -56,6 +57,8 @@ __all__ = [
     "load_causal_lm",
     "powerlaw_fit",
     "rem_validation",
+    "sampled_temperature_terms",
+    "sequence_logprobs",
     "spin_mc",
     "spin_study",
     "susceptibility_tc",

@@ -111,6 +111,8 @@ def detect(
     validate: bool = True,
     spacing: str = "linear",
     device: str = "cpu",
+    continuation: int = 1,
+    samples: int = 64,
 ) -> dict:
     """Dissimilarity indicators of the next-token distributions over ``grid``.
 
@@ -120,7 +122,10 @@ def detect(
     local Hugging Face causal LM directory). ``spacing="log"``: the detector
     works in ln λ (for values spanning decades: F is then the Fisher
     information in ln λ, scale-free; on a linear T grid ``F_T = Var(z)/T⁴``
-    always grows towards T → 0). Returns the contract keys
+    always grows towards T → 0). ``continuation`` > 1 (temperature only): the
+    output is a continuation of that many tokens, which cannot be enumerated;
+    the indicators are estimated from ``samples`` sampled continuations per
+    prompt and grid point (:mod:`isingformer.phases.sampled`). Returns the contract keys
     ``grid``, ``indicators`` {``tv``, ``js``, ``linear``}, ``peaks``
     (``value``, ``ci``), ``validated_on`` and the details (``points``,
     ``bands``, ``fisher``, ``model_value``: where the model itself sits).
@@ -142,11 +147,29 @@ def detect(
     else:
         net, tok = load_causal_lm(model, device=device)
         idx, source = _hf_prompts(tok, n_prompts, tokens, seed, texts), "hf"
+    if continuation > 1:  # prompt + continuation must fit the model's context
+        cfg = getattr(net, "config", None)
+        ctx = trained.config.context if source == "gpt" else getattr(cfg, "n_positions", None)
+        ctx = ctx or getattr(cfg, "max_position_embeddings", None)
+        if ctx is not None and idx.shape[1] + continuation > ctx:
+            if ctx - continuation < 1:
+                raise InputError(f"--continuation {continuation} does not fit a context of {ctx}")
+            idx = idx[:, : ctx - continuation]
     idx = idx.to(device)
     if spacing not in ("linear", "log"):
         raise InputError(f"--spacing must be linear or log, got {spacing!r}")
     x = np.log(g) if spacing == "log" else g  # the detector's coordinate
-    if parameter == "temperature":  # one forward pass; all grid points in one compiled sweep
+    if continuation < 1 or samples < 2:
+        raise InputError("--continuation must be >= 1 and --samples >= 2")
+    if continuation > 1:
+        if parameter != "temperature":
+            raise InputError("--continuation > 1 is implemented for --parameter temperature only")
+        from isingformer.phases.sampled import sampled_temperature_terms
+
+        terms = sampled_temperature_terms(
+            net, idx, g, n_samples=samples, length=continuation, seed=seed
+        )
+    elif parameter == "temperature":  # one forward pass; all grid points in one compiled sweep
         from isingformer.phases.lm import lm_logits, temperature_terms
 
         terms = temperature_terms(lm_logits(net, idx), g)
@@ -172,6 +195,10 @@ def detect(
             "spacing": spacing,
             "source": str(checkpoint if checkpoint is not None else model),
             "n_positions": int(idx.shape[1]),
+            "continuation": continuation,
+            "output": "exact next-token distributions"
+            if continuation == 1
+            else f"{samples} sampled continuations of {continuation} tokens per prompt",
             "model_value": 1.0,
             "model_inside_ci": [bool(p["ci"][0] <= 1.0 <= p["ci"][1]) for p in out["peaks"]],
         }
