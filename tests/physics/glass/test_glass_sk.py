@@ -163,12 +163,35 @@ def test_extrapolation_recovers_synthetic_limit():
 
 
 def test_rs_overlap():
+    from scipy.integrate import quad
+
     assert rs_overlap(1.2) == 0.0
     q = rs_overlap(0.5)
-    z, w = np.polynomial.hermite_e.hermegauss(121)
-    w = w / w.sum()
-    assert q == pytest.approx(np.sum(w * np.tanh(2 * np.sqrt(q) * z) ** 2), abs=1e-10)
     assert rs_overlap(0.95) < 0.15 < q < rs_overlap(0.1)
+    # the fixed point, checked by an independent integral over z (mpmath at
+    # 30 digits agrees with rs_overlap(0.5) to 1e-16; 121-point Gauss-Hermite
+    # is off by 3e-9 there and by 0.035 at T = 0.1)
+    for t in (0.5, 0.2, 0.1, 0.03):
+        qt = rs_overlap(t)
+        a = np.sqrt(qt) / t
+        rhs = quad(
+            lambda x, a=a: np.exp(-x * x / 2) * np.tanh(a * x) ** 2 / np.sqrt(2 * np.pi),
+            -np.inf,
+            np.inf,
+            points=None,
+            epsabs=1e-13,
+        )[0]
+        assert qt == pytest.approx(rhs, abs=1e-9), t
+
+
+def test_rs_overlap_near_zero_and_near_one_temperature():
+    """q → 1 − sqrt(2/π)·T as T → 0 (the old quadrature stuck at 0.886), and
+    q grows linearly in 1 − T just below the transition at T = 1."""
+    for t in (1e-2, 1e-3, 1e-4):
+        assert 1 - rs_overlap(t) == pytest.approx(np.sqrt(2 / np.pi) * t, rel=3 * t)
+    q1, q2 = rs_overlap(0.99), rs_overlap(0.98)
+    assert 0 < q1 < q2 < 0.1
+    assert q2 / q1 == pytest.approx(2.0, rel=0.05)  # q ∝ (1 − T) at the transition
 
 
 def test_bad_input():
