@@ -9,7 +9,7 @@ import copy
 import torch
 
 from isingformer.lm.config import TrainConfig
-from isingformer.lm.dynamics import beta_matrix, calibrate_critical
+from isingformer.lm.dynamics import CALIBRATION_DTYPE, beta_matrix, calibrate_critical
 from isingformer.lm.train import build_model
 
 
@@ -18,6 +18,7 @@ def _per_layer_reference(model, x):
     """The definition, literally: one full forward pass per calibrated layer."""
     model.eval()
     for layer in model.attention_layers():
+        layer.policy.measure_kwargs["dtype"] = CALIBRATION_DTYPE  # as calibrate_critical
         layer.capture = True
         model(x)
         layer.capture = False

@@ -20,6 +20,7 @@ the resampled positions.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -103,12 +104,16 @@ def parabolic_peak(x: np.ndarray, y: np.ndarray) -> tuple[float, float, bool]:
     return xv, float(a * xv * xv + bq * xv + cq), False
 
 
+@functools.lru_cache(maxsize=8)
 def _boot_counts(R: int, n_boot: int, seed: int) -> np.ndarray | None:
-    """Counts ``[n_boot, R]`` of each row in each resample (None: no bootstrap)."""
+    """Counts ``[n_boot, R]`` of each row in each resample (None: no bootstrap).
+    Cached (read-only): every head of a calibration asks for the same counts."""
     if n_boot <= 0 or R < 2:
         return None
     rng = np.random.default_rng(seed)
-    return np.stack([np.bincount(rng.integers(0, R, R), minlength=R) for _ in range(n_boot)])
+    counts = np.stack([np.bincount(rng.integers(0, R, R), minlength=R) for _ in range(n_boot)])
+    counts.setflags(write=False)
+    return counts
 
 
 def _parabolic_peaks(x: np.ndarray, Y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
