@@ -6,7 +6,7 @@
    training time (target: <= 2%): blocks of training steps of a ``critical``
    model at fixed β interleaved with calibrations on the same model (median
    step, median calibration), and the calibration as it was (one forward
-   pass per layer) timed alongside.
+   pass per layer) and with float64 heat-capacity curves timed alongside.
 
 Times are CPU time of this process (``time.process_time``, one torch thread by
 default), which is robust to other jobs sharing the cores.
@@ -85,7 +85,7 @@ def main() -> None:
         return get_batch(data.train, cfg.calib_batch, cfg.context, batch_generator(0, i, 1))[0]
 
     calibrate_critical(model, calib_batch(0))  # warm-up (compilation)
-    steps, cal, cal_ref = [], [], []
+    steps, cal, cal_ref, cal64 = [], [], [], []
     for i in range(n_cal):
         steps += train_steps(model, opt, cfg, data, per_block, start=i * per_block)
         t0 = time.process_time()
@@ -94,13 +94,20 @@ def main() -> None:
         t0 = time.process_time()
         calibrate_per_layer(model, calib_batch(i + 1))
         cal_ref.append(time.process_time() - t0)
-    ts, tc, tr = (statistics.median(v) for v in (steps, cal, cal_ref))
+        t0 = time.process_time()
+        calibrate_float64(model, calib_batch(i + 1))
+        cal64.append(time.process_time() - t0)
+    ts, tc, tr, t64 = (statistics.median(v) for v in (steps, cal, cal_ref, cal64))
     share = tc / (args.K * ts + tc)
     print(
         f"critical training step (fixed β): {ts * 1e3:.2f} ms (median of {len(steps)}); "
         f"one calibration ({cfg.n_layer} layers, batch {cfg.calib_batch}, one forward pass): "
         f"{tc * 1e3:.1f} ms (median of {n_cal}); with one forward pass per layer "
         f"(before): {tr * 1e3:.1f} ms"
+    )
+    print(
+        f"one calibration with float64 curves: {t64 * 1e3:.1f} ms (median of {n_cal}); "
+        f"float64 / float32 (the default) = {t64 / tc:.2f}x"
     )
     print(
         f"training time with dynamic β / fixed β at K = {args.K}: {1 + tc / (args.K * ts):.4f}x "
@@ -125,6 +132,18 @@ def calibrate_per_layer(model, x: torch.Tensor) -> None:
             layer.policy.calibrate(layer.last_q, layer.last_k)
             layer.last_q = layer.last_k = None
     model.train()
+
+
+@torch.no_grad()
+def calibrate_float64(model, x: torch.Tensor) -> None:
+    """The one-pass calibration with float64 heat-capacity curves (timing reference)."""
+    for layer in model.attention_layers():
+        layer.policy.measure_kwargs["dtype"] = torch.float64
+    try:
+        calibrate_critical(model, x)
+    finally:
+        for layer in model.attention_layers():
+            layer.policy.measure_kwargs.pop("dtype", None)
 
 
 def train_steps(model, opt, cfg: TrainConfig, data, n: int, start: int) -> list[float]:

@@ -27,6 +27,7 @@ def _measurements(model, x, dtype=None):
     return torch.stack([c.beta for c in crit]), torch.stack([c.beta_err for c in crit])
 
 
+@pytest.mark.regression  # docs/performance.md: "β* moves by ≤ 5e-5 of its bootstrap error"
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_float32_calibration_agrees_with_float64(seed):
     assert CALIBRATION_DTYPE is torch.float32
