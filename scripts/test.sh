@@ -9,4 +9,4 @@ ruff check .
 ruff format --check .
 # small dense eigenproblems are 10-100x slower with multi-threaded OpenBLAS on 2 cores
 export OPENBLAS_NUM_THREADS=${OPENBLAS_NUM_THREADS:-1}
-python -m pytest -q
+python -m pytest -q --durations=25
