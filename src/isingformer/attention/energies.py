@@ -17,7 +17,7 @@ import torch
 
 from isingformer.ensemble import thermodynamics
 from isingformer.ensemble.critical import CriticalPoint, PeakAccumulator
-from isingformer.ensemble.thermo import _sums_fused_cpu
+from isingformer.ensemble.thermo import _sums_fused_cpu, _uniform
 from isingformer.errors import InputError
 
 __all__ = [
@@ -157,16 +157,20 @@ class CriticalBeta:
     beta_c_rem: torch.Tensor
 
 
-def _heat_capacity(E: torch.Tensor, A: torch.Tensor, betas: np.ndarray) -> torch.Tensor:
+def _heat_capacity(E: torch.Tensor, A: torch.Tensor | None, betas: np.ndarray) -> torch.Tensor:
     """Heat capacity ``C(β) = β² Var(E)`` ``[R, k]`` (float64) of the rows ``E, A``
-    ``[R, L]`` (every row with an allowed key) on a uniform grid ``betas[k]``,
-    computed in the dtype of ``E``. On the CPU this calls the fused ensemble
-    kernel directly (only the sums ``C`` needs, none of the other curves);
-    elsewhere :func:`isingformer.ensemble.thermodynamics`."""
-    if E.device.type != "cpu" or E.dtype not in (torch.float32, torch.float64):
-        return thermodynamics(E, betas, A).heat_capacity.double()
+    ``[R, L]`` (every row with an allowed key; ``A=None``: all allowed) on the
+    grid ``betas[k]``, computed in the dtype of ``E``. On the CPU with a
+    uniform grid this calls the fused ensemble kernel directly (only the sums
+    ``C`` needs, none of the other curves), otherwise
+    :func:`isingformer.ensemble.thermodynamics`; the numbers are the same."""
     b = torch.as_tensor(np.asarray(betas, dtype=np.float64)).to(E.dtype)
-    e_min = torch.where(A, E, torch.full_like(E, float("inf"))).amin(dim=-1)  # [R]
+    if E.device.type != "cpu" or E.dtype not in (torch.float32, torch.float64) or not _uniform(b):
+        return thermodynamics(E, betas, A).heat_capacity.double()
+    if A is None:  # every key allowed
+        e_min = E.amin(dim=-1)  # [R]
+    else:
+        e_min = torch.where(A, E, torch.full_like(E, float("inf"))).amin(dim=-1)
     z, s1, s2, _ = _sums_fused_cpu(E, e_min, A, b)  # each [k, R]
     mean = s1.div_(z)
     var = s2.div_(z).sub_(mean * mean).clamp_min_(0.0)  # the formula of thermodynamics
