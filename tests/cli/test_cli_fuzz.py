@@ -11,6 +11,10 @@ empty or not SQLite, bad ``--set`` overrides). It asserts exit code 2, exactly
 one stderr line ``isingformer: error: …``, no traceback, no hang (a
 BaseException alarm that the CLI cannot swallow), and that every store and
 file of the run is byte-identical afterwards.
+
+CI runs 30 examples per command (about a thousand in all, inside the suite's
+time budget); a deeper run sets ``ISINGFORMER_FUZZ_EXAMPLES``, e.g.
+``ISINGFORMER_FUZZ_EXAMPLES=300 pytest tests/cli/test_cli_fuzz.py``.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import io
+import os
 import re
 import signal
 import sqlite3
@@ -31,7 +36,7 @@ from isingformer.cli import build_command, main
 from isingformer.cli._guard import COUNTS
 
 HANG_SECONDS = 30
-EXAMPLES_PER_COMMAND = 30
+EXAMPLES_PER_COMMAND = int(os.environ.get("ISINGFORMER_FUZZ_EXAMPLES", "30"))
 
 
 class Hang(BaseException):
