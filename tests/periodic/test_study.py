@@ -134,3 +134,11 @@ def test_exponential_decay_is_trained_and_read_back(tmp_path, capsys):
     assert float(p.min()) >= -4.0 and float(p[0, 32, 0]) == pytest.approx(4 * math.expm1(-32 / 16))
     code, _, err = _run(capsys, ["periodic", "--decay", "cosine"])
     assert code == 2 and err.count("\n") == 1 and "--decay" in err
+
+
+def test_model_directory_without_config_is_refused_before_training(tmp_path, capsys):
+    """An empty --model directory used to pass the check, train every model,
+    and fail only when loading it at the end (found by the deep fuzz run)."""
+    code, out, err = _run(capsys, ["periodic", "--model", str(tmp_path)])
+    assert code == 2 and out == ""
+    assert err.count("\n") == 1 and "config.json" in err

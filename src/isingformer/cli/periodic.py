@@ -88,6 +88,11 @@ def periodic(
             shape["keys"] = max(shape["keys"], cfg.context)
     if model is not None and model != "minilm" and not Path(model).is_dir():
         raise InputError(f"--model: {model!r} is neither `minilm` nor a local directory")
+    if model is not None and model != "minilm" and not (Path(model) / "config.json").is_file():
+        # checked before the models are trained, so no work is lost at the end
+        raise InputError(
+            f"--model: {model!r} has no config.json (not a Hugging Face model directory)"
+        )
     if decay not in ("linear", "exponential"):
         raise InputError(f"--decay must be 'linear' or 'exponential', got {decay!r}")
     from isingformer.periodic.budget import check_study_budget
