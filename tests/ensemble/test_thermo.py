@@ -254,9 +254,9 @@ def test_grid_rounded_to_float32_takes_the_uniform_path():
     the fast uniform-grid path (it silently fell back to the per-β exp path
     before, which made float32 slower than float64), while a genuinely
     non-uniform grid must not."""
-    from isingformer.ensemble.thermo import _uniform
+    from isingformer.ensemble.thermo import is_uniform_grid
 
-    assert _uniform(torch.linspace(0.01, 5, 256, dtype=torch.float64).float())
-    assert _uniform(torch.linspace(0.0, 3.0, 101))
-    assert not _uniform(torch.tensor([0.0, 1.0, 2.0, 3.001]))
-    assert not _uniform(torch.tensor([0.0, 1.0, 2.0, 3.0, 3.5]))
+    assert is_uniform_grid(torch.linspace(0.01, 5, 256, dtype=torch.float64).float())
+    assert is_uniform_grid(torch.linspace(0.0, 3.0, 101))
+    assert not is_uniform_grid(torch.tensor([0.0, 1.0, 2.0, 3.001]))
+    assert not is_uniform_grid(torch.tensor([0.0, 1.0, 2.0, 3.0, 3.5]))

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from isingformer.lm.compare import _paired, _summary
+from isingformer.lm.compare import paired_comparison, policy_summary
 
 RUN = Path(__file__).resolve().parents[2] / "docs" / "data" / "hyperbolic_pays.json"
 BASE = "sqrt_dk"
@@ -54,12 +54,12 @@ def _check(corpus, stated):
     base = by[BASE]
     assert target == pytest.approx(sum(r["final_val_loss"] for r in base) / 5)
     for name, want in stated.items():
-        s = _summary(name, by[name], target)
+        s = policy_summary(name, by[name], target)
         assert s["final_val_loss"]["mean"] == pytest.approx(want["loss"], abs=5e-4)
         assert s["steps_to_target"]["reached"] == want["reached"]
         if name == BASE:
             continue
-        p = _paired(name, by[name], base)
+        p = paired_comparison(name, by[name], base)
         d = p["delta_final_loss"]
         assert d["mean"] == pytest.approx(want["delta"], abs=5e-4)
         assert d["ci"] == pytest.approx(want["delta_ci"], abs=5e-4)
@@ -88,7 +88,7 @@ def test_stated_tree_comparison():
 def test_stated_shakespeare_comparison():
     # no difference resolved on Shakespeare (seed scatter ±0.09 at 300 steps)
     target, by = _load("shakespeare")
-    ci = _summary(BASE, by[BASE], target)["final_val_loss"]["ci"]
+    ci = policy_summary(BASE, by[BASE], target)["final_val_loss"]["ci"]
     assert (ci[1] - ci[0]) / 2 == pytest.approx(0.09, abs=0.005)
     _check("shakespeare", {
         BASE: {"loss": 2.540, "reached": 4},

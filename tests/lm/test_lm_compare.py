@@ -5,7 +5,13 @@ import math
 import pytest
 
 from isingformer.errors import InputError
-from isingformer.lm.compare import _paired, _summary, compare, cost_to_target, verdict
+from isingformer.lm.compare import (
+    compare,
+    cost_to_target,
+    paired_comparison,
+    policy_summary,
+    verdict,
+)
 from isingformer.stats import t_interval
 
 
@@ -28,14 +34,14 @@ def test_summary_intervals_are_student_t_with_n_and_none_below_three():
     at n = 3 and 5 is tested in tests/stats); two seeds give values only."""
     extra = {"tokens_per_s": 1e4, "calib_seconds": 0.0, "train_seconds": 1.0}
     runs = [{**_run(s, [4.0, 3.0, 2.5, 2.0 + 0.03 * s], "sqrt_dk"), **extra} for s in range(3)]
-    summ = _summary("sqrt_dk", runs, 2.6)
+    summ = policy_summary("sqrt_dk", runs, 2.6)
     f = summ["final_val_loss"]
     assert f["n"] == 3 and f["ci"] == pytest.approx(list(t_interval(f["values"])))
-    two = _summary("sqrt_dk", runs[:2], 2.6)
+    two = policy_summary("sqrt_dk", runs[:2], 2.6)
     assert two["final_val_loss"]["ci"] is None and two["final_val_loss"]["n"] == 2
     base = [_run(s, [4.0, 3.0, 2.5, 2.0 + 0.01 * s], "sqrt_dk") for s in range(2)]
     fast = [_run(s, [4.0, 2.0, 1.8, 1.7 + 0.02 * s], "critical") for s in range(2)]
-    p = _paired("critical", fast, base)
+    p = paired_comparison("critical", fast, base)
     assert p["steps_ratio"]["ci"] is None and p["delta_final_loss"]["ci"] is None
     v, text = verdict(p, 2)
     assert v == "inconclusive" and "2 paired seed(s)" in text
@@ -54,21 +60,21 @@ def test_paired_ratio_and_verdicts():
     base = [_run(s, [4.0, 3.0, 2.5, 2.0 + 0.01 * s], "sqrt_dk") for s in range(4)]
     # twice as fast: reaches every baseline target at about half the steps
     fast = [_run(s, [4.0, 2.0, 1.8, 1.7], "critical") for s in range(4)]
-    p = _paired("critical", fast, base)
+    p = paired_comparison("critical", fast, base)
     assert p["steps_ratio"]["ratio"] < 0.4 and p["censored"] == 0
     assert verdict(p, 4)[0] == "supported"
     same = [_run(s, [4.0, 3.0, 2.5, 2.0 + 0.01 * s], "critical") for s in range(4)]
-    p = _paired("critical", same, base)
+    p = paired_comparison("critical", same, base)
     assert math.isclose(p["steps_ratio"]["ratio"], 1.0)
     assert verdict(p, 4)[0] == "not supported"
     slow = [_run(s, [4.0, 3.5, 3.2, 3.0], "critical") for s in range(4)]
-    p = _paired("critical", slow, base)
+    p = paired_comparison("critical", slow, base)
     assert p["censored"] == 4 and verdict(p, 4)[0] == "not supported"
     mixed = [
         _run(s, [4.0, 2.0, 1.8, 1.7] if s % 2 else [4.0, 3.5, 3.2, 3.0], "critical")
         for s in range(4)
     ]
-    p = _paired("critical", mixed, base)
+    p = paired_comparison("critical", mixed, base)
     assert verdict(p, 4)[0] == "inconclusive"
     assert verdict(p, 2)[0] == "inconclusive"
     assert verdict(None, 4)[0] == "inconclusive"
@@ -87,25 +93,27 @@ def test_control_verdict_separates_criticality_from_scale():
     fast = [_run(s, [4.0, 2.0, 1.8, 1.7 + 0.01 * s], "critical") for s in range(4)]
     # a fixed-β control that is just as fast: the gain is the scale
     same = [_run(s, [4.0, 2.0, 1.8, 1.7 + 0.01 * s], "fixed") for s in range(4)]
-    vs = _paired("critical", fast, same, "fixed:beta=8.0")
+    vs = paired_comparison("critical", fast, same, "fixed:beta=8.0")
     assert vs["baseline"] == "fixed:beta=8.0"
     v, text = control_verdict(vs, None, 4)
     assert v == "explained by scale" and "fixed:beta=8.0" in text
     # a control that ends lower than critical: also explained by scale
     better = [_run(s, [4.0, 1.9, 1.6, 1.5], "fixed") for s in range(4)]
-    assert control_verdict(_paired("critical", fast, better, "f"), None, 4)[0] == (
+    assert control_verdict(paired_comparison("critical", fast, better, "f"), None, 4)[0] == (
         "explained by scale"
     )
     # a control that is slower and ends higher: criticality adds something
     slow = [_run(s, [4.0, 3.0, 2.5, 2.0 + 0.01 * s], "fixed") for s in range(4)]
-    assert control_verdict(_paired("critical", fast, slow, "f"), None, 4)[0] == (
+    assert control_verdict(paired_comparison("critical", fast, slow, "f"), None, 4)[0] == (
         "criticality beyond scale"
     )
     # mixed seeds, or too few seeds: no judgement
     mixed = [
         _run(s, [4.0, 3.0, 2.5, 2.0] if s % 2 else [4.0, 1.9, 1.6, 1.5], "fixed") for s in range(4)
     ]
-    assert control_verdict(_paired("critical", fast, mixed, "f"), None, 4)[0] == ("inconclusive")
+    assert control_verdict(paired_comparison("critical", fast, mixed, "f"), None, 4)[0] == (
+        "inconclusive"
+    )
     assert control_verdict(vs, None, 2)[0] == "inconclusive"
     assert control_verdict(None, None, 4)[0] == "none"
 
@@ -113,7 +121,7 @@ def test_control_verdict_separates_criticality_from_scale():
 def test_never_reached_is_a_lower_bound_not_a_degenerate_interval():
     base = [_run(s, [4.0, 3.0, 2.5, 2.0 + 0.01 * s], "sqrt_dk") for s in range(3)]
     slow = [_run(s, [4.0, 3.5, 3.2, 3.0 + 0.01 * s], "critical") for s in range(3)]
-    p = _paired("critical", slow, base)
+    p = paired_comparison("critical", slow, base)
     s = p["steps_ratio"]
     assert p["censored"] == 3 and s["lower_bound"] and s["ci"] is None
     v, text = verdict(p, 3)
@@ -126,7 +134,10 @@ def test_verdict_is_judged_on_steps_not_on_timing():
     base = [_run(s, [4.0, 3.0, 2.5, 2.0 + 0.01 * s], "sqrt_dk") for s in range(4)]
     fast = [_run(s, [4.0, 2.0, 1.8, 1.7], "critical", sps=0.1) for s in range(4)]
     slow_clock = [_run(s, [4.0, 2.0, 1.8, 1.7], "critical", sps=0.5) for s in range(4)]
-    p_fast, p_slow = _paired("critical", fast, base), _paired("critical", slow_clock, base)
+    p_fast, p_slow = (
+        paired_comparison("critical", fast, base),
+        paired_comparison("critical", slow_clock, base),
+    )
     assert p_slow["seconds_ratio"]["ratio"] > 1.0 > p_fast["seconds_ratio"]["ratio"]
     v_fast = verdict(p_fast, 4)[0]
     v_slow, t_slow = verdict(p_slow, 4)

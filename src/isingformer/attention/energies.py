@@ -17,7 +17,7 @@ import torch
 
 from isingformer.ensemble import thermodynamics
 from isingformer.ensemble.critical import CriticalPoint, PeakAccumulator
-from isingformer.ensemble.thermo import _sums_fused_cpu, _uniform
+from isingformer.ensemble.thermo import fused_grid_sums, is_uniform_grid
 from isingformer.errors import InputError
 
 __all__ = [
@@ -165,13 +165,17 @@ def _heat_capacity(E: torch.Tensor, A: torch.Tensor | None, betas: np.ndarray) -
     ``C`` needs, none of the other curves), otherwise
     :func:`isingformer.ensemble.thermodynamics`; the numbers are the same."""
     b = torch.as_tensor(np.asarray(betas, dtype=np.float64)).to(E.dtype)
-    if E.device.type != "cpu" or E.dtype not in (torch.float32, torch.float64) or not _uniform(b):
+    if (
+        E.device.type != "cpu"
+        or E.dtype not in (torch.float32, torch.float64)
+        or not is_uniform_grid(b)
+    ):
         return thermodynamics(E, betas, A).heat_capacity.double()
     if A is None:  # every key allowed
         e_min = E.amin(dim=-1)  # [R]
     else:
         e_min = torch.where(A, E, torch.full_like(E, float("inf"))).amin(dim=-1)
-    z, s1, s2, _ = _sums_fused_cpu(E, e_min, A, b)  # each [k, R]
+    z, s1, s2, _ = fused_grid_sums(E, e_min, A, b)  # each [k, R]
     mean = s1.div_(z)
     var = s2.div_(z).sub_(mean * mean).clamp_min_(0.0)  # the formula of thermodynamics
     return var.mul_(b[:, None] * b[:, None]).T.double()

@@ -27,7 +27,13 @@ from torch.nn.functional import threshold_
 
 from isingformer.errors import InputError
 
-__all__ = ["Thermodynamics", "gibbs_probabilities", "thermodynamics"]
+__all__ = [
+    "Thermodynamics",
+    "fused_grid_sums",
+    "gibbs_probabilities",
+    "is_uniform_grid",
+    "thermodynamics",
+]
 
 # Bytes of one work array [rows, n] (or [β-chunk, rows, n]): small enough to
 # stay in cache and to keep peak extra memory a small multiple of the energies,
@@ -231,7 +237,9 @@ def _sums_autograd(
     return torch.stack(sums, dim=0).transpose(1, 2)  # [4, k, R]
 
 
-def _uniform(b: torch.Tensor) -> bool:
+def is_uniform_grid(b: torch.Tensor) -> bool:
+    """Whether the β grid ``b`` [k] (k >= 4) is increasing with equal steps up to
+    rounding to its dtype (the condition of the multiplicative recurrence)."""
     if b.numel() < 4:
         return False
     d = torch.diff(b)
@@ -264,9 +272,9 @@ def _sums_streamed(
     # subnormal range, so the flush must be per step; ``threshold_`` is one
     # fused pass (~10x cheaper than a comparison plus ``masked_fill_``).
     tiny = torch.finfo(E2.dtype).eps ** 2
-    uniform = chunk is None and _uniform(b)
+    uniform = chunk is None and is_uniform_grid(b)
     if uniform and E2.device.type == "cpu" and E2.dtype in (torch.float32, torch.float64):
-        return _sums_fused_cpu(E2, e_min, m2, b)
+        return fused_grid_sums(E2, e_min, m2, b)
     for r0 in range(0, R, rows):
         e = E2[r0 : r0 + rows] - e_min[r0 : r0 + rows, None]  # [r, n], >= 0 where allowed
         msk = None
@@ -300,7 +308,7 @@ def _sums_streamed(
     return out
 
 
-def _sums_fused_cpu(
+def fused_grid_sums(
     E2: torch.Tensor, e_min: torch.Tensor, m2: torch.Tensor | None, b: torch.Tensor
 ) -> torch.Tensor:
     """The uniform-grid sums on the CPU by the fused Numba kernel (one pass per

@@ -41,6 +41,8 @@ __all__ = [
     "compare_point",
     "control_verdict",
     "cost_to_target",
+    "paired_comparison",
+    "policy_summary",
     "verdict",
 ]
 
@@ -144,7 +146,9 @@ class Comparison:
         return to_dataframe(self, kind=kind)
 
 
-def _summary(name: str, runs: list[dict], target: float) -> dict:
+def policy_summary(name: str, runs: list[dict], target: float) -> dict:
+    """One policy's runs (one per seed) summarised: final validation loss, steps,
+    seconds and CPU seconds to reach ``target`` (mean, Student-t CI, n), throughput."""
     finals = [r["final_val_loss"] for r in runs]
     costs = [cost_to_target(r["evals"], target) for r in runs]
     cpu = [cost_to_target(r["evals"], target, "cpu_seconds") for r in runs]
@@ -193,7 +197,9 @@ def _mean_ci(values) -> dict:
     }
 
 
-def _paired(name, runs, base_runs, baseline: str = BASELINE) -> dict:
+def paired_comparison(
+    name: str, runs: list[dict], base_runs: list[dict], baseline: str = BASELINE
+) -> dict:
     """Policy vs baseline, seed by seed. Each seed's target is the baseline's
     final loss for that seed; a run that never reaches it is censored at its
     budget (its ratio is then a lower bound, so the estimate favours it)."""
@@ -443,9 +449,11 @@ def compare(
         source = f"mean final validation loss of {BASELINE} over {len(seeds)} seed(s)"
     else:
         source = "given"
-    summaries = [_summary(n, by_policy[n], target_loss) for n in names]
+    summaries = [policy_summary(n, by_policy[n], target_loss) for n in names]
     paired = [
-        _paired(n, by_policy[n], by_policy[baseline], baseline) for n in names if n != baseline
+        paired_comparison(n, by_policy[n], by_policy[baseline], baseline)
+        for n in names
+        if n != baseline
     ]
     claim_name = _claim_name(specs)
     claim = next((x for x in paired if x["name"] == claim_name), None)
@@ -460,7 +468,7 @@ def compare(
         )
         each = []
         for n in controls:
-            x = _paired(claim_name, by_policy[claim_name], by_policy[n], n)
+            x = paired_comparison(claim_name, by_policy[claim_name], by_policy[n], n)
             label = control_verdict(x, None, len(seeds), margin)[0]
             x["verdict"] = _ROW_LABEL.get(label, label)
             each.append(x)

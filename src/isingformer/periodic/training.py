@@ -101,7 +101,7 @@ def training_comparison(
     ``rows`` (label/policy -> summary), ``paired`` (label/policy vs
     none/policy), ``paired_vs_alibi`` (the periodic rows vs alibi/policy) and
     ``within`` (critical vs sqrt_dk per bias)."""
-    from isingformer.lm.compare import _paired, _summary, compare
+    from isingformer.lm.compare import compare, paired_comparison, policy_summary
     from isingformer.stats import mean_interval
 
     if len(seeds) < 1:
@@ -127,7 +127,7 @@ def training_comparison(
         for policy in POLICIES:
             name = f"{label}/{policy}"
             rs = runs[label][policy]
-            row = _summary(name, rs, target)
+            row = policy_summary(name, rs, target)
             wraps = [
                 _wrap_mass(ck, bias, n_windows)
                 for ck in row_checkpoints(run_root, label, policy, seeds)
@@ -139,9 +139,11 @@ def training_comparison(
             }
             rows[name] = row
             if label != "none":
-                paired[name] = _paired(name, rs, runs["none"][policy], f"none/{policy}")
+                paired[name] = paired_comparison(name, rs, runs["none"][policy], f"none/{policy}")
             if bias == "periodic":  # the torus against the plain distance decay
-                vs_alibi[name] = _paired(name, rs, runs["alibi"][policy], f"alibi/{policy}")
+                vs_alibi[name] = paired_comparison(
+                    name, rs, runs["alibi"][policy], f"alibi/{policy}"
+                )
     return {
         "target_loss": target,
         "target_source": "the highest final validation loss of all runs: every run reaches it",
