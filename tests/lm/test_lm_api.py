@@ -26,6 +26,7 @@ def test_public_api():
             "parse_policies",
             "parse_policy_spec",
             "prepare_data",
+            "prepare_data_for",
             "resume_config",
             "save_checkpoint",
             "train",

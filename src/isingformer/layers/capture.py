@@ -166,7 +166,7 @@ def _gpt_windows(cfg, texts, n_texts, max_tokens, tok_data) -> torch.Tensor:
 
 
 def _gpt(checkpoint, texts, n_texts, max_tokens, random_init, critical, seed, device):
-    from isingformer.lm import build_model, load_checkpoint, prepare_data, resume_config
+    from isingformer.lm import build_model, load_checkpoint, prepare_data_for, resume_config
     from isingformer.lm.dynamics import beta_matrix
 
     ckpt = load_checkpoint(checkpoint)
@@ -177,13 +177,7 @@ def _gpt(checkpoint, texts, n_texts, max_tokens, random_init, critical, seed, de
     if not random_init:
         model.load_state_dict(ckpt["model"])
     model.eval().to(device)
-    data = prepare_data(
-        cfg.corpus,
-        cfg.tokenizer,
-        val_fraction=cfg.val_fraction,
-        bpe_vocab=cfg.bpe_vocab,
-        cache_dir=cfg.cache_dir,
-    )
+    data = prepare_data_for(cfg)
     x = _gpt_windows(cfg, texts, n_texts, max_tokens, data).to(device)
     layers = model.attention_layers()
     for layer in layers:

@@ -11,7 +11,13 @@ from isingformer.lm.compare import (
     verdict,
 )
 from isingformer.lm.config import TrainConfig, load_config
-from isingformer.lm.corpus import TokenData, clean_gutenberg, load_corpus, prepare_data
+from isingformer.lm.corpus import (
+    TokenData,
+    clean_gutenberg,
+    load_corpus,
+    prepare_data,
+    prepare_data_for,
+)
 from isingformer.lm.dynamics import beta_matrix, calibrate_critical
 from isingformer.lm.model import GPT
 from isingformer.lm.specs import PolicySpec, parse_policies, parse_policy_spec
@@ -38,6 +44,7 @@ __all__ = [
     "parse_policies",
     "parse_policy_spec",
     "prepare_data",
+    "prepare_data_for",
     "resume_config",
     "save_checkpoint",
     "train",

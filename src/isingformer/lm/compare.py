@@ -391,7 +391,7 @@ def compare(
     compare them; see the module docstring. ``policies``: spec strings
     (``"fixed:beta=8.0"``), mappings or :class:`PolicySpec` objects, or one
     comma-separated string of them (:func:`~isingformer.lm.specs.parse_policies`)."""
-    from isingformer.lm.corpus import prepare_data
+    from isingformer.lm.corpus import prepare_data_for
     from isingformer.runs import run_sweep
 
     if not policies:
@@ -411,13 +411,7 @@ def compare(
         seen[key] = name
     cfgs = [(sp, per_spec[sp.name].replace(seed=s)) for sp in specs for s in seeds]
     # tokenize once in this process (the cache is shared with the workers)
-    data = prepare_data(
-        base.corpus,
-        base.tokenizer,
-        val_fraction=base.val_fraction,
-        bpe_vocab=base.bpe_vocab,
-        cache_dir=base.cache_dir,
-    )
+    data = prepare_data_for(base)
     data.check_context(base.context)
     points = [
         {

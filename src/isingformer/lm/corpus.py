@@ -20,11 +20,15 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import torch
 
 from isingformer.errors import InputError
+
+if TYPE_CHECKING:
+    from isingformer.lm.config import TrainConfig
 
 __all__ = [
     "Corpus",
@@ -32,6 +36,7 @@ __all__ = [
     "clean_gutenberg",
     "load_corpus",
     "prepare_data",
+    "prepare_data_for",
     "shakespeare_files",
 ]
 
@@ -357,3 +362,15 @@ def fixed_windows(
     idx = starts[:, None] + np.arange(context + 1)[None, :]
     block = torch.from_numpy(np.asarray(data[idx], dtype=np.int64))
     return block[:, :-1], block[:, 1:]
+
+
+def prepare_data_for(cfg: TrainConfig) -> TokenData:
+    """:func:`prepare_data` with the corpus, tokenizer, split and cache of a
+    training config (the data a run or its checkpoint was trained on)."""
+    return prepare_data(
+        cfg.corpus,
+        cfg.tokenizer,
+        val_fraction=cfg.val_fraction,
+        bpe_vocab=cfg.bpe_vocab,
+        cache_dir=cfg.cache_dir,
+    )

@@ -41,20 +41,14 @@ def load_trained(checkpoint: str | Path, device: str = "cpu") -> TrainedModel:
     """Read a training checkpoint (``torch.load(weights_only=True)``) into a GPT."""
     from isingformer.lm.checkpoint import load_checkpoint
     from isingformer.lm.config import config_from_dict
-    from isingformer.lm.corpus import prepare_data
+    from isingformer.lm.corpus import prepare_data_for
     from isingformer.lm.train import build_model
 
     path = Path(checkpoint)
     ckpt = load_checkpoint(path)
     cfg = config_from_dict(ckpt["config"], source=f"checkpoint {path}")
     vocab = int(ckpt["vocab_size"])
-    data = prepare_data(
-        cfg.corpus,
-        cfg.tokenizer,
-        val_fraction=cfg.val_fraction,
-        bpe_vocab=cfg.bpe_vocab,
-        cache_dir=cfg.cache_dir,
-    )
+    data = prepare_data_for(cfg)
     if data.vocab_size != vocab:
         raise InputError(
             f"--checkpoint: the corpus {cfg.corpus!r} now gives a {cfg.tokenizer} vocabulary of "

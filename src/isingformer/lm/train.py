@@ -33,7 +33,13 @@ import torch
 from isingformer.errors import InputError, ModelLoadError
 from isingformer.lm.checkpoint import load_checkpoint, save_checkpoint
 from isingformer.lm.config import MODEL_FIELDS, TrainConfig, config_from_dict
-from isingformer.lm.corpus import TokenData, batch_generator, fixed_windows, get_batch, prepare_data
+from isingformer.lm.corpus import (
+    TokenData,
+    batch_generator,
+    fixed_windows,
+    get_batch,
+    prepare_data_for,
+)
 from isingformer.lm.distributed import (
     DistEnv,
     all_reduce_sum,
@@ -243,13 +249,7 @@ def train(
     device = _device(cfg.device if dist is None else device_for(dist, cfg.device))
     main_rank = dist is None or dist.is_main
     if data is None:
-        data = prepare_data(
-            cfg.corpus,
-            cfg.tokenizer,
-            val_fraction=cfg.val_fraction,
-            bpe_vocab=cfg.bpe_vocab,
-            cache_dir=cfg.cache_dir,
-        )
+        data = prepare_data_for(cfg)
     data.check_context(cfg.context)
     ckpt = None
     if resume is not None:

@@ -84,7 +84,7 @@ def capture_logits(checkpoint: Path, expect_bias: str | None, n_windows: int = 8
     windows of its validation text: ``logits [S, L*H, T, T]`` (float64,
     ``β q·k + P``, exactly what the softmax sees before the mask), the bias
     name and options, and ``loss_profile [T]`` (validation loss per position)."""
-    from isingformer.lm import build_model, load_checkpoint, prepare_data, resume_config
+    from isingformer.lm import build_model, load_checkpoint, prepare_data_for, resume_config
 
     ckpt = load_checkpoint(checkpoint)
     cfg = resume_config(checkpoint)
@@ -98,13 +98,7 @@ def capture_logits(checkpoint: Path, expect_bias: str | None, n_windows: int = 8
     model = build_model(cfg, int(ckpt["vocab_size"]))
     model.load_state_dict(ckpt["model"])
     model.eval()
-    data = prepare_data(
-        cfg.corpus,
-        cfg.tokenizer,
-        val_fraction=cfg.val_fraction,
-        bpe_vocab=cfg.bpe_vocab,
-        cache_dir=cfg.cache_dir,
-    )
+    data = prepare_data_for(cfg)
     t = cfg.context
     val = np.asarray(data.val)
     if len(val) < t + 2:
