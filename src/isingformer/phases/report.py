@@ -271,10 +271,16 @@ def spin_section(result: dict) -> Section:
         else "power law: too few checkpoints"
     )
     table = Table(["step", "T_c (MC)", "± (sem)", "T_c (TAP)", "ρ(J∘J)^½"], rows, caption)
-    return Section("The MLP blocks as a spin model", _SPIN_TEXT, figs, [table])
+    text = _SPIN_TEXT
+    if result.get("bonds", "mlp") != "mlp":
+        text += (
+            " Bonds here: the MLP blocks and the attention projections (x → q, k, v "
+            "through qkv; v → the stream through out)."
+        )
+    return Section("The MLP blocks as a spin model", text, figs, [table])
 
 
 def write_spin_report(result: dict, out: Path) -> Path:
     """``report.html``/``report.md`` of one ``spin_study`` result."""
-    config = {"checkpoints": result["checkpoints"]}
+    config = {"checkpoints": result["checkpoints"], "bonds": result.get("bonds", "mlp")}
     return Report("phases spin", config, [spin_section(result)]).write(Path(out))

@@ -2,12 +2,19 @@
 
 Neurons are Ising spins, weights couplings: the MLP blocks of our GPT give a
 layered model with spin layers x₀ (d), h₁ (4d), x₁ (d), h₂ (4d), … and bonds
-``fc`` (x_b–h_b) and ``proj`` (h_b–x_{b+1}), ``H = −Σ J_ij s_i s_j``.
+``fc`` (x_b–h_b) and ``proj`` (h_b–x_{b+1}), ``H = −Σ J_ij s_i s_j``. With
+``bonds="mlp+attention"`` every block first adds its attention projections:
+x_b –``qkv``– a_b (3d units: q, k, v) –``out``– y_b (d), then y_b –``fc``– h_b
+–``proj``– x_{b+1}; only the v units couple to ``out`` (at one position the
+head output is v), q and k are dangling layers (their product enters the
+logits, not a pairwise bond). As a graph of spin layers the chain is a tree:
+x_b–q_b, x_b–k_b, x_b–v_b, v_b–y_b (:func:`gpt_layer_graph`).
 
 Three transition temperatures of the paramagnet (the spin-glass instability):
 
 - :func:`tc_layered`: the replica-symmetric criterion q_a = β² Σ_b Λ_ab q_b of
-  a layered model with iid couplings, Λ_ab = N_b σ²_ab, so T_c = λ_max(Λ)^½;
+  a layered model with iid couplings, Λ_ab = N_b σ²_ab, so T_c = λ_max(Λ)^½
+  (a chain of layers, or any graph of layers: ``edges``);
   for L identical square couplings (L + 1 spin layers of width N, variance
   σ², C = Nσ²) Λ = C·A(path) and T_c = [2C cos(π/(L+2))]^½, the paper's
   closed form (:func:`tc_closed_form`);
@@ -31,8 +38,12 @@ import numpy as np
 
 from isingformer.errors import InputError
 
+BONDS = ("mlp", "mlp+attention")  # which weights of a GPT block are bonds
+
 __all__ = [
+    "BONDS",
     "gpt_bond_matrix",
+    "gpt_layer_graph",
     "layered_bond_matrix",
     "tc_closed_form",
     "tc_layered",
@@ -48,16 +59,25 @@ def tc_closed_form(c: float, n_couplings: int) -> float:
     return math.sqrt(2.0 * c * math.cos(math.pi / (n_couplings + 2)))
 
 
-def tc_layered(sizes: list[int], variances: list[float]) -> float:
-    """``λ_max(Λ)^½`` of a chain of spin layers ``sizes [L+1]`` with iid couplings of
-    ``variances [L]`` between neighbours (Λ_ab = N_b σ²_ab)."""
-    if len(variances) != len(sizes) - 1 or not variances:
-        raise InputError("tc_layered: one variance per neighbouring pair of layers")
+def tc_layered(
+    sizes: list[int], variances: list[float], edges: list[tuple[int, int]] | None = None
+) -> float:
+    """``λ_max(Λ)^½`` of spin layers ``sizes [K]`` with iid couplings of ``variances``
+    between the pairs of layers ``edges`` (one per variance; default the chain
+    ``(a, a + 1)``), Λ_ab = N_b σ²_ab (summed over the edges joining a and b)."""
     n = len(sizes)
+    if edges is None:
+        if len(variances) != n - 1 or not variances:
+            raise InputError("tc_layered: one variance per neighbouring pair of layers")
+        edges = [(a, a + 1) for a in range(n - 1)]
+    if len(edges) != len(variances) or not variances:
+        raise InputError("tc_layered: one variance per edge")
     lam = np.zeros((n, n))
-    for a, v in enumerate(variances):
-        lam[a, a + 1] = sizes[a + 1] * v
-        lam[a + 1, a] = sizes[a] * v
+    for (a, b), v in zip(edges, variances, strict=True):
+        if a == b or not (0 <= a < n and 0 <= b < n):
+            raise InputError(f"tc_layered: edge {(a, b)} does not join two of {n} layers")
+        lam[a, b] += sizes[b] * v
+        lam[b, a] += sizes[a] * v
     return float(math.sqrt(max(np.linalg.eigvals(lam).real)))
 
 
@@ -74,15 +94,66 @@ def layered_bond_matrix(blocks: list[np.ndarray]) -> np.ndarray:
     return J + J.T
 
 
-def gpt_bond_matrix(model) -> tuple[np.ndarray, list[int]]:
-    """Bond matrix of our GPT's MLP blocks (``fc``, ``proj`` of every block, in depth
-    order) and the spin-layer sizes ``[d, 4d, d, 4d, …]``."""
+def _weight(linear) -> np.ndarray:
+    """``[in, out]``: a ``torch.nn.Linear``'s weight as a coupling block."""
+    return linear.weight.detach().double().cpu().numpy().T
+
+
+def _check_bonds(bonds: str) -> None:
+    if bonds not in BONDS:
+        raise InputError(f"bonds must be one of {' | '.join(BONDS)}, not {bonds!r}")
+
+
+def gpt_bond_matrix(model, bonds: str = "mlp") -> tuple[np.ndarray, list[int]]:
+    """Bond matrix ``[n, n]`` of our GPT and the sizes of its chain of spin layers.
+
+    ``bonds="mlp"``: ``fc``, ``proj`` of every block in depth order, layers
+    ``[d, 4d, d, 4d, …]``. ``bonds="mlp+attention"``: per block ``qkv``
+    (x_b → the 3d units q, k, v), ``out`` (only from the v units, the q and k
+    rows are zero) to y_b, then ``fc``, ``proj``: layers ``[d, 3d, d, 4d, d, …]``.
+    Biases (fields), LayerNorm and the residual identity are not bonds."""
+    _check_bonds(bonds)
     blocks = []
     for blk in model.blocks:
-        blocks.append(blk.mlp.fc.weight.detach().double().numpy().T)  # [d, 4d]
-        blocks.append(blk.mlp.proj.weight.detach().double().numpy().T)  # [4d, d]
+        if bonds == "mlp+attention":
+            attn = blk.attn
+            if not (hasattr(attn, "qkv") and hasattr(attn, "out")):
+                raise InputError("bonds=mlp+attention needs attention with qkv and out projections")
+            qkv = _weight(attn.qkv)  # [d, 3d]: q, k, v units in this order
+            d = qkv.shape[0]
+            out = np.zeros((3 * d, d))
+            out[2 * d :] = _weight(attn.out)  # [d, d]: v units → y_b
+            blocks += [qkv, out]
+        blocks.append(_weight(blk.mlp.fc))  # [d, 4d]
+        blocks.append(_weight(blk.mlp.proj))  # [4d, d]
     sizes = [blocks[0].shape[0]] + [b.shape[1] for b in blocks]
     return layered_bond_matrix(blocks), sizes
+
+
+def gpt_layer_graph(
+    d_model: int, n_layer: int, bonds: str = "mlp", hidden: int | None = None
+) -> tuple[list[int], list[tuple[int, int]], list[str]]:
+    """The spin layers of a GPT as a graph for :func:`tc_layered`: ``sizes`` of the
+    layers (the q, k, v units of ``mlp+attention`` as three layers of ``d_model``),
+    the ``edges`` between them and each edge's weight name (``qkv.q``, ``qkv.k``,
+    ``qkv.v``, ``out``, ``fc``, ``proj``). ``hidden``: the MLP width (4d)."""
+    _check_bonds(bonds)
+    h = 4 * d_model if hidden is None else hidden
+    sizes, edges, names = [d_model], [], []
+    x = 0  # index of the residual-stream layer x_b
+    for _ in range(n_layer):
+        if bonds == "mlp+attention":
+            q, k, v, y = len(sizes), len(sizes) + 1, len(sizes) + 2, len(sizes) + 3
+            sizes += [d_model] * 4
+            edges += [(x, q), (x, k), (x, v), (v, y)]
+            names += ["qkv.q", "qkv.k", "qkv.v", "out"]
+            x = y
+        hb = len(sizes)
+        sizes += [h, d_model]
+        edges += [(x, hb), (hb, hb + 1)]
+        names += ["fc", "proj"]
+        x = hb + 1
+    return sizes, edges, names
 
 
 def tc_squared_bonds(J: np.ndarray) -> float:

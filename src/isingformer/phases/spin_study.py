@@ -9,7 +9,14 @@ from pathlib import Path
 import numpy as np
 
 from isingformer.errors import InputError
-from isingformer.phases.spin import gpt_bond_matrix, tc_layered, tc_squared_bonds, tc_tap
+from isingformer.phases.spin import (
+    _check_bonds,
+    gpt_bond_matrix,
+    gpt_layer_graph,
+    tc_layered,
+    tc_squared_bonds,
+    tc_tap,
+)
 
 __all__ = ["ORDERED_M", "powerlaw_fit", "spin_study"]
 
@@ -42,6 +49,15 @@ def powerlaw_fit(t, y) -> dict:
     }
 
 
+def _gpt2_init_tc(d_model: int, n_layer: int, bonds: str) -> float:
+    """The closed-form layered T_c of the GPT-2 initialization (:mod:`isingformer.lm.model`):
+    weights N(0, 0.02²), the residual projections ``out`` and ``proj`` N(0, 0.02²/(2 n_layer))."""
+    sizes, edges, names = gpt_layer_graph(d_model, n_layer, bonds)
+    std_proj = 0.02 / math.sqrt(2 * n_layer)
+    var = [std_proj**2 if n in ("out", "proj") else 0.02**2 for n in names]
+    return tc_layered(sizes, var, edges)
+
+
 def spin_study(
     checkpoints: str | Path,
     top: int = 8,
@@ -49,12 +65,15 @@ def spin_study(
     sweeps: int = 600,
     seeds: tuple[int, ...] = (0, 1, 2),
     n_temps: int = 24,
+    bonds: str = "mlp",
 ) -> dict:
     """Every ``*.pt`` GPT checkpoint in a directory, ordered by training step, after
     step 0: the initialization, rebuilt from the run's config and seed (unless a
     step-0 checkpoint is there).
 
-    Per checkpoint, from the MLP bond matrix J: replica-exchange Monte Carlo
+    Per checkpoint, from the bond matrix J (``bonds``: ``"mlp"``, the MLP blocks;
+    ``"mlp+attention"``, with the attention projections,
+    :func:`~isingformer.phases.spin.gpt_bond_matrix`): replica-exchange Monte Carlo
     (:func:`~isingformer.phases.spin_mc.spin_mc`, ``sweeps`` sweeps per seed, two
     real replicas, ``n_temps`` temperatures geometric from half the closed-form
     T_c at initialization, ``t_ref``, to twice the largest TAP T_c of the run)
@@ -70,13 +89,15 @@ def spin_study(
     ``tc_tap_iteration`` (the damped TAP iteration on the same ladder), ``tc_rs``
     (ρ(J∘J)^½), ``tap_lambda``, ``spectrum`` (the ``top`` largest eigenvalues of
     J), ``tc_init_theory`` (the closed-form layered T_c of the GPT-2
-    initialization of this architecture), ``powerlaw`` (fit of the Monte Carlo
-    T_c(t) ∝ t^α) and ``powerlaw_tap`` (of the TAP T_c). ``sweeps = 0``: no
+    initialization of this architecture and these bonds), ``bonds``,
+    ``powerlaw`` (fit of the Monte Carlo T_c(t) ∝ t^α) and ``powerlaw_tap`` (of
+    the TAP T_c). ``sweeps = 0``: no
     Monte Carlo (``tc`` is then the TAP T_c with ``err`` None, ``overlap`` empty).
     """
     from isingformer.lm.sample import load_trained
     from isingformer.phases.spin_mc import hidden_order_direction, spin_mc, tc_tap_iteration
 
+    _check_bonds(bonds)
     d = Path(checkpoints)
     if not d.is_dir():
         raise InputError(f"--checkpoints: {d} is not a directory")
@@ -86,7 +107,7 @@ def spin_study(
     from isingformer.lm.train import build_model
 
     def row(step: int, model, n_layer: int, source: str) -> tuple:
-        J, sizes = gpt_bond_matrix(model)
+        J, sizes = gpt_bond_matrix(model, bonds)
         t_tap, lam = tc_tap(J)
         ev = np.linalg.eigvalsh(J)[::-1][:top].tolist()
         return (step, J, t_tap, lam, tc_squared_bonds(J), ev, n_layer, sizes, source)
@@ -101,8 +122,7 @@ def spin_study(
         init = build_model(tm.config, int(tm.model.wte.weight.shape[0]))
         rows.insert(0, row(0, init, tm.config.n_layer, "initialization (rebuilt from the seed)"))
     n_layer, sizes = rows[0][6], rows[0][7]
-    std_proj = 0.02 / math.sqrt(2 * n_layer)  # GPT-2 initialization (lm.model)
-    tc_init = tc_layered(sizes, [0.02**2, std_proj**2] * n_layer)
+    tc_init = _gpt2_init_tc(sizes[0], n_layer, bonds)
     steps = [r[0] for r in rows]
     tc_tap_values = [r[2] for r in rows]
     t_ref = 0.5 * tc_init
@@ -132,6 +152,7 @@ def spin_study(
         "tc_rs": [r[4] for r in rows],
         "tap_lambda": [r[3] for r in rows],
         "spectrum": [r[5] for r in rows],
+        "bonds": bonds,
         "layer_sizes": sizes,
         "tc_init_theory": tc_init,
         "t_ref": t_ref,
