@@ -51,9 +51,6 @@ def test_detect_with_sampled_continuations(gpt_checkpoint, hf_export, capsys):
         _check_contract(r, 7)
         assert r["continuation"] == 3 and "sampled" in r["output"]
         assert r["n_positions"] == 32 - 3  # cropped: prompt + continuation fit the context
-    code, out, err = _run(capsys, ["phases", "detect", "--checkpoint", str(gpt_checkpoint),
-                                   "--parameter", "beta", "--continuation", "2", "--json"])  # fmt: skip
-    assert code == 2 and out == "" and "temperature only" in err
 
 
 def test_detect_over_beta_gpt_equals_its_hf_export(gpt_checkpoint, hf_export, capsys):

@@ -1,7 +1,11 @@
 """The detector from sampled multi-token continuations against the exact answer
-(enumeration of every continuation of a small toy LM)."""
+(enumeration of every continuation): over temperature and over per-grid-point
+configurations on a small toy LM, over attention β on the tiny GPT and its
+Hugging Face export; and ``phases detect --parameter beta --continuation 3``."""
 
+import contextlib
 import itertools
+import json
 
 import numpy as np
 import pytest
@@ -9,35 +13,148 @@ import torch
 
 from isingformer.errors import InputError
 from isingformer.phases import jensen_shannon, linear_divergence, total_variation
-from isingformer.phases.sampled import sampled_temperature_terms, sequence_logprobs
+from isingformer.phases.sampled import (
+    ConfigurationScorer,
+    TemperatureScorer,
+    beta_scorer,
+    sampled_temperature_terms,
+    sampled_terms,
+)
 from isingformer.phases.validation import TwoPhaseLM
 
 M, LENGTH = 5, 2  # vocabulary 6, continuations of 2 tokens: 36 per prompt
 GRID = np.geomspace(0.4, 3.0, 7)
 
 
-def _exact(model, idx: torch.Tensor) -> dict[str, np.ndarray]:
+def _exact(scorer, idx: torch.Tensor, vocab: int, length: int) -> dict[str, np.ndarray]:
+    """The indicators from every continuation's probability at every grid point."""
     P, S = idx.shape
-    conts = torch.tensor(list(itertools.product(range(M + 1), repeat=LENGTH)))  # [K, L]
+    conts = torch.tensor(list(itertools.product(range(vocab), repeat=length)))  # [K, L]
     K = conts.shape[0]
     seqs = torch.cat([idx.repeat_interleave(K, 0), conts.repeat(P, 1)], dim=1)
-    p = sequence_logprobs(model, seqs, S, GRID).view(GRID.size, P, K).exp().numpy()
-    assert np.allclose(p.sum(axis=-1), 1.0)  # the enumeration is complete
+    G = scorer.size
+    p = scorer.score(seqs, S, range(G)).view(G, P, K).exp().numpy()
+    np.testing.assert_allclose(p.sum(axis=-1), 1.0, atol=1e-9)  # the enumeration is complete
     funcs = {"tv": total_variation, "js": jensen_shannon, "linear": linear_divergence}
     return {k: f(p[:-2], p[2:]) for k, f in funcs.items()}  # [G − 2, P]
+
+
+def _assert_within_errors(est, exact):
+    """Every estimate within 4 of its standard errors of the exact value, no bias."""
+    for name in ("tv", "js", "linear"):
+        z = (est[name] - exact[name]) / est[f"{name}_se"]
+        assert np.all(np.abs(z) < 4.0), (name, z)
+        assert abs(z.mean()) < 4.0 / np.sqrt(z.size) + 0.5, (name, z.mean())
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_sampled_indicators_match_the_exact_ones(seed):
     model = TwoPhaseLM(m=M, a=2.0, spread=0.5, seed=seed)
     idx = torch.randint(0, M + 1, (4, 3), generator=torch.Generator().manual_seed(seed))
-    exact = _exact(model, idx)
+    exact = _exact(TemperatureScorer(model, GRID), idx, M + 1, LENGTH)
     est = sampled_temperature_terms(model, idx, GRID, n_samples=400, length=LENGTH, seed=seed)
-    for name in ("tv", "js", "linear"):
-        z = (est[name] - exact[name]) / est[f"{name}_se"]
-        assert np.all(np.abs(z) < 4.0), (name, z)  # 60 comparisons per seed
-        assert abs(z.mean()) < 4.0 / np.sqrt(z.size) + 0.5, (name, z.mean())
+    _assert_within_errors(est, exact)  # 20 comparisons per indicator and seed
     assert exact["linear"].max() > 0.05  # the comparison is not trivial
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_a_model_per_grid_point_matches_the_exact_indicators(seed):
+    """Grid point j is the toy LM with its logit gap times λ_j: a different model
+    per point (sampled and scored through ``at(j)``), the same family as
+    temperature 1/λ of the base model."""
+    lam = 1.0 / GRID[::-1]
+    models = [TwoPhaseLM(m=M, a=2.0 * x, spread=0.5, seed=seed) for x in lam]
+    scorer = ConfigurationScorer(lambda j: contextlib.nullcontext(models[j]), lam.size)
+    idx = torch.randint(0, M + 1, (4, 3), generator=torch.Generator().manual_seed(seed))
+    exact = _exact(scorer, idx, M + 1, LENGTH)
+    base = TemperatureScorer(TwoPhaseLM(m=M, a=2.0, spread=0.5, seed=seed), GRID[::-1])
+    for name, v in _exact(base, idx, M + 1, LENGTH).items():
+        np.testing.assert_allclose(exact[name], v, atol=1e-12)
+    est = sampled_terms(scorer, idx, n_samples=400, length=LENGTH, seed=seed)
+    _assert_within_errors(est, exact)
+    assert exact["linear"].max() > 0.05
+
+
+@pytest.fixture(scope="module")
+def gpt_and_hf(gpt_checkpoint, hf_export):
+    from isingformer.lm.sample import load_trained
+    from isingformer.phases.api import load_causal_lm
+
+    trained = load_trained(gpt_checkpoint)
+    idx = torch.as_tensor(np.array(trained.data.val[:18])).long().view(3, 6)
+    return trained.model, load_causal_lm(hf_export)[0], idx
+
+
+BETA = np.geomspace(1 / 16, 16, 5)  # factors on every head's own β
+
+
+def test_beta_configurations_are_the_detectors_beta(gpt_and_hf):
+    """The scorer's β configurations give the next-token distributions of
+    ``gpt_beta_distributions`` (tested against the HF adapter's β), and the GPT and
+    its HF export score sequences alike at every β."""
+    from isingformer.phases.lm import gpt_beta_distributions
+
+    gpt, hf, idx = gpt_and_hf
+    ref = gpt_beta_distributions(gpt, idx, BETA)
+    a, b = beta_scorer(gpt, BETA, "gpt"), beta_scorer(hf, BETA, "hf")
+    seqs = torch.cat([idx, idx.flip(1)], dim=1)  # [3, 12]: score the last 6 tokens
+    for j in range(BETA.size):
+        with a.at(j) as m, torch.no_grad():
+            p = torch.softmax(m(idx)[0].double(), dim=-1).numpy()
+        np.testing.assert_allclose(p, ref(j), atol=1e-6)
+    la, lb = a.score(seqs, 6, range(BETA.size)), b.score(seqs, 6, range(BETA.size))
+    np.testing.assert_allclose(la.numpy(), lb.numpy(), atol=2e-4)  # float32, 6 tokens
+    assert (la[0] - la[-1]).abs().max() > 0.5  # β changes them far beyond the tolerance
+    np.testing.assert_allclose(ref(2), gpt_beta_distributions(gpt, idx, BETA)(2))  # restored
+
+
+@torch.no_grad()
+def _exact_two_tokens(scorer, idx: torch.Tensor) -> dict[str, np.ndarray]:
+    """The indicators from p(t₁, t₂) = p(t₁ | prompt) p(t₂ | prompt, t₁) at every
+    grid point: one forward pass of every prompt extended by every token t₁."""
+    P, S = idx.shape
+    p = []
+    for j in range(scorer.size):
+        with scorer.at(j) as model:
+            V = model(idx[:1])[0].shape[-1]
+            ext = torch.cat([idx.repeat_interleave(V, 0), torch.arange(V).repeat(P)[:, None]], 1)
+            lp = torch.log_softmax(model(ext)[0].double(), dim=-1).view(P, V, S + 1, V)
+        joint = lp[:, 0, S - 1, :, None] + lp[:, :, S, :]  # [P, t₁, t₂]
+        p.append(joint.exp().reshape(P, V * V).numpy())
+    p = np.stack(p)  # [G, P, V²]
+    np.testing.assert_allclose(p.sum(axis=-1), 1.0, atol=1e-9)
+    funcs = {"tv": total_variation, "js": jensen_shannon, "linear": linear_divergence}
+    return {k: f(p[:-2], p[2:]) for k, f in funcs.items()}  # [G − 2, P]
+
+
+@pytest.mark.parametrize(("source", "seed"), [("gpt", 0), ("gpt", 1), ("hf", 2)])
+def test_sampled_beta_indicators_match_the_exact_ones(gpt_and_hf, source, seed):
+    """Continuations of 2 tokens of the character GPT (84² = 7056 per prompt,
+    enumerated) at 5 β factors: sampled estimates within their standard errors."""
+    gpt, hf, idx = gpt_and_hf
+    scorer = beta_scorer(gpt if source == "gpt" else hf, BETA, source)
+    exact = _exact_two_tokens(scorer, idx)
+    est = sampled_terms(scorer, idx, n_samples=300, length=2, seed=seed)
+    _assert_within_errors(est, exact)  # 9 comparisons per indicator and seed
+    assert exact["tv"].max() > 0.1  # this small GPT depends on β only weakly
+
+
+def test_detect_cli_over_beta_with_continuations(gpt_checkpoint, hf_export, capsys):
+    from isingformer.cli import main
+
+    common = ["--parameter", "beta", "--grid", "0.25:4:5", "--spacing", "log",
+              "--continuation", "3", "--samples", "8", "--n-texts", "3", "--tokens", "32",
+              "--n-boot", "20", "--skip-validation", "--json"]  # fmt: skip
+    for src in (["--checkpoint", str(gpt_checkpoint)], ["--model", str(hf_export)]):
+        assert main(["phases", "detect", *src, *common]) == 0
+        r = json.loads(capsys.readouterr().out)
+        assert r["parameter"] == "beta" and r["continuation"] == 3 and "sampled" in r["output"]
+        assert len(r["indicators"]["linear"]) == 3 and r["n_positions"] == 32 - 3
+        assert r["peaks"] and 0.25 <= r["peaks"][0]["value"] <= 4.0
+    code = main(["phases", "detect", "--checkpoint", str(gpt_checkpoint), "--parameter", "beta",
+                 "--continuation", "3", "--samples", "1", "--json"])  # fmt: skip
+    cap = capsys.readouterr()
+    assert code == 2 and cap.out == "" and len(cap.err.strip().splitlines()) == 1
 
 
 def test_bad_input():

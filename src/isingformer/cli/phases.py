@@ -63,7 +63,7 @@ def detect_cmd(
         1,
         "--continuation",
         help="Tokens of output compared: 1 = exact next-token distributions; more: sampled "
-        "continuations (temperature only).",
+        "continuations (temperature, beta).",
     ),
     samples: int = typer.Option(
         64,

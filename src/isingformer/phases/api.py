@@ -122,7 +122,7 @@ def detect(
     local Hugging Face causal LM directory). ``spacing="log"``: the detector
     works in ln λ (for values spanning decades: F is then the Fisher
     information in ln λ, scale-free; on a linear T grid ``F_T = Var(z)/T⁴``
-    always grows towards T → 0). ``continuation`` > 1 (temperature only): the
+    always grows towards T → 0). ``continuation`` > 1: the
     output is a continuation of that many tokens, which cannot be enumerated;
     the indicators are estimated from ``samples`` sampled continuations per
     prompt and grid point (:mod:`isingformer.phases.sampled`). Returns the contract keys
@@ -161,14 +161,14 @@ def detect(
     x = np.log(g) if spacing == "log" else g  # the detector's coordinate
     if continuation < 1 or samples < 2:
         raise InputError("--continuation must be >= 1 and --samples >= 2")
-    if continuation > 1:
-        if parameter != "temperature":
-            raise InputError("--continuation > 1 is implemented for --parameter temperature only")
-        from isingformer.phases.sampled import sampled_temperature_terms
+    if continuation > 1:  # sampled continuations: T in one scoring pass, β one per point
+        from isingformer.phases.sampled import TemperatureScorer, beta_scorer, sampled_terms
 
-        terms = sampled_temperature_terms(
-            net, idx, g, n_samples=samples, length=continuation, seed=seed
-        )
+        if parameter == "temperature":
+            scorer = TemperatureScorer(net, g)
+        else:
+            scorer = beta_scorer(net, g, source)
+        terms = sampled_terms(scorer, idx, n_samples=samples, length=continuation, seed=seed)
     elif parameter == "temperature":  # one forward pass; all grid points in one compiled sweep
         from isingformer.phases.lm import lm_logits, temperature_terms
 
@@ -181,7 +181,7 @@ def detect(
         from isingformer.phases.lm import hf_beta_distributions
 
         dist = hf_beta_distributions(net, idx, g)
-    if parameter != "temperature":
+    if parameter != "temperature" and continuation == 1:
         terms = window_terms(dist, g.size)
     det = detect_from_terms(x, terms, n_boot=n_boot, seed=seed)
     out = det.to_dict()
