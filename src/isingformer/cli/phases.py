@@ -38,15 +38,28 @@ def detect_cmd(
     model: Path = typer.Option(
         None, "--model", help="Local Hugging Face causal LM directory (no download)."
     ),
+    checkpoints: Path = typer.Option(
+        None,
+        "--checkpoints",
+        help="--parameter step: directory of GPT checkpoints (*.pt, >= 5) of one training run.",
+    ),
     parameter: str = typer.Option(
         "temperature",
         "--parameter",
-        help="temperature (sampling T) or beta (factor on every head's own β; 1 = the model).",
+        help="temperature (sampling T), beta (factor on every head's own β; 1 = the model), "
+        "step (training step: --checkpoints) or prompt (the value put into --template).",
     ),
     grid: str = typer.Option(
-        "0.25:2.5:19",
+        None,
         "--grid",
-        help="Control parameter values: START:STOP:NUM or a comma list (>= 5).",
+        help="Control parameter values: START:STOP:NUM or a comma list (>= 5); default "
+        "0.25:2.5:19 for temperature and beta; needed for prompt; not used for step.",
+    ),
+    template: list[str] = typer.Option(
+        None,
+        "--template",
+        help='--parameter prompt: a prompt with the slot {x} for the grid value, e.g. "The year '
+        'is {x}. Next year is" (repeatable: the prompts the bootstrap resamples).',
     ),
     spacing: str = typer.Option(
         "linear",
@@ -78,8 +91,10 @@ def detect_cmd(
     as_json: bool = typer.Option(False, "--json", help=JSON_OPTION_HELP),
     out: Path = typer.Option(None, "--out", help=OUT_OPTION_HELP),
 ) -> None:
-    """Where do the next-token distributions change fastest in T or β? Peaks with bootstrap CIs."""
+    """Where do the next-token distributions change fastest in T, β, training step or a
+    prompt parameter? Peaks with bootstrap CIs."""
     from isingformer.cli._options import spaced_values
+    from isingformer.errors import InputError
     from isingformer.phases import detect
     from isingformer.validate import check_count, check_float, check_int
 
@@ -88,8 +103,19 @@ def detect_cmd(
     check_count(n_boot, "n-boot", ceiling=100_000)
     check_int(continuation, "continuation", ge=1, le=256)
     check_int(samples, "samples", ge=2, le=100_000)
-    values = spaced_values(grid, "grid", spacing, gt=0)
-    check_float(values[-1], "grid", le=1e6)
+    if parameter == "step" and grid is not None:
+        raise InputError(
+            "--grid is not used with --parameter step: the grid is the training steps of "
+            "the checkpoints in --checkpoints (leave --grid out)"
+        )
+    if parameter == "prompt" and grid is None:
+        raise InputError("--parameter prompt needs --grid: the values put into {x}")
+    values = None
+    if grid is not None or parameter in ("temperature", "beta"):
+        gt = None if parameter == "prompt" else 0
+        values = spaced_values("0.25:2.5:19" if grid is None else grid, "grid", spacing, gt=gt)
+        check_float(max(abs(v) for v in values), "grid", le=1e6 if gt == 0 else 1e15)
+    check_int(len(template or []), "template (count)", le=256)
     od = out_dir(out)
     result = detect(
         parameter=parameter,
@@ -106,6 +132,8 @@ def detect_cmd(
         device=device,
         continuation=continuation,
         samples=samples,
+        checkpoints=checkpoints,
+        templates=template or None,
     )
     if od is not None:
         from isingformer.phases.report import write_detect_report

@@ -9,11 +9,12 @@ import numpy as np
 import torch
 
 from isingformer.errors import InputError, ModelLoadError
-from isingformer.phases.detector import check_grid, detect_from_terms, window_terms
+from isingformer.phases.control import detect_on_grid
+from isingformer.phases.detector import check_grid, window_terms
 
 __all__ = ["PARAMETERS", "detect", "load_causal_lm"]
 
-PARAMETERS = ("temperature", "beta")
+PARAMETERS = ("temperature", "beta", "step", "prompt")
 
 
 def load_causal_lm(path: str | Path, device: str = "cpu"):
@@ -100,7 +101,7 @@ def _hf_prompts(tok, n_prompts: int, tokens: int, seed: int, texts: str | None) 
 def detect(
     *,
     parameter: str,
-    grid,
+    grid=None,
     checkpoint: str | Path | None = None,
     model: str | Path | None = None,
     texts: str | None = None,
@@ -113,6 +114,8 @@ def detect(
     device: str = "cpu",
     continuation: int = 1,
     samples: int = 64,
+    checkpoints: str | Path | None = None,
+    templates: list[str] | None = None,
 ) -> dict:
     """Dissimilarity indicators of the next-token distributions over ``grid``.
 
@@ -129,9 +132,32 @@ def detect(
     ``grid``, ``indicators`` {``tv``, ``js``, ``linear``}, ``peaks``
     (``value``, ``ci``), ``validated_on`` and the details (``points``,
     ``bands``, ``fisher``, ``model_value``: where the model itself sits).
+
+    ``parameter`` ``step`` (``checkpoints``: the GPT checkpoints of one run, the
+    grid is their training steps) and ``prompt`` (``templates`` with a slot
+    ``{x}`` filled with the ``grid`` values): :func:`~isingformer.phases.control.detect_control`.
+    On a non-uniform grid the peak is the maximum of the Fisher information
+    (:func:`~isingformer.phases.control.detect_on_grid`).
     """
     if parameter not in PARAMETERS:
         raise InputError(f"--parameter must be one of {', '.join(PARAMETERS)}, got {parameter!r}")
+    if parameter in ("step", "prompt"):
+        from isingformer.phases.control import detect_control
+
+        if continuation != 1:
+            raise InputError(f"--continuation: --parameter {parameter} takes 1 (next tokens)")
+        res = detect_control(
+            parameter=parameter, grid=grid, checkpoints=checkpoints, checkpoint=checkpoint,
+            model=model, templates=templates, n_prompts=n_prompts, tokens=tokens,
+            n_boot=n_boot, seed=seed, spacing=spacing, device=device,
+        )  # fmt: skip
+        res["validated_on"] = validation_results(prompt=parameter == "prompt") if validate else []
+        return res
+    if checkpoints is not None or templates:
+        raise InputError(
+            "--checkpoints is for --parameter step, --template for --parameter prompt; "
+            f"--parameter {parameter} takes --checkpoint or --model"
+        )
     g = check_grid(grid)
     if np.any(g <= 0):
         raise InputError("--grid: values must be > 0")
@@ -183,7 +209,7 @@ def detect(
         dist = hf_beta_distributions(net, idx, g)
     if parameter != "temperature" and continuation == 1:
         terms = window_terms(dist, g.size)
-    det = detect_from_terms(x, terms, n_boot=n_boot, seed=seed)
+    det = detect_on_grid(x, terms, n_boot=n_boot, seed=seed)
     out = det.to_dict()
     if spacing == "log":  # back to the parameter; F stays the Fisher information in ln λ
         out["grid"], out["points"] = g.tolist(), np.exp(det.points).tolist()
@@ -207,8 +233,9 @@ def detect(
     return out
 
 
-def validation_results(quick: bool = True) -> list[dict]:
-    """The validation systems at test size (``quick``) or report size."""
+def validation_results(quick: bool = True, prompt: bool = False) -> list[dict]:
+    """The validation systems at test size (``quick``) or report size; ``prompt``:
+    also the number-switch toy LM over a prompt parameter."""
     from isingformer.phases.validation import (
         ising_validation,
         rem_validation,
@@ -218,4 +245,8 @@ def validation_results(quick: bool = True) -> list[dict]:
 
     res = [toy_validation(), rem_validation()]
     res.append(ising_validation(16, sweeps=600 if quick else 4000))
+    if prompt:
+        from isingformer.phases.prompt import prompt_validation
+
+        res.append(prompt_validation())
     return validation_summary(res)

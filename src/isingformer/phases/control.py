@@ -1,0 +1,187 @@
+"""The detector over the control parameters that are not a knob of one model:
+the training step (a series of checkpoints) and a prompt parameter; and the
+peak on a non-uniform grid.
+
+On a non-uniform grid the linear indicator at λᵢ compares P(λᵢ₋₁) with
+P(λᵢ₊₁), whose distance ``hᵢ = (λᵢ₊₁ − λᵢ₋₁)/2`` changes from point to point:
+``D_lin ≈ hᵢ² F(λᵢ)``, so its maximum would favour the wide steps of the grid.
+:func:`detect_on_grid` then places the peak at the maximum of the Fisher
+information ``F = D_lin / hᵢ²`` (bootstrap over the same resamples); on a
+uniform grid both are the same point.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from isingformer.errors import InputError
+from isingformer.phases.detector import Detection, detect_from_terms, window_terms
+
+__all__ = ["detect_control", "detect_on_grid", "is_uniform"]
+
+
+def is_uniform(x: np.ndarray, rtol: float = 1e-6) -> bool:
+    """Whether the grid ``x [n]`` has equal steps (to ``rtol`` of the mean step)."""
+    h = np.diff(np.asarray(x, dtype=np.float64))
+    return bool(np.all(np.abs(h - h.mean()) <= rtol * abs(h.mean())))
+
+
+def detect_on_grid(
+    x, terms: dict[str, np.ndarray], *, n_boot: int = 200, seed: int = 0
+) -> Detection:
+    """:func:`~isingformer.phases.detector.detect_from_terms` (window 1) whose peak
+    is that of the Fisher information ``F(λᵢ) = D_lin / hᵢ²`` where the grid ``x``
+    is not uniform (``indicator``: ``"fisher"``); ``terms {name: [n − 2, P]}``."""
+    x = np.asarray(x, dtype=np.float64)
+    det = detect_from_terms(x, terms, n_boot=n_boot, seed=seed)
+    if x.size >= 3 and not is_uniform(x):
+        h2 = ((x[2:] - x[:-2]) / 2.0)[:, None] ** 2
+        per_f = detect_from_terms(
+            x, {**terms, "linear": terms["linear"] / h2}, n_boot=n_boot, seed=seed
+        )
+        det.peaks = [{**p, "indicator": "fisher"} for p in per_f.peaks]
+    return det
+
+
+def _series(checkpoints, n_prompts: int, tokens: int, seed: int, device: str):
+    """``(steps [G], dist, n_positions, paths)`` of a directory of checkpoints."""
+    from isingformer.lm.sample import load_trained
+    from isingformer.phases.api import _gpt_prompts
+    from isingformer.phases.detector import MIN_GRID
+    from isingformer.phases.series import checkpoint_series, series_distributions
+
+    rows = checkpoint_series(checkpoints)
+    if len(rows) < MIN_GRID:
+        raise InputError(
+            f"--checkpoints: {len(rows)} checkpoints in {checkpoints}; the detector needs at "
+            f"least {MIN_GRID} (steps {', '.join(str(s) for s, _ in rows)})"
+        )
+    idx = _gpt_prompts(load_trained(rows[0][1]), n_prompts, tokens, seed).to(device)
+    steps = np.array([s for s, _ in rows], dtype=np.float64)
+    paths = [p for _, p in rows]
+    return steps, series_distributions(paths, idx, device), int(idx.shape[1]), paths
+
+
+def _prompts(templates, g, checkpoint, model, device: str):
+    """``(dist, n_positions, encode-source)`` of the templates filled with the grid."""
+    from isingformer.phases.prompt import check_templates, fill_templates, prompt_distributions
+
+    texts = fill_templates(check_templates(templates), g)
+    if checkpoint is not None:
+        from isingformer.lm.sample import load_trained
+
+        if not Path(checkpoint).is_file():
+            raise InputError(f"--checkpoint: no file {checkpoint}")
+        trained = load_trained(checkpoint, device=device)
+        tok = trained.tokenizer
+
+        def encode(text: str):
+            try:
+                return tok.encode(text)
+            except InputError as exc:
+                raise InputError(
+                    f"--template: {exc} of the checkpoint's {tok.kind} tokenizer (in {text[:60]!r})"
+                ) from None
+
+        net, ctx = trained.model, trained.config.context
+    else:
+        from isingformer.phases.api import load_causal_lm
+
+        net, tok = load_causal_lm(model, device=device)
+        cfg = net.config
+        ctx = getattr(cfg, "n_positions", None) or getattr(cfg, "max_position_embeddings", None)
+
+        def encode(text: str):
+            return tok(text)["input_ids"]
+
+    return prompt_distributions(net, encode, texts, context=ctx, device=device)
+
+
+def detect_control(
+    *,
+    parameter: str,
+    grid=None,
+    checkpoints: str | Path | None = None,
+    checkpoint: str | Path | None = None,
+    model: str | Path | None = None,
+    templates=None,
+    n_prompts: int = 16,
+    tokens: int = 64,
+    n_boot: int = 200,
+    seed: int = 0,
+    spacing: str = "linear",
+    device: str = "cpu",
+) -> dict:
+    """The detector over ``parameter`` ``step`` (``checkpoints``: a directory of GPT
+    checkpoints of one run; the grid is their training steps, ``grid`` must be
+    None; prompts: ``n_prompts`` validation windows of ``tokens`` tokens of the
+    run's corpus, the same for every checkpoint; every position counts) or
+    ``prompt`` (``templates`` with the slot ``{x}`` filled with every value of
+    ``grid``; the next-token distribution after the whole prompt; exactly one of
+    ``checkpoint`` and ``model``). ``spacing="log"``: the detector works in ln λ
+    (λ > 0). The peak is that of :func:`detect_on_grid`. Returns what
+    :func:`~isingformer.phases.api.detect` returns, without ``model_value``
+    (None) and ``validated_on`` (added by the caller)."""
+    if spacing not in ("linear", "log"):
+        raise InputError(f"--spacing must be linear or log, got {spacing!r}")
+    if parameter == "step":
+        if grid is not None:
+            raise InputError(
+                "--grid is not used with --parameter step: the grid is the training steps of "
+                "the checkpoints in --checkpoints (leave --grid out)"
+            )
+        if checkpoint is not None or model is not None or templates:
+            raise InputError(
+                "--parameter step takes --checkpoints DIR only (not --checkpoint, --model or "
+                "--template)"
+            )
+        if checkpoints is None:
+            raise InputError(
+                "--parameter step needs --checkpoints DIR (the checkpoints of one run)"
+            )
+        g, dist, n_pos, paths = _series(checkpoints, n_prompts, tokens, seed, device)
+        extra = {"checkpoints": [str(p) for p in paths]}
+        source, output = str(checkpoints), "exact next-token distributions of each checkpoint"
+    elif parameter == "prompt":
+        if checkpoints is not None:
+            raise InputError(
+                "--checkpoints is for --parameter step only; give --checkpoint or --model"
+            )
+        if grid is None:
+            raise InputError("--parameter prompt needs --grid: the values put into {x}")
+        if (checkpoint is None) == (model is None):
+            raise InputError("give exactly one of --checkpoint and --model")
+        from isingformer.phases.detector import check_grid
+
+        g = check_grid(grid)
+        dist, n_pos = _prompts(templates, g, checkpoint, model, device), 1
+        source = str(checkpoint if checkpoint is not None else model)
+        extra = {"templates": list(templates)}
+        output = "exact next-token distribution after the whole prompt"
+    else:
+        raise InputError(f"--parameter {parameter!r} is not step or prompt")
+    if spacing == "log" and np.any(g <= 0):
+        raise InputError(f"--spacing log needs {parameter} values > 0, got {g.min():g}")
+    x = np.log(g) if spacing == "log" else g
+    det = detect_on_grid(x, window_terms(dist, g.size), n_boot=n_boot, seed=seed)
+    out = det.to_dict()
+    if spacing == "log":  # back to the parameter; F stays the Fisher information in ln λ
+        out["grid"], out["points"] = g.tolist(), g[1:-1].tolist()
+        for p in out["peaks"]:
+            p["value"], p["ci"] = float(np.exp(p["value"])), [float(np.exp(c)) for c in p["ci"]]
+    out.update(
+        {
+            "parameter": parameter,
+            "spacing": spacing,
+            "source": source,
+            "n_positions": n_pos,
+            "continuation": 1,
+            "output": output,
+            "model_value": None,
+            "model_inside_ci": [],
+            **extra,
+        }
+    )
+    return out

@@ -1,0 +1,215 @@
+"""A prompt parameter as the control parameter: templates with a slot ``{x}``
+filled with every grid value; the compared distribution is the exact
+next-token distribution after the whole prompt (its last position).
+The templates are the "prompts" the bootstrap resamples.
+
+    texts = fill_templates(["The year is {x}. Next year is"], [1990, 2000, 2010])
+    dist = prompt_distributions(model, encode, texts)      # dist(j) -> [P, V]
+
+:class:`NumberSwitchLM` is a causal toy LM whose next-token distribution
+switches at a known value of the number in the prompt
+(:func:`prompt_validation`: the detector must find it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import numpy as np
+import torch
+from torch import nn
+
+from isingformer.errors import InputError
+
+__all__ = [
+    "SLOT",
+    "NumberSwitchLM",
+    "check_templates",
+    "fill_templates",
+    "format_values",
+    "prompt_distributions",
+    "prompt_validation",
+]
+
+SLOT = "{x}"
+MAX_TEMPLATE_CHARS = 4096
+
+
+def check_templates(templates: Sequence[str] | None) -> list[str]:
+    """Non-empty templates of at most 4096 characters, each with the slot ``{x}``."""
+    if not templates:
+        raise InputError('--parameter prompt needs --template "TEXT WITH {x}" (repeatable)')
+    out = []
+    for t in templates:
+        t = str(t)
+        if SLOT not in t:
+            raise InputError(f"--template: {t[:60]!r} has no slot {{x}} for the grid values")
+        if len(t) > MAX_TEMPLATE_CHARS:
+            raise InputError(f"--template: at most {MAX_TEMPLATE_CHARS} characters, got {len(t)}")
+        out.append(t)
+    return out
+
+
+def format_values(values) -> list[str]:
+    """The grid values as text: integers when every value is integral (``1990``, not
+    ``1990.0``), else the shortest decimal that round-trips (``0.25``)."""
+    v = np.asarray(values, dtype=np.float64)
+    if np.all(v == np.round(v)) and np.all(np.abs(v) < 2**53):
+        return [str(int(x)) for x in v]
+    return [np.format_float_positional(x, trim="-") for x in v]
+
+
+def fill_templates(templates: Sequence[str], values) -> list[list[str]]:
+    """``texts[j][p]``: template ``p`` with every ``{x}`` replaced by grid value ``j``."""
+    return [[t.replace(SLOT, s) for t in templates] for s in format_values(values)]
+
+
+def prompt_distributions(
+    model,
+    encode: Callable[[str], Sequence[int]],
+    texts: list[list[str]],
+    *,
+    context: int | None = None,
+    device: str = "cpu",
+) -> Callable[[int], np.ndarray]:
+    """``dist(j) -> [P, V]``: softmax of the model's logits at the last position of
+    each prompt ``texts[j][p]`` (tokenized by ``encode``; the prompts of one grid
+    point in one batch, padded on the right, which a causal LM's logits at the
+    earlier positions do not see). InputError if a prompt is empty or longer
+    than ``context`` tokens."""
+    from isingformer.phases.lm import lm_logits
+
+    ids = [[np.asarray(encode(t), dtype=np.int64) for t in row] for row in texts]
+    for row, trow in zip(ids, texts, strict=True):
+        for i, t in zip(row, trow, strict=True):
+            if i.size == 0:
+                raise InputError(f"--template: {t[:60]!r} gives no tokens")
+            if context is not None and i.size > context:
+                raise InputError(
+                    f"--template: {t[:60]!r} is {i.size} tokens, longer than the model's "
+                    f"context of {context}"
+                )
+
+    def dist(j: int) -> np.ndarray:
+        lens = torch.tensor([i.size for i in ids[j]])
+        batch = torch.zeros(len(ids[j]), int(lens.max()), dtype=torch.long)
+        for p, i in enumerate(ids[j]):  # right padding: a causal LM's earlier logits ignore it
+            batch[p, : i.size] = torch.from_numpy(i)
+        logits = lm_logits(model, batch.to(device))  # [P, L, V]
+        return torch.softmax(logits[torch.arange(lens.numel()), lens - 1], dim=-1).numpy()
+
+    return dist
+
+
+class NumberSwitchLM(nn.Module):
+    """A causal toy LM whose next token switches when the number in the prompt
+    crosses a threshold.
+
+    Character vocabulary ``chars``. At position ``t`` let ``v`` be the value of
+    the last run of digits in the prefix (0 if none) and ``x₀ = threshold +
+    shift[first token]`` (the shifts, fixed per token, uniform in ``±spread``):
+    the logit of ``chars[0]`` is ``(v − x₀)/width``, of ``chars[1]`` its
+    negative, of every other token a fixed number in ``[−8, −6]`` that depends
+    on the previous token (so the Fisher information in ``v`` peaks at ``x₀``). ``forward(idx [B, T]) -> (logits [B, T, V], None)``.
+    """
+
+    def __init__(
+        self,
+        chars: str,
+        threshold: float = 1950.0,
+        width: float = 4.0,
+        spread: float = 3.0,
+        seed: int = 0,
+    ):
+        super().__init__()
+        self.chars, self.threshold, self.width = chars, float(threshold), float(width)
+        g = torch.Generator().manual_seed(seed)
+        V = len(chars)
+        self.register_buffer("shift", (torch.rand(V, generator=g, dtype=torch.float64) * 2 - 1))
+        self.shift.mul_(spread)
+        self.register_buffer(
+            "rest", -6.0 - 2.0 * torch.rand(V, V, generator=g, dtype=torch.float64)
+        )
+        self.digit = torch.tensor([c.isdigit() for c in chars])
+        self.value = torch.tensor(
+            [int(c) if c.isdigit() else 0 for c in chars], dtype=torch.float64
+        )
+
+    def encode(self, text: str) -> list[int]:
+        """Character ids (InputError for a character outside ``chars``)."""
+        index = {c: i for i, c in enumerate(self.chars)}
+        try:
+            return [index[c] for c in text]
+        except KeyError as exc:
+            raise InputError(f"character {exc.args[0]!r} is not in the vocabulary") from None
+
+    def thresholds(self, idx: torch.Tensor) -> torch.Tensor:
+        """``x₀`` of each prompt ``idx [B, T]``: ``[B]``."""
+        return self.threshold + self.shift[idx[:, 0]]
+
+    def numbers(self, idx: torch.Tensor) -> torch.Tensor:
+        """``v [B, T]``: the value of the last run of digits up to each position."""
+        B, T = idx.shape
+        v = torch.zeros(B, T, dtype=torch.float64)
+        run = torch.zeros(B, dtype=torch.float64)
+        last = torch.zeros(B, dtype=torch.float64)
+        for t in range(T):  # a toy: a loop over the (short) prompt is fine
+            d = self.digit[idx[:, t]]
+            run = torch.where(d, run * 10 + self.value[idx[:, t]], torch.zeros_like(run))
+            last = torch.where(d, run, last)
+            v[:, t] = last
+        return v
+
+    def forward(self, idx: torch.Tensor, targets=None):
+        u = (self.numbers(idx) - self.thresholds(idx)[:, None]) / self.width  # [B, T]
+        logits = self.rest[idx].clone()  # [B, T, V]
+        logits[..., 0], logits[..., 1] = u, -u
+        return logits, None
+
+    def fisher(self, idx: torch.Tensor, values) -> np.ndarray:
+        """Exact Fisher information in the number, mean over the prompts ``idx [P, T]``
+        at their last position, at each of ``values``: ``Var(s)/width²`` with
+        ``s = ±1`` on the two switching tokens: ``[len(values)]``."""
+        x0 = self.thresholds(idx).numpy()  # [P]
+        rest = self.rest[idx[:, -1]].numpy()  # [P, V]
+        c = np.exp(rest[:, 2:]).sum(axis=1)  # [P]
+        u = (np.asarray(values, dtype=np.float64)[:, None] - x0[None, :]) / self.width
+        z = np.exp(u) + np.exp(-u) + c
+        pa, pb = np.exp(u) / z, np.exp(-u) / z
+        return ((pa + pb - (pa - pb) ** 2) / self.width**2).mean(axis=1)
+
+
+TOY_TEMPLATES = (
+    "The year is {x}. Next year is ",
+    "In {x} the king said ",
+    "Born in {x}, she ",
+    "After {x} came ",
+    "Since {x} we have ",
+    "Year {x}: ",
+    "Until {x} there was ",
+    "From {x} on, ",
+)
+
+
+def prompt_validation(
+    grid=None, *, threshold: float = 1950.0, n_boot: int = 200, seed: int = 0
+) -> dict:
+    """Detector over a prompt parameter on :class:`NumberSwitchLM` (8 templates,
+    exact next-token distributions, the path ``detect --parameter prompt``
+    takes). Expected: the maximum of the toy's exact prompt-averaged Fisher
+    information (at ``threshold`` up to the per-template shifts)."""
+    from isingformer.phases.detector import window_terms
+    from isingformer.phases.validation import _summary
+
+    g = np.arange(1900.0, 2001.0, 5.0) if grid is None else np.asarray(grid, dtype=np.float64)
+    chars = "AB" + "".join(sorted(set("".join(TOY_TEMPLATES) + "0123456789") - set("AB")))
+    model = NumberSwitchLM(chars, threshold=threshold, seed=seed)
+    texts = fill_templates(TOY_TEMPLATES, g)
+    terms = window_terms(prompt_distributions(model, model.encode, texts), g.size)
+    from isingformer.phases.control import detect_on_grid
+
+    det = detect_on_grid(g, terms, n_boot=n_boot, seed=seed)
+    first = torch.tensor([[model.encode(t)[0], model.encode(t)[-1]] for t in TOY_TEMPLATES])
+    fine = np.linspace(g[0], g[-1], 4001)
+    expected = float(fine[int(np.argmax(model.fisher(first, fine)))])  # [first, last] token
+    return _summary("number-switch toy LM (prompt parameter)", expected, det, threshold)
