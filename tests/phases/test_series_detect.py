@@ -129,4 +129,8 @@ def test_the_docs_gpt_changes_fastest_early(gpt_series):
                spacing="log", validate=False)  # fmt: skip
     f = np.array(r["fisher"])
     assert np.all(np.diff(f) < 0) and r["peaks"][0]["at_edge"]
+    assert r["peaks"][0]["value"] == pytest.approx(50.0)
     np.testing.assert_allclose(f, [0.44, 0.32, 0.24], atol=0.015)  # the band half-widths
+    x = np.log(r["grid"])
+    bands = np.array(r["bands"]["linear"]) / ((x[2:] - x[:-2]) / 2) ** 2  # of F, [2, 3]
+    np.testing.assert_allclose(bands, [[0.43, 0.32, 0.23], [0.45, 0.33, 0.25]], atol=0.01)
