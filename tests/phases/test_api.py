@@ -11,7 +11,8 @@ def test_public_names_are_pinned():
             "powerlaw_fit", "spin_study", "tc_closed_form", "tc_layered", "tc_squared_bonds",
             "tc_tap", "critical_weights", "hidden_order_direction", "spin_mc",
             "susceptibility_tc", "tap_solve", "tc_tap_iteration", "sampled_temperature_terms",
-            "sequence_logprobs",
+            "sequence_logprobs", "checkpoint_series", "detect_on_grid", "NumberSwitchLM",
+            "prompt_validation",
         ]
     )  # fmt: skip
     for name in phases.__all__:

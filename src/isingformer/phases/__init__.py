@@ -5,6 +5,7 @@ to local Hugging Face causal LMs; and the MLP blocks as a layered spin model
 (Barney, Winer, Galitski 2024) at initialization and over training."""
 
 from isingformer.phases.api import PARAMETERS, detect, load_causal_lm
+from isingformer.phases.control import detect_on_grid
 from isingformer.phases.detector import INDICATORS, Detection, detect_from_terms, window_terms
 from isingformer.phases.divergence import (
     fisher_from_linear,
@@ -12,7 +13,9 @@ from isingformer.phases.divergence import (
     linear_divergence,
     total_variation,
 )
+from isingformer.phases.prompt import NumberSwitchLM, prompt_validation
 from isingformer.phases.sampled import sampled_temperature_terms, sequence_logprobs
+from isingformer.phases.series import checkpoint_series
 from isingformer.phases.spin import (
     gpt_bond_matrix,
     layered_bond_matrix,
@@ -43,10 +46,13 @@ __all__ = [
     "ONSAGER_TC",
     "PARAMETERS",
     "Detection",
+    "NumberSwitchLM",
     "TwoPhaseLM",
+    "checkpoint_series",
     "critical_weights",
     "detect",
     "detect_from_terms",
+    "detect_on_grid",
     "fisher_from_linear",
     "gpt_bond_matrix",
     "hidden_order_direction",
@@ -56,6 +62,7 @@ __all__ = [
     "linear_divergence",
     "load_causal_lm",
     "powerlaw_fit",
+    "prompt_validation",
     "rem_validation",
     "sampled_temperature_terms",
     "sequence_logprobs",
