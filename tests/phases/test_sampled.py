@@ -17,6 +17,7 @@ from isingformer.phases.sampled import (
     ConfigurationScorer,
     TemperatureScorer,
     beta_scorer,
+    indicator_errors,
     sampled_temperature_terms,
     sampled_terms,
 )
@@ -89,6 +90,44 @@ def test_a_model_per_grid_point_matches_the_exact_indicators():
         assert exact["linear"].max() > 0.05
         runs.append(_z(sampled_terms(scorer, idx, n_samples=400, length=LENGTH, seed=seed), exact))
     _assert_calibrated(runs, sd_tol=0.25)
+
+
+class _Counting(TwoPhaseLM):
+    calls = 0
+
+    def forward(self, idx, targets=None):
+        type(self).calls += 1
+        return super().forward(idx, targets)
+
+
+def test_forward_passes_as_stated():
+    """Per grid point ``length`` sampling passes; scoring: one pass per grid point
+    over temperature, 3G − 4 in all for a model per grid point (P·K = 64: one batch)."""
+    model, G = _Counting(m=M, a=2.0, spread=0.5), GRID.size
+    idx = torch.zeros((4, 3), dtype=torch.long)
+    for scorer, scoring in (
+        (TemperatureScorer(model, GRID), G),
+        (ConfigurationScorer(lambda j: contextlib.nullcontext(model), G), 3 * G - 4),
+    ):
+        _Counting.calls = 0
+        sampled_terms(scorer, idx, n_samples=16, length=3, seed=0)
+        assert _Counting.calls == 3 * G + scoring
+
+
+def test_indicator_errors_are_the_spread_over_seeds():
+    """The stated sampling error of each indicator against its spread over 24 seeds."""
+    model = TwoPhaseLM(m=M, a=2.0, spread=0.5, seed=0)
+    idx = torch.randint(0, M + 1, (4, 3), generator=torch.Generator().manual_seed(0))
+    runs = [
+        sampled_temperature_terms(model, idx, GRID, n_samples=100, length=LENGTH, seed=s)
+        for s in range(24)
+    ]
+    for name in ("tv", "js", "linear"):
+        spread = np.std([r[name].mean(axis=1) for r in runs], axis=0, ddof=1)  # [G − 2]
+        stated = np.mean([indicator_errors(r)[name] for r in runs], axis=0)
+        ratio = spread / stated  # sd of a 24-sample sd: ≈ 15 %
+        assert np.all((ratio > 0.5) & (ratio < 1.6)), (name, ratio)
+        assert 0.75 < ratio.mean() < 1.3, (name, ratio.mean())
 
 
 @pytest.fixture(scope="module")
@@ -170,6 +209,8 @@ def test_detect_cli_over_beta_with_continuations(gpt_checkpoint, hf_export, caps
         assert r["parameter"] == "beta" and r["continuation"] == 3 and "sampled" in r["output"]
         assert len(r["indicators"]["linear"]) == 3 and r["n_positions"] == 32 - 3
         assert r["peaks"] and 0.25 <= r["peaks"][0]["value"] <= 4.0
+        se = r["indicators_se"]  # the sampling error of each indicator
+        assert all(len(se[k]) == 3 and min(se[k]) > 0 for k in ("tv", "js", "linear"))
     code = main(["phases", "detect", "--checkpoint", str(gpt_checkpoint), "--parameter", "beta",
                  "--continuation", "3", "--samples", "1", "--json"])  # fmt: skip
     cap = capsys.readouterr()

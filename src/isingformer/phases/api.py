@@ -211,6 +211,10 @@ def detect(
         terms = window_terms(dist, g.size)
     det = detect_on_grid(x, terms, n_boot=n_boot, seed=seed)
     out = det.to_dict()
+    if continuation > 1:  # the sampling error of each indicator (inside the bands too)
+        from isingformer.phases.sampled import indicator_errors
+
+        out["indicators_se"] = {k: v.tolist() for k, v in indicator_errors(terms).items()}
     if spacing == "log":  # back to the parameter; F stays the Fisher information in ln λ
         out["grid"], out["points"] = g.tolist(), np.exp(det.points).tolist()
         for p in out["peaks"]:

@@ -45,6 +45,7 @@ __all__ = [
     "Scorer",
     "TemperatureScorer",
     "beta_scorer",
+    "indicator_errors",
     "sampled_temperature_terms",
     "sampled_terms",
     "sequence_logprobs",
@@ -286,3 +287,14 @@ def sampled_temperature_terms(
     return sampled_terms(
         TemperatureScorer(model, T), idx, n_samples=n_samples, length=length, seed=seed
     )
+
+
+def indicator_errors(terms: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """The sampling standard error of each indicator (the mean over prompts of the
+    per-prompt estimates of :func:`sampled_terms`, independent samples per prompt):
+    ``{name: [G − 2]}``. The bootstrap bands over prompts contain this noise as
+    well as the prompts' spread."""
+    return {
+        k: np.sqrt((terms[f"{k}_se"] ** 2).sum(axis=1)) / terms[k].shape[1]
+        for k in ("tv", "js", "linear")
+    }
