@@ -87,10 +87,11 @@ def _normal_matrix(xq: np.ndarray, h: np.ndarray, dtype: type, chunk: int) -> np
     p, flat = _pair_index(d)
     chunk = min(chunk, n)
     work = np.empty((2, p, chunk + 16), dtype=dtype)
-    m = np.zeros((p, p), dtype=dtype)
+    m = None
     for lo in range(0, n, chunk):
         pp = _pair_features(xq[lo : lo + chunk], work[0])
-        m += pp @ _pair_features(h[lo : lo + chunk], work[1]).T
+        block = pp @ _pair_features(h[lo : lo + chunk], work[1]).T
+        m = block if m is None else np.add(m, block, out=m)
     a = m.take(flat)
     a *= dtype(1.0 / n)
     return a
@@ -141,7 +142,7 @@ def _refined_solve(
 
     a = _normal_matrix(batch.xq, h, np.float32, _CHUNK32)
     a.flat[:: a.shape[0] + 1] += np.float32(ridge)
-    chol, info = spotrf(a, lower=0, clean=0, overwrite_a=1)
+    chol, info = spotrf(a.T, lower=0, clean=0, overwrite_a=1)  # symmetric: .T is Fortran order
     if info != 0:
         return None
     d = h.shape[1]
