@@ -102,7 +102,7 @@ class _Counting(TwoPhaseLM):
 
 def test_forward_passes_as_stated():
     """Per grid point ``length`` sampling passes; scoring: one pass per grid point
-    over temperature, 3G − 4 in all for a model per grid point (P·K = 64: one batch)."""
+    over temperature, 3G − 4 in all for a model per grid point (P·K = 8: one block)."""
     model, G = _Counting(m=M, a=2.0, spread=0.5), GRID.size
     idx = torch.zeros((4, 3), dtype=torch.long)
     for scorer, scoring in (
@@ -110,8 +110,21 @@ def test_forward_passes_as_stated():
         (ConfigurationScorer(lambda j: contextlib.nullcontext(model), G), 3 * G - 4),
     ):
         _Counting.calls = 0
-        sampled_terms(scorer, idx, n_samples=16, length=3, seed=0)
+        sampled_terms(scorer, idx, n_samples=2, length=3, seed=0)
         assert _Counting.calls == 3 * G + scoring
+
+
+def test_blocks_of_rows_change_nothing(monkeypatch):
+    """Forward passes in blocks of rows (a small logits budget) score alike."""
+    import isingformer.phases.sampled as sampled
+
+    model = TwoPhaseLM(m=M, a=2.0, spread=0.5)
+    seqs = torch.randint(0, M + 1, (50, 5), generator=torch.Generator().manual_seed(0))
+    whole = sampled.sequence_logprobs(model, seqs, 3, GRID)
+    monkeypatch.setattr(sampled, "_ELEMENTS", 3 * 5 * (M + 1))  # 8 rows, then 3 per block
+    np.testing.assert_array_equal(sampled.sequence_logprobs(model, seqs, 3, GRID), whole)
+    est = sampled_temperature_terms(model, seqs[:4, :3], GRID, n_samples=5, length=2)
+    assert est["linear"].shape == (GRID.size - 2, 4)
 
 
 def test_indicator_errors_are_the_spread_over_seeds():

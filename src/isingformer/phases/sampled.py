@@ -51,21 +51,31 @@ __all__ = [
     "sequence_logprobs",
 ]
 
-_BATCH = 64  # sequences per forward pass (bounds the [B, L, V] logits held at once)
+_ELEMENTS = 1 << 26  # logits entries per forward pass at most (as phases.lm.lm_logits)
+_FIRST = 8  # rows of the first block, which tells the vocabulary size
 
 
-def _logits(model, x: torch.Tensor) -> torch.Tensor:
+def _blocks(fn: Callable[[torch.Tensor], torch.Tensor], x: torch.Tensor, then) -> list:
+    """``then(fn(block))`` over row blocks of ``x [B, t]``: the first of ``_FIRST``
+    rows, the others as large as ``_ELEMENTS`` entries of ``[rows, t, V]`` allow."""
+    z = fn(x[:_FIRST])
+    rows = max(1, _ELEMENTS // (x.shape[1] * z.shape[-1]))
+    out = [then(z)]
+    for a in range(_FIRST, x.shape[0], rows):
+        out.append(then(fn(x[a : a + rows])))
+    return out
+
+
+def _logits(model, x: torch.Tensor, positions: slice) -> torch.Tensor:
+    """The model's logits at ``positions`` of ``x [B, t]``: ``[B, ·, V]`` (float64)."""
     out = model(x)
-    return (out[0] if isinstance(out, tuple) else out.logits).double()
+    return (out[0] if isinstance(out, tuple) else out.logits)[:, positions].double()
 
 
 def _continuation_logits(model, seqs: torch.Tensor, start: int) -> torch.Tensor:
-    """Logits predicting ``seqs[:, start:]``: ``[B, L, V]`` (float64), in batches."""
-    parts = [
-        _logits(model, seqs[a : a + _BATCH])[:, start - 1 : -1]
-        for a in range(0, seqs.shape[0], _BATCH)
-    ]
-    return torch.cat(parts)
+    """Logits predicting ``seqs[:, start:]``: ``[B, L, V]`` (float64), in blocks."""
+    keep = slice(start - 1, -1)
+    return torch.cat(_blocks(lambda x: _logits(model, x, keep), seqs, lambda z: z))
 
 
 @torch.no_grad()
@@ -93,10 +103,12 @@ def _sample(
     ``next_logits(x [B, t]) -> [B, V]`` the logits of the next token:
     ``[P·n, S + length]`` (prompt-major)."""
     x = idx.repeat_interleave(n, dim=0)
+
+    def draw(z: torch.Tensor) -> torch.Tensor:
+        return torch.multinomial(torch.softmax(z, dim=-1).cpu(), 1, generator=g)
+
     for _ in range(length):
-        z = torch.cat([next_logits(x[a : a + _BATCH]) for a in range(0, x.shape[0], _BATCH)])
-        nxt = torch.multinomial(torch.softmax(z, dim=-1).cpu(), 1, generator=g)
-        x = torch.cat([x, nxt.to(x.device)], dim=1)
+        x = torch.cat([x, torch.cat(_blocks(next_logits, x, draw)).to(x.device)], dim=1)
     return x
 
 
@@ -128,7 +140,9 @@ class TemperatureScorer:
 
     def sample(self, j, idx, n, length, g):
         t = float(self.temperatures[j])
-        return _sample(lambda x: _logits(self.model, x)[:, -1] / t, idx, n, length, g)
+        return _sample(
+            lambda x: _logits(self.model, x, slice(-1, None))[:, 0] / t, idx, n, length, g
+        )
 
     def score(self, seqs, start, js):
         return sequence_logprobs(self.model, seqs, start, self.temperatures[list(js)])
@@ -143,7 +157,7 @@ class ConfigurationScorer:
 
     def sample(self, j, idx, n, length, g):
         with self.at(j) as model:
-            return _sample(lambda x: _logits(model, x)[:, -1], idx, n, length, g)
+            return _sample(lambda x: _logits(model, x, slice(-1, None))[:, 0], idx, n, length, g)
 
     def score(self, seqs, start, js):
         rows = []
