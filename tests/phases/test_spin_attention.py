@@ -158,3 +158,21 @@ def test_bad_bonds():
         gpt_bond_matrix(SimpleNamespace(blocks=[SimpleNamespace(attn=None)]), "mlp+attention")
     with pytest.raises(InputError):
         tc_layered([2, 2], [1.0], [(0, 0)])
+
+
+@pytest.mark.regression
+def test_attention_bonds_on_the_docs_gpt(gpt_series):
+    """docs/phases.md: with the attention projections the closed-form T_c at
+    initialization is 0.167 (MLP only 0.171) and the TAP instability (eigenvalue
+    criterion) of the trained docs GPT 0.577 at step 25 and 0.879 at step 300
+    (MLP only: 0.61 and 0.87); the TAP T_c is deterministic (no sampling)."""
+    from isingformer.lm.sample import load_trained
+    from isingformer.phases.spin import tc_tap
+
+    assert _gpt2_init_tc(32, 2, "mlp+attention") == pytest.approx(0.1674, abs=0.0001)
+    assert _gpt2_init_tc(32, 2, "mlp") == pytest.approx(0.1713, abs=0.0001)
+    for step, want, mlp_only in ((25, 0.577, 0.61), (300, 0.879, 0.87)):
+        model = load_trained(gpt_series / f"step{step:05d}.pt").model
+        t_att = tc_tap(gpt_bond_matrix(model, "mlp+attention")[0])[0]
+        assert t_att == pytest.approx(want, abs=0.001)
+        assert tc_tap(gpt_bond_matrix(model)[0])[0] == pytest.approx(mlp_only, rel=0.02)

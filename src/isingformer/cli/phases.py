@@ -143,7 +143,10 @@ def detect_cmd(
 
 
 def _human_spin(r: dict) -> str:
-    lines = [f"T_c at initialization (closed form, layered): {r['tc_init_theory']:.4g}"]
+    lines = [
+        f"bonds: {r['bonds']}; T_c at initialization (closed form, layered): "
+        f"{r['tc_init_theory']:.4g}"
+    ]
     for s, t, tap, rs in zip(r["steps"], r["tc"], r["tc_tap"], r["tc_rs"], strict=True):
         mc = "—" if t["value"] is None else f"{t['value']:.4g}"
         if t.get("err") is not None:
@@ -170,6 +173,9 @@ def spin_cmd(
     ladder_size: int = typer.Option(24, "--ladder-size", help="Temperatures of the ladder."),
     seeds: int = typer.Option(3, "--seeds", help="Number of Monte Carlo seeds (a count)."),
     seed: int = typer.Option(0, "--seed", help="First Monte Carlo seed."),
+    bonds: str = typer.Option(
+        "mlp", "--bonds", help="mlp | mlp+attention: the weights that are bonds (see docs)."
+    ),
     as_json: bool = typer.Option(False, "--json", help=JSON_OPTION_HELP),
     out: Path = typer.Option(None, "--out", help=OUT_OPTION_HELP),
 ) -> None:
@@ -184,12 +190,18 @@ def spin_cmd(
     check_int(ladder_size, "ladder-size", ge=3, le=256)
     check_count(seeds, "seeds", ceiling=64)
     check_int(seed, "seed", ge=0, le=2**31 - 1 - seeds)
+    from isingformer.errors import InputError
+    from isingformer.phases.spin import BONDS
+
+    if bonds not in BONDS:
+        raise InputError(f"--bonds must be one of {' | '.join(BONDS)}, not {bonds!r}")
     od = out_dir(out)
     result = spin_study(
         checkpoints,
         sweeps=sweeps,
         seeds=tuple(range(seed, seed + seeds)),
         n_temps=ladder_size,
+        bonds=bonds,
     )
     if od is not None:
         from isingformer.phases.report import write_spin_report

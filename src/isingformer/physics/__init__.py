@@ -13,12 +13,23 @@ Each subpackage keeps its figures and main-job report section in its
 """
 
 from isingformer.physics.ising import *  # noqa: F403  (the Ising engine, re-exported)
-from isingformer.physics.ising import __all__ as __all__
+from isingformer.physics.ising import __all__ as _ISING_ALL
 
-# replica exchange, importable from here (explicit re-exports; ``__all__`` stays the
-# Ising engine's, which tests/physics/ising/test_api.py pins)
-from isingformer.physics.replica import DenseIsingSampler as DenseIsingSampler
-from isingformer.physics.replica import FunctionSampler as FunctionSampler
-from isingformer.physics.replica import ReplicaResult as ReplicaResult
-from isingformer.physics.replica import ReplicaSampler as ReplicaSampler
-from isingformer.physics.replica import replica_exchange as replica_exchange
+# replica exchange, re-exported lazily: importing it loads physics.glass (~0.3 s),
+# which ``import isingformer.physics`` should not pay for
+_REPLICA_ALL = [
+    "DenseIsingSampler",
+    "FunctionSampler",
+    "ReplicaResult",
+    "ReplicaSampler",
+    "replica_exchange",
+]
+__all__ = [*_ISING_ALL, *_REPLICA_ALL]
+
+
+def __getattr__(name: str):
+    if name in _REPLICA_ALL:
+        from isingformer.physics import replica
+
+        return getattr(replica, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
