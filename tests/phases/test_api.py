@@ -7,7 +7,7 @@ def test_public_names_are_pinned():
             "INDICATORS", "ONSAGER_TC", "PARAMETERS", "Detection", "TwoPhaseLM", "detect",
             "detect_from_terms", "fisher_from_linear", "ising_validation", "jensen_shannon",
             "linear_divergence", "load_causal_lm", "rem_validation", "toy_validation",
-            "total_variation", "window_terms", "gpt_bond_matrix", "layered_bond_matrix",
+            "total_variation", "window_terms", "gpt_bond_matrix", "gpt_layer_graph", "layered_bond_matrix",
             "powerlaw_fit", "spin_study", "tc_closed_form", "tc_layered", "tc_squared_bonds",
             "tc_tap", "critical_weights", "hidden_order_direction", "spin_mc",
             "susceptibility_tc", "tap_solve", "tc_tap_iteration", "sampled_temperature_terms",

@@ -18,6 +18,7 @@ from isingformer.phases.sampled import sampled_temperature_terms, sequence_logpr
 from isingformer.phases.series import checkpoint_series
 from isingformer.phases.spin import (
     gpt_bond_matrix,
+    gpt_layer_graph,
     layered_bond_matrix,
     tc_closed_form,
     tc_layered,
@@ -55,6 +56,7 @@ __all__ = [
     "detect_on_grid",
     "fisher_from_linear",
     "gpt_bond_matrix",
+    "gpt_layer_graph",
     "hidden_order_direction",
     "ising_validation",
     "jensen_shannon",
