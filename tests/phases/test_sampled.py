@@ -17,6 +17,7 @@ from isingformer.phases.sampled import (
     ConfigurationScorer,
     TemperatureScorer,
     beta_scorer,
+    checkpoint_scorer,
     indicator_errors,
     sampled_temperature_terms,
     sampled_terms,
@@ -208,6 +209,26 @@ def test_sampled_beta_indicators_match_the_exact_ones(gpt_and_hf):
         assert exact["tv"].max() > 0.1  # this small GPT depends on β only weakly
         runs.append(_z(sampled_terms(scorer, idx, n_samples=300, length=2, seed=seed), exact))
     _assert_calibrated(runs, sd_tol=0.4)  # 27 z-scores per indicator: sd of sd ≈ 0.14
+
+
+@pytest.mark.regression
+def test_sampled_indicators_over_training_steps_match_the_exact_ones(gpt_series):
+    """Grid point j is the checkpoint at step 25, 50, 100, 200, 300 of one run:
+    continuations of 2 tokens (7056, enumerated), 3 prompts, 3 seeds."""
+    from isingformer.lm.sample import load_trained
+    from isingformer.phases.series import checkpoint_series
+
+    rows = checkpoint_series(gpt_series)
+    assert [s for s, _ in rows] == [25, 50, 100, 200, 300]
+    scorer = checkpoint_scorer([p for _, p in rows])
+    val = np.array(load_trained(rows[0][1]).data.val[100:118])
+    idx = torch.as_tensor(val).long().view(3, 6)
+    exact = _exact_two_tokens(scorer, idx)
+    assert exact["tv"].max() > 0.2  # early training moves the distributions a lot
+    runs = [
+        _z(sampled_terms(scorer, idx, n_samples=300, length=2, seed=seed), exact) for seed in SEEDS
+    ]
+    _assert_calibrated(runs, sd_tol=0.4)  # 27 z-scores per indicator
 
 
 def test_detect_cli_over_beta_with_continuations(gpt_checkpoint, hf_export, capsys):

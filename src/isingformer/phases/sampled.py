@@ -45,6 +45,7 @@ __all__ = [
     "Scorer",
     "TemperatureScorer",
     "beta_scorer",
+    "checkpoint_scorer",
     "indicator_errors",
     "sampled_temperature_terms",
     "sampled_terms",
@@ -183,6 +184,21 @@ def beta_scorer(model, factors, source: str) -> ConfigurationScorer:
     else:
         raise InputError(f"beta_scorer: source must be gpt or hf, got {source!r}")
     return ConfigurationScorer(at, f.size)
+
+
+def checkpoint_scorer(paths: Sequence, device: str = "cpu", keep: int = 4) -> ConfigurationScorer:
+    """Grid point j is the GPT checkpoint ``paths[j]`` (e.g. the training steps of
+    :func:`~isingformer.phases.series.checkpoint_series`): loaded when first
+    entered, the last ``keep`` loaded models kept in memory."""
+    from functools import lru_cache
+
+    from isingformer.lm.sample import load_trained
+
+    @lru_cache(maxsize=keep)
+    def load(j: int):
+        return load_trained(paths[j], device=device).model
+
+    return ConfigurationScorer(lambda j: contextlib.nullcontext(load(j)), len(paths))
 
 
 def _gpt_beta_at(model, f: np.ndarray) -> Callable[[int], ContextManager]:
