@@ -128,6 +128,7 @@ def test_blocks_of_rows_change_nothing(monkeypatch):
     assert est["linear"].shape == (GRID.size - 2, 4)
 
 
+@pytest.mark.regression
 def test_indicator_errors_are_the_spread_over_seeds():
     """The stated sampling error of each indicator against its spread over 24 seeds."""
     model = TwoPhaseLM(m=M, a=2.0, spread=0.5, seed=0)
