@@ -162,7 +162,7 @@ def test_bad_bonds():
 
 @pytest.mark.regression
 def test_attention_bonds_on_the_docs_gpt(gpt_series):
-    """docs/phases.md: with the attention projections the closed-form T_c at
+    """docs/phases.md, README: with the attention projections the closed-form T_c at
     initialization is 0.167 (MLP only 0.171) and the TAP instability (eigenvalue
     criterion) of the trained docs GPT 0.577 at step 25 and 0.879 at step 300
     (MLP only: 0.61 and 0.87); the TAP T_c is deterministic (no sampling)."""
