@@ -252,6 +252,17 @@ def test_detect_cli_over_beta_with_continuations(gpt_checkpoint, hf_export, caps
     assert code == 2 and cap.out == "" and len(cap.err.strip().splitlines()) == 1
 
 
+def test_beta_scorer_refuses_what_it_cannot_scale():
+    from isingformer.lm.model import GPT
+
+    kw = dict(vocab_size=10, n_layer=1, n_head=2, d_model=8, context=8)
+    with pytest.raises(InputError, match="qk_norm"):
+        beta_scorer(GPT(**kw, policy="qk_norm"), BETA, "gpt")
+    with pytest.raises(InputError, match="gpt or hf"):
+        beta_scorer(GPT(**kw, policy="sqrt_dk"), BETA, "bert")
+    assert beta_scorer(GPT(**kw, policy="sqrt_dk"), BETA, "gpt").size == BETA.size
+
+
 def test_bad_input():
     model = TwoPhaseLM(m=M)
     idx = torch.zeros((2, 2), dtype=torch.long)
