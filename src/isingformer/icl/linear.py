@@ -61,36 +61,27 @@ def _pair_index(d: int) -> tuple[int, np.ndarray]:
     return iu.size, flat
 
 
-def _pair_features(v: np.ndarray, out: np.ndarray) -> np.ndarray:
-    """The pair features ``(v_a v_c)_{a≤c}`` of the rows of ``v`` ``[n, d]``,
-    transposed, written into ``out`` ``[p, ≥ n]`` (its dtype) row by row
-    (contiguous in n). Returns the view ``out[:, :n]``."""
-    n, d = v.shape
-    vt = np.empty((d, n + 16), dtype=out.dtype)[:, :n]  # rows off a power-of-two stride
-    vt[...] = v.T
-    out = out[:, :n]
-    row = 0
-    for a in range(d):
-        np.multiply(vt[a], vt[a:], out=out[row : row + d - a])
-        row += d - a
-    return out
-
-
 def _normal_matrix(xq: np.ndarray, h: np.ndarray, dtype: type, chunk: int) -> np.ndarray:
     """``A = (1/n) Σ φ φᵀ`` ``[d², d²]`` in ``dtype`` (see :func:`normal_equations`):
     the pair-feature product ``P Qᵀ`` accumulated over blocks of ``chunk``
-    sequences, spread over the ``d² × d²`` entries. The blocks reuse one
-    workspace whose rows are padded off a power-of-two stride (with
-    power-of-two strides the feature build ran up to 3x slower in some
-    processes: cache-set aliasing)."""
+    sequences, spread over the ``d² × d²`` entries. Each block's pair
+    features are built by a compiled kernel into one small workspace (it
+    stays in cache for the product; rows padded off a power-of-two stride)."""
+    from isingformer.icl._kernels import pair_block
+
     n, d = h.shape
     p, flat = _pair_index(d)
     chunk = min(chunk, n)
+    xq = np.ascontiguousarray(xq, dtype=np.float64)
+    h = np.ascontiguousarray(h, dtype=np.float64)
+    vt = np.empty((d, chunk + 16), dtype=dtype)
     work = np.empty((2, p, chunk + 16), dtype=dtype)
     m = None
     for lo in range(0, n, chunk):
-        pp = _pair_features(xq[lo : lo + chunk], work[0])
-        block = pp @ _pair_features(h[lo : lo + chunk], work[1]).T
+        hi = min(lo + chunk, n)
+        pair_block(xq, lo, hi, vt, work[0])
+        pair_block(h, lo, hi, vt, work[1])
+        block = work[0, :, : hi - lo] @ work[1, :, : hi - lo].T
         m = block if m is None else np.add(m, block, out=m)
     a = m.take(flat)
     a *= dtype(1.0 / n)
@@ -110,7 +101,7 @@ def _data_residual(batch: IclBatch, h: np.ndarray, gamma: np.ndarray, ridge: flo
     return xq.T @ (err[:, None] * h) / xq.shape[0] - ridge * gamma
 
 
-def normal_equations(batch: IclBatch, chunk: int = 2048) -> tuple[np.ndarray, np.ndarray]:
+def normal_equations(batch: IclBatch, chunk: int = 512) -> tuple[np.ndarray, np.ndarray]:
     """``A = (1/n) Σ φ φᵀ`` ``[d², d²]`` and ``b = (1/n) Σ y_q φ`` ``[d²]`` of the
     features ``φ = vec(x_q hᵀ)`` (row-major, matching ``Γ.reshape(-1)``).
 
@@ -124,7 +115,7 @@ def normal_equations(batch: IclBatch, chunk: int = 2048) -> tuple[np.ndarray, np
     return a, _moment_vector(batch, h).reshape(-1)
 
 
-_CHUNK32 = 2048  # sequences per block of the float32 pair-feature product
+_CHUNK32 = 512  # sequences per block of the float32 pair-feature product
 
 
 def _refined_solve(
