@@ -26,8 +26,10 @@ def _json(capsys, args):
 def _check_contract(r, n_grid):
     assert len(r["grid"]) == n_grid
     assert set(r["indicators"]) == {"tv", "js", "linear"}
-    for v in r["indicators"].values():
-        assert len(v) == n_grid - 2 and all(x >= 0 for x in v)
+    for k, v in r["indicators"].items():
+        # sampled continuations: unbiased estimates, negative by at most their noise
+        floor = [-4 * s for s in r["indicators_se"][k]] if "indicators_se" in r else [0] * len(v)
+        assert len(v) == n_grid - 2 and all(x >= f for x, f in zip(v, floor, strict=True))
     assert r["peaks"] and {"value", "ci"} <= set(r["peaks"][0])
     lo, hi = r["peaks"][0]["ci"]
     assert r["grid"][0] <= lo <= hi <= r["grid"][-1]
@@ -42,15 +44,18 @@ def test_detect_on_a_checkpoint_over_temperature(gpt_checkpoint, capsys, tmp_pat
     assert r["validated_on"] == [] and (tmp_path / "report.html").exists()
 
 
-def test_detect_with_sampled_continuations(gpt_checkpoint, hf_export, capsys):
-    common = ["--parameter", "temperature", "--grid", "0.1:10:7", "--spacing", "log",
+@pytest.mark.parametrize(("parameter", "grid"), [("temperature", "0.1:10:7"), ("beta", "0.25:4:7")])
+def test_detect_with_sampled_continuations(gpt_checkpoint, hf_export, capsys, parameter, grid):
+    common = ["--parameter", parameter, "--grid", grid, "--spacing", "log",
               "--continuation", "3", "--samples", "8", "--n-texts", "3", "--tokens", "32",
               "--n-boot", "20", "--skip-validation", "--json"]  # fmt: skip
     for src in (["--checkpoint", str(gpt_checkpoint)], ["--model", str(hf_export)]):
         r = _json(capsys, ["phases", "detect", *src, *common])
         _check_contract(r, 7)
-        assert r["continuation"] == 3 and "sampled" in r["output"]
+        assert r["parameter"] == parameter and r["continuation"] == 3 and "sampled" in r["output"]
         assert r["n_positions"] == 32 - 3  # cropped: prompt + continuation fit the context
+        se = r["indicators_se"]  # the sampling error of each indicator
+        assert all(len(se[k]) == 5 and min(se[k]) > 0 for k in ("tv", "js", "linear"))
 
 
 def test_detect_over_beta_gpt_equals_its_hf_export(gpt_checkpoint, hf_export, capsys):

@@ -5,7 +5,6 @@ Hugging Face export; and ``phases detect --parameter beta --continuation 3``."""
 
 import contextlib
 import itertools
-import json
 
 import numpy as np
 import pytest
@@ -232,20 +231,10 @@ def test_sampled_indicators_over_training_steps_match_the_exact_ones(gpt_series)
     _assert_calibrated(runs, sd_tol=0.4)  # 27 z-scores per indicator
 
 
-def test_detect_cli_over_beta_with_continuations(gpt_checkpoint, hf_export, capsys):
+def test_detect_cli_refuses_too_few_samples_in_one_line(gpt_checkpoint, capsys):
+    """(``--parameter beta --continuation 3`` itself: tests/phases/test_phases_cli.py.)"""
     from isingformer.cli import main
 
-    common = ["--parameter", "beta", "--grid", "0.25:4:5", "--spacing", "log",
-              "--continuation", "3", "--samples", "8", "--n-texts", "3", "--tokens", "32",
-              "--n-boot", "20", "--skip-validation", "--json"]  # fmt: skip
-    for src in (["--checkpoint", str(gpt_checkpoint)], ["--model", str(hf_export)]):
-        assert main(["phases", "detect", *src, *common]) == 0
-        r = json.loads(capsys.readouterr().out)
-        assert r["parameter"] == "beta" and r["continuation"] == 3 and "sampled" in r["output"]
-        assert len(r["indicators"]["linear"]) == 3 and r["n_positions"] == 32 - 3
-        assert r["peaks"] and 0.25 <= r["peaks"][0]["value"] <= 4.0
-        se = r["indicators_se"]  # the sampling error of each indicator
-        assert all(len(se[k]) == 3 and min(se[k]) > 0 for k in ("tv", "js", "linear"))
     code = main(["phases", "detect", "--checkpoint", str(gpt_checkpoint), "--parameter", "beta",
                  "--continuation", "3", "--samples", "1", "--json"])  # fmt: skip
     cap = capsys.readouterr()
