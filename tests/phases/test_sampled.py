@@ -1,7 +1,8 @@
 """The detector from sampled multi-token continuations against the exact answer
 (enumeration of every continuation): over temperature and over per-grid-point
 configurations on a small toy LM, over attention β on the tiny GPT and its
-Hugging Face export; and ``phases detect --parameter beta --continuation 3``."""
+Hugging Face export, over its training steps; the scorers' forward passes and
+refusals. (The CLI over T and β: tests/phases/test_phases_cli.py.)"""
 
 import contextlib
 import itertools
