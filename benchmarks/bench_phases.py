@@ -5,11 +5,13 @@ A freshly initialized GPT (``--n-layer`` x ``--d-model``, vocabulary
 ``--vocab``), ``--texts`` prompts of ``--tokens`` tokens, a grid of ``--num``
 points. Over sampling temperature the detector needs one forward pass (the
 ``[P, S, V]`` logits; then :func:`isingformer.phases.lm.temperature_terms`:
-the softmax of every grid temperature and the divergences of every pair,
-vectorized and compiled); over β it needs one per grid point. Each pipeline
-(forward passes, divergences, bootstrap peaks) is timed interleaved with a
-bare forward pass; printed: the median over ``--reps`` of the ratio to the
-forward passes needed. Target (issue 16): at most 3x.
+one compiled pass per position for the softmax at every grid temperature and
+the divergences of every pair); over β it needs one per grid point. Each
+pipeline (forward passes, divergences, bootstrap peaks) is timed interleaved
+with a bare forward pass; printed: the median over ``--reps`` of the ratio to
+the forward passes needed (target, issue 16: at most 3x), and for temperature
+its parts (the forward pass inside the pipeline, the divergences, the bootstrap
+over prompts) in units of the bare forward pass.
 
 Replica exchange (``--replica-sweeps``): the generic driver
 :func:`isingformer.physics.replica_exchange` with the compiled dense sampler on
@@ -102,23 +104,32 @@ def main() -> None:
         fn()
         return time.perf_counter() - t0
 
-    def over_t() -> None:
-        detect_from_terms(x, temperature_terms(lm_logits(model, idx), grid), n_boot=200)
+    def over_t() -> tuple[float, float, float]:
+        t0 = time.perf_counter()
+        logits = lm_logits(model, idx)
+        t1 = time.perf_counter()
+        terms = temperature_terms(logits, grid)
+        t2 = time.perf_counter()
+        detect_from_terms(x, terms, n_boot=200)
+        return t1 - t0, t2 - t1, time.perf_counter() - t2
 
     def over_beta() -> None:
         dist = gpt_beta_distributions(model, idx, grid)
         detect_from_terms(x, window_terms(dist, grid.size), n_boot=200)
 
     over_t()  # compile / load the kernel
-    rows = []
+    rows, parts = [], []
     for _ in range(a.reps):
         fwd = timed(lambda: lm_logits(model, idx))
-        t_temp = timed(over_t)
+        part = over_t()
+        t_temp = sum(part)
         fwd2 = timed(lambda: lm_logits(model, idx))
         t_beta = timed(over_beta)
         f = 0.5 * (fwd + fwd2)
         rows.append((f, t_temp, t_beta, t_temp / f, t_beta / (a.num * f)))
+        parts.append([p / f for p in part])
     r = np.median(np.array(rows), axis=0)
+    pm = np.median(np.array(parts), axis=0)
     print(
         f"GPT {a.n_layer} x {a.d_model}, vocabulary {a.vocab}, {a.texts} x {a.tokens} tokens, "
         f"{a.num} grid points, {torch.get_num_threads()} threads (medians of {a.reps})"
@@ -129,6 +140,10 @@ def main() -> None:
             f"detect over {name:<11}: {t:7.3f} s = {ratio:5.2f}x the {need} forward pass(es) it "
             f"needs (target <= 3x: {'ok' if ratio <= 3 else 'ABOVE TARGET'})"
         )
+    print(
+        f"  temperature, parts in forward passes: its forward pass {pm[0]:.2f}, divergences "
+        f"at every temperature {pm[1]:.2f}, bootstrap over prompts {pm[2]:.2f}"
+    )
 
 
 if __name__ == "__main__":

@@ -105,11 +105,13 @@ def temperature_pair_divergences(z, beta, tv, lin, js):  # pragma: no cover - co
             sq = 0.0
             for c0 in range(0, V, _CHUNK):
                 part = _ZERO
-                for v in range(c0, min(c0 + _CHUNK, V)):
-                    y = w[v] * b
+                wc = w[c0 : c0 + _CHUNK]  # views indexed from 0: no wraparound code
+                rc = row[c0 : c0 + _CHUNK]
+                for v in range(wc.size):
+                    y = wc[v] * b
                     q = _exp(max(y, _Y_MIN))
                     q = q if y > _Y_MIN else _ZERO
-                    row[v] = q
+                    rc[v] = q
                     part += q
                 sq += part
             inv = _F(1.0 / sq)
@@ -128,9 +130,12 @@ def temperature_pair_divergences(z, beta, tv, lin, js):  # pragma: no cover - co
                 p_tv = _ZERO
                 p_lin = _ZERO
                 p_js = _ZERO
-                for v in range(c0, min(c0 + _CHUNK, V)):
-                    a = a_[v]
-                    c = c_[v]
+                ac = a_[c0 : c0 + _CHUNK]
+                cc = c_[c0 : c0 + _CHUNK]
+                wc = w[c0 : c0 + _CHUNK]
+                for v in range(wc.size):
+                    a = ac[v]
+                    c = cc[v]
                     d = a - c
                     s = max(a + c, _TINY)
                     inv_s = _ONE / s
@@ -142,7 +147,7 @@ def temperature_pair_divergences(z, beta, tv, lin, js):  # pragma: no cover - co
                     x = num / (_TWO - num)  # ≤ 1/7
                     x2 = x * x
                     atanh2 = x * (_A0 + x2 * (_A1 + x2 * (_A2 + x2 * (_A3 + x2 * _A4))))
-                    L = w[v] * db + gam
+                    L = wc[v] * db + gam
                     g_small = dl * L - atanh2  # δL + ln(1 − δ²)
                     g_large = _LN4 - _TWO * (m1 * abs(L) + atanh2)
                     p_tv += abs(d)
