@@ -65,12 +65,20 @@ def _axis(ax, det: dict, label: str, transform=None, expected=None, marker=None)
     ax.legend(fontsize=7)
 
 
+_AXIS_LABELS = {
+    "beta": "β / β_model",
+    "temperature": "sampling temperature T",
+    "step": "training step",
+    "prompt": "the number x in the prompt",
+}
+
+
 def detection_figure(result: dict, title: str = ""):
     """Indicators with bootstrap bands and the peak interval (grey) of one ``detect`` result."""
     plt = _plt()
     fig, ax = plt.subplots(figsize=(5.5, 3.4))
     marker = 1.0 if result.get("parameter") == "beta" else None
-    label = "β / β_model" if result.get("parameter") == "beta" else "sampling temperature T"
+    label = _AXIS_LABELS.get(result.get("parameter"), str(result.get("parameter")))
     _axis(ax, result, label, marker=marker)
     if result.get("spacing") == "log":
         ax.set_xscale("log")
