@@ -110,3 +110,24 @@ def test_temperature_terms_equal_the_reference_path(seed, scale, grid):
     for name in ("tv", "js", "linear"):
         assert fast[name].shape == (grid.size - 2, 3)
         np.testing.assert_allclose(fast[name], ref[name], rtol=1e-5, atol=3e-8)
+
+
+def test_temperature_terms_on_threads_equal_one_thread():
+    """Rows split over threads (torch's count) give the very same numbers."""
+    import torch
+
+    from isingformer.phases.lm import temperature_terms
+    from isingformer.threads import set_threads
+
+    logits = 3.0 * torch.randn(4, 9, 200, generator=torch.Generator().manual_seed(5))
+    grid = np.geomspace(0.3, 3.0, 7)
+    n = torch.get_num_threads()
+    try:
+        set_threads(1)
+        one = temperature_terms(logits, grid)
+        set_threads(2)
+        two = temperature_terms(logits, grid)
+    finally:
+        set_threads(n)
+    for name in ("tv", "js", "linear"):
+        np.testing.assert_array_equal(one[name], two[name])

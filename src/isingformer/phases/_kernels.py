@@ -81,18 +81,20 @@ def _exp(y):  # pragma: no cover - compiled
     return (p * (r * r) + r + _ONE) * _pow2(n)
 
 
-@njit(fastmath=_FM, error_model="numpy", cache=True)
-def temperature_pair_divergences(z, beta, tv, lin, js):  # pragma: no cover - compiled
+@njit(fastmath=_FM, error_model="numpy", nogil=True, cache=True)
+def temperature_pair_divergences(z, beta, tv, lin, js, r0, r1):  # pragma: no cover
     """``z [N, V]`` logits (float64; −inf allowed), ``beta [G]`` = 1/T_g (float32).
-    Writes into ``tv, lin, js [G − 2, N]`` (float64) the divergences between the
-    softmax at grid points i and i + 2 of every row: ½Σ|a − c|, ½Σ(a − c)²/(a + c)
-    and JS in nats. Probabilities below exp(−40) times the top one count as 0."""
-    N, V = z.shape
+    Writes into columns ``r0 … r1 − 1`` of ``tv, lin, js [G − 2, N]`` (float64)
+    the divergences between the softmax at grid points i and i + 2 of rows ``r0 …
+    r1 − 1``: ½Σ|a − c|, ½Σ(a − c)²/(a + c) and JS in nats. Probabilities below
+    exp(−40) times the top one count as 0. Releases the GIL (row ranges may run
+    on threads)."""
+    V = z.shape[1]
     G = beta.size
     buf = np.empty((G, V), dtype=np.float32)
     w = np.empty(V, dtype=np.float32)
     lnz = np.empty(G)
-    for k in range(N):
+    for k in range(r0, r1):
         zk = z[k]
         zmax = -np.inf
         for v in range(V):

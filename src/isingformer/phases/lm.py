@@ -65,7 +65,8 @@ def temperature_terms(logits: torch.Tensor, temperatures: np.ndarray) -> dict[st
     grid points or tokens and without a ``[G, P, S, V]`` tensor: one compiled pass
     per position computes ``softmax(z / T)`` at every grid temperature and TV, the
     linear divergence and JS of every pair ``(T_{i−1}, T_{i+1})``
-    (:mod:`isingformer.phases._kernels`). Returns ``{name: [G − 2, P]}``.
+    (:mod:`isingformer.phases._kernels`; positions split over torch's thread
+    count, the same numbers on any count). Returns ``{name: [G − 2, P]}``.
     """
     temps = np.asarray(temperatures, dtype=np.float64)
     if np.any(temps <= 0):
@@ -77,8 +78,19 @@ def temperature_terms(logits: torch.Tensor, temperatures: np.ndarray) -> dict[st
     P, S, V = logits.shape
     z = np.ascontiguousarray(logits.detach().cpu().reshape(P * S, V).double().numpy())
     G = temps.size
-    tv, lin, js = (np.empty((G - 2, P * S)) for _ in range(3))
-    temperature_pair_divergences(z, (1.0 / temps).astype(np.float32), tv, lin, js)
+    N = P * S
+    tv, lin, js = (np.empty((G - 2, N)) for _ in range(3))
+    args = (z, (1.0 / temps).astype(np.float32), tv, lin, js)
+    threads = max(1, torch.get_num_threads())  # set by isingformer.threads.set_threads
+    if threads == 1 or N < 2:
+        temperature_pair_divergences(*args, 0, N)
+    else:  # row ranges handed out dynamically (a loaded machine deschedules threads)
+        from concurrent.futures import ThreadPoolExecutor
+
+        step = max(1, N // (8 * threads))
+        with ThreadPoolExecutor(threads) as pool:
+            list(pool.map(lambda r: temperature_pair_divergences(*args, r, min(N, r + step)),
+                          range(0, N, step)))  # fmt: skip
     js = np.clip(js / np.log(2.0), 0.0, 1.0)  # bits
     pairs = (("tv", tv), ("js", js), ("linear", lin))
     return {k: v.reshape(G - 2, P, S).mean(axis=2) for k, v in pairs}
