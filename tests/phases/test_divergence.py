@@ -83,6 +83,7 @@ def test_grid_needs_five_increasing_points():
         detect_from_terms([1, 2, 2, 4, 5], {"tv": np.zeros((3, 3))})
 
 
+@pytest.mark.regression  # docs/phases.md "Speed": the stated agreement with the reference
 @pytest.mark.parametrize(
     ("seed", "scale", "grid"),
     [
