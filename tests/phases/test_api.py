@@ -12,7 +12,9 @@ def test_public_names_are_pinned():
             "tc_tap", "critical_weights", "hidden_order_direction", "spin_mc",
             "susceptibility_tc", "tap_solve", "tc_tap_iteration", "sampled_temperature_terms",
             "sequence_logprobs", "checkpoint_series", "detect_on_grid", "NumberSwitchLM",
-            "prompt_validation",
+            "prompt_validation", "ConfigurationScorer", "PromptScorer", "Scorer",
+            "TemperatureScorer", "beta_scorer", "checkpoint_scorer", "indicator_errors",
+            "sampled_terms",
         ]
     )  # fmt: skip
     for name in phases.__all__:

@@ -1,6 +1,7 @@
 """``phases detect --parameter prompt``: a number in the prompt as the control
 parameter; validated on a toy LM with a switch made on purpose, then applied
-to the docs GPT (and its Hugging Face export: the same numbers)."""
+to the docs GPT (and its Hugging Face export: the same numbers); sampled
+continuations after the prompt against exact enumeration."""
 
 from __future__ import annotations
 
@@ -8,10 +9,22 @@ import json
 
 import numpy as np
 import pytest
+import torch
 
 from isingformer.cli import main
 from isingformer.errors import InputError
-from isingformer.phases.prompt import check_templates, fill_templates, format_values
+from isingformer.phases.prompt import (
+    TOY_TEMPLATES,
+    NumberSwitchLM,
+    PromptScorer,
+    check_templates,
+    encode_prompts,
+    fill_templates,
+    format_values,
+)
+from isingformer.phases.sampled import sampled_terms
+
+from .test_sampled import SEEDS, _assert_calibrated, _exact, _exact_two_tokens, _z
 
 #: the docs/phases.md prompt study of the docs GPT: 8 templates, x = 1 … 40
 DOC_TEMPLATES = (
@@ -82,7 +95,6 @@ def test_prompt_parameter_on_the_gpt_and_its_export(gpt_checkpoint, hf_export, c
         ([*ck, "--template", "x {x}"], "needs --grid"),
         ([*ck, "--grid", "1:9:9"], "needs --template"),
         ([*ck, "--grid", "1:9:9", "--template", "x {x}" * 30], "longer than the model's context"),
-        ([*ck, "--grid", "1:9:9", "--template", "x {x}", "--continuation", "2"], "takes 1"),
     ]
     for args, needle in cases:
         code, text, err = _run(capsys, [*args, "--skip-validation", "--json"])
@@ -107,3 +119,77 @@ def test_the_docs_gpt_follows_the_last_digit(gpt_checkpoint):
     lo, hi = r["peaks"][0]["ci"]
     assert hi - lo > 10.0
     assert lo == pytest.approx(9.5, abs=0.5) and hi == pytest.approx(22.1, abs=0.5)
+
+
+@pytest.mark.regression
+def test_sampled_continuations_after_the_prompt_match_the_exact_ones():
+    """Continuations of 2 tokens after each prompt (45² = 2025, enumerated) of the
+    toy LM, 4 templates of 16–31 characters, x = 994 … 1006 around a switch at
+    1000 (3 and 4 digits: the prompts of one template change length along the
+    grid), 400 samples, 3 seeds: estimates within their standard errors."""
+    chars = "AB" + "".join(sorted(set("".join(TOY_TEMPLATES) + "0123456789") - set("AB")))
+    grid = np.arange(994.0, 1007.0, 2.0)
+    texts = fill_templates(TOY_TEMPLATES[:4], grid)
+    runs = []
+    for seed in SEEDS:
+        model = NumberSwitchLM(chars, threshold=1000.0, seed=seed)
+        scorer = PromptScorer(model, encode_prompts(model.encode, texts))
+        idx = scorer.prompts()
+        exact = _exact(scorer, idx, len(chars), 2)
+        assert exact["linear"].max() > 0.05  # the comparison is not trivial
+        runs.append(_z(sampled_terms(scorer, idx, n_samples=400, length=2, seed=seed), exact))
+    _assert_calibrated(runs, sd_tol=0.25)  # 60 z-scores per indicator: sd of sd ≈ 0.09
+
+
+class _PromptAt:
+    """An independent reference: grid point j of template p is the model with the
+    first S tokens of its input replaced by the prompt ``ids[j]`` (all of length S),
+    enumerated by ``_exact_two_tokens``."""
+
+    def __init__(self, model, ids):
+        self.model, self.ids, self.size = model, ids, len(ids)
+
+    def at(self, j):
+        import contextlib
+
+        pre = torch.as_tensor(self.ids[j])
+
+        def model(x):
+            return self.model(torch.cat([pre.expand(x.shape[0], -1), x[:, pre.numel() :]], 1))
+
+        return contextlib.nullcontext(model)
+
+
+def test_sampled_continuations_after_the_prompt_on_the_gpt(gpt_checkpoint, capsys):
+    """``--parameter prompt --continuation 2`` on the docs GPT against the exact
+    indicators (7056 continuations per prompt by the chain rule, the prompt put
+    in by a different route): every indicator within 4 of its stated errors."""
+    from isingformer.lm.sample import load_trained
+
+    # the number last: it moves the continuation (exact TV up to 0.2 per template)
+    tpl, grid = ["He hath {x}", "I give thee {x}", "Act {x}"], np.arange(1.0, 10.0, 2.0)
+    args = ["phases", "detect", "--checkpoint", str(gpt_checkpoint), "--parameter", "prompt",
+            "--grid", "1:9:5", "--continuation", "2", "--samples", "300", "--n-boot", "20",
+            "--skip-validation", "--json"]  # fmt: skip
+    for t in tpl:
+        args += ["--template", t]
+    code, text, err = _run(capsys, args)
+    assert code == 0, err
+    r = json.loads(text)
+    assert r["continuation"] == 2 and r["n_prompts"] == 3 and "300 sampled" in r["output"]
+    trained = load_trained(gpt_checkpoint)
+    ids = encode_prompts(trained.tokenizer.encode, fill_templates(tpl, grid))
+    exact = {k: [] for k in ("tv", "js", "linear")}
+    for p in range(len(tpl)):
+        ref = _PromptAt(trained.model, [row[p] for row in ids])
+        for k, v in _exact_two_tokens(ref, torch.as_tensor(ids[0][p])[None]).items():
+            exact[k].append(v[:, 0])
+    assert np.mean(exact["tv"], axis=0).max() > 0.1  # the number changes the continuations
+    for k, v in exact.items():
+        z = (np.array(r["indicators"][k]) - np.mean(v, axis=0)) / np.array(r["indicators_se"][k])
+        assert np.all(np.abs(z) < 4.0), (k, z)
+    long = ["--template", "x {x}" * 10]  # 30 characters filled: fits 32, not 32 less 3
+    code, text, err = _run(capsys, [*args[:4], "--parameter", "prompt", "--grid", "1:9:9",
+                                    *long, "--continuation", "3", "--json"])  # fmt: skip
+    assert code == 2 and text == "" and err.count("\n") == 1, err
+    assert "context of 32 less --continuation 3" in err

@@ -1,5 +1,6 @@
 """``phases detect --parameter step``: a run's checkpoints as the control
-parameter, and the detector's peak on a non-uniform grid."""
+parameter (next tokens exactly, and sampled continuations against exact
+enumeration), and the detector's peak on a non-uniform grid."""
 
 from __future__ import annotations
 
@@ -8,12 +9,15 @@ import shutil
 
 import numpy as np
 import pytest
+import torch
 
 from isingformer.cli import main
 from isingformer.errors import InputError
 from isingformer.phases.control import detect_on_grid, is_uniform
 from isingformer.phases.detector import window_terms
 from isingformer.phases.series import checkpoint_series
+
+from .test_sampled import _exact_two_tokens
 
 
 def _run(capsys, args):
@@ -93,8 +97,6 @@ def test_detect_over_training_steps(gpt_series, capsys, tmp_path):
 
     paths = [p for _, p in checkpoint_series(gpt_series)]
     idx = _gpt_prompts(load_trained(paths[0]), 6, 16, 0)
-    import torch
-
     a, b = (torch.softmax(lm_logits(load_trained(p).model, idx), -1).numpy() for p in paths[1:4:2])
     np.testing.assert_allclose(
         r["indicators"]["linear"][1], linear_divergence(a, b).mean(), rtol=1e-9
@@ -134,3 +136,38 @@ def test_the_docs_gpt_changes_fastest_early(gpt_series):
     x = np.log(r["grid"])
     bands = np.array(r["bands"]["linear"]) / ((x[2:] - x[:-2]) / 2) ** 2  # of F, [2, 3]
     np.testing.assert_allclose(bands, [[0.43, 0.32, 0.23], [0.45, 0.33, 0.25]], atol=0.01)
+
+
+def test_sampled_continuations_over_training_steps(gpt_series, capsys):
+    """``--parameter step --continuation 2`` against the exact indicators on the
+    same validation windows (7056 continuations per prompt, enumerated): every
+    indicator within 4 of its stated errors; prompts cropped to fit the context."""
+    from isingformer.lm.sample import load_trained
+    from isingformer.phases.api import _gpt_prompts
+    from isingformer.phases.sampled import checkpoint_scorer
+
+    base = ["phases", "detect", "--parameter", "step", "--checkpoints", str(gpt_series),
+            "--n-texts", "3", "--n-boot", "20", "--skip-validation", "--json"]  # fmt: skip
+    code, out, err = _run(
+        capsys, [*base, "--tokens", "6", "--continuation", "2", "--samples", "300"]
+    )
+    assert code == 0, err
+    r = json.loads(out)
+    assert r["continuation"] == 2 and r["n_positions"] == 6 and "300 sampled" in r["output"]
+    assert r["grid"] == [25, 50, 100, 200, 300] and r["peaks"][0]["indicator"] == "fisher"
+    paths = [p for _, p in checkpoint_series(gpt_series)]
+    idx = _gpt_prompts(load_trained(paths[0]), 3, 6, 0)  # the windows of --seed 0
+    exact = _exact_two_tokens(checkpoint_scorer(paths), idx)
+    assert exact["tv"].mean(axis=1).max() > 0.2  # early training moves the distributions a lot
+    for k, v in exact.items():
+        z = (np.array(r["indicators"][k]) - v.mean(axis=1)) / np.array(r["indicators_se"][k])
+        assert np.all(np.abs(z) < 4.0), (k, z)
+    # 32-token windows leave no room in a context of 32: cropped to 32 − 3
+    code, out, err = _run(
+        capsys, [*base, "--tokens", "32", "--continuation", "3", "--samples", "2"]
+    )
+    assert code == 0, err
+    assert json.loads(out)["n_positions"] == 29
+    code, out, err = _run(capsys, [*base, "--continuation", "32"])
+    assert code == 2 and out == "" and err.count("\n") == 1, err
+    assert "does not fit a context of 32" in err

@@ -76,7 +76,7 @@ def detect_cmd(
         1,
         "--continuation",
         help="Tokens of output compared: 1 = exact next-token distributions; more: sampled "
-        "continuations (temperature, beta).",
+        "continuations after each prompt (every --parameter).",
     ),
     samples: int = typer.Option(
         64,

@@ -13,8 +13,18 @@ from isingformer.phases.divergence import (
     linear_divergence,
     total_variation,
 )
-from isingformer.phases.prompt import NumberSwitchLM, prompt_validation
-from isingformer.phases.sampled import sampled_temperature_terms, sequence_logprobs
+from isingformer.phases.prompt import NumberSwitchLM, PromptScorer, prompt_validation
+from isingformer.phases.sampled import (
+    ConfigurationScorer,
+    Scorer,
+    TemperatureScorer,
+    beta_scorer,
+    checkpoint_scorer,
+    indicator_errors,
+    sampled_temperature_terms,
+    sampled_terms,
+    sequence_logprobs,
+)
 from isingformer.phases.series import checkpoint_series
 from isingformer.phases.spin import (
     gpt_bond_matrix,
@@ -46,9 +56,15 @@ __all__ = [
     "INDICATORS",
     "ONSAGER_TC",
     "PARAMETERS",
+    "ConfigurationScorer",
     "Detection",
     "NumberSwitchLM",
+    "PromptScorer",
+    "Scorer",
+    "TemperatureScorer",
     "TwoPhaseLM",
+    "beta_scorer",
+    "checkpoint_scorer",
     "checkpoint_series",
     "critical_weights",
     "detect",
@@ -58,6 +74,7 @@ __all__ = [
     "gpt_bond_matrix",
     "gpt_layer_graph",
     "hidden_order_direction",
+    "indicator_errors",
     "ising_validation",
     "jensen_shannon",
     "layered_bond_matrix",
@@ -67,6 +84,7 @@ __all__ = [
     "prompt_validation",
     "rem_validation",
     "sampled_temperature_terms",
+    "sampled_terms",
     "sequence_logprobs",
     "spin_mc",
     "spin_study",

@@ -144,12 +144,11 @@ def detect(
     if parameter in ("step", "prompt"):
         from isingformer.phases.control import detect_control
 
-        if continuation != 1:
-            raise InputError(f"--continuation: --parameter {parameter} takes 1 (next tokens)")
         res = detect_control(
             parameter=parameter, grid=grid, checkpoints=checkpoints, checkpoint=checkpoint,
             model=model, templates=templates, n_prompts=n_prompts, tokens=tokens,
             n_boot=n_boot, seed=seed, spacing=spacing, device=device,
+            continuation=continuation, samples=samples,
         )  # fmt: skip
         res["validated_on"] = validation_results(prompt=parameter == "prompt") if validate else []
         return res

@@ -45,12 +45,13 @@ def detect_on_grid(
     return det
 
 
-def _series(checkpoints, n_prompts: int, tokens: int, seed: int, device: str):
-    """``(steps [G], dist, n_positions, paths)`` of a directory of checkpoints."""
+def _series(checkpoints, n_prompts: int, tokens: int, seed: int, continuation: int):
+    """``(steps [G], paths, prompts [P, S])`` of a directory of checkpoints; the
+    prompts cropped to ``context − continuation`` tokens when ``continuation`` > 1."""
     from isingformer.lm.sample import load_trained
     from isingformer.phases.api import _gpt_prompts
     from isingformer.phases.detector import MIN_GRID
-    from isingformer.phases.series import checkpoint_series, series_distributions
+    from isingformer.phases.series import checkpoint_series
 
     rows = checkpoint_series(checkpoints)
     if len(rows) < MIN_GRID:
@@ -58,17 +59,21 @@ def _series(checkpoints, n_prompts: int, tokens: int, seed: int, device: str):
             f"--checkpoints: {len(rows)} checkpoints in {checkpoints}; the detector needs at "
             f"least {MIN_GRID} (steps {', '.join(str(s) for s, _ in rows)})"
         )
-    idx = _gpt_prompts(load_trained(rows[0][1]), n_prompts, tokens, seed).to(device)
+    first = load_trained(rows[0][1])
+    idx = _gpt_prompts(first, n_prompts, tokens, seed)
+    if continuation > 1:  # prompt + continuation must fit the context (the same in every one)
+        room = first.config.context - continuation
+        if room < 1:
+            raise InputError(
+                f"--continuation {continuation} does not fit a context of {first.config.context}"
+            )
+        idx = idx[:, :room]
     steps = np.array([s for s, _ in rows], dtype=np.float64)
-    paths = [p for _, p in rows]
-    return steps, series_distributions(paths, idx, device), int(idx.shape[1]), paths
+    return steps, [p for _, p in rows], idx
 
 
-def _prompts(templates, g, checkpoint, model, device: str):
-    """``(dist, n_positions, encode-source)`` of the templates filled with the grid."""
-    from isingformer.phases.prompt import check_templates, fill_templates, prompt_distributions
-
-    texts = fill_templates(check_templates(templates), g)
+def _prompt_model(checkpoint, model, device: str):
+    """``(model, encode, context)`` of ``--checkpoint`` or ``--model``."""
     if checkpoint is not None:
         from isingformer.lm.sample import load_trained
 
@@ -85,18 +90,17 @@ def _prompts(templates, g, checkpoint, model, device: str):
                     f"--template: {exc} of the checkpoint's {tok.kind} tokenizer (in {text[:60]!r})"
                 ) from None
 
-        net, ctx = trained.model, trained.config.context
-    else:
-        from isingformer.phases.api import load_causal_lm
+        return trained.model, encode, trained.config.context
+    from isingformer.phases.api import load_causal_lm
 
-        net, tok = load_causal_lm(model, device=device)
-        cfg = net.config
-        ctx = getattr(cfg, "n_positions", None) or getattr(cfg, "max_position_embeddings", None)
+    net, tok = load_causal_lm(model, device=device)
+    cfg = net.config
+    ctx = getattr(cfg, "n_positions", None) or getattr(cfg, "max_position_embeddings", None)
 
-        def encode(text: str):
-            return tok(text)["input_ids"]
+    def encode(text: str):
+        return tok(text)["input_ids"]
 
-    return prompt_distributions(net, encode, texts, context=ctx, device=device)
+    return net, encode, ctx
 
 
 def detect_control(
@@ -113,6 +117,8 @@ def detect_control(
     seed: int = 0,
     spacing: str = "linear",
     device: str = "cpu",
+    continuation: int = 1,
+    samples: int = 64,
 ) -> dict:
     """The detector over ``parameter`` ``step`` (``checkpoints``: a directory of GPT
     checkpoints of one run; the grid is their training steps, ``grid`` must be
@@ -121,11 +127,19 @@ def detect_control(
     ``prompt`` (``templates`` with the slot ``{x}`` filled with every value of
     ``grid``; the next-token distribution after the whole prompt; exactly one of
     ``checkpoint`` and ``model``). ``spacing="log"``: the detector works in ln λ
-    (λ > 0). The peak is that of :func:`detect_on_grid`. Returns what
+    (λ > 0). ``continuation`` > 1: the output compared is the continuation of
+    that many tokens after the whole prompt, from ``samples`` sampled
+    continuations per prompt and grid point
+    (:func:`~isingformer.phases.sampled.sampled_terms`; over steps the prompts
+    are cropped to ``context − continuation`` tokens, over a prompt parameter a
+    prompt longer than that is refused). The peak is that of
+    :func:`detect_on_grid`. Returns what
     :func:`~isingformer.phases.api.detect` returns, without ``model_value``
     (None) and ``validated_on`` (added by the caller)."""
     if spacing not in ("linear", "log"):
         raise InputError(f"--spacing must be linear or log, got {spacing!r}")
+    if continuation < 1 or samples < 2:
+        raise InputError("--continuation must be >= 1 and --samples >= 2")
     if parameter == "step":
         if grid is not None:
             raise InputError(
@@ -141,9 +155,18 @@ def detect_control(
             raise InputError(
                 "--parameter step needs --checkpoints DIR (the checkpoints of one run)"
             )
-        g, dist, n_pos, paths = _series(checkpoints, n_prompts, tokens, seed, device)
+        g, paths, idx = _series(checkpoints, n_prompts, tokens, seed, continuation)
         extra = {"checkpoints": [str(p) for p in paths]}
-        source, output = str(checkpoints), "exact next-token distributions of each checkpoint"
+        source, n_pos = str(checkpoints), int(idx.shape[1])
+        if continuation > 1:
+            from isingformer.phases.sampled import checkpoint_scorer
+
+            scorer, output = checkpoint_scorer(paths, device), "of each checkpoint"
+        else:
+            from isingformer.phases.series import series_distributions
+
+            dist = series_distributions(paths, idx.to(device), device)
+            output = "exact next-token distributions of each checkpoint"
     elif parameter == "prompt":
         if checkpoints is not None:
             raise InputError(
@@ -154,19 +177,47 @@ def detect_control(
         if (checkpoint is None) == (model is None):
             raise InputError("give exactly one of --checkpoint and --model")
         from isingformer.phases.detector import check_grid
+        from isingformer.phases.prompt import (
+            PromptScorer,
+            check_templates,
+            encode_prompts,
+            fill_templates,
+            prompt_distributions,
+        )
 
         g = check_grid(grid)
-        dist, n_pos = _prompts(templates, g, checkpoint, model, device), 1
-        source = str(checkpoint if checkpoint is not None else model)
+        texts = fill_templates(check_templates(templates), g)
+        net, encode, ctx = _prompt_model(checkpoint, model, device)
+        source, n_pos = str(checkpoint if checkpoint is not None else model), 1
         extra = {"templates": list(templates)}
-        output = "exact next-token distribution after the whole prompt"
+        if continuation > 1:
+            if ctx is not None and ctx - continuation < 1:
+                raise InputError(f"--continuation {continuation} does not fit a context of {ctx}")
+            scorer = PromptScorer(net, encode_prompts(encode, texts, ctx, continuation), device)
+            idx, output = scorer.prompts(), "after the whole prompt"
+        else:
+            dist = prompt_distributions(net, encode, texts, context=ctx, device=device)
+            output = "exact next-token distribution after the whole prompt"
     else:
         raise InputError(f"--parameter {parameter!r} is not step or prompt")
     if spacing == "log" and np.any(g <= 0):
         raise InputError(f"--spacing log needs {parameter} values > 0, got {g.min():g}")
     x = np.log(g) if spacing == "log" else g
-    det = detect_on_grid(x, window_terms(dist, g.size), n_boot=n_boot, seed=seed)
+    if continuation > 1:
+        from isingformer.phases.sampled import sampled_terms
+
+        output = f"{samples} sampled continuations of {continuation} tokens per prompt {output}"
+        terms = sampled_terms(
+            scorer, idx.to(device), n_samples=samples, length=continuation, seed=seed
+        )
+    else:
+        terms = window_terms(dist, g.size)
+    det = detect_on_grid(x, terms, n_boot=n_boot, seed=seed)
     out = det.to_dict()
+    if continuation > 1:  # the sampling error of each indicator (inside the bands too)
+        from isingformer.phases.sampled import indicator_errors
+
+        out["indicators_se"] = {k: v.tolist() for k, v in indicator_errors(terms).items()}
     if spacing == "log":  # back to the parameter; F stays the Fisher information in ln λ
         out["grid"], out["points"] = g.tolist(), g[1:-1].tolist()
         for p in out["peaks"]:
@@ -177,7 +228,7 @@ def detect_control(
             "spacing": spacing,
             "source": source,
             "n_positions": n_pos,
-            "continuation": 1,
+            "continuation": continuation,
             "output": output,
             "model_value": None,
             "model_inside_ci": [],

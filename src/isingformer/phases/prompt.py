@@ -6,6 +6,12 @@ The templates are the "prompts" the bootstrap resamples.
     texts = fill_templates(["The year is {x}. Next year is"], [1990, 2000, 2010])
     dist = prompt_distributions(model, encode, texts)      # dist(j) -> [P, V]
 
+With ``--continuation N`` the compared distribution is that of the N-token
+continuation after the whole prompt: :class:`PromptScorer` makes the prompt
+the grid point of :func:`~isingformer.phases.sampled.sampled_terms` (the
+continuations sampled after template p filled with x_j are scored after the
+same template filled with x_{j ± 2}).
+
 :class:`NumberSwitchLM` is a causal toy LM whose next-token distribution
 switches at a known value of the number in the prompt
 (:func:`prompt_validation`: the detector must find it).
@@ -24,7 +30,9 @@ from isingformer.errors import InputError
 __all__ = [
     "SLOT",
     "NumberSwitchLM",
+    "PromptScorer",
     "check_templates",
+    "encode_prompts",
     "fill_templates",
     "format_values",
     "prompt_distributions",
@@ -64,6 +72,29 @@ def fill_templates(templates: Sequence[str], values) -> list[list[str]]:
     return [[t.replace(SLOT, s) for t in templates] for s in format_values(values)]
 
 
+def encode_prompts(
+    encode: Callable[[str], Sequence[int]],
+    texts: list[list[str]],
+    context: int | None = None,
+    continuation: int = 0,
+) -> list[list[np.ndarray]]:
+    """``ids[j][p]``: the tokens of ``texts[j][p]``. InputError if a prompt is empty or
+    longer than ``context − continuation`` tokens (the model's context less the
+    room for a continuation of that many tokens)."""
+    ids = [[np.asarray(encode(t), dtype=np.int64) for t in row] for row in texts]
+    less = f" less --continuation {continuation}" if continuation else ""
+    for row, trow in zip(ids, texts, strict=True):
+        for i, t in zip(row, trow, strict=True):
+            if i.size == 0:
+                raise InputError(f"--template: {t[:60]!r} gives no tokens")
+            if context is not None and i.size > context - continuation:
+                raise InputError(
+                    f"--template: {t[:60]!r} is {i.size} tokens, longer than the model's "
+                    f"context of {context}{less}"
+                )
+    return ids
+
+
 def prompt_distributions(
     model,
     encode: Callable[[str], Sequence[int]],
@@ -79,16 +110,7 @@ def prompt_distributions(
     than ``context`` tokens."""
     from isingformer.phases.lm import lm_logits
 
-    ids = [[np.asarray(encode(t), dtype=np.int64) for t in row] for row in texts]
-    for row, trow in zip(ids, texts, strict=True):
-        for i, t in zip(row, trow, strict=True):
-            if i.size == 0:
-                raise InputError(f"--template: {t[:60]!r} gives no tokens")
-            if context is not None and i.size > context:
-                raise InputError(
-                    f"--template: {t[:60]!r} is {i.size} tokens, longer than the model's "
-                    f"context of {context}"
-                )
+    ids = encode_prompts(encode, texts, context)
 
     def dist(j: int) -> np.ndarray:
         lens = torch.tensor([i.size for i in ids[j]])
@@ -99,6 +121,64 @@ def prompt_distributions(
         return torch.softmax(logits[torch.arange(lens.numel()), lens - 1], dim=-1).numpy()
 
     return dist
+
+
+class PromptScorer:
+    """The prompt as the grid point of sampled continuations
+    (:class:`~isingformer.phases.sampled.Scorer`): grid point j, template p is
+    the prompt ``ids[j][p]`` (tokens; lengths may differ between templates and
+    grid points). The "prompt" that :func:`~isingformer.phases.sampled.sampled_terms`
+    passes around is the template's index, ``idx = scorer.prompts()`` (``[P, 1]``):
+    ``sample(j, …)`` draws continuations after ``ids[j][p]`` and ``score(…, js)``
+    puts the same continuations after ``ids[k][p]`` for every ``k`` in ``js``.
+    Prompts of equal length share a forward pass (one pass per distinct length).
+    """
+
+    def __init__(self, model, ids: list[list[np.ndarray]], device: str = "cpu") -> None:
+        self.model, self.device, self.size = model, device, len(ids)
+        self.ids = [[torch.as_tensor(i, dtype=torch.long) for i in row] for row in ids]
+
+    def prompts(self) -> torch.Tensor:
+        """The template indices ``[[0], [1], …, [P − 1]]``: the ``idx`` of ``sampled_terms``."""
+        return torch.arange(len(self.ids[0]), device=self.device)[:, None]
+
+    def _groups(self, j: int, p: torch.Tensor) -> dict[int, torch.Tensor]:
+        """``{length: rows}``: the rows of ``p [B]`` (template indices) by the token
+        length of their prompt at grid point j."""
+        lens = torch.tensor([self.ids[j][int(t)].numel() for t in p.tolist()])
+        return {int(n): torch.nonzero(lens == n)[:, 0] for n in torch.unique(lens)}
+
+    def _with_prompts(self, j: int, p: torch.Tensor, cont: torch.Tensor) -> torch.Tensor:
+        """``[B, S + L]``: the prompts of templates ``p [B]`` (all of length S at j)
+        followed by ``cont [B, L]``."""
+        pre = torch.stack([self.ids[j][int(t)] for t in p.tolist()]).to(cont.device)
+        return torch.cat([pre, cont], dim=1)
+
+    def sample(self, j, idx, n, length, g):
+        from isingformer.phases.sampled import _logits, _sample
+
+        out = idx.repeat_interleave(n, dim=0)
+        out = torch.cat([out, out.new_zeros((out.shape[0], length))], dim=1)
+        ar = torch.arange(n)
+        for S, rows in self._groups(j, idx[:, 0].cpu()).items():  # rows of idx
+            pre = self._with_prompts(j, idx[rows, 0].cpu(), idx.new_zeros((rows.numel(), 0)))
+            seqs = _sample(
+                lambda x: _logits(self.model, x, slice(-1, None))[:, 0], pre, n, length, g
+            )
+            at = (rows[:, None] * n + ar[None, :]).reshape(-1).to(out.device)  # prompt-major
+            out[at, idx.shape[1] :] = seqs[:, S:].to(out.device)
+        return out
+
+    def score(self, seqs, start, js):
+        from isingformer.phases.sampled import sequence_logprobs
+
+        p, cont = seqs[:, 0].cpu(), seqs[:, start:]
+        out = torch.empty((len(js), seqs.shape[0]), dtype=torch.float64)
+        for a, j in enumerate(js):
+            for S, rows in self._groups(j, p).items():
+                x = self._with_prompts(j, p[rows], cont[rows.to(cont.device)])
+                out[a, rows] = sequence_logprobs(self.model, x, S, [1.0])[0]
+        return out
 
 
 class NumberSwitchLM(nn.Module):
