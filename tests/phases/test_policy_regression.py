@@ -21,7 +21,8 @@ import pytest
 T975_2 = 4.303  # Student t, 95 % two-sided, 2 degrees of freedom
 POLICIES = ("sqrt_dk", "critical", "fixed")
 # docs/phases.md, per seed 0, 1, 2: T peak, β peak (factor f on the model's own β),
-# max of the linear indicator over T / over β, TAP T_c at steps 25 and 400, exponent α of
+# max of the linear indicator over T / over β, TAP T_c at steps 25 and 400, Monte
+# Carlo T_c at step 400 (mean of 3 Monte Carlo seeds), exponent α of
 # T_c^TAP ∝ t^α over steps 25-400
 STATED = {
     "sqrt_dk": {
@@ -30,6 +31,7 @@ STATED = {
         "ratio": (3.14, 2.38, 4.28),
         "tc25": (0.841, 0.841, 0.990),
         "tc": (1.267, 1.215, 1.265),
+        "mc": (1.075, 1.049, 1.091),
         "alpha": (0.134, 0.128, 0.087),
     },
     "critical": {
@@ -38,6 +40,7 @@ STATED = {
         "ratio": (9.29, 6.70, 10.50),
         "tc25": (0.780, 0.816, 0.932),
         "tc": (1.141, 1.180, 1.199),
+        "mc": (0.936, 1.008, 1.017),
         "alpha": (0.121, 0.128, 0.091),
     },
     "fixed": {
@@ -46,6 +49,7 @@ STATED = {
         "ratio": (2.15, 2.89, 2.75),
         "tc25": (0.840, 0.840, 0.987),
         "tc": (1.257, 1.206, 1.263),
+        "mc": (1.079, 1.044, 1.086),
         "alpha": (0.133, 0.129, 0.094),
     },
 }
@@ -58,6 +62,8 @@ PAIRED = {
     ("ratio", "fixed"): (1.48, 7.63),
     ("tc", "sqrt_dk"): (-0.189, 0.038),
     ("tc", "fixed"): (-0.180, 0.044),
+    ("mc", "sqrt_dk"): (-0.209, 0.038),
+    ("mc", "fixed"): (-0.219, 0.053),
     ("alpha", "sqrt_dk"): (-0.025, 0.019),
     ("alpha", "fixed"): (-0.019, 0.009),
 }
@@ -70,6 +76,7 @@ def _value(run: dict, key: str) -> float:
         "ratio": run["ratio"],
         "tc25": run["tc_tap"][0],
         "tc": run["tc_last"],
+        "mc": run["tc_mc_last"]["value"],
         "alpha": run["powerlaw_tap"]["exponent"],
     }[key]
 
@@ -103,7 +110,7 @@ def seed0(tmp_path_factory):
 
 
 @pytest.mark.regression
-@pytest.mark.parametrize("key", ["T", "f", "ratio", "tc25", "tc", "alpha"])
+@pytest.mark.parametrize("key", ["T", "f", "ratio", "tc25", "tc", "mc", "alpha"])
 def test_seed0_in_the_prediction_interval(seed0, key):
     for p in POLICIES:
         s = _scaled(key, STATED[p][key])
@@ -118,7 +125,8 @@ def _findings(runs: dict) -> None:
     sampling T = 1; the critical model's β peak is closer to f = 1 than the other
     two, and f = 1 lies outside the sqrt_dk and fixed intervals; the critical
     model's output reacts least to β (largest T/β ratio); the TAP T_c grows over
-    training in every policy and the critical one ends lowest."""
+    training in every policy, and the critical one ends lowest, in the TAP and in
+    the Monte Carlo T_c (every model ordered: ⟨m⟩ > 0.3 at the coldest point)."""
     for r in runs.values():
         t = r["temperature"]
         assert not t["at_edge"] and t["ci"][0] <= 1.0 <= t["ci"][1], r
@@ -129,8 +137,11 @@ def _findings(runs: dict) -> None:
     assert not runs["sqrt_dk"]["f1_inside"] and not runs["fixed"]["f1_inside"]
     ratio = {p: r["ratio"] for p, r in runs.items()}
     assert ratio["critical"] > max(ratio["sqrt_dk"], ratio["fixed"]), ratio
-    tc = {p: r["tc_last"] for p, r in runs.items()}
-    assert tc["critical"] < min(tc["sqrt_dk"], tc["fixed"]), tc
+    for key in ("tc_last", "tc_mc_last"):
+        tc = {p: r[key] if key == "tc_last" else r[key]["value"] for p, r in runs.items()}
+        assert tc["critical"] < min(tc["sqrt_dk"], tc["fixed"]), (key, tc)
+    for r in runs.values():  # ordered, and the Monte Carlo T_c below the mean-field one
+        assert r["tc_mc_last"]["m_cold"] > 0.3 and r["tc_mc_last"]["value"] < r["tc_last"]
 
 
 @pytest.mark.regression

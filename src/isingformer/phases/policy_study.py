@@ -23,6 +23,7 @@ __all__ = [
     "POLICY_CONFIG",
     "SNAPSHOTS",
     "T_GRID",
+    "monte_carlo_tc",
     "policy_run",
     "summarize_policies",
     "train_series",
@@ -95,6 +96,35 @@ def _peak(det: dict) -> dict:
     }
 
 
+def monte_carlo_tc(
+    J: np.ndarray,
+    t_tap: float,
+    *,
+    sweeps: int = 300,
+    seeds: tuple[int, ...] = (0, 1, 2),
+    n_temps: int = 16,
+) -> dict:
+    """The Monte Carlo T_c of a bond matrix ``J [N, N]`` with hidden order, as
+    ``spin_study`` measures it: replica exchange (:func:`~isingformer.phases.
+    spin_mc.spin_mc`, ``sweeps`` per seed, two replicas) on ``n_temps``
+    temperatures geometric from 0.3 to 2 times its TAP T_c ``t_tap``, the
+    maximum of the susceptibility of the magnetization along the hidden-order
+    pattern (the signs of the TAP solution at ``t_tap``/2). Returns ``value``
+    (mean over ``seeds``), ``err`` (standard error), ``ci`` (Student-t 95 %),
+    ``n`` and ``m_cold`` (⟨m⟩ at the coldest temperature: ordered above 0.3)."""
+    from isingformer.phases.spin_mc import hidden_order_direction, spin_mc
+    from isingformer.phases.spin_study import ORDERED_M
+
+    ladder = np.geomspace(0.3 * t_tap, 2.0 * t_tap, n_temps)
+    xi = hidden_order_direction(J, 0.5 * t_tap)
+    mc = spin_mc(J, ladder, t_overlap=float(ladder[0]), sweeps=sweeps, seeds=seeds, xi=xi)
+    m_cold = float(mc["magnetization"][0])
+    out = {k: mc["tc"][k] for k in ("value", "err", "ci", "n")}
+    if m_cold <= ORDERED_M:  # no hidden order: no T_c
+        out.update(value=None, err=None, ci=None)
+    return {**out, "m_cold": m_cold, "sweeps": sweeps, "temperatures": ladder.tolist()}
+
+
 def policy_run(
     policy: str,
     seed: int,
@@ -103,6 +133,7 @@ def policy_run(
     n_prompts: int = 16,
     tokens: int = 64,
     tap_tol: float = 1e-4,
+    mc_sweeps: int = 300,
     **training: Any,
 ) -> dict:
     """One policy and seed: train (:func:`train_series` with ``training``:
@@ -112,14 +143,15 @@ def policy_run(
     validation windows of ``tokens`` tokens; and the TAP T_c of the MLP bond
     matrix at every snapshot (the eigenvalue criterion ``tc_tap`` that
     ``spin_study`` reports as ``tc_tap``, to relative precision ``tap_tol``; the
-    damped TAP iteration and the Monte Carlo of ``spin_study`` are left out: at
-    704 spins they cost minutes per run).
+    damped TAP iteration of ``spin_study`` is left out: at 704 spins it costs
+    minutes per run); at the last snapshot also the Monte Carlo T_c
+    (:func:`monte_carlo_tc`, ``mc_sweeps`` sweeps, 3 seeds).
 
     Returns ``policy``, ``seed``, ``temperature`` and ``beta`` (``value`` of the
     peak, its bootstrap ``ci`` over prompts, ``at_edge``, ``max_linear``),
     ``f1_inside`` (f = 1 in the β peak's interval), ``ratio`` (max of the linear
     indicator over T / over β), ``steps`` (the snapshots), ``tc_tap`` (per
-    snapshot), ``tc_last`` and ``powerlaw_tap`` (least-squares T_c^TAP ∝ t^α over
+    snapshot), ``tc_last``, ``tc_mc_last`` and ``powerlaw_tap`` (least-squares T_c^TAP ∝ t^α over
     the snapshots, :func:`~isingformer.phases.spin_study.powerlaw_fit`)."""
     from isingformer.lm.sample import load_trained
     from isingformer.phases.api import detect
@@ -135,6 +167,7 @@ def policy_run(
     for stop in snapshots:
         J, _ = gpt_bond_matrix(load_trained(series / f"step{stop:05d}.pt").model)
         tc.append(float(tc_tap(J, tol=tap_tol)[0]))
+    mc = monte_carlo_tc(J, tc[-1], sweeps=mc_sweeps)  # the last snapshot
     return {
         "policy": policy,
         "seed": int(seed),
@@ -145,6 +178,7 @@ def policy_run(
         "steps": snapshots,
         "tc_tap": tc,
         "tc_last": tc[-1],
+        "tc_mc_last": mc,
         "powerlaw_tap": powerlaw_fit(list(snapshots), tc),
     }
 
