@@ -193,3 +193,35 @@ def test_sampled_continuations_after_the_prompt_on_the_gpt(gpt_checkpoint, capsy
                                     *long, "--continuation", "3", "--json"])  # fmt: skip
     assert code == 2 and text == "" and err.count("\n") == 1, err
     assert "context of 32 less --continuation 3" in err
+
+
+def test_templates_from_a_file(gpt_checkpoint, tmp_path, capsys):
+    """``--templates FILE`` (one per line, blank lines skipped, CRLF, trailing
+    space kept) after any ``--template``: the same run as the templates given one
+    by one; bad files are one line, exit 2."""
+    f = tmp_path / "templates.txt"
+    f.write_bytes(b"He hath {x}\r\n\n  \nAct {x} \nIn {x} days")
+    base = ["phases", "detect", "--checkpoint", str(gpt_checkpoint), "--parameter", "prompt",
+            "--grid", "1:9:5", "--n-boot", "20", "--skip-validation", "--json"]  # fmt: skip
+    runs = []
+    for extra in (
+        ["--template", "ACT {x}", "--templates", str(f)],
+        ["--template", "ACT {x}", "--template", "He hath {x}", "--template", "Act {x} ",
+         "--template", "In {x} days"],
+    ):  # fmt: skip
+        code, text, err = _run(capsys, [*base, *extra])
+        assert code == 0, err
+        runs.append(json.loads(text))
+    assert runs[0]["templates"] == ["ACT {x}", "He hath {x}", "Act {x} ", "In {x} days"]
+    assert runs[0]["indicators"] == runs[1]["indicators"]
+    bad = {"binary.txt": bytes(range(256)), "latin1.txt": "caf\xe9 {x}".encode("latin-1"),
+           "noslot.txt": b"{x} fine\nno slot\n", "blank.txt": b"\n  \n"}  # fmt: skip
+    for name, data in bad.items():
+        (tmp_path / name).write_bytes(data)
+    cases = [("binary.txt", "not UTF-8"), ("latin1.txt", "not UTF-8"),
+             ("noslot.txt", "no slot {x}"), ("blank.txt", "no template"),
+             ("missing.txt", "cannot read")]  # fmt: skip
+    for name, needle in cases:
+        code, text, err = _run(capsys, [*base, "--templates", str(tmp_path / name)])
+        assert code == 2 and text == "", (name, err)
+        assert err.count("\n") == 1 and needle in err and "--templates" in err, err

@@ -61,6 +61,12 @@ def detect_cmd(
         help='--parameter prompt: a prompt with the slot {x} for the grid value, e.g. "The year '
         'is {x}. Next year is" (repeatable: the prompts the bootstrap resamples).',
     ),
+    templates: Path = typer.Option(
+        None,
+        "--templates",
+        help="--parameter prompt: a UTF-8 file of templates, one per line (blank lines "
+        "skipped), used after any --template.",
+    ),
     spacing: str = typer.Option(
         "linear",
         "--spacing",
@@ -115,7 +121,12 @@ def detect_cmd(
         gt = None if parameter == "prompt" else 0
         values = spaced_values("0.25:2.5:19" if grid is None else grid, "grid", spacing, gt=gt)
         check_float(max(abs(v) for v in values), "grid", le=1e6 if gt == 0 else 1e15)
-    check_int(len(template or []), "template (count)", le=256)
+    template = list(template or [])
+    if templates is not None:
+        from isingformer.phases.prompt import read_templates
+
+        template += read_templates(templates)
+    check_int(len(template), "template (count)", le=256)
     od = out_dir(out)
     result = detect(
         parameter=parameter,

@@ -37,25 +37,48 @@ __all__ = [
     "format_values",
     "prompt_distributions",
     "prompt_validation",
+    "read_templates",
 ]
 
 SLOT = "{x}"
 MAX_TEMPLATE_CHARS = 4096
 
 
-def check_templates(templates: Sequence[str] | None) -> list[str]:
-    """Non-empty templates of at most 4096 characters, each with the slot ``{x}``."""
+def check_templates(templates: Sequence[str] | None, option: str = "--template") -> list[str]:
+    """Non-empty templates of at most 4096 characters, each with the slot ``{x}``
+    (errors name ``option``)."""
     if not templates:
-        raise InputError('--parameter prompt needs --template "TEXT WITH {x}" (repeatable)')
+        raise InputError(
+            '--parameter prompt needs --template "TEXT WITH {x}" (repeatable) or --templates FILE'
+        )
     out = []
     for t in templates:
         t = str(t)
         if SLOT not in t:
-            raise InputError(f"--template: {t[:60]!r} has no slot {{x}} for the grid values")
+            raise InputError(f"{option}: {t[:60]!r} has no slot {{x}} for the grid values")
         if len(t) > MAX_TEMPLATE_CHARS:
-            raise InputError(f"--template: at most {MAX_TEMPLATE_CHARS} characters, got {len(t)}")
+            raise InputError(f"{option}: at most {MAX_TEMPLATE_CHARS} characters, got {len(t)}")
         out.append(t)
     return out
+
+
+def read_templates(path, max_templates: int = 256) -> list[str]:
+    """The templates of a UTF-8 text file, one per line: line ends (``\\n``,
+    ``\\r\\n``) removed, every other character kept (a trailing space is part of
+    the prompt), blank lines skipped. Each checked by :func:`check_templates`;
+    InputError for an unreadable, binary or non-UTF-8 file, no template, or more
+    than ``max_templates``."""
+    from isingformer.validate.readers import read_text
+
+    option = f"--templates {path}"
+    text = read_text(path, "--templates", max_bytes=(max_templates + 1) * MAX_TEMPLATE_CHARS * 4)
+    lines = [t.removesuffix("\r") for t in text.split("\n")]
+    out = [t for t in lines if t.strip()]
+    if not out:
+        raise InputError(f"{option}: no template (one per line, each with the slot {{x}})")
+    if len(out) > max_templates:
+        raise InputError(f"{option}: {len(out)} templates, at most {max_templates}")
+    return check_templates(out, option)
 
 
 def format_values(values) -> list[str]:
