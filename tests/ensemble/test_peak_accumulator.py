@@ -39,7 +39,7 @@ def test_shapes_are_checked():
 
 
 def test_vectorized_parabolic_peaks_equal_the_scalar_one():
-    from isingformer.ensemble.critical import _parabolic_peaks, parabolic_peak
+    from isingformer.ensemble.critical import parabolic_peak, parabolic_peaks
 
     rng = np.random.default_rng(0)
     x = np.linspace(0.1, 3.0, 9)
@@ -48,7 +48,7 @@ def test_vectorized_parabolic_peaks_equal_the_scalar_one():
     Y[1] = -np.arange(9.0)  # on the lower edge
     Y[2] = np.abs(np.arange(9.0) - 4)  # a minimum: the parabola opens upwards
     Y[3, 4] = np.nan
-    bx, by = _parabolic_peaks(x, Y)
+    bx, by = parabolic_peaks(x, Y)
     for row, px, py in zip(Y, bx, by, strict=True):
         sx, sy, _ = parabolic_peak(x, row)
         assert (px, py) == (sx, sy)

@@ -37,6 +37,7 @@ __all__ = [
     "heat_capacity_peak",
     "order_parameter_onset",
     "parabolic_peak",
+    "parabolic_peaks",
 ]
 
 
@@ -116,7 +117,7 @@ def _boot_counts(R: int, n_boot: int, seed: int) -> np.ndarray | None:
     return counts
 
 
-def _parabolic_peaks(x: np.ndarray, Y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def parabolic_peaks(x: np.ndarray, Y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """:func:`parabolic_peak` of every row of ``Y[n, k]`` at once (the same
     arithmetic, so the same numbers): positions ``[n]`` and heights ``[n]``."""
     k = len(x)
@@ -198,7 +199,7 @@ class PeakAccumulator:
         if self._counts is None:
             err_b = err_c = float("nan")
         else:
-            bx, by = _parabolic_peaks(b, self._boot[family] / self.n_rows)
+            bx, by = parabolic_peaks(b, self._boot[family] / self.n_rows)
             err_b, err_c = _std(bx), _std(by)
         return CriticalPoint(
             "heat_capacity_peak", beta, err_b, cmax, err_c, edge, self.n_rows, self.n_boot

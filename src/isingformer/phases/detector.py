@@ -148,10 +148,10 @@ def detect_from_terms(
         fisher = fisher_from_linear(indicators["linear"], (g[2:] - g[:-2]) / 2)
     else:
         fisher = np.full(pts.size, np.nan)
-    from isingformer.ensemble.critical import _parabolic_peaks  # every resample at once
+    from isingformer.ensemble.critical import parabolic_peaks  # every resample at once
 
     x, h, edge = _peak(pts, indicators["linear"])
-    locs = _parabolic_peaks(pts, boots["linear"])[0]  # the same arithmetic as _peak
+    locs = parabolic_peaks(pts, boots["linear"])[0]  # the same arithmetic as _peak
     lo, hi = np.percentile(locs, [2.5, 97.5])
     peaks = [
         {
