@@ -160,6 +160,7 @@ class _PromptAt:
         return contextlib.nullcontext(model)
 
 
+@pytest.mark.regression
 def test_sampled_continuations_after_the_prompt_on_the_gpt(gpt_checkpoint, capsys):
     """``--parameter prompt --continuation 2`` on the docs GPT against the exact
     indicators (7056 continuations per prompt by the chain rule, the prompt put
@@ -184,7 +185,8 @@ def test_sampled_continuations_after_the_prompt_on_the_gpt(gpt_checkpoint, capsy
         ref = _PromptAt(trained.model, [row[p] for row in ids])
         for k, v in _exact_two_tokens(ref, torch.as_tensor(ids[0][p])[None]).items():
             exact[k].append(v[:, 0])
-    assert np.mean(exact["tv"], axis=0).max() > 0.1  # the number changes the continuations
+    tv = np.mean(exact["tv"], axis=0).max()  # docs: up to 0.19 (exact, float32 model)
+    assert tv > 0.1 and tv == pytest.approx(0.19, abs=0.005)  # the number moves the output
     for k, v in exact.items():
         z = (np.array(r["indicators"][k]) - np.mean(v, axis=0)) / np.array(r["indicators_se"][k])
         assert np.all(np.abs(z) < 4.0), (k, z)

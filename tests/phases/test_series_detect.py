@@ -138,6 +138,7 @@ def test_the_docs_gpt_changes_fastest_early(gpt_series):
     np.testing.assert_allclose(bands, [[0.43, 0.32, 0.23], [0.45, 0.33, 0.25]], atol=0.01)
 
 
+@pytest.mark.regression
 def test_sampled_continuations_over_training_steps(gpt_series, capsys):
     """``--parameter step --continuation 2`` against the exact indicators on the
     same validation windows (7056 continuations per prompt, enumerated): every
