@@ -161,10 +161,12 @@ class _PromptAt:
 
 
 @pytest.mark.regression
-def test_sampled_continuations_after_the_prompt_on_the_gpt(gpt_checkpoint, capsys):
+def test_sampled_continuations_after_the_prompt_on_the_gpt(gpt_checkpoint, hf_export, capsys):
     """``--parameter prompt --continuation 2`` on the docs GPT against the exact
     indicators (7056 continuations per prompt by the chain rule, the prompt put
-    in by a different route): every indicator within 4 of its stated errors."""
+    in by a different route): every indicator within 4 of its stated errors; its
+    Hugging Face export (another tokenizer and forward pass, the same seed) gives
+    the same estimates to half a standard error."""
     from isingformer.lm.sample import load_trained
 
     # the number last: it moves the continuation (exact TV up to 0.2 per template)
@@ -190,6 +192,12 @@ def test_sampled_continuations_after_the_prompt_on_the_gpt(gpt_checkpoint, capsy
     for k, v in exact.items():
         z = (np.array(r["indicators"][k]) - np.mean(v, axis=0)) / np.array(r["indicators_se"][k])
         assert np.all(np.abs(z) < 4.0), (k, z)
+    code, text, err = _run(capsys, [*args[:2], "--model", str(hf_export), *args[4:]])
+    assert code == 0, err
+    hf = json.loads(text)
+    for k, v in hf["indicators"].items():
+        diff = np.abs(np.array(v) - r["indicators"][k]) / np.array(r["indicators_se"][k])
+        assert np.all(diff < 0.5), (k, diff)
     long = ["--template", "x {x}" * 10]  # 30 characters filled: fits 32, not 32 less 3
     code, text, err = _run(capsys, [*args[:4], "--parameter", "prompt", "--grid", "1:9:9",
                                     *long, "--continuation", "3", "--json"])  # fmt: skip
