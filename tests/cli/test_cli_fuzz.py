@@ -84,7 +84,10 @@ CHOICE_NAMES = {
     "executor", "fmt", "format", "algorithm", "backend", "method", "mode", "policy",
     "tokenizer", "bias", "spacing", "ladder", "kind", "model_kind", "estimator",
 }  # fmt: skip
-FILE_NAMES = {"config", "spec", "texts", "checkpoint", "resume", "corpus", "proofs", "model"}
+FILE_NAMES = {
+    "config", "spec", "texts", "templates", "checkpoint", "checkpoints", "resume", "corpus",
+    "proofs", "model",
+}  # fmt: skip
 
 
 @pytest.fixture(scope="module")
@@ -164,9 +167,9 @@ def bad_values(param, f) -> list[str] | None:
             return [str(f["plainfile"]), str(f["missing"]), str(f["binary"])]
         if name == "resume" or name == "checkpoint":
             return [str(f[k]) for k in ("binary", "latin1", "dir", "missing", "empty", "store")]
-        if name in ("corpus", "texts"):
+        if name in ("corpus", "texts", "templates"):
             return [str(f[k]) for k in ("binary", "latin1", "dir", "missing", "empty")]
-        if name == "model":
+        if name in ("model", "checkpoints"):
             return [str(f[k]) for k in ("dir", "plainfile", "missing", "binary")]
         return file_bad
     if kind is float:

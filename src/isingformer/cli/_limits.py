@@ -206,7 +206,13 @@ def _phases_detect(p: dict) -> None:
             "--texts: prompts for --model only; a --checkpoint is measured on windows of "
             "its own training corpus (leave --texts out)"
         )
-    _tokens(p, "n_texts", "tokens", (16, 64), _safe_count(p, "grid", 19))
+    grid = _safe_count(p, "grid", 19)
+    _tokens(p, "n_texts", "tokens", (16, 64), grid)
+    n_cont = _get(p, "continuation", 1)
+    if n_cont > 1:  # sampled: N sampling passes and <= 3 scoring passes per grid point
+        n, t, k = _get(p, "n_texts", 16), _get(p, "tokens", 64), _get(p, "samples", 64)
+        what = f"--samples {k} x --continuation {n_cont} x {n} prompts x {grid} grid points"
+        check_work(float(grid) * n * k * (t + n_cont) * (n_cont + 3), 1e9, what, "tokens run")
 
 
 def _icl_sweep(p: dict) -> None:
