@@ -14,7 +14,7 @@ def test_public_names_are_pinned():
             "sequence_logprobs", "checkpoint_series", "detect_on_grid", "NumberSwitchLM",
             "prompt_validation", "ConfigurationScorer", "PromptScorer", "Scorer",
             "TemperatureScorer", "beta_scorer", "checkpoint_scorer", "indicator_errors",
-            "sampled_terms",
+            "sampled_terms", "monte_carlo_tc", "policy_run", "summarize_policies",
         ]
     )  # fmt: skip
     for name in phases.__all__:

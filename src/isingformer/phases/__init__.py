@@ -13,6 +13,7 @@ from isingformer.phases.divergence import (
     linear_divergence,
     total_variation,
 )
+from isingformer.phases.policy_study import monte_carlo_tc, policy_run, summarize_policies
 from isingformer.phases.prompt import NumberSwitchLM, PromptScorer, prompt_validation
 from isingformer.phases.sampled import (
     ConfigurationScorer,
@@ -80,6 +81,8 @@ __all__ = [
     "layered_bond_matrix",
     "linear_divergence",
     "load_causal_lm",
+    "monte_carlo_tc",
+    "policy_run",
     "powerlaw_fit",
     "prompt_validation",
     "rem_validation",
@@ -88,6 +91,7 @@ __all__ = [
     "sequence_logprobs",
     "spin_mc",
     "spin_study",
+    "summarize_policies",
     "susceptibility_tc",
     "tap_solve",
     "tc_closed_form",
