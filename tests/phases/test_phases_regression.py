@@ -110,3 +110,27 @@ def test_monte_carlo_over_the_tiny_gpt_run(spin_run):
     pl = r["powerlaw"]
     half = 0.5 * (pl["ci"][1] - pl["ci"][0])  # the fit's own 95 % half-width (0.15)
     assert abs(pl["exponent"] - 0.02) < half and pl["ci"][0] < 0.05
+
+
+Q_TC = [0.135, 0.550, 0.600, 0.633, 0.651, 0.631]  # steps 0 ... 300, docs/phases.md
+Q_ERR = [0.009, 0.014, 0.008, 0.011, 0.020, 0.013]  # standard errors over 3 seeds
+
+
+@pytest.mark.regression
+def test_pattern_free_tc_over_the_tiny_gpt_run(spin_run):
+    """docs/phases.md: the pattern-free T_c (the overlap Binder parameter of two
+    replicas crosses 1/2, 3 seeds) is 0.135 at initialization (below the
+    closed-form glass T_c 0.171), 0.55 at step 25 and 0.60-0.65 from step 50
+    on, below the TAP T_c; T_c ∝ t^α over the trained checkpoints gives α = 0.06 (95 % t-CI
+    0.00-0.11, n = 5). Each T_c must lie in the Student-t 95 % prediction
+    interval of the difference of two 3-seed means, ±t(0.975, 2)·√2·sem."""
+    r = spin_run
+    tq = r["tc_overlap"]
+    assert [t["n"] for t in tq] == [3] * 6 and not any(t["at_edge"] for t in tq)
+    for t, want, err in zip(tq, Q_TC, Q_ERR, strict=True):
+        assert abs(t["value"] - want) <= T975_2 * math.sqrt(2) * max(err, 0.005), (t, want)
+    assert tq[0]["value"] < r["tc_init_theory"]
+    assert all(t["value"] < tap for t, tap in zip(tq[1:], r["tc_tap"][1:], strict=True))
+    pl = r["powerlaw_overlap"]
+    half = 0.5 * (pl["ci"][1] - pl["ci"][0])  # the fit's own 95 % half-width (0.056)
+    assert pl["n"] == 5 and abs(pl["exponent"] - 0.06) < half, pl

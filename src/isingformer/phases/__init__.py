@@ -38,7 +38,9 @@ from isingformer.phases.spin import (
 )
 from isingformer.phases.spin_mc import (
     critical_weights,
+    curie_weiss_overlap,
     hidden_order_direction,
+    overlap_tc,
     spin_mc,
     susceptibility_tc,
     tap_solve,
@@ -68,6 +70,7 @@ __all__ = [
     "checkpoint_scorer",
     "checkpoint_series",
     "critical_weights",
+    "curie_weiss_overlap",
     "detect",
     "detect_from_terms",
     "detect_on_grid",
@@ -82,6 +85,7 @@ __all__ = [
     "linear_divergence",
     "load_causal_lm",
     "monte_carlo_tc",
+    "overlap_tc",
     "policy_run",
     "powerlaw_fit",
     "prompt_validation",

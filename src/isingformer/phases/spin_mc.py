@@ -13,6 +13,11 @@
   paramagnet (``q = mean(m²) > q_min``).
 - :func:`hidden_order_direction`, :func:`spin_mc`: the magnetization along the
   hidden-order direction and P(q) of a given bond matrix (a checkpoint).
+- :func:`binder_overlap`, :func:`overlap_tc`, :func:`curie_weiss_overlap`: a
+  pattern-free ordering temperature, where the Binder parameter of the overlap
+  q of two real replicas crosses ½, and its exact finite-N value in the
+  Curie–Weiss model (the same as in any Mattis model: q is invariant under the
+  gauge ``s_i → ξ_i s_i``).
   Hidden order (our definition; the paper's text is not available offline): a
   Mattis state along the pattern ``ξ = sign(m_TAP)`` of the ordered TAP
   solution below the TAP T_c (the pattern is "hidden": not uniform, set by
@@ -31,8 +36,12 @@ from isingformer.errors import InputError
 from isingformer.phases.spin import layered_bond_matrix, tc_closed_form
 
 __all__ = [
+    "BINDER_THRESHOLD",
+    "binder_overlap",
     "critical_weights",
+    "curie_weiss_overlap",
     "hidden_order_direction",
+    "overlap_tc",
     "spin_mc",
     "susceptibility_tc",
     "tap_solve",
@@ -255,6 +264,81 @@ def hidden_order_direction(J: np.ndarray, temperature: float | None = None) -> n
     return xi if xi.sum() >= 0 else -xi
 
 
+def curie_weiss_overlap(n: int, temperatures, j0: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
+    """Exact ``(⟨q²⟩ [K], ⟨q⁴⟩ [K])`` of two independent replicas of the N-spin
+    Curie–Weiss model ``H = −(J₀/2N) Σ_{i≠j} s_i s_j`` (T_c = J₀ as N → ∞).
+
+    The spins are exchangeable, so with c_k = ⟨s_1⋯s_k⟩ (distinct sites, from the
+    exact distribution of Σs over its N + 1 values) and q = Σ_i s¹_i s²_i / N:
+    N²⟨q²⟩ = N + N(N−1)c₂², N⁴⟨q⁴⟩ = N + 3N(N−1) + [4N(N−1) + 6N(N−1)(N−2)]c₂² +
+    N(N−1)(N−2)(N−3)c₄². Every Mattis model ``J = (J₀/N)(ξξᵀ − I)`` has the same
+    moments of q (the gauge ``s_i → ξ_i s_i`` leaves q unchanged)."""
+    from scipy.special import gammaln
+
+    if n < 4 or j0 <= 0:
+        raise InputError("curie_weiss_overlap needs n >= 4 and J0 > 0")
+    k = np.arange(n + 1)
+    mag = (2 * k - n).astype(np.float64)[:, None]
+    log_binom = (gammaln(n + 1) - gammaln(k + 1) - gammaln(n - k + 1))[:, None]
+    T = np.atleast_1d(np.asarray(temperatures, dtype=np.float64))  # [K]
+    lw = log_binom + (j0 / T) * (mag**2 - n) / (2 * n)  # [N+1, K]
+    w = np.exp(lw - lw.max(axis=0))
+    w /= w.sum(axis=0)
+    m2, m4 = (w * mag**2).sum(axis=0), (w * mag**4).sum(axis=0)
+    N = float(n)
+    p2, p3, p4 = N * (N - 1), N * (N - 1) * (N - 2), N * (N - 1) * (N - 2) * (N - 3)
+    c2 = (m2 - N) / p2
+    c4 = (m4 - N - 3 * p2 - (4 * p2 + 6 * p3) * c2) / p4
+    return (N + p2 * c2**2) / N**2, (N + 3 * p2 + (4 * p2 + 6 * p3) * c2**2 + p4 * c4**2) / N**4
+
+
+BINDER_THRESHOLD = 0.5  # g of the overlap: 0 in a paramagnet (Gaussian q), 1 with one ordered pair
+
+
+def binder_overlap(q2, q4) -> np.ndarray:
+    """The Binder parameter of the overlap, ``g = ½(3 − ⟨q⁴⟩/⟨q²⟩²)`` (same shape)."""
+    return 0.5 * (3.0 - np.asarray(q4, dtype=np.float64) / np.asarray(q2, dtype=np.float64) ** 2)
+
+
+def overlap_tc(temperatures, g, threshold: float = BINDER_THRESHOLD) -> float | None:
+    """The pattern-free ordering temperature: where the overlap Binder parameter
+    ``g [K]`` at ``temperatures [K]`` (ascending) first falls below ``threshold``
+    coming from the cold end (linear interpolation in T between the two ladder
+    points). None if g is below the threshold at the coldest point (no order
+    on the ladder); the hottest temperature if it never falls below.
+
+    g is 1 when P(q) is two sharp peaks ±q (one ordered state and its
+    reversal, whatever its pattern) and 0 for the Gaussian q of a paramagnet.
+    In the Curie–Weiss and every Mattis model the exact crossing of ½
+    (:func:`curie_weiss_overlap`) tends to T_c as N → ∞, below it by
+    ≈ 1.5 N^−½ (docs/phases.md)."""
+    T, g = np.asarray(temperatures, dtype=np.float64), np.asarray(g, dtype=np.float64)
+    if T.size < 2 or np.any(np.diff(T) <= 0) or g.shape != T.shape:
+        raise InputError("overlap_tc needs g at >= 2 ascending temperatures")
+    if g[0] < threshold:
+        return None
+    below = np.nonzero(g < threshold)[0]
+    if below.size == 0:
+        return float(T[-1])
+    i = int(below[0])
+    return float(T[i - 1] + (threshold - g[i - 1]) * (T[i] - T[i - 1]) / (g[i] - g[i - 1]))
+
+
+def _seed_mean(values: list[float], method: str) -> dict:
+    """``value`` (mean over seeds), ``err`` (standard error), ``ci`` (Student-t 95 %,
+    :func:`isingformer.stats.mean_interval`), ``n``, ``method``; no interval below 3."""
+    from isingformer.stats import mean_interval
+
+    if len(values) >= 3:
+        iv = mean_interval(np.array(values))
+        sem = float(np.std(values, ddof=1) / math.sqrt(len(values)))
+        out = {"value": iv.mean, "err": sem, "ci": list(iv.ci), "n": len(values)}
+    else:
+        out = {"value": float(np.mean(values)), "err": None, "ci": None, "n": len(values)}
+    out["method"] = method
+    return out
+
+
 def spin_mc(
     J: np.ndarray,
     temperatures,
@@ -276,10 +360,18 @@ def spin_mc(
     standard error; ``ci``: Student-t 95 %, ``n``), and ``overlap`` at the
     ladder point nearest ``t_overlap`` (``temperature``, ``edges [bins+1]``,
     ``density [bins]``: the histogram of q = s¹·s²/N pooled over seeds).
+
+    Pattern-free (from the overlap q of the two replicas, no ``xi``):
+    ``overlap_rms`` (mean over seeds of ⟨q²⟩^½ per temperature; N⟨q²⟩ is the
+    overlap susceptibility), ``binder_overlap`` (:func:`binder_overlap` of the
+    moments averaged over seeds, per temperature), ``tc_overlap``
+    (:func:`overlap_tc` per seed: ``value``, ``err``, ``ci``, ``n`` as ``tc``;
+    ``value`` None if some seed is not ordered at the coldest point, ``n`` then
+    counts the seeds that are; ``at_edge``: some seed never falls below the
+    threshold) and ``tc_overlap_per_seed``.
     """
     from isingformer.ensemble import parabolic_peak
     from isingformer.physics import DenseIsingSampler, replica_exchange
-    from isingformer.stats import mean_interval
 
     T = np.sort(np.asarray(temperatures, dtype=np.float64))
     if T.size < 3 or T[0] <= 0:
@@ -289,7 +381,7 @@ def spin_mc(
     n = sampler.n_spins
     xi = (hidden_order_direction(J) if xi is None else np.asarray(xi)).astype(np.float64)
     k_q = int(np.argmin(np.abs(1.0 / betas - t_overlap)))
-    mags, chis, peaks, qs = [], [], [], []
+    mags, chis, peaks, qs, q2s, q4s, q_peaks = [], [], [], [], [], [], []
     for sd in seeds:
         res = replica_exchange(
             sampler,
@@ -306,24 +398,37 @@ def spin_mc(
         chis.append(chi[::-1])
         peaks.append(parabolic_peak(T, chi[::-1])[0])
         qs.append(res.overlaps[:, k_q])
+        q2s.append(np.mean(res.overlaps**2, axis=0)[::-1])
+        q4s.append(np.mean(res.overlaps**4, axis=0)[::-1])
+        q_peaks.append(overlap_tc(T, binder_overlap(q2s[-1], q4s[-1])))
     edges = np.linspace(-1.0, 1.0, bins + 1)
     density, _ = np.histogram(np.concatenate(qs), bins=edges, density=True)
-    if len(seeds) >= 3:
-        iv = mean_interval(np.array(peaks))
-        sem = float(np.std(peaks, ddof=1) / math.sqrt(len(peaks)))
-        tc = {"value": iv.mean, "err": sem, "ci": list(iv.ci), "n": len(seeds)}
-    else:
-        tc = {"value": float(np.mean(peaks)), "err": None, "ci": None, "n": len(seeds)}
-    tc["method"] = (
+    tc = _seed_mean(
+        peaks,
         "maximum of the hidden-order susceptibility on the replica-exchange ladder "
-        "(parabola-refined), mean over seeds, Student-t 95 %"
+        "(parabola-refined), mean over seeds, Student-t 95 %",
     )
+    q_method = (
+        f"temperature where the Binder parameter of the overlap of two real replicas, "
+        f"g = (3 - <q^4>/<q^2>^2)/2, falls below {BINDER_THRESHOLD} from the cold end "
+        "(linear interpolation on the ladder), per seed; mean over seeds, Student-t 95 %"
+    )
+    crossed = [p for p in q_peaks if p is not None]
+    if len(crossed) == len(q_peaks):
+        tc_q = _seed_mean(crossed, q_method)
+    else:  # some seed has no order at the coldest temperature
+        tc_q = {"value": None, "err": None, "ci": None, "n": len(crossed), "method": q_method}
+    tc_q["at_edge"] = any(p is not None and p >= T[-1] for p in q_peaks)
     return {
         "temperatures": T.tolist(),
         "magnetization": np.mean(mags, axis=0).tolist(),
         "susceptibility": np.mean(chis, axis=0).tolist(),
         "tc": tc,
         "tc_per_seed": [float(p) for p in peaks],
+        "overlap_rms": np.mean(np.sqrt(q2s), axis=0).tolist(),
+        "binder_overlap": binder_overlap(np.mean(q2s, axis=0), np.mean(q4s, axis=0)).tolist(),
+        "tc_overlap": tc_q,
+        "tc_overlap_per_seed": q_peaks,
         "overlap": {
             "temperature": float(1.0 / betas[k_q]),
             "edges": edges.tolist(),

@@ -91,8 +91,15 @@ def spin_study(
     J), ``tc_init_theory`` (the closed-form layered T_c of the GPT-2
     initialization of this architecture and these bonds), ``bonds``,
     ``powerlaw`` (fit of the Monte Carlo T_c(t) ∝ t^α) and ``powerlaw_tap`` (of
-    the TAP T_c). ``sweeps = 0``: no
-    Monte Carlo (``tc`` is then the TAP T_c with ``err`` None, ``overlap`` empty).
+    the TAP T_c). Pattern-free, from the overlap of the two replicas:
+    ``tc_overlap`` (per checkpoint, including the initialization: where the
+    Binder parameter of the overlap falls below ½ from the cold end,
+    :func:`~isingformer.phases.spin_mc.overlap_tc`; ``value``, ``err``, ``ci``,
+    ``n``, ``at_edge``, ``method``), ``overlap_rms`` and ``binder_overlap`` (per
+    checkpoint, over ``temperatures``) and ``powerlaw_overlap`` (fit of
+    ``tc_overlap`` over the trained checkpoints, t > 0). ``sweeps = 0``: no
+    Monte Carlo (``tc`` is then the TAP T_c with ``err`` None; ``overlap``,
+    ``tc_overlap`` empty).
     """
     from isingformer.lm.sample import load_trained
     from isingformer.phases.spin_mc import hidden_order_direction, spin_mc, tc_tap_iteration
@@ -142,6 +149,7 @@ def spin_study(
         ]
     else:
         tc = [{"value": v, "err": None} for v in tc_tap_values]
+    tc_overlap = [m["tc_overlap"] for m in mc]
     return {
         "checkpoints": [r[8] for r in rows],
         "steps": steps,
@@ -165,4 +173,10 @@ def spin_study(
         "seeds": list(seeds),
         "powerlaw": powerlaw_fit(*_known(steps, [t["value"] for t in tc])),
         "powerlaw_tap": powerlaw_fit(steps, tc_tap_values),
+        "tc_overlap": tc_overlap,
+        "overlap_rms": [m["overlap_rms"] for m in mc],
+        "binder_overlap": [m["binder_overlap"] for m in mc],
+        "powerlaw_overlap": powerlaw_fit(
+            *_known(steps[: len(tc_overlap)], [t["value"] for t in tc_overlap])
+        ),
     }
