@@ -51,3 +51,22 @@ def test_spin_command_with_attention_bonds(tiny_run, capsys):
     assert main([*args, "--bonds", "attention"]) == 2
     cap = capsys.readouterr()
     assert cap.out == "" and cap.err.count("\n") == 1 and "--bonds" in cap.err
+
+
+def test_spin_command_reports_the_pattern_free_tc(tiny_run, capsys, tmp_path):
+    import json
+
+    from isingformer.cli import main
+
+    args = ["phases", "spin", "--checkpoints", str(tiny_run), "--sweeps", "40",
+            "--ladder-size", "5", "--seeds", "3"]  # fmt: skip
+    assert main([*args, "--json", "--out", str(tmp_path / "rep")]) == 0
+    r = json.loads(capsys.readouterr().out)
+    assert len(r["tc_overlap"]) == 2 and all(t["n"] <= 3 for t in r["tc_overlap"])
+    assert len(r["binder_overlap"]) == 2 and len(r["binder_overlap"][0]) == 5
+    assert set(r["powerlaw_overlap"]) >= {"exponent", "ci", "n", "method"}
+    md = (tmp_path / "rep" / "report.md").read_text()
+    assert "T_c (MC, overlap)" in md and "Binder" in md
+    assert main(args) == 0
+    out = capsys.readouterr().out
+    assert out.count("overlap") >= 3 and "step       4" in out

@@ -158,14 +158,27 @@ def _human_spin(r: dict) -> str:
         f"bonds: {r['bonds']}; T_c at initialization (closed form, layered): "
         f"{r['tc_init_theory']:.4g}"
     ]
-    for s, t, tap, rs in zip(r["steps"], r["tc"], r["tc_tap"], r["tc_rs"], strict=True):
-        mc = "—" if t["value"] is None else f"{t['value']:.4g}"
-        if t.get("err") is not None:
-            mc += f" ± {t['err']:.2g}"
-        lines.append(f"step {s:>7}: T_c (MC) {mc:<16} TAP {tap:.4g}   ρ(J∘J)^½ {rs:.4g}")
-    for name in ("powerlaw", "powerlaw_tap"):
-        pl = r[name]
-        if pl["exponent"] is not None:
+
+    def fmt(t: dict) -> str:
+        out = "—" if t["value"] is None else f"{t['value']:.4g}"
+        return out + (f" ± {t['err']:.2g}" if t.get("err") is not None else "")
+
+    tq = r.get("tc_overlap") or []
+    for i, (s, t, tap, rs) in enumerate(
+        zip(r["steps"], r["tc"], r["tc_tap"], r["tc_rs"], strict=True)
+    ):
+        q = f"overlap {fmt(tq[i]):<16} " if tq else ""
+        lines.append(
+            f"step {s:>7}: T_c (MC) pattern {fmt(t):<16} {q}TAP {tap:.4g}   ρ(J∘J)^½ {rs:.4g}"
+        )
+    if tq:
+        lines.append(
+            "T_c (MC) pattern: hidden-order susceptibility maximum; overlap: Binder "
+            "parameter of q crosses ½ (± sem over seeds)"
+        )
+    for name in ("powerlaw", "powerlaw_overlap", "powerlaw_tap"):
+        pl = r.get(name)
+        if pl is not None and pl["exponent"] is not None:
             lines.append(
                 f"{name}: T_c ∝ t^α, α = {pl['exponent']:.3g}, 95% CI "
                 f"[{pl['ci'][0]:.3g}, {pl['ci'][1]:.3g}] (n = {pl['n']})"

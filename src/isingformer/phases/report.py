@@ -278,7 +278,11 @@ _SPIN_TEXT = (
     "solution) and T_c as the maximum of its susceptibility (mean over seeds, Student-t); "
     "alongside the TAP instability of the paramagnet (eigenvalue criterion and damped "
     "iteration), the glass criterion ρ(J∘J)^½, the largest eigenvalues of J, and power-law "
-    "fits T_c ∝ t^α (Student-t CI)."
+    "fits T_c ∝ t^α (Student-t CI). A pattern-free T_c needs no hidden-order pattern: the "
+    "temperature where the Binder parameter g = ½(3 − ⟨q⁴⟩/⟨q²⟩²) of the overlap q of the "
+    "two replicas falls below ½ on heating (1: one ordered state and its reversal, 0: a "
+    "paramagnet; in Curie–Weiss and Mattis models below T_c by ≈ 1.5 N^−½, exact), per "
+    "seed, mean over seeds with a Student-t interval."
 )
 
 
@@ -302,6 +306,11 @@ def spin_section(result: dict) -> Section:
     keep = [i for i, v in enumerate(tc) if v is not None and steps[i] > 0]
     a.errorbar(steps[keep], [tc[i] for i in keep], [err[i] or 0.0 for i in keep], fmt="o-",
                label="Monte Carlo (hidden order)")  # fmt: skip
+    tq = result.get("tc_overlap") or []
+    kq = [i for i, t in enumerate(tq) if t["value"] is not None and steps[i] > 0]
+    if kq:
+        a.errorbar(steps[kq], [tq[i]["value"] for i in kq], [tq[i]["err"] or 0.0 for i in kq],
+                   fmt="D-", label="Monte Carlo (overlap Binder ½)")  # fmt: skip
     pos = steps > 0
     a.plot(steps[pos], np.asarray(result["tc_tap"])[pos], "s-", label="TAP instability")
     a.plot(steps[pos], np.asarray(result["tc_rs"])[pos], "^-", label="ρ(J∘J)^½ (glass)")
@@ -320,35 +329,69 @@ def spin_section(result: dict) -> Section:
     figs = [figure(fig, "T_c over training (left) and the top of the bond spectrum (right).")]
     plt.close(fig)
     if result.get("overlap"):
-        fig, (a, b) = plt.subplots(1, 2, figsize=(9, 3.4))
+        binder = result.get("binder_overlap")
+        fig, axes = plt.subplots(1, 3 if binder else 2, figsize=(13 if binder else 9, 3.4))
+        a, b = axes[0], axes[1]
         for i, (s, ov) in enumerate(zip(result["steps"], result["overlap"], strict=True)):
             e = np.asarray(ov["edges"])
             c = f"C{i % 10}"
             a.step(0.5 * (e[1:] + e[:-1]), ov["density"], where="mid", color=c, label=f"{s}")
             b.plot(result["temperatures"], result["magnetization"][i], "o-", ms=3, color=c)
+            if binder:
+                axes[2].plot(result["temperatures"], binder[i], "o-", ms=3, color=c)
         a.set_xlabel(f"q (T = {result['t_ref']:.3g})")
         a.set_ylabel("P(q)")
         a.legend(fontsize=6, title="step", title_fontsize=7)
         b.set_xscale("log")
         b.set_xlabel("T")
         b.set_ylabel("⟨m⟩ along the hidden-order pattern")
+        if binder:
+            axes[2].axhline(0.5, color="k", ls=":")
+            axes[2].set_xscale("log")
+            axes[2].set_xlabel("T")
+            axes[2].set_ylabel("Binder parameter of q")
         fig.tight_layout()
-        figs.append(figure(fig, "P(q) of two replicas (left) and hidden-order magnetization."))
+        figs.append(
+            figure(
+                fig,
+                "P(q) of two replicas (left), hidden-order magnetization"
+                + (" and the Binder parameter of q (right; T_c at g = ½)." if binder else "."),
+            )
+        )
         plt.close(fig)
-    pl = result["powerlaw"]
+
+    def dash(v):
+        return "—" if v is None else v
+
+    n_q = len(tq)
     rows = [
-        [s, "—" if t is None else t, "—" if e is None else e, tap, r]
-        for s, t, e, tap, r in zip(
-            result["steps"], tc, err, result["tc_tap"], result["tc_rs"], strict=True
+        [s, dash(t), dash(e)]
+        + ([dash(tq[i]["value"]), dash(tq[i]["err"])] if n_q else [])
+        + [tap, r]
+        for i, (s, t, e, tap, r) in enumerate(
+            zip(result["steps"], tc, err, result["tc_tap"], result["tc_rs"], strict=True)
         )
     ]
-    caption = (
-        f"power law of the Monte Carlo T_c: α = {pl['exponent']:.3g}, 95 % CI {pl['ci']} "
-        f"(n = {pl['n']}, {pl['method']})"
-        if pl["exponent"] is not None
-        else "power law: too few checkpoints"
-    )
-    table = Table(["step", "T_c (MC)", "± (sem)", "T_c (TAP)", "ρ(J∘J)^½"], rows, caption)
+
+    def law(name: str, what: str) -> str:
+        pl = result.get(name)
+        if pl is None:
+            return ""
+        if pl["exponent"] is None:
+            return f"power law of {what}: too few checkpoints. "
+        return (
+            f"power law of {what}: α = {pl['exponent']:.3g}, 95 % CI "
+            f"[{pl['ci'][0]:.3g}, {pl['ci'][1]:.3g}] (n = {pl['n']}, {pl['method']}). "
+        )
+
+    caption = law("powerlaw", "the Monte Carlo T_c (hidden order)")
+    if n_q:
+        caption += law("powerlaw_overlap", "the Monte Carlo T_c (overlap)")
+    if result.get("overlap"):
+        caption += f"± : standard error over {len(result['seeds'])} Monte Carlo seeds."
+    head = ["step", "T_c (MC, pattern)", "± (sem)"]
+    head += ["T_c (MC, overlap)", "± (sem)"] if n_q else []
+    table = Table([*head, "T_c (TAP)", "ρ(J∘J)^½"], rows, caption.strip())
     text = _SPIN_TEXT
     if result.get("bonds", "mlp") != "mlp":
         text += (
