@@ -76,8 +76,8 @@ def test_spin_map_over_the_tiny_gpt_run(spin_run):
     assert pl["ci"] == pytest.approx([0.03, 0.26], abs=0.01)
 
 
-MC_TC = [0.558, 0.662, 0.546, 0.636, 0.605]  # steps 25 ... 300, docs/phases.md
-MC_ERR = [0.004, 0.002, 0.009, 0.027, 0.024]  # standard errors over 3 seeds
+MC_TC = [0.562, 0.661, 0.532, 0.635, 0.620]  # steps 25 ... 300, docs/phases.md
+MC_ERR = [0.004, 0.001, 0.015, 0.016, 0.027]  # standard errors over 3 seeds
 
 
 @pytest.mark.regression
@@ -88,8 +88,8 @@ def test_monte_carlo_over_the_tiny_gpt_run(spin_run):
     equilibrium — and no hidden order) is gone at step 25 (P(|q| < 0.5) = 0 at
     every trained checkpoint, ⟨m⟩ > 0.3 along the hidden-order pattern); the
     Monte Carlo T_c (hidden-order susceptibility maximum, 3 seeds) stays
-    between 0.54 and 0.66 — below the TAP value — and does not grow:
-    α = 0.02 (95 % t-CI −0.13–0.17, n = 5). A rerun is a new 3-seed sample
+    between 0.53 and 0.66 — below the TAP value — and does not grow:
+    α = 0.02 (95 % t-CI −0.13–0.18, n = 5). A rerun is a new 3-seed sample
     (the ladder depends on the trained weights to the last digit), so each
     T_c must lie in the Student-t 95 % prediction interval of the difference
     of two 3-seed means, ±t(0.975, 2)·√2·sem."""
@@ -134,3 +134,5 @@ def test_pattern_free_tc_over_the_tiny_gpt_run(spin_run):
     pl = r["powerlaw_overlap"]
     half = 0.5 * (pl["ci"][1] - pl["ci"][0])  # the fit's own 95 % half-width (0.056)
     assert pl["n"] == 5 and abs(pl["exponent"] - 0.06) < half, pl
+    # a rerun's slope moves by ~0.015 (sd; from the stated sems): bounds to 2 sd
+    assert pl["ci"] == pytest.approx([0.00, 0.11], abs=0.03), pl
