@@ -40,6 +40,12 @@ def gpt_run(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
+def gpt_config() -> dict:
+    """A copy of :data:`GPT_CONFIG` (the docs GPT), for tests that train variants."""
+    return dict(GPT_CONFIG)
+
+
+@pytest.fixture(scope="session")
 def gpt_checkpoint(gpt_run):
     return gpt_run[0]
 
