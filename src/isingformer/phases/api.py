@@ -9,7 +9,7 @@ import numpy as np
 import torch
 
 from isingformer.errors import InputError, ModelLoadError
-from isingformer.phases.control import detect_on_grid
+from isingformer.phases.control import detection_dict
 from isingformer.phases.detector import check_grid, window_terms
 
 __all__ = ["PARAMETERS", "detect", "load_causal_lm"]
@@ -208,16 +208,7 @@ def detect(
         dist = hf_beta_distributions(net, idx, g)
     if parameter != "temperature" and continuation == 1:
         terms = window_terms(dist, g.size)
-    det = detect_on_grid(x, terms, n_boot=n_boot, seed=seed)
-    out = det.to_dict()
-    if continuation > 1:  # the sampling error of each indicator (inside the bands too)
-        from isingformer.phases.sampled import indicator_errors
-
-        out["indicators_se"] = {k: v.tolist() for k, v in indicator_errors(terms).items()}
-    if spacing == "log":  # back to the parameter; F stays the Fisher information in ln λ
-        out["grid"], out["points"] = g.tolist(), np.exp(det.points).tolist()
-        for p in out["peaks"]:
-            p["value"], p["ci"] = float(np.exp(p["value"])), [float(np.exp(c)) for c in p["ci"]]
+    out = detection_dict(x, g, terms, spacing=spacing, n_boot=n_boot, seed=seed)
     out.update(
         {
             "parameter": parameter,

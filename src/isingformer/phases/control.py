@@ -19,7 +19,7 @@ import numpy as np
 from isingformer.errors import InputError
 from isingformer.phases.detector import Detection, detect_from_terms, window_terms
 
-__all__ = ["detect_control", "detect_on_grid", "is_uniform"]
+__all__ = ["detect_control", "detect_on_grid", "detection_dict", "is_uniform"]
 
 
 def is_uniform(x: np.ndarray, rtol: float = 1e-6) -> bool:
@@ -43,6 +43,26 @@ def detect_on_grid(
         )
         det.peaks = [{**p, "indicator": "fisher"} for p in per_f.peaks]
     return det
+
+
+def detection_dict(
+    x, grid, terms: dict[str, np.ndarray], *, spacing: str, n_boot: int, seed: int
+) -> dict:
+    """:func:`detect_on_grid` as the command's JSON: with ``indicators_se`` when
+    ``terms`` come from sampled continuations (they carry ``*_se``), and with the
+    ``grid`` (the values λ) and the points and peaks back in λ when ``spacing`` is
+    ``log`` (``x = ln λ``; F stays the Fisher information in ln λ)."""
+    det = detect_on_grid(x, terms, n_boot=n_boot, seed=seed)
+    out = det.to_dict()
+    if "linear_se" in terms:  # the sampling error of each indicator (inside the bands too)
+        from isingformer.phases.sampled import indicator_errors
+
+        out["indicators_se"] = {k: v.tolist() for k, v in indicator_errors(terms).items()}
+    if spacing == "log":
+        out["grid"], out["points"] = np.asarray(grid).tolist(), np.exp(det.points).tolist()
+        for p in out["peaks"]:
+            p["value"], p["ci"] = float(np.exp(p["value"])), [float(np.exp(c)) for c in p["ci"]]
+    return out
 
 
 def _series(checkpoints, n_prompts: int, tokens: int, seed: int, continuation: int):
@@ -212,16 +232,7 @@ def detect_control(
         )
     else:
         terms = window_terms(dist, g.size)
-    det = detect_on_grid(x, terms, n_boot=n_boot, seed=seed)
-    out = det.to_dict()
-    if continuation > 1:  # the sampling error of each indicator (inside the bands too)
-        from isingformer.phases.sampled import indicator_errors
-
-        out["indicators_se"] = {k: v.tolist() for k, v in indicator_errors(terms).items()}
-    if spacing == "log":  # back to the parameter; F stays the Fisher information in ln λ
-        out["grid"], out["points"] = g.tolist(), g[1:-1].tolist()
-        for p in out["peaks"]:
-            p["value"], p["ci"] = float(np.exp(p["value"])), [float(np.exp(c)) for c in p["ci"]]
+    out = detection_dict(x, g, terms, spacing=spacing, n_boot=n_boot, seed=seed)
     out.update(
         {
             "parameter": parameter,
