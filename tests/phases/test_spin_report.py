@@ -62,3 +62,20 @@ def test_main_job_monte_carlo_four_seeds():
     for row, mean, lo, hi in ((t.rows[6], 1.243, 1.211, 1.276), (t.rows[7], 1.215, 1.194, 1.236)):
         assert row[1] == pytest.approx(mean, abs=0.001)
         assert row[3].startswith(f"[{lo:.4g}, {hi:.4g}]")
+
+
+def test_main_job_series_parts_over_the_docs_run(gpt_series):
+    """The main job's training-series part on the docs GPT's snapshots: the detector
+    over the training step and the spin-map section (short Monte Carlo)."""
+    from isingformer.phases.report import series_parts
+
+    over_steps, spin = series_parts(gpt_series, seed=0, sweeps=40)
+    assert over_steps["parameter"] == "step"
+    assert over_steps["grid"] == [25, 50, 100, 200, 300]
+    assert len(over_steps["indicators"]["linear"]) == 3
+    # the output changes fastest early in training (docs/phases.md): falling indicator
+    lin = over_steps["indicators"]["linear"]
+    assert lin[0] > lin[1] > lin[2]
+    (table,) = spin.tables
+    assert [row[0] for row in table.rows] == [0, 25, 50, 100, 200, 300]
+    assert len(spin.figures) == 2

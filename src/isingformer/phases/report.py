@@ -16,6 +16,7 @@ __all__ = [
     "mc_init_table",
     "phases_job",
     "phases_section",
+    "series_parts",
     "spin_section",
     "write_detect_report",
     "write_spin_report",
@@ -172,15 +173,54 @@ def phases_job(ctx) -> Section:
                                    tokens=32, validate=False, spacing="log", device=ctx.device))  # fmt: skip
             except InputError:
                 continue
-    sec = phases_section(vals, apps)
+    over_steps, spin = series_parts(
+        _training_series(ctx), seed=ctx.seed, sweeps=600 if ctx.quick else 2000, device=ctx.device
+    )
+    sec = phases_section(vals, [*apps, over_steps])
     mc_seeds = [ctx.seed + i for i in range(4 if ctx.quick else 5)]
     mc = mc_init_table(mc_seeds, samples=16 if ctx.quick else 24, sweeps=600)
     return Section(
         sec.title,
-        sec.text + "\n\n" + _SPIN_TEXT + _MC_INIT_TEXT,
-        sec.figures,
-        [*sec.tables, _init_table(cks), mc],
+        sec.text + "\n\n" + _SPIN_TEXT + _MC_INIT_TEXT + _SERIES_TEXT,
+        [*sec.figures, *spin.figures],
+        [*sec.tables, _init_table(cks), mc, *spin.tables],
     )
+
+
+_SERIES_TEXT = (
+    " Over training: one GPT trained at critical β (seed of the job; quick: 2 layers x 2"
+    " heads, width 32, 300 steps; full: 2 x 4 heads, width 64, 400 steps), snapshotted"
+    " five times; the detector over its training step (ln-step grid; the peak is the"
+    " Fisher maximum on this non-uniform grid) and the spin map of each snapshot (P(q),"
+    " T_c(t) by three criteria, the bond spectrum; three Monte Carlo seeds)."
+)
+
+
+def series_parts(
+    series: str | Path, *, seed: int, sweeps: int, device: str = "cpu"
+) -> tuple[dict, Section]:
+    """Over one run's snapshot checkpoints: the detector over the training step
+    (16 windows of 32 tokens, ln-step grid) and the spin-map section (``spin_study``
+    with three Monte Carlo seeds from ``seed``, ``sweeps`` sweeps each)."""
+    from isingformer.phases.api import detect
+    from isingformer.phases.spin_study import spin_study
+
+    over_steps = detect(parameter="step", checkpoints=series, n_prompts=16, tokens=32,
+                        validate=False, spacing="log", seed=seed, device=device)  # fmt: skip
+    spin = spin_section(spin_study(series, sweeps=sweeps, seeds=(seed, seed + 1, seed + 2)))
+    return over_steps, spin
+
+
+def _training_series(ctx) -> Path:
+    """The snapshot directory of one critical-β training run for the main job."""
+    from isingformer.phases.policy_study import POLICY_CONFIG, SNAPSHOTS, train_series
+
+    config, snaps = None, SNAPSHOTS
+    if ctx.quick:  # the docs GPT (tests/phases/conftest.py)
+        config = dict(POLICY_CONFIG, n_head=2, d_model=32, context=32, eval_every=100)
+        snaps = (25, 50, 100, 200, 300)
+    work = Path(ctx.out) / "phases_series"
+    return train_series("critical", ctx.seed, work, config=config, snapshots=snaps)[1]
 
 
 def mc_init_table(seeds: list[int], *, samples: int, sweeps: int, width: int = 64) -> Table:
@@ -325,6 +365,10 @@ def spin_section(result: dict) -> Section:
     b.set_xscale("log")
     b.set_xlabel("training step")
     b.set_ylabel("largest eigenvalues of J")
+    from matplotlib.ticker import NullFormatter
+
+    for ax in (a, b):  # minor labels of a short log axis overlap
+        ax.xaxis.set_minor_formatter(NullFormatter())
     fig.tight_layout()
     figs = [figure(fig, "T_c over training (left) and the top of the bond spectrum (right).")]
     plt.close(fig)
