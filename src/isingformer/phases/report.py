@@ -158,8 +158,9 @@ def phases_job(ctx) -> Section:
         rem_validation(),
         ising_validation(16, sweeps=600 if ctx.quick else 4000),
     ]
-    if not ctx.quick:
+    if not ctx.quick:  # the narrower peak at L = 64 needs a finer grid
         vals.append(ising_validation(32, sweeps=4000))
+        vals.append(ising_validation(64, np.linspace(2.1, 2.5, 15), sweeps=2000))
     root = Path(ctx.out) / "lm_runs"
     cks = sorted(root.glob(f"*seed{ctx.seed}/checkpoint.pt")) if root.is_dir() else []
     grids = {"temperature": np.geomspace(0.1, 10, 21), "beta": np.geomspace(1 / 16, 16, 17)}
