@@ -36,6 +36,22 @@ def _check_contract(r, n_grid):
     assert "validated_on" in r
 
 
+def test_fewer_than_three_prompts_give_no_interval(gpt_checkpoint, capsys, tmp_path):
+    """A bootstrap over 1 or 2 prompts is no interval: ci is None, the method says
+    why, the human output and the report say so; from 3 prompts on, an interval."""
+    args = ["phases", "detect", "--checkpoint", str(gpt_checkpoint), "--grid", "0.2:3:9",
+            "--tokens", "16", "--n-boot", "20", "--skip-validation"]  # fmt: skip
+    r = _json(capsys, [*args, "--n-texts", "2", "--json", "--out", str(tmp_path)])
+    (p,) = r["peaks"]
+    assert p["ci"] is None and p["n"] == 2 and "no interval" in p["method"]
+    assert r["model_inside_ci"] == [None] and (tmp_path / "report.html").exists()
+    assert main([*args, "--n-texts", "2"]) == 0
+    assert "(no interval: 2 prompt(s))" in capsys.readouterr().out
+    r3 = _json(capsys, [*args, "--n-texts", "3", "--json"])
+    assert len(r3["peaks"][0]["ci"]) == 2 and r3["peaks"][0]["n"] == 3
+    assert "percentile bootstrap over the 3 prompts" in r3["peaks"][0]["method"]
+
+
 def test_detect_on_a_checkpoint_over_temperature(gpt_checkpoint, capsys, tmp_path):
     args = ["phases", "detect", "--checkpoint", str(gpt_checkpoint), "--parameter", "temperature"]
     r = _json(capsys, [*args, "--grid", "0.2:3:15", "--n-texts", "6", "--tokens", "16",

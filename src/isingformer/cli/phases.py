@@ -19,8 +19,13 @@ def _human(r: dict) -> str:
     ]
     for p in r["peaks"]:
         lines.append(
-            f"peak ({p['indicator']}): {p['value']:.4g}  95% CI [{p['ci'][0]:.4g}, {p['ci'][1]:.4g}]"
-            f"{'  (at the grid edge)' if p['at_edge'] else ''}"
+            f"peak ({p['indicator']}): {p['value']:.4g}  "
+            + (
+                f"95% CI [{p['ci'][0]:.4g}, {p['ci'][1]:.4g}]"
+                if p["ci"] is not None
+                else f"(no interval: {r['n_prompts']} prompt(s))"
+            )
+            + ("  (at the grid edge)" if p["at_edge"] else "")
         )
     for v in r["validated_on"]:
         lines.append(

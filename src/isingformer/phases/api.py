@@ -220,7 +220,10 @@ def detect(
             if continuation == 1
             else f"{samples} sampled continuations of {continuation} tokens per prompt",
             "model_value": 1.0,
-            "model_inside_ci": [bool(p["ci"][0] <= 1.0 <= p["ci"][1]) for p in out["peaks"]],
+            "model_inside_ci": [
+                None if p["ci"] is None else bool(p["ci"][0] <= 1.0 <= p["ci"][1])
+                for p in out["peaks"]
+            ],
         }
     )
     out["validated_on"] = validation_results() if validate else []

@@ -61,7 +61,9 @@ def detection_dict(
     if spacing == "log":
         out["grid"], out["points"] = np.asarray(grid).tolist(), np.exp(det.points).tolist()
         for p in out["peaks"]:
-            p["value"], p["ci"] = float(np.exp(p["value"])), [float(np.exp(c)) for c in p["ci"]]
+            p["value"] = float(np.exp(p["value"]))
+            if p["ci"] is not None:
+                p["ci"] = [float(np.exp(c)) for c in p["ci"]]
     return out
 
 

@@ -35,6 +35,7 @@ __all__ = ["INDICATORS", "Detection", "detect_from_terms", "window_terms"]
 INDICATORS = ("tv", "js", "linear")
 _FUNCS = {"tv": total_variation, "js": jensen_shannon, "linear": linear_divergence}
 MIN_GRID = 5
+MIN_PROMPTS_CI = 3  # below, a bootstrap over prompts gives no interval (ci None)
 
 
 @dataclass
@@ -130,7 +131,8 @@ def detect_from_terms(
         grid: the control parameter ``[n_grid]`` (strictly increasing).
         terms: ``{name: [n_grid − 2·window, P]}`` from :func:`window_terms`.
         n_boot: bootstrap resamples of the prompts (the peak CI is the 2.5–97.5 %
-            percentile range of the resampled peak positions).
+            percentile range of the resampled peak positions; None with fewer than
+            ``MIN_PROMPTS_CI`` prompts, where resampling them means nothing).
     """
     g = check_grid(grid)
     pts = g[window : g.size - window]
@@ -157,7 +159,11 @@ def detect_from_terms(
         {
             "indicator": "linear",
             "value": x,
-            "ci": [float(lo), float(hi)],
+            "ci": [float(lo), float(hi)] if n_prompts >= MIN_PROMPTS_CI else None,
+            "n": int(n_prompts),
+            "method": f"percentile bootstrap over the {n_prompts} prompts ({n_boot} resamples)"
+            if n_prompts >= MIN_PROMPTS_CI
+            else f"no interval: {n_prompts} prompt(s), fewer than {MIN_PROMPTS_CI}",
             "height": h,
             "at_edge": bool(edge),
         }

@@ -56,7 +56,8 @@ def _axis(ax, det: dict, label: str, transform=None, expected=None, marker=None)
         ax.plot(x, y, color=color, label=name)
         ax.fill_between(x, band[0], band[1], color=color, alpha=0.25)
     for p in det["peaks"]:
-        ax.axvspan(tr(p["ci"][0]), tr(p["ci"][1]), color="0.8", zorder=0)
+        if p["ci"] is not None:
+            ax.axvspan(tr(p["ci"][0]), tr(p["ci"][1]), color="0.8", zorder=0)
     if expected is not None:
         ax.axvline(expected, color="k", ls="--", label="expected")
     if marker is not None:
@@ -72,6 +73,10 @@ _AXIS_LABELS = {
     "step": "training step",
     "prompt": "the number x in the prompt",
 }
+
+
+def _ci_text(ci) -> str:
+    return "— (fewer than 3 prompts)" if ci is None else f"[{ci[0]:.4g}, {ci[1]:.4g}]"
 
 
 def detection_figure(result: dict, title: str = ""):
@@ -125,7 +130,7 @@ def phases_section(validations: list[dict], applications: list[dict]) -> Section
     if applications:
         rows = [
             [Path(a["source"]).parent.name or a["source"], a["parameter"], p["value"],
-             f"[{p['ci'][0]:.4g}, {p['ci'][1]:.4g}]", p["at_edge"]]
+             _ci_text(p["ci"]), p["at_edge"]]
             for a in applications for p in a["peaks"]
         ]  # fmt: skip
         tables.append(Table(["model", "parameter", "peak", "95% CI", "at edge"], rows))
