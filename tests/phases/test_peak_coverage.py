@@ -14,7 +14,9 @@ interval width.
 Stated in docs/phases.md ("Coverage of the peak interval"), 400 replications
 per n, grid of 17 points, 200 resamples: the coverages in COVER, each checked
 to lie in the Wilson 95 % interval of the recomputed one. The percentile
-bootstrap over prompts covers λ₀ at 66–89 %, below 95 % at every n tested.
+bootstrap over prompts covers λ₀ at 71–94 % for a peak ~4 grid steps wide
+(below 95 % up to n = 16, near it at 64) and at 43–76 % for one narrower
+than a step, falling with n (the parabolic peak's resolution bias).
 """
 
 import numpy as np
@@ -24,28 +26,28 @@ from isingformer.phases.detector import detect_from_terms
 from isingformer.phases.divergence import linear_divergence
 
 REPS = 400
-NS = (3, 8, 16)
+NS = (3, 8, 16, 64)
 # the two systems: grid, widths w_p, spread s of the switch points, λ₀
 CASES = {
     "broad": (np.linspace(-2, 2, 17), (0.1, 0.2, 0.4), 0.3, 0.1),  # peak spans ~4 grid steps
     "sharp": (np.linspace(-2, 2, 17), (0.05, 0.1), 0.05, 0.06),  # narrower than one step
 }
-# stated coverages (fractions of REPS, at n = 3, 8, 16): of λ₀ by the percentile
+# stated coverages (fractions of REPS, at n = 3, 8, 16, 64): of λ₀ by the percentile
 # interval ("pct"), of x_par by it ("pct_xpar"), of λ₀ by it widened by one grid step
 # on each side (validation's "agrees", "step"), and of λ₀ by x̂ ± t(n−1)·sd_boot·sqrt(n/(n−1))
 # over the same resamples ("t", a candidate not used by the detector)
 COVER = {
     "broad": {
-        "pct": (0.71, 0.8375, 0.885),
-        "pct_xpar": (0.705, 0.8425, 0.8775),
-        "step": (0.9775, 0.9975, 1.0),
-        "t": (0.9575, 0.9075, 0.9025),
+        "pct": (0.71, 0.8375, 0.885, 0.935),
+        "pct_xpar": (0.705, 0.8425, 0.8775, 0.9375),
+        "step": (0.9775, 0.9975, 1.0, 1.0),
+        "t": (0.9575, 0.9075, 0.9025, 0.92),
     },
     "sharp": {
-        "pct": (0.66, 0.7625, 0.7375),
-        "pct_xpar": (0.72, 0.8575, 0.9225),
-        "step": (1.0, 1.0, 1.0),
-        "t": (0.9375, 0.8725, 0.795),
+        "pct": (0.66, 0.7625, 0.7375, 0.4325),
+        "pct_xpar": (0.72, 0.8575, 0.9225, 0.915),
+        "step": (1.0, 1.0, 1.0, 1.0),
+        "t": (0.9375, 0.8725, 0.795, 0.455),
     },
 }
 
@@ -133,8 +135,9 @@ def test_stated_coverage_of_the_peak_interval(case):
         for key, stated in COVER[case].items():
             lo, hi = r["wilson"][key]
             assert lo <= stated[i] <= hi, (case, NS[i], key, r)
-        # the detector's percentile interval undercovers at every n, beyond its binomial error
-        assert r["wilson"]["pct"][1] < 0.95, (case, NS[i], r)
+        # the detector's percentile interval undercovers beyond its binomial error
+        if NS[i] <= 16 or case == "sharp":
+            assert r["wilson"]["pct"][1] < 0.95, (case, NS[i], r)
     if case == "broad":  # peak ~4 steps wide: resolution is not the cause, λ₀ and x_par alike
         assert all(abs(r["cover"]["pct"] - r["cover"]["pct_xpar"]) <= 0.02 for r in res)
     else:  # peak narrower than a step: x_par is 0.05 step off λ₀ and the misses grow with n
