@@ -15,8 +15,8 @@ Stated in docs/phases.md ("Coverage of the peak interval"), 400 replications
 per n, grid of 17 points, 200 resamples: the coverages in COVER, each checked
 to lie in the Wilson 95 % interval of the recomputed one. The percentile
 bootstrap over prompts covers λ₀ at 71–94 % for a peak ~4 grid steps wide
-(below 95 % up to n = 16, near it at 64) and at 43–76 % for one narrower
-than a step, falling with n (the parabolic peak's resolution bias).
+(below 95 % up to n = 16, near it at 64) and at 43–76 % for switches
+sharper than a step, falling with n (the parabolic peak's resolution bias).
 """
 
 import numpy as np
@@ -30,7 +30,7 @@ NS = (3, 8, 16, 64)
 # the two systems: grid, widths w_p, spread s of the switch points, λ₀
 CASES = {
     "broad": (np.linspace(-2, 2, 17), (0.1, 0.2, 0.4), 0.3, 0.1),  # peak spans ~4 grid steps
-    "sharp": (np.linspace(-2, 2, 17), (0.05, 0.1), 0.05, 0.06),  # narrower than one step
+    "sharp": (np.linspace(-2, 2, 17), (0.05, 0.1), 0.05, 0.06),  # switches sharper than a step
 }
 # stated coverages (fractions of REPS, at n = 3, 8, 16, 64): of λ₀ by the percentile
 # interval ("pct"), of x_par by it ("pct_xpar"), of λ₀ by it widened by one grid step
@@ -138,8 +138,13 @@ def test_stated_coverage_of_the_peak_interval(case):
         # the detector's percentile interval undercovers beyond its binomial error
         if NS[i] <= 16 or case == "sharp":
             assert r["wilson"]["pct"][1] < 0.95, (case, NS[i], r)
+    # x_par − λ₀ in grid steps (quadrature: deterministic) and the interval's median width
+    offset = {"broad": -0.016, "sharp": -0.050}[case]
+    assert (res[0]["x_par"] - res[0]["lam0"]) / res[0]["step"] == pytest.approx(offset, abs=5e-4)
+    if case == "sharp":  # median of 400 widths; ± 0.02 steps is several of its standard errors
+        assert res[2]["width_steps"] == pytest.approx(0.17, abs=0.02)
     if case == "broad":  # peak ~4 steps wide: resolution is not the cause, λ₀ and x_par alike
         assert all(abs(r["cover"]["pct"] - r["cover"]["pct_xpar"]) <= 0.02 for r in res)
-    else:  # peak narrower than a step: x_par is 0.05 step off λ₀ and the misses grow with n
+    else:  # sharp switches: x_par is 0.05 step off λ₀ and the misses grow with n
         assert abs(res[0]["x_par"] - res[0]["lam0"]) > 0.04 * res[0]["step"]
         assert res[-1]["wilson"]["pct_xpar"][0] > res[-1]["wilson"]["pct"][1]
