@@ -49,6 +49,9 @@ def test_fewer_than_three_prompts_give_no_interval(gpt_checkpoint, capsys, tmp_p
     assert "(no interval: 2 prompt(s))" in capsys.readouterr().out
     r3 = _json(capsys, [*args, "--n-texts", "3", "--json"])
     assert len(r3["peaks"][0]["ci"]) == 2 and r3["peaks"][0]["n"] == 3
+    (lo, hi), (wlo, whi) = r3["peaks"][0]["ci"], r3["peaks"][0]["ci_widened"]
+    step = 2.8 / 8  # the grid 0.2:3:9
+    assert wlo == pytest.approx(max(0.2, lo - step)) and whi == pytest.approx(min(3.0, hi + step))
     assert "percentile bootstrap over the 3 prompts" in r3["peaks"][0]["method"]
 
 

@@ -62,8 +62,9 @@ def detection_dict(
         out["grid"], out["points"] = np.asarray(grid).tolist(), np.exp(det.points).tolist()
         for p in out["peaks"]:
             p["value"] = float(np.exp(p["value"]))
-            if p["ci"] is not None:
-                p["ci"] = [float(np.exp(c)) for c in p["ci"]]
+            for key in ("ci", "ci_widened"):
+                if p.get(key) is not None:
+                    p[key] = [float(np.exp(c)) for c in p[key]]
     return out
 
 
