@@ -12,10 +12,22 @@ import torch
 
 from isingformer.errors import InputError
 
-__all__ = ["checkpoint_series", "series_distributions"]
+__all__ = ["checkpoint_files", "checkpoint_series", "series_distributions"]
 
 #: config fields that must agree for the checkpoints to be one run's prompts and vocabulary
 _SAME_RUN = ("corpus", "tokenizer", "bpe_vocab", "val_fraction", "context")
+
+
+def checkpoint_files(directory: str | Path) -> list[Path]:
+    """The ``*.pt`` files of a checkpoint directory, by name; InputError if it is
+    missing, not a directory or holds none."""
+    d = Path(directory)
+    if not d.is_dir():
+        raise InputError(f"--checkpoints: {d} is not a directory")
+    paths = sorted(d.glob("*.pt"))
+    if not paths:
+        raise InputError(f"--checkpoints: no *.pt checkpoint in {d}")
+    return paths
 
 
 def checkpoint_series(directory: str | Path) -> list[tuple[int, Path]]:
@@ -26,11 +38,7 @@ def checkpoint_series(directory: str | Path) -> list[tuple[int, Path]]:
     from isingformer.lm.checkpoint import load_checkpoint
 
     d = Path(directory)
-    if not d.is_dir():
-        raise InputError(f"--checkpoints: {d} is not a directory")
-    paths = sorted(d.glob("*.pt"))
-    if not paths:
-        raise InputError(f"--checkpoints: no *.pt checkpoint in {d}")
+    paths = checkpoint_files(d)
     rows, first = [], None
     for p in paths:
         ck = load_checkpoint(p)

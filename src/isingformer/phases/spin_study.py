@@ -8,7 +8,6 @@ from pathlib import Path
 
 import numpy as np
 
-from isingformer.errors import InputError
 from isingformer.phases.spin import (
     _check_bonds,
     gpt_bond_matrix,
@@ -105,12 +104,10 @@ def spin_study(
     from isingformer.phases.spin_mc import hidden_order_direction, spin_mc, tc_tap_iteration
 
     _check_bonds(bonds)
+    from isingformer.phases.series import checkpoint_files
+
     d = Path(checkpoints)
-    if not d.is_dir():
-        raise InputError(f"--checkpoints: {d} is not a directory")
-    paths = sorted(d.glob("*.pt"))
-    if not paths:
-        raise InputError(f"--checkpoints: no *.pt checkpoint in {d}")
+    paths = checkpoint_files(d)
     from isingformer.lm.train import build_model
 
     def row(step: int, model, n_layer: int, source: str) -> tuple:
