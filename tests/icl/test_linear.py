@@ -8,6 +8,7 @@ import pytest
 
 from isingformer.icl import (
     IclTask,
+    context_summary,
     exact_error,
     fit_closed_form,
     fit_gradient_descent,
@@ -26,6 +27,15 @@ def _train(d=4, ell=6, k=5, n=400, seed=0):
     rng = np.random.default_rng(seed)
     pool = make_pool(task, k, rng)
     return task, pool, sample_batch(task, n, rng, pool), rng
+
+
+@pytest.mark.parametrize(("d", "ell"), [(1, 1), (3, 5), (16, 32)])
+def test_context_summary_is_the_mean_of_y_x(d, ell):
+    task = IclTask(d, ell, 0.5)
+    rng = np.random.default_rng(d)
+    batch = sample_batch(task, 37, rng, make_pool(task, 4, rng))
+    direct = np.einsum("nl,nld->nd", batch.y, batch.x) / ell
+    assert np.abs(context_summary(batch) - direct).max() <= 1e-14 * np.abs(direct).max()
 
 
 def test_closed_form_agrees_with_gradient_descent():

@@ -1,12 +1,13 @@
-"""Compiled kernel of the linear-attention closed form: the pair features of
-one block of sequences, built in a cache-resident workspace right before
-their matrix product (no sums: each entry is one rounded product)."""
+"""Compiled kernels of the linear-attention closed form: the context summary
+(one streaming pass over the contexts) and the pair features of one block of
+sequences, built in a cache-resident workspace right before their matrix
+product (no sums: each entry is one rounded product)."""
 
 from __future__ import annotations
 
 from numba import njit
 
-__all__ = ["pair_block"]
+__all__ = ["context_sums", "pair_block"]
 
 
 @njit(cache=True)
@@ -27,3 +28,19 @@ def pair_block(v, lo, hi, vt, out):  # pragma: no cover
             for i in range(k):
                 out[j, i] = vt[a, i] * vt[c, i]
             j += 1
+
+
+@njit(fastmath=True, cache=True)
+def context_sums(x, y, out):  # pragma: no cover
+    """``out[i] = (1/ℓ) Σ_j y[i, j] x[i, j]`` for ``x [n, ℓ, d]``, ``y [n, ℓ]``
+    (float64, C order) into ``out [n, d]``: one pass over ``x``, the inner
+    loop over the token's ``d`` contiguous entries (vectorised)."""
+    n, ell, d = x.shape
+    s = 1.0 / ell
+    for i in range(n):
+        for a in range(d):
+            out[i, a] = 0.0
+        for j in range(ell):
+            c = y[i, j] * s
+            for a in range(d):
+                out[i, a] += c * x[i, j, a]
