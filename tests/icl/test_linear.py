@@ -29,11 +29,12 @@ def _train(d=4, ell=6, k=5, n=400, seed=0):
     return task, pool, sample_batch(task, n, rng, pool), rng
 
 
-@pytest.mark.parametrize(("d", "ell"), [(1, 1), (3, 5), (16, 32)])
-def test_context_summary_is_the_mean_of_y_x(d, ell):
+@pytest.mark.parametrize(("d", "ell", "n"), [(1, 1, 1), (3, 5, 3), (3, 5, 37), (16, 32, 64)])
+def test_context_summary_is_the_mean_of_y_x(d, ell, n):
+    """Every row, including the n mod 4 remainder of the four-stream kernel."""
     task = IclTask(d, ell, 0.5)
     rng = np.random.default_rng(d)
-    batch = sample_batch(task, 37, rng, make_pool(task, 4, rng))
+    batch = sample_batch(task, n, rng, make_pool(task, 4, rng))
     direct = np.einsum("nl,nld->nd", batch.y, batch.x) / ell
     assert np.abs(context_summary(batch) - direct).max() <= 1e-14 * np.abs(direct).max()
 

@@ -34,13 +34,27 @@ def pair_block(v, lo, hi, vt, out):  # pragma: no cover
 def context_sums(x, y, out):  # pragma: no cover
     """``out[i] = (1/ℓ) Σ_j y[i, j] x[i, j]`` for ``x [n, ℓ, d]``, ``y [n, ℓ]``
     (float64, C order) into ``out [n, d]``: one pass over ``x``, the inner
-    loop over the token's ``d`` contiguous entries (vectorised)."""
+    loop over the token's ``d`` contiguous entries (vectorised). Four
+    sequences a quarter of the batch apart are summed together: four
+    independent memory streams keep more loads in flight than one (measured
+    ~1.2–1.3x faster on this 2-core VM, cold or warm cache)."""
     n, ell, d = x.shape
     s = 1.0 / ell
-    for i in range(n):
-        for a in range(d):
-            out[i, a] = 0.0
-        for j in range(ell):
-            c = y[i, j] * s
+    q = n // 4
+    for i in range(q):
+        for r in range(4):
             for a in range(d):
-                out[i, a] += c * x[i, j, a]
+                out[i + r * q, a] = 0.0
+        for j in range(ell):
+            for r in range(4):
+                k = i + r * q
+                c = y[k, j] * s
+                for a in range(d):
+                    out[k, a] += c * x[k, j, a]
+    for k in range(4 * q, n):
+        for a in range(d):
+            out[k, a] = 0.0
+        for j in range(ell):
+            c = y[k, j] * s
+            for a in range(d):
+                out[k, a] += c * x[k, j, a]
