@@ -53,3 +53,20 @@ def test_icl_sweep_bad_input_one_line_exit_2(capsys, bad):
     assert err.out == ""
     lines = err.err.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("isingformer: error: ")
+
+
+@pytest.mark.parametrize(
+    ("bad", "named"),
+    [
+        (["--tasks", "inf"], "--tasks"),  # was "ValueError: max() arg is an empty sequence"
+        (["--context-ratio", "1e9", "--tasks", "4,16,inf"], "--context-ratio"),  # was OOM
+        (  # 100000 x 4096 x 32 float64 tokens: refused before allocating
+            ["--dim", "32", "--context", "4096", "--samples", "100000", "--pretrain", "inf"],
+            "--samples",
+        ),
+    ],
+)
+def test_icl_sweep_bad_input_names_the_option(capsys, bad, named):
+    assert main(["icl", "sweep", *bad, "--seeds", "1", "--pairs", "1", "--json"]) == 2
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert len(lines) == 1 and named in lines[0] and "Error" not in lines[0]

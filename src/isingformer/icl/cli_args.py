@@ -54,6 +54,24 @@ def _dims(dim: int, dims: str | None) -> list[int]:
     return sorted(out)
 
 
+def _check_batch_memory(
+    dims: list[int], ells: list[int], tau: float | None, model: str, samples: int
+) -> None:
+    """Refuse a point whose largest batch of sequences (evaluation, pretraining
+    or the softmax projection set; ``[n, ℓ, d]`` float64 tokens, about three
+    such arrays alive at once) would not fit in memory."""
+    from isingformer.validate import check_memory
+
+    worst, what = 0.0, ""
+    for d, ell in zip(dims, ells, strict=True):
+        n = max(samples, 0 if tau is None else round(tau * d * d))
+        n = max(n, 16 * d * d if model == "softmax" else 0)
+        nbytes = 3.0 * 8 * n * ell * (d + 2)
+        if nbytes > worst:
+            worst, what = nbytes, f"{n} sequences of ℓ = {ell} tokens at d = {d}"
+    check_memory(worst, f"--samples/--pretrain/--context: {what}")
+
+
 def parse_sweep_args(
     *,
     dim: int,
@@ -111,6 +129,13 @@ def parse_sweep_args(
             f"--pretrain: τ d² = {tau * dim_list[-1] ** 2:.0f} pretraining sequences exceeds "
             f"{MAX_SEQUENCES}; lower --pretrain"
         )
+    ells = [context if context is not None else max(1, round(context_ratio * d)) for d in dim_list]
+    if max(ells) > MAX_CONTEXT:
+        raise InputError(
+            f"--context-ratio: ℓ = {context_ratio:g} · d = {max(ells)} exceeds {MAX_CONTEXT}; "
+            "lower --context-ratio or give --context"
+        )
+    _check_batch_memory(dim_list, ells, tau, model, _count(samples, "samples", 10, MAX_SAMPLES))
     return {
         "dims": dim_list,
         "context": context,

@@ -280,14 +280,14 @@ def icl_sweep(
         raise InputError(f"--seeds: the number of seeds must be >= 1, got {seeds}")
     if model == "softmax" and pretrain is None:
         raise InputError("--pretrain inf is only available for --model linear")
+    if len([k for k in tasks if k is not None]) < 2:
+        raise InputError("--tasks: give at least two finite pool sizes to locate a threshold")
     largest = max(k for k in tasks if k is not None)
     if largest * max(dims) ** 2 > MAX_POOL_ENTRIES:
         raise InputError(
             f"--tasks: a pool of {largest} tasks at d = {max(dims)} exceeds the ceiling "
             f"k·d² <= {MAX_POOL_ENTRIES} (pool posterior cost); use fewer tasks or inf"
         )
-    if len([k for k in tasks if k is not None]) < 2:
-        raise InputError("--tasks: give at least two finite pool sizes to locate a threshold")
     result: dict = {
         "model": model,
         "noise": noise,
