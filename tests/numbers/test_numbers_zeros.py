@@ -85,3 +85,12 @@ def test_exact_goe_law_moments_and_small_s():
     assert np.max(np.abs(F - SPACING_CDFS["goe"](s))) < 0.02
     with pytest.raises(InputError):
         gaudin_cdf(1.0, ensemble="gse")
+
+
+def test_ks_interval_states_its_method_and_needs_enough_resamples():
+    s = np.random.default_rng(2).exponential(size=200)
+    many = ks_table(s, n_boot=50, exact_gue=False)["poisson"]
+    assert many["n"] == 200 and many["n_boot"] == 50 and "percentile bootstrap" in many["method"]
+    assert many["lo"] <= many["hi"]
+    few = ks_table(s, n_boot=1, exact_gue=False)["poisson"]  # was a one-point "interval"
+    assert few["lo"] is None and few["hi"] is None and few["d"] == many["d"]

@@ -224,9 +224,14 @@ def verdict_rows(s: dict) -> list[list[str]]:
             "ζ zeros resemble random matrices",
             f"first {z['count']} zeros certified on the line; unfolded spacings",
             "GUE, not GOE or Poisson",
-            f"KS: GUE {ks['gue']['d']:.3f} [{ks['gue']['lo']:.3f}, {ks['gue']['hi']:.3f}], "
-            f"GOE {ks['goe']['d']:.3f}, Poisson {ks['poisson']['d']:.3f} (n = {ks['gue']['n']}, "
-            "percentile bootstrap)",
+            f"KS: GUE {ks['gue']['d']:.3f}"
+            + (
+                f" [{ks['gue']['lo']:.3f}, {ks['gue']['hi']:.3f}]"
+                if ks["gue"]["lo"] is not None
+                else ""
+            )
+            + f", GOE {ks['goe']['d']:.3f}, Poisson {ks['poisson']['d']:.3f} "
+            f"(n = {ks['gue']['n']}, percentile bootstrap)",
         ],
         [
             "Lee–Yang zero angles resemble ζ zeros",

@@ -113,11 +113,16 @@ def spacings(unfolded) -> np.ndarray:
     return s / s.mean()
 
 
+MIN_BOOT_INTERVAL = 40  # resamples: fewer cannot place 2.5 % percentiles
+
+
 def ks_table(s, *, n_boot: int = 200, seed: int = 0, exact_gue: bool = True) -> dict:
     """Kolmogorov–Smirnov distance of spacings ``s`` ([n]) to each reference law,
     with a percentile-bootstrap 95 % interval over resampled spacings (n_boot
     resamples; spacings are treated as independent, which understates the
-    width for correlated levels). Returns ``{model: {"d", "lo", "hi", "n"}}``."""
+    width for correlated levels). Returns ``{model: {"d", "lo", "hi", "n",
+    "n_boot", "method"}}``; ``lo``/``hi`` are None below
+    :data:`MIN_BOOT_INTERVAL` resamples (too few for 2.5 % tails)."""
     s = np.sort(np.asarray(s, dtype=np.float64))
     n = s.size
     if n < 10:
@@ -137,9 +142,14 @@ def ks_table(s, *, n_boot: int = 200, seed: int = 0, exact_gue: bool = True) -> 
     out = {}
     for name, F in cdfs.items():
         d = dist(s, F)
-        boots = [dist(s[rng.integers(0, n, n)], F) for _ in range(n_boot)]
-        lo, hi = np.percentile(boots, [2.5, 97.5])
-        out[name] = {"d": d, "lo": float(lo), "hi": float(hi), "n": int(n)}
+        lo = hi = None
+        if n_boot >= MIN_BOOT_INTERVAL:
+            boots = [dist(s[rng.integers(0, n, n)], F) for _ in range(n_boot)]
+            lo, hi = (float(v) for v in np.percentile(boots, [2.5, 97.5]))
+        out[name] = {"d": d, "lo": lo, "hi": hi, "n": int(n), "n_boot": int(n_boot)}
+        out[name]["method"] = (
+            "percentile bootstrap (95 %) over resampled spacings, treated as independent"
+        )
     return out
 
 
