@@ -146,3 +146,15 @@ def test_three_seeds_give_cell_intervals_and_a_weighted_fit(monkeypatch):
     assert r["fit"]["method"].startswith("WLS")
     assert r["fit"]["p_ci"][0] <= 1.0 <= r["fit"]["p_ci"][1]
     assert r["fit"]["q_ci"][0] <= 1.0 <= r["fit"]["q_ci"][1]
+
+
+def test_every_cell_interval_states_n_and_method():
+    from isingformer.hyperbolic.conjecture import _cell_summary
+
+    betas = np.geomspace(0.1, 10, 5)
+    loss = (np.log(betas)[None, :] - np.array([[0.1], [0.3], [-0.2]])) ** 2
+    star = np.array([[1.0, 1.1, 1.2, 1.3, 1.4]] * 3) * np.array([[1.0], [1.2], [0.9]])
+    cell = _cell_summary(betas, loss, star)
+    for key in ("beta_opt", "beta_critical"):  # beta_critical had no method
+        iv = cell[key]
+        assert iv["ci"] is not None and iv["n"] == 3 and "Student-t" in iv["method"]

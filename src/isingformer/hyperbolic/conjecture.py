@@ -214,6 +214,7 @@ def _cell_summary(betas: np.ndarray, loss: np.ndarray, star: np.ndarray) -> dict
             "per_seed": [float(v) for v in stars],
             "n": 0 if st is None else st.n,
             "log_se": log_se(st),
+            "method": "geometric mean over seeds, Student-t interval of mean log β*",
         },
         "loss_mean": [float(v) for v in loss.mean(axis=0)],
     }
