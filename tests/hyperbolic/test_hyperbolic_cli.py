@@ -55,6 +55,8 @@ def test_conjecture_contract_keys_and_report(capsys, tmp_path, monkeypatch):
         (["hyperbolic", "conjecture", "--branching", ""], "--branching"),
         (["hyperbolic", "conjecture", "--curvatures", ""], "--curvatures"),
         (["hyperbolic", "conjecture", "--betas", "1,2"], "--betas"),
+        # was "training diverged at step 0 (loss nan)" after training the other cells
+        (["hyperbolic", "conjecture", "--curvatures=-1e-200,-1", "--seeds", "1"], "--curvatures"),
         (["hyperbolic", "trees", "--depth", "0"], "depth"),
         (["train", "--attention", "hyperbolic", "--curvature", "1"], "curvature"),
         (["train", "--attention", "elliptic"], "attention"),

@@ -75,7 +75,8 @@ def register(app: typer.Typer) -> None:
         from isingformer.validate import check_int, parse_values
 
         check_executor(executor)
-        kappas = parse_values(curvatures, "curvatures", kind=float, lt=0, ge=-1e4)
+        # |κ| below 1e-12 underflows the distance (NaN loss); -1e-6 is already Euclidean
+        kappas = parse_values(curvatures, "curvatures", kind=float, le=-1e-12, ge=-1e4)
         bs = parse_values(branching, "branching", kind=int, ge=2, le=64)
         grid = parse_values(betas, "betas", kind=float, gt=0, le=1e6)
         check_int(depth, "depth", ge=1, le=16)
