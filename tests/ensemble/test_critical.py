@@ -104,3 +104,17 @@ def test_fit_validation():
         fit_finite_size([8, 16], [1.0, 2.0], form="power")
     with pytest.raises(InputError):
         fit_finite_size([8, 16, 32], [1, 2, 3], form="nope")
+
+
+@pytest.mark.parametrize("finder", [heat_capacity_peak, entropy_slope_peak, order_parameter_onset])
+def test_no_bootstrap_error_bar_below_three_rows(finder):
+    """An error bar over 2 rows is no interval (stats rule: below n = 3, values
+    only): the errors are NaN; from 3 rows on they are finite."""
+    rng = np.random.default_rng(0)
+    b = np.linspace(0.1, 6, 40)
+    two = finder(torch.as_tensor(rng.normal(size=(2, 16))), b, n_boot=50)
+    assert math.isnan(two.beta_err) and two.n_rows == 2
+    if finder is not order_parameter_onset:  # the onset's value is the threshold, exact
+        assert math.isnan(two.value_err)
+    three = finder(torch.as_tensor(rng.normal(size=(3, 16))), b, n_boot=50)
+    assert math.isfinite(three.beta_err) and three.n_rows == 3

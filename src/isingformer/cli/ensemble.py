@@ -91,6 +91,13 @@ def rem(
             }
             for p in study.points
         ],
+        # what the *_err fields are (stats rule: every error bar states n and method)
+        "errors": {
+            "method": "standard deviation of the feature over bootstrap resamples of the rows "
+            "(none below 3 rows)",
+            "n": samples,
+            "n_boot": n_boot,
+        },
         "ratio_extrapolation": None
         if study.ratio_fit is None
         else {

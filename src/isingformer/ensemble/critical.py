@@ -29,6 +29,7 @@ from scipy.optimize import minimize_scalar
 
 from isingformer.ensemble.thermo import Thermodynamics, thermodynamics
 from isingformer.errors import InputError
+from isingformer.stats import MIN_N
 
 __all__ = [
     "CriticalPoint",
@@ -107,9 +108,10 @@ def parabolic_peak(x: np.ndarray, y: np.ndarray) -> tuple[float, float, bool]:
 
 @functools.lru_cache(maxsize=8)
 def _boot_counts(R: int, n_boot: int, seed: int) -> np.ndarray | None:
-    """Counts ``[n_boot, R]`` of each row in each resample (None: no bootstrap).
+    """Counts ``[n_boot, R]`` of each row in each resample (None: no bootstrap,
+    also below ``MIN_N`` = 3 rows, where no error bar is given: report values).
     Cached (read-only): every head of a calibration asks for the same counts."""
-    if n_boot <= 0 or R < 2:
+    if n_boot <= 0 or R < MIN_N:
         return None
     rng = np.random.default_rng(seed)
     counts = np.stack([np.bincount(rng.integers(0, R, R), minlength=R) for _ in range(n_boot)])

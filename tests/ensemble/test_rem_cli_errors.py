@@ -1,0 +1,23 @@
+"""``ensemble rem --json`` says what its error bars are (n and method)."""
+
+from __future__ import annotations
+
+import json
+
+from isingformer.cli import main
+
+
+def test_rem_json_states_error_n_and_method(capsys):
+    argv = ["ensemble", "rem", "--sizes", "16,64", "--samples", "12", "--n-boot", "7"]
+    assert main([*argv, "--executor", "serial", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["errors"]["n"] == 12 and out["errors"]["n_boot"] == 7
+    assert "bootstrap" in out["errors"]["method"]
+    assert all(p["beta_peak_err"] is not None for p in out["points"])
+
+
+def test_rem_two_rows_have_no_error_bar(capsys):
+    argv = ["ensemble", "rem", "--sizes", "16", "--samples", "2", "--executor", "serial"]
+    assert main([*argv, "--json"]) == 0
+    (point,) = json.loads(capsys.readouterr().out)["points"]
+    assert point["beta_peak_err"] is None and point["c_max_err"] is None
