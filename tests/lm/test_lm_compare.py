@@ -143,3 +143,28 @@ def test_verdict_is_judged_on_steps_not_on_timing():
     v_slow, t_slow = verdict(p_slow, 4)
     assert v_fast == v_slow == "supported"
     assert "not judged" in t_slow
+
+
+def test_every_interval_states_its_n_and_method():
+    """Stats rule: each ``ci`` of a comparison comes with ``n`` and ``method``
+    (tokens/s: ``tokens_per_s_n`` and ``tokens_per_s_method``)."""
+    extra = {"tokens_per_s": 1e4, "calib_seconds": 0.0, "train_seconds": 1.0}
+    base = [{**_run(s, [4.0, 3.0, 2.5, 2.0 + 0.01 * s], "sqrt_dk"), **extra} for s in range(3)]
+    fast = [{**_run(s, [4.0, 2.0, 1.8, 1.7 + 0.02 * s], "critical"), **extra} for s in range(3)]
+
+    def intervals(d):
+        if isinstance(d, dict):
+            if "ci" in d:
+                yield d
+            for v in d.values():
+                yield from intervals(v)
+
+    found = [
+        *intervals(policy_summary("critical", fast, 2.6)),
+        *intervals(paired_comparison("critical", fast, base)),
+    ]
+    assert len(found) == 8
+    for d in found:
+        assert d["n"] == 3 and "Student t" in d["method"], d
+    summ = policy_summary("critical", fast, 2.6)
+    assert summ["tokens_per_s_n"] == 3 and "Student t" in summ["tokens_per_s_method"]

@@ -112,6 +112,12 @@ def cost_to_target(
     return float(last["step"]), float(t(last)), False
 
 
+# how each interval is made (stats rule: every interval states its n and method)
+METHOD = "Student t 95 % over seeds (none below 3)"
+PAIRED_METHOD = "Student t 95 % over the per-seed paired differences (none below 3)"
+RATIO_METHOD = "Student t 95 % over the per-seed log ratios, back-transformed (none below 3)"
+
+
 def _ci(values) -> list[float] | None:
     """Student-t 95 % interval of the mean, or None below 3 values."""
     ci = t_interval(values)
@@ -162,12 +168,14 @@ def policy_summary(name: str, runs: list[dict], target: float) -> dict:
             "mean": float(np.mean(finals)),
             "ci": _ci(finals),
             "n": len(finals),
+            "method": METHOD,
             "values": finals,
         },
         "steps_to_target": {
             "mean": float(np.mean(reached_steps)) if reached_steps else None,
             "ci": _ci(reached_steps),
             "n": len(reached_steps),
+            "method": METHOD,
             "reached": len(reached_steps),
             "values": [c[0] if c[2] else None for c in costs],
         },
@@ -175,11 +183,14 @@ def policy_summary(name: str, runs: list[dict], target: float) -> dict:
             "mean": float(np.mean(reached_secs)) if reached_secs else None,
             "ci": _ci(reached_secs),
             "n": len(reached_secs),
+            "method": METHOD,
             "reached": len(reached_secs),
         },
         "cpu_seconds_to_target": _mean_ci([c[1] for c in cpu if c[2]]),
         "tokens_per_s": float(np.mean(tps)),
         "tokens_per_s_ci": _ci(tps),
+        "tokens_per_s_n": len(tps),
+        "tokens_per_s_method": METHOD,
         "calib_fraction": float(
             np.mean([r["calib_seconds"] / max(r["train_seconds"], 1e-12) for r in runs])
         ),
@@ -188,11 +199,12 @@ def policy_summary(name: str, runs: list[dict], target: float) -> dict:
 
 def _mean_ci(values) -> dict:
     if not values:
-        return {"mean": None, "ci": None, "n": 0, "reached": 0}
+        return {"mean": None, "ci": None, "n": 0, "method": METHOD, "reached": 0}
     return {
         "mean": float(np.mean(values)),
         "ci": _ci(values),
         "n": len(values),
+        "method": METHOD,
         "reached": len(values),
     }
 
@@ -229,6 +241,7 @@ def paired_comparison(
             "ratio": float(math.exp(np.mean(v))),
             "ci": None if ci is None else [math.exp(ci[0]), math.exp(ci[1])],
             "n": len(v),
+            "method": RATIO_METHOD,
             "lower_bound": every,
         }
 
@@ -240,6 +253,7 @@ def paired_comparison(
             "mean": float(np.mean(d_loss)),
             "ci": _ci(d_loss),
             "n": len(d_loss),
+            "method": PAIRED_METHOD,
             "wins": int(sum(d < 0 for d in d_loss)),
         },
         "steps_ratio": gm(log_steps),
