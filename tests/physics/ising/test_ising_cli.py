@@ -154,3 +154,21 @@ def test_bad_input_is_one_line_exit_2(capsys, args):
     assert code == 2
     assert out.out == ""
     assert len(out.err.strip().splitlines()) == 1 and out.err.startswith("isingformer: error:")
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (["exact", "--size", "4", "--temperature", "1e300"], "--temperature: must be <= 1e+06"),
+        (["simulate", "--size", "8", "--temperature", "1e50", "--sweeps", "5"], "--temperature"),
+        (["simulate", "--size", "1", "--sweeps", "5"], "--size must be >= 2"),
+        (["exact", "--size", "4", "--width", "1"], "--size and --width must be >= 2"),
+        (["tc", "--sizes", "4,8", "--temperatures", "1e7:2e7:5", "--sweeps", "5"], "<= 1e+06"),
+    ],
+)
+def test_bad_values_name_the_option(capsys, args, needle):
+    """A huge T was refused with a wrong reason (K = J/T > 0, got -1e-44); the
+    size messages named options that do not exist (--L, --M, --T)."""
+    code, out = _run(capsys, ["ising", *args, "--json"])
+    assert code == 2 and out.out == "" and len(out.err.strip().splitlines()) == 1
+    assert needle in out.err, out.err
