@@ -37,6 +37,11 @@ def test_example_json_contract(capsys):
     assert d["cptp"] is True
     assert d["betas"] == [1.0, 1.0]
     assert d["max_abs_error"] < 1e-14
+    documented = {"joint", "marginals", "conditional", "closed_form", "max_abs_error"}
+    documented |= {"classical_joint_max_abs_diff", "evolved_state_t1", "cptp", "cptp_checks"}
+    assert documented | {"joint_beta_1_over_sqrt_d"} <= set(d)
+    # no private object in the contract (it repeated cptp_checks as "_cptp_report")
+    assert not [k for k in d if k.startswith("_")]
 
 
 def test_run_json_contract(tmp_path, capsys):

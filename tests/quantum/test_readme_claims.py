@@ -17,11 +17,12 @@ def test_example_is_exact_and_cptp_coverage_is_as_stated() -> None:
     ex = example_summary("dense")
     assert ex["dim"] == 127 and ex["M"] == 6
     assert ex["max_abs_error"] < 1e-15 and ex["classical_joint_max_abs_diff"] < 1e-15
-    cp = ex["_cptp_report"]
-    assert cp.cptp and not cp.full_space
-    got = [(c.block, c.sectors, c.n_inputs, c.qutip_iscptp, c.qutip_inputs) for c in cp.checks]
+    cp = ex["cptp_checks"]
+    assert cp["cptp"] and not cp["full_space"]
+    keys = ("block", "sectors", "n_inputs", "qutip_iscptp", "qutip_inputs")
+    got = [tuple(c[k] for k in keys) for c in cp["checks"]]
     assert got == [(1, [3], 8, True, 7), (2, [4], 16, True, 7)]
-    assert all(c.choi_min_eigenvalue > -1e-14 and c.tp_residual < 1e-12 for c in cp.checks)
+    assert all(c["choi_min_eigenvalue"] > -1e-14 and c["tp_residual"] < 1e-12 for c in cp["checks"])
     # the full-space check is done only for small spaces
     from isingformer.quantum.spec import random_spec
 

@@ -110,7 +110,6 @@ def example_summary(mode: str = "auto", cptp_report=None) -> dict[str, Any]:
         "cptp": cptp.cptp,
         "cptp_checks": _cptp_dict(cptp),
         "seconds": time.perf_counter() - t0,
-        "_cptp_report": cptp,
     }
 
 
