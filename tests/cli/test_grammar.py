@@ -102,9 +102,9 @@ if __name__ == "__main__":
     "args",
     [
         ["ising", "tc", "--sizes", "4,8", "--sweeps", "10"],
-        ["glass", "sk", "--sizes", "8", "--samples", "2"],
-        ["glass", "overlap", "--sizes", "8", "--samples", "2"],
-        ["hopfield", "capacity", "--sizes", "20", "--alphas", "0.1,0.2", "--trials", "2"],
+        ["glass", "sk", "--sizes", "8", "--samples", "3"],
+        ["glass", "overlap", "--sizes", "8", "--samples", "3"],
+        ["hopfield", "capacity", "--sizes", "20", "--alphas", "0.1,0.2", "--trials", "3"],
         ["ensemble", "rem", "--sizes", "16", "--samples", "4"],
         ["compare", "--policies", "sqrt_dk", "--seeds", "1", "--steps", "1"],
         ["icl", "sweep", "--dim", "2", "--tasks", "1,2,4,8", "--seeds", "1"],

@@ -27,7 +27,7 @@ def sk(
     n: str = typer.Option(
         "32,64,128", "--sizes", help="Numbers of spins N (>= 4): list or START:STOP:NUM."
     ),
-    samples: int = typer.Option(20, help="Disorder samples per N (>= 2)."),
+    samples: int = typer.Option(20, help="Disorder samples per N (>= 3)."),
     seed: int = typer.Option(0, help="Random seed."),
     sweeps: int = typer.Option(None, help="PT sweeps per sample (default max(500, 12 N))."),
     method: str = typer.Option("pt", help="pt (parallel tempering) | anneal"),
@@ -95,7 +95,7 @@ def overlap(
         "32,64,128", "--sizes", help="Numbers of spins N (>= 4): list or START:STOP:NUM."
     ),
     temperature: float = typer.Option(0.5, help="Temperature T < 1 (below T_c)."),
-    samples: int = typer.Option(10, help="Disorder samples per N (>= 2)."),
+    samples: int = typer.Option(10, help="Disorder samples per N (>= 3)."),
     sweeps: int = typer.Option(4000, help="PT sweeps per sample (half are burn-in)."),
     ladder_size: int = typer.Option(
         12, "--ladder-size", help="Temperatures in the PT ladder (--temperature .. 1.6)."

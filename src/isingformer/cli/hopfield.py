@@ -31,7 +31,7 @@ def capacity(
     alpha: str = typer.Option(
         "0.08:0.22:15", "--alphas", help="Loads α = P/N: START:STOP:NUM or a comma list."
     ),
-    trials: int = typer.Option(40, help="Independent pattern sets per point (>= 2)."),
+    trials: int = typer.Option(40, help="Independent pattern sets per point (>= 3)."),
     noise: float = typer.Option(0.0, help="Fraction of cue spins flipped (0: stored pattern)."),
     temperature: float = typer.Option(0.0, help="Dynamics temperature (0: zero-T)."),
     threshold: float = typer.Option(0.9, help="Retrieval if final overlap m > threshold."),

@@ -574,8 +574,8 @@ def sk_study(
     sizes = [int(n) for n in sizes]
     if min(sizes) < 4:
         raise InputError(f"SK sizes must be >= 4, got {min(sizes)}")
-    if samples < 2:
-        raise InputError(f"need >= 2 disorder samples for an error bar, got {samples}")
+    if samples < 3:  # no error bar over fewer than 3 values (isingformer.stats.MIN_N)
+        raise InputError(f"--samples: need >= 3 disorder samples for an error bar, got {samples}")
     if sweeps is not None and sweeps < 10:
         raise InputError(f"sweeps must be >= 10, got {sweeps}")
     if n_temps < 2:
@@ -685,8 +685,8 @@ def overlap_study(
         raise InputError(
             f"P(q) is studied below T_c = 1: temperature must be in (0, 1), got {temperature}"
         )
-    if samples < 2 or sweeps < 100 or n_temps < 2 or bins < 2:
-        raise InputError("need samples >= 2, sweeps >= 100, n_temps >= 2, bins >= 2")
+    if samples < 3 or sweeps < 100 or n_temps < 2 or bins < 2:  # samples: error bars need 3
+        raise InputError("need samples >= 3, sweeps >= 100, n_temps >= 2, bins >= 2")
     configs = [
         {
             "n": n,

@@ -291,8 +291,8 @@ def capacity_study(
         raise InputError(f"Hopfield sizes must be >= 10 neurons, got {min(sizes)}")
     if not alphas or min(alphas) <= 0 or max(alphas) > 2:
         raise InputError("every alpha must be in (0, 2]")
-    if trials < 2:
-        raise InputError(f"need >= 2 trials per point, got {trials}")
+    if trials < 3:  # no error bar over fewer than 3 values (isingformer.stats.MIN_N)
+        raise InputError(f"--trials: need >= 3 trials per point for an error bar, got {trials}")
     if not 0 <= noise < 0.5:
         raise InputError(f"cue noise must be in [0, 0.5), got {noise}")
     if temperature < 0 or not 0 < threshold < 1:
