@@ -57,6 +57,8 @@ def test_simulate_contract(capsys, algorithm):
     ):
         assert set(r[key]) == {"mean", "err"} and r[key]["err"] > 0
     assert "tau_int" in r
+    # every error bar states its n and method
+    assert r["n_bins"] >= 10 and "jackknife" in r["error_method"]
     assert (
         abs(r["energy_per_spin"]["mean"] - r["exact"]["energy_per_spin"])
         < 6 * r["energy_per_spin"]["err"]
@@ -84,6 +86,7 @@ def test_tc_contract(capsys, tmp_path):
     r = json.loads(out.out)
     for key in ("tc", "tc_err", "nu", "nu_err", "exact_tc"):
         assert key in r
+    assert r["n_boot"] == 200 and "parametric bootstrap" in r["error_method"]
     assert abs(r["tc"] - r["exact_tc"]) < 0.1
     assert (tmp_path / "report.html").exists() and (tmp_path / "runs.sqlite").exists()
     from isingformer.runs import ResultsStore

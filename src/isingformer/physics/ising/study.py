@@ -132,6 +132,10 @@ def simulate_point(config: dict) -> dict:
     out["tau_int"] = est["tau_int"]
     out["burn_in"] = est["burn_in"]
     out["n_samples"] = est["n_samples"]
+    out["n_bins"] = est["n_bins"]
+    out["error_method"] = (
+        "one-sigma blocked jackknife over n_bins bins of the n_samples measurements after burn_in"
+    )
     out["seconds"] = seconds
     return out
 
@@ -251,6 +255,9 @@ def tc_study(
         "tc_stat_err": fss.tc_stat_err,
         "tc_syst_err": fss.tc_syst_err,
         "tc_method": fss.tc_method,
+        "error_method": "standard deviation over a parametric bootstrap of the whole analysis "
+        "(every curve point resampled within its Monte Carlo error)",
+        "n_boot": n_boot,
         "nu": fss.nu,
         "nu_err": fss.nu_err,
         "gamma_over_nu": fss.gamma_over_nu,
