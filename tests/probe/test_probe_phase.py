@@ -126,6 +126,9 @@ def test_end_to_end_against_eager(tiny_bert):
         assert h.max_weight_at_model_beta == pytest.approx(float(mw), rel=1e-4)
     d = pm.to_dict()
     json.dumps(d)
+    rows = min(64, int(real.sum()))  # the seeded subset, or every real query row
+    assert all(h["n_rows"] == rows for h in d["heads"]) and "bootstrap" in d["config"]["errors"]
+    assert all(len(f["n_rows"]) == 2 for f in d["finite_size"])
     assert [f["n_tokens"] for f in pm.finite_size] == [8, max(len(r) for r in batch["input_ids"])]
 
 
@@ -146,3 +149,20 @@ def test_refuses_remote_code(tmp_path):
         load_model(tmp_path)
     with pytest.raises(ModelLoadError, match="not a directory"):
         load_model(tmp_path / "nothing")
+
+
+def test_error_bars_state_rows_and_method():
+    """Every head's β* error says over how many rows it was bootstrapped (the
+    config names the method); below 3 rows there is no error bar."""
+    torch.manual_seed(1)
+    S, H, T, d = 1, 2, 12, 4
+    q, k = torch.randn(S, H, T, d), torch.randn(S, H, T, d)
+    allowed = torch.ones(S, 1, T, T, dtype=torch.bool)
+    E = -(q.double() @ k.double().transpose(-1, -2))
+    units = np.linspace(0.02, 2.5, 40)
+    many = _layer_peaks(E, allowed, units, 10_000, 20, 0)
+    assert [p["n_rows"] for p in many] == [T, T]
+    assert all(math.isfinite(p["beta_err"]) for p in many)
+    two = _layer_peaks(E, allowed, units, 2, 20, 0)
+    assert [p["n_rows"] for p in two] == [2, 2]
+    assert all(math.isnan(p["beta_err"]) for p in two)

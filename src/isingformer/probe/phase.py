@@ -82,6 +82,8 @@ class HeadPhase:
     phase: str
     betas: list[float] = field(repr=False)
     mean_heat_capacity: list[float] = field(repr=False)
+    # query rows of the C(β) curve and of the bootstrap behind the *_err (none below 3)
+    n_rows: int = 0
 
 
 @dataclass(frozen=True)
@@ -249,6 +251,7 @@ def analyze_attention(
                     phase=classify_phase(float(scale), float(bp), float(be), band),
                     betas=p["betas"],
                     mean_heat_capacity=p["mean_c"],
+                    n_rows=int(p["n_rows"]),
                 )
             )
     t_map = time.perf_counter()
@@ -278,6 +281,7 @@ def analyze_attention(
                 "n_keys_mean": float(np.mean([[p["n_keys"] for p in lay] for lay in per_layer])),
                 "beta_peak": [[p["beta"] for p in lay] for lay in per_layer],
                 "beta_peak_err": [[p["beta_err"] for p in lay] for lay in per_layer],
+                "n_rows": [[p["n_rows"] for p in lay] for lay in per_layer],
                 "beta_c_rem": [[p["beta_c_rem"] for p in lay] for lay in per_layer],
             }
         )
@@ -291,6 +295,7 @@ def analyze_attention(
             "beta_peak_err": [
                 [h.beta_peak_err for h in heads if h.layer == lay] for lay in range(len(cap.q))
             ],
+            "n_rows": [[h.n_rows for h in heads if h.layer == lay] for lay in range(len(cap.q))],
             "beta_c_rem": [
                 [h.beta_c_rem for h in heads if h.layer == lay] for lay in range(len(cap.q))
             ],
@@ -309,6 +314,8 @@ def analyze_attention(
         "max_rows": max_rows,
         "block_rows": block_rows,
         "n_boot": n_boot,
+        "errors": "beta_peak_err, c_max_err: standard deviation of the peak over n_boot "
+        "bootstrap resamples of the head's n_rows query rows (null below 3 rows)",
         "band": band,
         "seed": seed,
         "device": device,

@@ -127,8 +127,8 @@ def layer_phase(
 
     Returns:
         one dict per head (``beta``, ``beta_err``, ``at_edge``, ``c_max``,
-        ``c_max_err``, ``beta_c_rem``, ``sigma``, ``n_keys``, ``betas``,
-        ``mean_c``) and, with ``at_model``, per-head means ``[H]`` over all rows
+        ``c_max_err``, ``beta_c_rem``, ``sigma``, ``n_keys``, ``n_rows``,
+        ``betas``, ``mean_c``) and, with ``at_model``, per-head means ``[H]`` over all rows
         of ``entropy``, ``max_weight``, ``ipr``, ``effective_states`` and
         ``entropy_fraction`` (S/ln n over rows with more than one key).
     """
@@ -228,6 +228,7 @@ def layer_phase(
     out = []
     for h in range(H):
         base = {"beta_c_rem": float(bc[h]), "sigma": float(sigma[h]), "n_keys": float(n_keys[h])}
+        base["n_rows"] = n_sel  # the rows of the curves and of their bootstrap
         if h not in found:
             out.append(
                 {
