@@ -95,6 +95,20 @@ def test_alpha_c_estimate_on_synthetic_curves():
     est = estimate_alpha_c(capacity_curves(pts), exponent=0.5)
     assert est.alpha_c == pytest.approx(0.14, abs=2e-4)
     assert est.alpha_50 == pytest.approx([0.14 + 0.9 / np.sqrt(n) for n in est.sizes], abs=1e-4)
+    assert all(m.startswith("logistic fit") for m in est.alpha_50_method)
+
+
+def test_alpha_50_says_when_it_is_a_grid_interpolation():
+    """A 3-point grid that a logistic cannot fit gives α_50 by interpolation
+    with a half-step error; the estimate says which sizes that was (it did not)."""
+    pts = [
+        {"n": n, "alpha": a, "overlap": p, "p_retrieval": p, "p_err": 0.1, "trials": 40}
+        for n in (100, 400)
+        for a, p in zip((0.1, 0.15, 0.2), (1.0, 1.0, 0.0), strict=True)
+    ]
+    est = estimate_alpha_c(capacity_curves(pts), exponent=0.5)
+    assert all(m.startswith("linear interpolation") for m in est.alpha_50_method)
+    assert est.alpha_50_err == pytest.approx([0.025, 0.025])
 
 
 def test_capacity_point_is_deterministic():

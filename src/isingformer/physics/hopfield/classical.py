@@ -191,10 +191,18 @@ class CapacityEstimate:
     alpha_c_syst: float
     exponent: float
     amplitude: float
+    # per size, how α_50 and its error were obtained (FIT_METHOD or GRID_METHOD)
+    alpha_50_method: tuple = ()
 
 
-def _alpha_50(curve: dict) -> tuple[float, float]:
-    """Fit P(α) = 1/(1 + exp((α − α_50)/w)) with binomial errors."""
+FIT_METHOD = "logistic fit, binomial errors (error from the covariance, x sqrt(chi2/dof) if > 1)"
+GRID_METHOD = "linear interpolation of the first crossing of 1/2; error = half the grid step"
+P_ERR_METHOD = "binomial standard error sqrt(max(p(1 - p), 1/trials) / trials)"
+
+
+def _alpha_50(curve: dict) -> tuple[float, float, str]:
+    """Fit P(α) = 1/(1 + exp((α − α_50)/w)) with binomial errors: ``(α_50, err,
+    method)``; too coarse a grid falls back to interpolation (the method says so)."""
     from scipy.optimize import curve_fit
 
     a = np.asarray(curve["alpha"], dtype=np.float64)
@@ -230,15 +238,15 @@ def _alpha_50(curve: dict) -> tuple[float, float]:
     if ok:
         chi2 = float(np.sum(((y - f(a, *p)) / sigma) ** 2)) / max(1, len(a) - 2)
         err = math.sqrt(cov[0, 0]) * (math.sqrt(chi2) if chi2 > 1 else 1.0)
-        return float(p[0]), float(err)
+        return float(p[0]), float(err), FIT_METHOD
     # too coarse a grid for a logistic: linear interpolation of the first
     # crossing of 1/2, error = half the grid step around it
     k = int(np.nonzero(y <= 0.5)[0][0])
     if k == 0:
-        return float(a[0]), float(a[1] - a[0])
+        return float(a[0]), float(a[1] - a[0]), GRID_METHOD
     a0, a1, y0, y1 = a[k - 1], a[k], y[k - 1], y[k]
     cross = a0 + (y0 - 0.5) / (y0 - y1) * (a1 - a0) if y0 != y1 else 0.5 * (a0 + a1)
-    return float(cross), float(0.5 * (a1 - a0))
+    return float(cross), float(0.5 * (a1 - a0)), GRID_METHOD
 
 
 def estimate_alpha_c(curves: list[dict], exponent: float = 0.5) -> CapacityEstimate:
@@ -258,7 +266,16 @@ def estimate_alpha_c(curves: list[dict], exponent: float = 0.5) -> CapacityEstim
     syst = 0.5 * (max(alts) - min(alts))
     err = math.hypot(main.y_inf_err, syst)
     return CapacityEstimate(
-        sizes, a50, a50_err, main.y_inf, err, main.y_inf_err, syst, exponent, main.amplitude
+        sizes,
+        a50,
+        a50_err,
+        main.y_inf,
+        err,
+        main.y_inf_err,
+        syst,
+        exponent,
+        main.amplitude,
+        tuple(f[2] for f in fits),
     )
 
 
@@ -327,6 +344,7 @@ def capacity_study(
         "temperature": temperature,
         "threshold": threshold,
         "curves": curves,
+        "p_err_method": P_ERR_METHOD,
         "alpha_c_theory": ALPHA_C,
     }
     try:
@@ -337,8 +355,10 @@ def capacity_study(
     out.update(
         {
             "alpha_50": [
-                {"n": n, "alpha_50": a, "err": e}
-                for n, a, e in zip(est.sizes, est.alpha_50, est.alpha_50_err, strict=True)
+                {"n": n, "alpha_50": a, "err": e, "method": m}
+                for n, a, e, m in zip(
+                    est.sizes, est.alpha_50, est.alpha_50_err, est.alpha_50_method, strict=True
+                )
             ],
             "alpha_c": est.alpha_c,
             "alpha_c_err": est.alpha_c_err,
