@@ -84,6 +84,7 @@ def test_trained_gpt_checkpoint(gpt_layers, random_init):
     [
         (["--betas", "0:1:5"], "--betas"),
         (["--betas", "0.1"], "--betas"),
+        (["--betas", "1e200,1"], "--betas"),  # was a LinAlgError (β² overflowed)
         (["--n-texts", "0"], "n-texts"),
         (["--max-tokens", "1"], "max-tokens"),
         (["--model", "/nonexistent/dir"], "--model"),

@@ -49,3 +49,20 @@ def test_decoders_are_read_causally(kind, tmp_path, capsys):
     assert r["n_layers"] == 3 and r["n_heads"] == 4 and r["causal"] is True
     assert r["beta_model"] == pytest.approx(8**-0.5)
     assert r["at_model"]["rollout_tv_by_depth"][0] == 0.0
+
+
+def test_one_layer_decoder_has_no_trotter_constant(tmp_path, capsys):
+    # one layer: ε = 0, so C of eq. 12 is undefined (was a divide-by-zero warning)
+    cfg = transformers.GPT2Config(
+        vocab_size=32, n_embd=32, n_layer=1, n_head=2, bos_token_id=1, eos_token_id=1
+    )
+    _save(cfg, tmp_path / "m")
+    texts = tmp_path / "t.txt"
+    texts.write_text(" ".join(WORDS * 4), encoding="utf-8")
+    argv = ["layers", "--json", "--model", str(tmp_path / "m"), "--texts", str(texts)]
+    code = main([*argv, "--n-texts", "1", "--max-tokens", "8", "--betas", "0.1,1"])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    r = json.loads(out)
+    assert r["n_layers"] == 1 and r["epsilon"]["max"] == 0.0
+    assert r["trotter"]["c_fit"]["log10_c"] is None

@@ -35,7 +35,7 @@ def layers(
         None, "--model", help="Local Hugging Face model directory (default: packaged MiniLM)."
     ),
     checkpoint: Path = typer.Option(
-        None, "--checkpoint", help="A GPT checkpoint of `isingformer lm train` (checkpoint.pt)."
+        None, "--checkpoint", help="A GPT checkpoint of `isingformer train` (checkpoint.pt)."
     ),
     random_init: bool = typer.Option(
         False, "--random-init", help="Control: the same shapes with fresh random weights."
@@ -67,7 +67,7 @@ def layers(
     check_int(max_tokens, "max-tokens", ge=2, le=1024)
     grid = None
     if betas is not None:
-        grid = parse_values(betas, "betas", kind=float, gt=0)
+        grid = parse_values(betas, "betas", kind=float, gt=0, le=1e50)  # β² L² ε must stay finite
         if len(grid) < 2:
             raise InputError("--betas needs at least 2 values")
     if model is not None and checkpoint is not None:

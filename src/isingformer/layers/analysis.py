@@ -324,22 +324,26 @@ def analyze_layers(
     tv_heads = torch.stack(heads_list).numpy()[..., -1] if heads_list else None
     med = lambda x: np.median(x, axis=0)  # noqa: E731
     errors = []
+    # ε = 0 (one layer, commuting layers): the BCH ratio and C are 0/0, NaN
     for i, b in enumerate(grid):
-        errors.append(
-            {
-                "beta": float(b),
-                "product_vs_sum_rel": float(_p10(med(log_rel)[i])),
-                "product_vs_sum_log10": _summary(log_rel[:, i]),
-                "product_vs_sum_shape": float(med(shape)[i]),
-                "raw_product_vs_sum_log10": float(np.median(raw[:, i])),
-                "bch2_rel": float(med(bch)[i]),
-                "bch2_ratio": _summary(_p10(log_rel[:, i]) / bch[:, i]),
-                "rollout_tv": float(med(tv)[i]),
-                "rollout_tv_residual": float(med(tv_res)[i]),
-                "rollout_tv_heads": None if tv_heads is None else float(med(tv_heads)[i]),
-                "log10_c_eq12": float(med(log_rel)[i] - np.log10(b**2 * L**2 * np.median(eps_p))),
-            }
-        )
+        with np.errstate(divide="ignore", invalid="ignore"):
+            errors.append(
+                {
+                    "beta": float(b),
+                    "product_vs_sum_rel": float(_p10(med(log_rel)[i])),
+                    "product_vs_sum_log10": _summary(log_rel[:, i]),
+                    "product_vs_sum_shape": float(med(shape)[i]),
+                    "raw_product_vs_sum_log10": float(np.median(raw[:, i])),
+                    "bch2_rel": float(med(bch)[i]),
+                    "bch2_ratio": _summary(_p10(log_rel[:, i]) / bch[:, i]),
+                    "rollout_tv": float(med(tv)[i]),
+                    "rollout_tv_residual": float(med(tv_res)[i]),
+                    "rollout_tv_heads": None if tv_heads is None else float(med(tv_heads)[i]),
+                    "log10_c_eq12": float(
+                        med(log_rel)[i] - np.log10(b**2 * L**2 * np.median(eps_p))
+                    ),
+                }
+            )
     rel_grid = _p10(med(log_rel)[:-1])
     valid = _valid_up_to(grid, rel_grid)
     at_model = {
@@ -367,11 +371,10 @@ def analyze_layers(
         bounds.append(bd)
     errs, bounds = np.stack(errs), np.stack(bounds)  # [P', KT, n]
     eps_t = eps_p[: len(errs)]
-    c_all = (
-        errs
-        + np.log10(np.asarray(ns, dtype=np.float64))[None, None, :]
-        - np.log10(np.asarray(t_betas)[None, :, None] ** 2 * L**2 * eps_t[:, None, None])
-    )
+    with np.errstate(divide="ignore"):  # ε = 0 (one layer, commuting layers): C undefined
+        scale = np.log10(np.asarray(t_betas)[None, :, None] ** 2 * L**2 * eps_t[:, None, None])
+    c_all = errs + np.log10(np.asarray(ns, dtype=np.float64))[None, None, :] - scale
+    c_all[~np.isfinite(scale).repeat(c_all.shape[-1], axis=-1)] = math.nan
     c_log = c_all[..., np.asarray(ns) >= 8]
     c1 = np.asarray([e["log10_c_eq12"] for e in errors])
     trotter = {
