@@ -27,6 +27,18 @@ def _save(config, directory) -> None:
     ).save_pretrained(directory)
 
 
+def _layers_json(config, tmp_path, capsys, *options) -> dict:
+    """Save ``config`` as a model, run ``isingformer layers --json`` on it."""
+    _save(config, tmp_path / "m")
+    texts = tmp_path / "t.txt"
+    texts.write_text(" ".join(WORDS * 4), encoding="utf-8")
+    argv = ["layers", "--json", "--model", str(tmp_path / "m"), "--texts", str(texts)]
+    code = main([*argv, *options])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    return json.loads(out)
+
+
 @pytest.mark.parametrize("kind", ["gpt2", "llama"])
 def test_decoders_are_read_causally(kind, tmp_path, capsys):
     if kind == "gpt2":
@@ -38,14 +50,8 @@ def test_decoders_are_read_causally(kind, tmp_path, capsys):
             vocab_size=32, hidden_size=32, num_hidden_layers=3, num_attention_heads=4,
             num_key_value_heads=2, intermediate_size=64, bos_token_id=1, eos_token_id=1,
         )  # fmt: skip
-    _save(cfg, tmp_path / "m")
-    texts = tmp_path / "t.txt"
-    texts.write_text(" ".join(WORDS * 4), encoding="utf-8")
-    argv = ["layers", "--json", "--model", str(tmp_path / "m"), "--texts", str(texts)]
-    code = main([*argv, "--n-texts", "2", "--max-tokens", "12", "--betas", "0.01,0.1,1"])
-    out, err = capsys.readouterr()
-    assert code == 0, err
-    r = json.loads(out)
+    r = _layers_json(cfg, tmp_path, capsys, "--n-texts", "2", "--max-tokens", "12",
+                     "--betas", "0.01,0.1,1")  # fmt: skip
     assert r["n_layers"] == 3 and r["n_heads"] == 4 and r["causal"] is True
     assert r["beta_model"] == pytest.approx(8**-0.5)
     assert r["at_model"]["rollout_tv_by_depth"][0] == 0.0
@@ -56,13 +62,7 @@ def test_one_layer_decoder_has_no_trotter_constant(tmp_path, capsys):
     cfg = transformers.GPT2Config(
         vocab_size=32, n_embd=32, n_layer=1, n_head=2, bos_token_id=1, eos_token_id=1
     )
-    _save(cfg, tmp_path / "m")
-    texts = tmp_path / "t.txt"
-    texts.write_text(" ".join(WORDS * 4), encoding="utf-8")
-    argv = ["layers", "--json", "--model", str(tmp_path / "m"), "--texts", str(texts)]
-    code = main([*argv, "--n-texts", "1", "--max-tokens", "8", "--betas", "0.1,1"])
-    out, err = capsys.readouterr()
-    assert code == 0, err
-    r = json.loads(out)
+    r = _layers_json(cfg, tmp_path, capsys, "--n-texts", "1", "--max-tokens", "8",
+                     "--betas", "0.1,1")  # fmt: skip
     assert r["n_layers"] == 1 and r["epsilon"]["max"] == 0.0
     assert r["trotter"]["c_fit"]["log10_c"] is None
