@@ -109,3 +109,12 @@ def test_stale_temp_files_removed_at_next_start(good, tmp_path):
     stale.write_bytes(b"half a checkpoint")
     save_checkpoint(p, {**good, "config": {}, "history": json.loads(good["history"])})
     assert not stale.exists() and live.exists()
+
+
+def test_a_directory_is_named_as_such(tmp_path):
+    """``--checkpoint DIR`` said "does not exist" of an existing directory."""
+    with pytest.raises(ModelLoadError, match=r"is a directory, expected a checkpoint file$"):
+        load_checkpoint(tmp_path)
+    (tmp_path / "checkpoint.pt").write_bytes(b"")
+    with pytest.raises(ModelLoadError, match=r"did you mean .*checkpoint\.pt"):
+        load_checkpoint(tmp_path)

@@ -58,7 +58,9 @@ def _overrides(sets: list[str] | None, **flags) -> dict:
 
 def train_cmd(
     policy: str = typer.Option(
-        None, help="β policy: sqrt_dk, fixed, learned, critical, log_length, qk_norm, annealed."
+        None,
+        help="β policy: sqrt_dk, fixed, learned, critical, log_length, qk_norm, annealed; "
+        "or a spec NAME:KEY=VALUE,... as in compare (e.g. fixed:beta=8).",
     ),
     steps: int = typer.Option(None, help="Training steps (default 1000)."),
     seed: int = typer.Option(None, help="Seed of weights, data order and dropout (default 0)."),
@@ -107,6 +109,12 @@ def train_cmd(
     from isingformer.runs.sweep import time_left
 
     budget = time_left(max_seconds)  # this option and the root --max-seconds
+    spec = None
+    if policy is not None and ":" in policy:  # a spec with options, as compare takes them
+        from isingformer.lm.specs import parse_policy_spec
+
+        spec = parse_policy_spec(policy)
+        policy = spec.policy
     overrides = _overrides(
         sets,
         policy=policy,
@@ -136,6 +144,8 @@ def train_cmd(
         cfg = resume_config(resume, {**file_values, **overrides})
     else:
         cfg = load_config(config, overrides)
+    if spec is not None:
+        cfg = spec.apply(cfg)
     if out is None:
         out = (
             resume.parent

@@ -130,6 +130,9 @@ def load_checkpoint(path: str | Path) -> dict[str, Any]:
     line) if the file is missing, corrupt, or not an isingformer LM
     checkpoint. Nothing is applied to any model here."""
     p = Path(path)
+    if p.is_dir():
+        hint = f"; did you mean {p / 'checkpoint.pt'}?" if (p / "checkpoint.pt").is_file() else ""
+        raise ModelLoadError(f"checkpoint {p} is a directory, expected a checkpoint file{hint}")
     if not p.is_file():
         raise ModelLoadError(f"checkpoint {p} does not exist")
     _clean_stale_temps(p)
