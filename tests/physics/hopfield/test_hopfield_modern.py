@@ -91,3 +91,22 @@ def test_modern_study_and_bad_input():
         hopfield_update(np.ones((4, 1)), np.ones(4), 1.0)
     with pytest.raises(InputError):
         fixed_point(np.ones((4, 3)), np.ones(4), -1.0)
+
+
+@pytest.mark.regression
+def test_docs_modern_regimes_of_the_default_run():
+    """docs/glass.md, ``hopfield modern`` defaults (d = 64, P = 32, 4 clusters,
+    41 β from 0.1 to 1000, seed 0): global to β = 3.2 (one fixed point),
+    metastable 4-25 with the 4 cluster averages (e^S ≈ 8) up to β ≈ 16, which
+    break up at 20-25 (5, then 30 fixed points, e^S 6.8 → 1.8); retrieval from
+    β ≈ 32; Ramsauer's separation bound 58-100 (median 77). Deterministic."""
+    r = modern_study(seed=0)
+    spans = [(x["regime"], round(x["beta_min"], 2), round(x["beta_max"], 2)) for x in r["regimes"]]
+    assert spans == [("global", 0.1, 3.16), ("metastable", 3.98, 25.12), ("retrieval", 31.62, 1000)]
+    by_beta = dict(zip(np.round(r["betas"], 2), r["n_fixed_points"], strict=True))
+    counts = [1, 4, 4, 4, 5, 30, 32]
+    assert [by_beta[b] for b in (3.16, 3.98, 10.0, 15.85, 19.95, 25.12, 31.62)] == counts
+    e_s = dict(zip(np.round(r["betas"], 2), r["effective_states"], strict=True))
+    assert 7.4 < e_s[15.85] < 8.7 and 6.7 < e_s[19.95] < 6.9 and 1.7 < e_s[25.12] < 1.9
+    sep = r["separation_beta"]
+    assert (round(sep["min"]), round(sep["median"]), round(sep["max"])) == (58, 77, 100)
