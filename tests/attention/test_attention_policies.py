@@ -175,3 +175,13 @@ def test_constant_logits_have_no_transition():
     pol = make_beta_policy("critical", 1, 4)
     pol.calibrate(q, k)
     assert pol.beta().item() == pytest.approx(0.5)  # kept
+
+
+@pytest.mark.parametrize("policy", ["log_length", "qk_norm"])
+def test_zero_reference_length_is_refused_not_replaced(policy):
+    """``max_len=0`` (or ``ref_len=0``) silently became the default 1024."""
+    with pytest.raises(InputError, match="must be >= 2, got 0"):
+        BetaAttention(8, 2, policy=policy, max_len=0)
+    with pytest.raises(InputError, match="must be >= 2, got 0"):
+        make_beta_policy(policy, 2, 4, ref_len=0)
+    assert make_beta_policy(policy, 2, 4).ref_len == 1024

@@ -268,7 +268,8 @@ class LogLengthBeta(BetaPolicy):
         self, n_heads: int, d_head: int, *, s_init=None, ref_len: int | None = None, max_len=None
     ) -> None:
         super().__init__(n_heads, d_head)
-        ref = int(ref_len or max_len or 1024)
+        # explicit values (0 included) are checked, not replaced by the default
+        ref = int(next((v for v in (ref_len, max_len) if v is not None), 1024))
         if ref < 2:
             raise InputError(f"ref_len must be >= 2, got {ref}")
         self.ref_len = ref
@@ -301,7 +302,8 @@ class QKNormBeta(BetaPolicy):
         self, n_heads: int, d_head: int, *, g_init=None, ref_len: int | None = None, max_len=None
     ) -> None:
         super().__init__(n_heads, d_head)
-        ref = int(ref_len or max_len or 1024)
+        # explicit values (0 included) are checked, not replaced by the default
+        ref = int(next((v for v in (ref_len, max_len) if v is not None), 1024))
         if ref < 2:
             raise InputError(f"ref_len must be >= 2, got {ref}")
         self.ref_len = ref
