@@ -46,6 +46,8 @@ def test_theta_sweep_is_stored_and_resumed(capsys, tmp_path):
     argv = ["numbers", "theta", "--sizes", "2,3,4,5", "--out", str(tmp_path), "--json"]
     d = run_json(capsys, argv)
     assert d["sizes"] == [2, 3, 4, 5] and d["fit_dof"] == 0
+    # the error bar states its n and method; no residual dof, no standard error
+    assert d["fit_n"] == 3 and "least squares" in d["y_h_method"] and d["y_h_stderr"] is None
     assert d["first_zero_angles"][0] > d["first_zero_angles"][-1] > 0
     again = run_json(capsys, argv)
     assert again["first_zero_angles"] == d["first_zero_angles"]
