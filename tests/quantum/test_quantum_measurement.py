@@ -198,3 +198,20 @@ def test_property_sparse_joint_equals_autoregressive(n_tokens, text_len, n_block
     assert set(jd.joint) == set(ref)
     assert max(abs(jd.joint[k] - ref[k]) for k in ref) <= 1e-12
     assert sum(jd.joint.values()) == pytest.approx(1.0, abs=1e-12)
+
+
+def test_too_few_samples_are_no_test_not_a_pass():
+    """With one sample every outcome pools into one bin: χ² has no degrees of
+    freedom. It returned p = 1, and ``quantum verify --samples 1`` passed."""
+    from types import SimpleNamespace
+
+    from isingformer.errors import InputError
+    from isingformer.quantum.verify import verify_spec
+
+    spec = example_spec()
+    exact = sequential_measurement(spec).joint
+    _, dof, p = chi_square(sample_by_measurement(spec, 1, 0), exact)
+    assert dof == 0 and math.isnan(p)
+    assert chi_square(sample_by_measurement(spec, 200, 0), exact)[1] >= 1
+    with pytest.raises(InputError, match="too few for the χ² check"):
+        verify_spec(spec, seeds=[0], n_samples=1, cptp=SimpleNamespace(cptp=True))

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from isingformer.errors import InputError
 from isingformer.quantum.backends import DenseBackend, SparseBackend, make_backend
 from isingformer.quantum.classical import autoregressive_joint, autoregressive_sample
 from isingformer.quantum.measurement import (
@@ -332,7 +333,8 @@ def chi_square(samples: np.ndarray, joint: dict[tuple[int, ...], float], min_exp
     """Pearson χ² of sampled texts [n, L] against an exact joint law.
 
     Outcomes with expected count below ``min_expected`` are pooled into one bin.
-    Returns (statistic, degrees of freedom, p-value).
+    Returns (statistic, degrees of freedom, p-value); with fewer than two bins
+    (too few samples) there is no test: 0 degrees of freedom and p = NaN.
     """
     from scipy import stats
 
@@ -363,7 +365,7 @@ def chi_square(samples: np.ndarray, joint: dict[tuple[int, ...], float], min_exp
             obs[0] += pooled_o
             exp[0] += pooled_e
     if len(obs) < 2:
-        return 0.0, 0, 1.0
+        return 0.0, 0, float("nan")  # no test (was p = 1, which verify counted as a pass)
     obs_a, exp_a = np.array(obs), np.array(exp)
     exp_a *= obs_a.sum() / exp_a.sum()
     stat = float(((obs_a - exp_a) ** 2 / exp_a).sum())
@@ -419,6 +421,11 @@ def verify_spec(
     chq, chc = [], []
     for s in seeds:
         stat, dof, p = chi_square(sample_by_measurement(spec, n_samples, s, mode), ref)
+        if dof == 0:
+            raise InputError(
+                f"--samples {n_samples} is too few for the χ² check: fewer than two outcomes "
+                "(pooled) have an expected count >= 5; use more samples"
+            )
         chq.append({"seed": s, "chi2": stat, "dof": dof, "p": p})
         stat, dof, p = chi_square(autoregressive_sample(spec, n_samples, s + 10_000), jd.joint)
         chc.append({"seed": s + 10_000, "chi2": stat, "dof": dof, "p": p})
