@@ -53,7 +53,8 @@ SHORT: dict[str, list[str]] = {
     "training": ["--steps", "10", "--repeats", "2"],
 }
 
-_RATIO = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)\s?x(?![\w])")
+# "12.3x" (no space: "4 x 128" is a shape, not a ratio)
+_RATIO = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)x(?![\w])")
 _TARGET = re.compile(r"target\s*(<=|>=|≤|≥)\s*(\d+(?:\.\d+)?)\s?x?")
 _THE_TARGET = re.compile(r"the (\d+(?:\.\d+)?)\s?x target")  # "(meets the 15x target)"
 _THREADS = re.compile(r"(\d+)\s+thread")

@@ -22,6 +22,7 @@ def suite():
 
 
 OUTPUT = """\
+GPT 4 x 128, vocabulary 1024, 16 x 128 tokens, 1 threads (medians of 5)
 Metropolis L=1024 T_c, one thread
   multi-spin coding (numba): 0.503 flips/ns
   ratio                    : 22.7x (meets the 15x target)
