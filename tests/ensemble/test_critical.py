@@ -118,3 +118,15 @@ def test_no_bootstrap_error_bar_below_three_rows(finder):
         assert math.isnan(two.value_err)
     three = finder(torch.as_tensor(rng.normal(size=(3, 16))), b, n_boot=50)
     assert math.isfinite(three.beta_err) and three.n_rows == 3
+
+
+def test_fit_refuses_nan_values_and_negative_errors():
+    """NaN values raised scipy's ValueError (an unnamed error on the CLI) and a
+    negative error silently turned the fit unweighted."""
+    sizes, vals = [8, 16, 32, 64], [1.0, 1.5, 1.75, 1.875]
+    with pytest.raises(InputError, match="finite values"):
+        fit_finite_size(sizes, [1.0, math.nan, 1.75, 1.875], [0.1] * 4)
+    with pytest.raises(InputError, match="errors must be >= 0"):
+        fit_finite_size(sizes, vals, [0.1, -0.1, 0.1, 0.1])
+    unweighted = fit_finite_size(sizes, vals, [0.1, math.nan, 0.1, 0.1], exponent=1.0)
+    assert math.isnan(unweighted.chi2_per_dof) and unweighted.y_inf == pytest.approx(2.0)

@@ -72,7 +72,9 @@ def fit_finite_size(
         sizes: system sizes (> 1), at least 3 (2 when ``exponent`` is fixed
             or the form is ``powerlaw``).
         values: the feature at each size (e.g. β*(N)).
-        errors: optional one-sigma errors of ``values``.
+        errors: optional one-sigma errors of ``values`` (>= 0). If any is
+            zero or not finite (e.g. no bootstrap), the fit is unweighted: its
+            errors come from the residual scatter and ``chi2_per_dof`` is NaN.
         form: ``"power"``, ``"log"`` or ``"powerlaw"``.
         exponent: fix ω instead of fitting it (then its error is 0).
     """
@@ -84,9 +86,13 @@ def fit_finite_size(
         raise InputError("sizes and values must be 1-D of equal length")
     if np.any(n <= 1):
         raise InputError("finite-size fits need sizes > 1")
+    if not np.all(np.isfinite(y)):
+        raise InputError(f"finite-size fits need finite values, got {y.tolist()}")
     sigma = None
     if errors is not None:
         sigma = np.asarray(errors, dtype=np.float64)
+        if sigma.shape != y.shape or np.any(sigma < 0):
+            raise InputError(f"errors must be >= 0, one per value, got {sigma.tolist()}")
         if not np.all(np.isfinite(sigma)) or np.any(sigma <= 0):
             sigma = None
     fixed = exponent is not None
