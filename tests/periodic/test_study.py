@@ -142,3 +142,19 @@ def test_model_directory_without_config_is_refused_before_training(tmp_path, cap
     code, out, err = _run(capsys, ["periodic", "--model", str(tmp_path)])
     assert code == 2 and out == ""
     assert err.count("\n") == 1 and "config.json" in err
+
+
+def test_verdicts_pair_checkpoints_by_run_not_by_position():
+    # user-given directories: other order, an extra run, another policy; the
+    # pairs must be the same (policy, seed) (was: the first n of each list)
+    from isingformer.periodic.experiment import _verdicts
+
+    def m(seed, spread, policy="sqrt_dk"):
+        return {"seed": seed, "policy": policy, "edge_spread": spread}
+
+    periodic = [m(0, 1.0), m(1, 2.0), m(2, 3.0)]
+    none = [m(0, 0.0, "critical"), m(2, 3.5), m(1, 2.5), m(0, 1.5), m(7, 9.0)]
+    _, details = _verdicts({"periodic": periodic, "none": none, "alibi": none}, ("edges",))
+    diff = details["edges"]["none"]["diff"]
+    assert diff["n"] == 3 and diff["values"] == [-0.5, -0.5, -0.5]
+    assert details["edges"]["none"]["verdict"] == "supported"

@@ -181,7 +181,7 @@ def periodic_study(
             "model": TINY_MODEL if checkpoints is None else None,
             "periodic_decay": sorted({m.get("decay", "linear") for m in models["periodic"]}),
             "n_windows": n_windows,
-            "interval": "Student t over seeds (95 %), paired by seed index; none below n = 3",
+            "interval": "Student t over seeds (95 %), paired by run (training seed and policy); none below n = 3",
         },
     }
 
@@ -257,13 +257,24 @@ def _slim(m: dict) -> dict:
     return {k: v for k, v in m.items() if k != "evals"}
 
 
+def _paired(p: list[dict], c: list[dict]) -> tuple[list[dict], list[dict]]:
+    """The models of ``p`` and ``c`` paired by run: the same training seed and β
+    policy when every model records them (checkpoints given by the user may
+    come in any order, or hold other runs), else by position."""
+    if all(m.get("seed") is not None for m in p + c):
+        by_run = {(m.get("policy"), m["seed"]): m for m in c}
+        both = [m for m in p if (m.get("policy"), m["seed"]) in by_run]
+        return both, [by_run[(m.get("policy"), m["seed"])] for m in both]
+    n = min(len(p), len(c))
+    return p[:n], c[:n]
+
+
 def _verdicts(
     models: dict[str, list[dict]], which=("edges", "correlation", "rounding", "training")
 ) -> tuple[dict, dict]:
     """Periodic against each control, per claim; the headline verdict is the
     one against ``none`` (the claim is about adding the torus), with the ALiBi
     comparison in the details."""
-    p = models["periodic"]
     claims = {
         "edges": ("edge_spread", "lower"),
         "correlation": ("decay_rate", "lower"),
@@ -275,7 +286,7 @@ def _verdicts(
         key, better = claims[claim]
         details[claim] = {}
         for ctrl in ("none", "alibi"):
-            c = models[ctrl]
+            p, c = _paired(models["periodic"], models[ctrl])
             if key is None:
                 a = [m["rounding_fit"]["theta"] for m in p]
                 b = [m["rounding_fit"]["theta"] for m in c]
@@ -286,8 +297,7 @@ def _verdicts(
             else:
                 a, b = [m[key] for m in p], [m[key] for m in c]
                 label = f"{key}(periodic) − {key}({ctrl})"
-            n = min(len(a), len(b))
-            details[claim][ctrl] = paired_verdict(a[:n], b[:n], better, label)
+            details[claim][ctrl] = paired_verdict(a, b, better, label)
         v = details[claim]["none"]
         verdicts[claim] = f"{v['verdict']}: {v['text']}"
     return verdicts, details

@@ -4,7 +4,7 @@ on their own validation text, and a verdict for each of the four claims.
 
 Every per-model number comes from one checkpoint (one seed); intervals are
 Student-t over seeds (``isingformer.stats.mean_interval``), none below 3.
-Differences between biases are paired by seed index.
+Differences between biases are paired by run (training seed and β policy).
 """
 
 from __future__ import annotations
@@ -135,6 +135,8 @@ def capture_logits(checkpoint: Path, expect_bias: str | None, n_windows: int = 8
         "evals": list(ckpt["history"]["evals"]),
         "final_val_loss": float(ckpt["history"]["evals"][-1]["val_loss"]),
         "checkpoint": str(checkpoint),
+        "seed": int(cfg.seed),
+        "policy": cfg.policy,
     }
 
 
@@ -180,6 +182,8 @@ def measure_logits(cap: dict, betas=DEFAULT_BETAS) -> dict:
     return {
         "bias": cap["bias"],
         "checkpoint": cap.get("checkpoint"),
+        "seed": cap.get("seed"),
+        "policy": cap.get("policy"),
         "entropy_profile": ent.tolist(),
         "beta_star_profile": beta_profile.tolist(),
         "loss_profile": None if loss is None else loss.tolist(),
