@@ -59,6 +59,7 @@ def test_icl_sweep_bad_input_one_line_exit_2(capsys, bad):
     ("bad", "named"),
     [
         (["--tasks", "inf"], "--tasks"),  # was "ValueError: max() arg is an empty sequence"
+        (["--ridge", "0", "--pretrain", "0.5", "--tasks", "2,8"], "--ridge"),  # was LinAlgError
         (["--context-ratio", "1e9", "--tasks", "4,16,inf"], "--context-ratio"),  # was OOM
         (  # 100000 x 4096 x 32 float64 tokens: refused before allocating
             ["--dim", "32", "--context", "4096", "--samples", "100000", "--pretrain", "inf"],

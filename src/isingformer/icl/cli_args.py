@@ -17,6 +17,7 @@ MAX_SAMPLES = 100_000
 MAX_STEPS = 1_000_000
 MAX_TRAIN_DIM = 32
 MAX_SEQUENCES = 1 << 18
+MIN_RIDGE_UNDERDETERMINED = 1e-8  # below, Cholesky of a singular A + λ fails
 
 
 def _count(value: int, name: str, lo: int, hi: int) -> int:
@@ -128,6 +129,11 @@ def parse_sweep_args(
         raise InputError(
             f"--pretrain: τ d² = {tau * dim_list[-1] ** 2:.0f} pretraining sequences exceeds "
             f"{MAX_SEQUENCES}; lower --pretrain"
+        )
+    if tau is not None and ridge < MIN_RIDGE_UNDERDETERMINED and tau < 1:
+        raise InputError(
+            f"--ridge: τ = {tau:g} < 1 gives fewer pretraining sequences than the d² unknowns, "
+            f"so A is singular; use --ridge >= {MIN_RIDGE_UNDERDETERMINED:g} or --pretrain >= 1"
         )
     ells = [context if context is not None else max(1, round(context_ratio * d)) for d in dim_list]
     if max(ells) > MAX_CONTEXT:
