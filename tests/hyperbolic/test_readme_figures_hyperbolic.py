@@ -21,6 +21,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import torch
 
 pytestmark = pytest.mark.regression
 
@@ -59,8 +60,12 @@ def test_recorded_tree_curves_are_reproduced(name: str, tree_corpus: Path, tmp_p
         seed=0, steps=300, n_layer=1, n_head=2, d_model=32, context=32, batch_size=16,
         lr=1e-2, eval_every=20, cache_dir=str(tmp_path / "cache"),
     )  # fmt: skip
+    n = torch.get_num_threads()
     set_threads(1)
-    r = train(cfg, out=tmp_path / "run", progress=False, stop_after=STEPS_CHECKED)
+    try:
+        r = train(cfg, out=tmp_path / "run", progress=False, stop_after=STEPS_CHECKED)
+    finally:
+        set_threads(n)
     assert r.n_params == run["n_params"] == 14_560
     got = {e["step"]: e["val_loss"] for e in r.evals}
     assert sorted(got) == sorted(want) == list(range(0, STEPS_CHECKED + 1, 20))
