@@ -65,6 +65,10 @@ def test_icl_sweep_bad_input_one_line_exit_2(capsys, bad):
             ["--dim", "32", "--context", "4096", "--samples", "100000", "--pretrain", "inf"],
             "--samples",
         ),
+        (  # 100000 x 1000000 pool weights (800 GB): refused before allocating
+            ["--dim", "1", "--context", "1", "--tasks", "2,1000000", "--samples", "100000"],
+            "--tasks 1000000",
+        ),
     ],
 )
 def test_icl_sweep_bad_input_names_the_option(capsys, bad, named):

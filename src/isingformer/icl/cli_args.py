@@ -56,21 +56,31 @@ def _dims(dim: int, dims: str | None) -> list[int]:
 
 
 def _check_batch_memory(
-    dims: list[int], ells: list[int], tau: float | None, model: str, samples: int
+    dims: list[int],
+    ells: list[int],
+    tau: float | None,
+    model: str,
+    samples: int,
+    tasks: list[int | None],
 ) -> None:
     """Refuse a point whose largest batch of sequences (evaluation, pretraining
     or the softmax projection set; ``[n, ℓ, d]`` float64 tokens, about three
-    such arrays alive at once) would not fit in memory."""
+    such arrays alive at once), or the pool posterior's ``[samples, k]``
+    weights, would not fit in memory."""
     from isingformer.validate import check_memory
 
     worst, what = 0.0, ""
+    k_max = max((k for k in tasks if k is not None), default=0)
     for d, ell in zip(dims, ells, strict=True):
         n = max(samples, 0 if tau is None else round(tau * d * d))
         n = max(n, 16 * d * d if model == "softmax" else 0)
         nbytes = 3.0 * 8 * n * ell * (d + 2)
         if nbytes > worst:
-            worst, what = nbytes, f"{n} sequences of ℓ = {ell} tokens at d = {d}"
-    check_memory(worst, f"--samples/--pretrain/--context: {what}")
+            worst, what = nbytes, f"--samples/--pretrain/--context: {n} sequences of ℓ = {ell}"
+            what += f" tokens at d = {d}"
+    if 8.0 * samples * k_max > worst:
+        worst, what = 8.0 * samples * k_max, f"--samples {samples} x --tasks {k_max} (pool weights)"
+    check_memory(worst, what)
 
 
 def parse_sweep_args(
@@ -141,12 +151,13 @@ def parse_sweep_args(
             f"--context-ratio: ℓ = {context_ratio:g} · d = {max(ells)} exceeds {MAX_CONTEXT}; "
             "lower --context-ratio or give --context"
         )
-    _check_batch_memory(dim_list, ells, tau, model, _count(samples, "samples", 10, MAX_SAMPLES))
+    n_eval, pools = _count(samples, "samples", 10, MAX_SAMPLES), parse_tasks(tasks)
+    _check_batch_memory(dim_list, ells, tau, model, n_eval, pools)
     return {
         "dims": dim_list,
         "context": context,
         "context_ratio": context_ratio,
-        "tasks": parse_tasks(tasks),
+        "tasks": pools,
         "seeds": _count(seeds, "seeds", 1, MAX_SEEDS),
         "model": model,
         "noise": noise,
