@@ -303,3 +303,21 @@ def test_store_in_read_only_directory(shared_dir):
     after = _listing(shared_dir)
     fresh = {k for k in after if Path(k).parts[:2] == ("rw", "fresh")}
     assert {k: v for k, v in after.items() if k not in fresh} == before  # nothing else written
+
+
+def test_runs_commands_read_the_env_store_by_default(tmp_path, capsys, monkeypatch):
+    """Sweeps without --out/--store write to $ISINGFORMER_STORE; ``runs list|show|export``
+    without --store looked only at results/runs.sqlite and could not read it."""
+    monkeypatch.chdir(tmp_path)
+    p = make_store(tmp_path / "env.sqlite")
+    monkeypatch.setenv("ISINGFORMER_STORE", str(p))
+    assert main(["runs", "list", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["store"] == str(p) and out["sweeps"][0]["points"] == 1
+    assert main(["runs", "show", "s", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["points"][0]["config"] == {"x": 1, "seed": 3}
+    assert main(["runs", "export", "s", "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)[0]["result"]["z"] == 2.0
+    monkeypatch.delenv("ISINGFORMER_STORE")
+    assert main(["runs", "list"]) == 2  # the fallback: results/runs.sqlite, absent here
+    assert "results/runs.sqlite" in capsys.readouterr().err

@@ -9,32 +9,44 @@ import typer
 from isingformer.cli._common import JSON_OPTION_HELP, emit
 
 group = typer.Typer(no_args_is_help=True, help="Inspect and export the results store.")
-STORE_HELP = "Results store file (default: results/runs.sqlite)."
+STORE_HELP = "Results store file (default: $ISINGFORMER_STORE, else results/runs.sqlite)."
 DEFAULT_STORE = Path("results/runs.sqlite")
 
 
-def _open(store: Path):
+def _path(store: Path | None) -> Path:
+    """``--store``, else ``$ISINGFORMER_STORE`` (where the sweeps write without
+    ``--out``/``--store``), else ``results/runs.sqlite``."""
+    import os
+
+    if store is not None:
+        return store
+    return Path(os.environ.get("ISINGFORMER_STORE") or DEFAULT_STORE)
+
+
+def _open(store: Path | None):
     from isingformer.runs import ResultsStore
 
-    return ResultsStore.open(store, read_only=True)
+    return ResultsStore.open(_path(store), read_only=True)
 
 
 @group.command("list")
 def list_(
-    store: Path = typer.Option(DEFAULT_STORE, help=STORE_HELP),
+    store: Path = typer.Option(None, help=STORE_HELP),
     as_json: bool = typer.Option(False, "--json", help=JSON_OPTION_HELP),
 ) -> None:
     """List the sweeps in the store with their point counts."""
     with _open(store) as st:
         sweeps = st.sweeps()
     lines = [f"{s['sweep']:<32} {s['points']:>6} points {s['seconds']:9.1f} s" for s in sweeps]
-    emit({"store": str(store), "sweeps": sweeps}, as_json, "\n".join(lines) or "(empty store)")
+    emit(
+        {"store": str(_path(store)), "sweeps": sweeps}, as_json, "\n".join(lines) or "(empty store)"
+    )
 
 
 @group.command("show")
 def show(
     sweep: str = typer.Argument(..., help="Sweep name, e.g. ensemble.rem"),
-    store: Path = typer.Option(DEFAULT_STORE, help=STORE_HELP),
+    store: Path = typer.Option(None, help=STORE_HELP),
     as_json: bool = typer.Option(False, "--json", help=JSON_OPTION_HELP),
 ) -> None:
     """Show the points of one sweep (config, timing, result keys)."""
@@ -62,7 +74,7 @@ def show(
 @group.command("export")
 def export(
     sweep: str = typer.Argument(None, help="Sweep name (default: all sweeps)."),
-    store: Path = typer.Option(DEFAULT_STORE, help=STORE_HELP),
+    store: Path = typer.Option(None, help=STORE_HELP),
     fmt: str = typer.Option(
         None,
         "--format",
