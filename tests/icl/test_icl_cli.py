@@ -69,6 +69,23 @@ def test_icl_sweep_bad_input_one_line_exit_2(capsys, bad):
             ["--dim", "1", "--context", "1", "--tasks", "2,1000000", "--samples", "100000"],
             "--tasks 1000000",
         ),
+        (  # ~2e12 multiply-adds of baselines: refused before running for an hour
+            [
+                "--dim",
+                "32",
+                "--context",
+                "64",
+                "--pretrain",
+                "inf",
+                "--tasks",
+                "2048,4096",
+                "--samples",
+                "100000",
+                "--seeds",
+                "3",
+            ],
+            "--samples 100000 x --tasks",
+        ),
     ],
 )
 def test_icl_sweep_bad_input_names_the_option(capsys, bad, named):

@@ -83,6 +83,28 @@ def _check_batch_memory(
     check_memory(worst, what)
 
 
+def _check_sweep_work(
+    dims: list[int],
+    ells: list[int],
+    tau: float | None,
+    samples: int,
+    tasks: list[int | None],
+    seeds: int,
+) -> None:
+    """Refuse a sweep whose multiply-adds exceed the work ceiling: per point,
+    the ridge and pool-posterior baselines on ``2 samples`` sequences
+    (ℓd² + d³ and k d² each) and the linear model's normal equations
+    (τd² sequences x (ℓd + p²), p = d(d+1)/2)."""
+    from isingformer.validate import check_work
+
+    work = 0.0
+    for d, ell in zip(dims, ells, strict=True):
+        train = 0.0 if tau is None else tau * d * d * (ell * d + (d * (d + 1) / 2) ** 2)
+        for k in tasks:
+            work += seeds * (2.0 * samples * (ell * d * d + d**3 + (k or 0) * d * d) + train)
+    check_work(work, None, f"--samples {samples} x --tasks x --dims x --seeds {seeds}")
+
+
 def parse_sweep_args(
     *,
     dim: int,
@@ -153,6 +175,7 @@ def parse_sweep_args(
         )
     n_eval, pools = _count(samples, "samples", 10, MAX_SAMPLES), parse_tasks(tasks)
     _check_batch_memory(dim_list, ells, tau, model, n_eval, pools)
+    _check_sweep_work(dim_list, ells, tau, n_eval, pools, _count(seeds, "seeds", 1, MAX_SEEDS))
     return {
         "dims": dim_list,
         "context": context,
