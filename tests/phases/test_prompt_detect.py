@@ -235,3 +235,10 @@ def test_templates_from_a_file(gpt_checkpoint, tmp_path, capsys):
         code, text, err = _run(capsys, [*base, "--templates", str(tmp_path / name)])
         assert code == 2 and text == "", (name, err)
         assert err.count("\n") == 1 and needle in err and "--templates" in err, err
+
+
+def test_a_template_given_twice_is_refused():
+    # a copy would be resampled as another prompt: n and the interval overstated
+    with pytest.raises(InputError, match="given twice"):
+        check_templates(["The year is {x}.", "In {x}", "The year is {x}."])
+    assert check_templates(["In {x}", "in {x}"]) == ["In {x}", "in {x}"]

@@ -58,6 +58,8 @@ def check_templates(templates: Sequence[str] | None, option: str = "--template")
             raise InputError(f"{option}: {t[:60]!r} has no slot {{x}} for the grid values")
         if len(t) > MAX_TEMPLATE_CHARS:
             raise InputError(f"{option}: at most {MAX_TEMPLATE_CHARS} characters, got {len(t)}")
+        if t in out:  # a copy would count as another sample of the bootstrap
+            raise InputError(f"{option}: {t[:60]!r} given twice; give each template once")
         out.append(t)
     return out
 
