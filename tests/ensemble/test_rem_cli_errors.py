@@ -21,3 +21,11 @@ def test_rem_two_rows_have_no_error_bar(capsys):
     assert main([*argv, "--json"]) == 0
     (point,) = json.loads(capsys.readouterr().out)["points"]
     assert point["beta_peak_err"] is None and point["c_max_err"] is None
+
+
+def test_rem_takes_the_largest_seed(capsys):
+    """--seed 2^63 - 1 is valid (docs/cli.md) but the per-N seed overflowed
+    torch's generator: 'ValueError: Overflow when unpacking long long'."""
+    argv = ["ensemble", "rem", "--sizes", "16", "--samples", "3", "--n-boot", "2"]
+    assert main([*argv, "--seed", str(2**63 - 1), "--executor", "serial", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["points"][0]["n"] == 16

@@ -168,7 +168,8 @@ def rem_study(
             "n": int(n),
             "samples": int(samples),
             "sigma": float(sigma),
-            "seed": int(seed) * 1_000_003 + int(n),
+            # below 2^63 (torch's seed, the store's INTEGER); the identity for seeds < ~9e12
+            "seed": (int(seed) * 1_000_003 + int(n)) % 2**63,
             "betas": list(map(float, betas)) if betas is not None else None,
             "n_boot": int(n_boot),
         }

@@ -175,3 +175,12 @@ def test_bad_values_name_the_option(capsys, args, needle):
     code, out = _run(capsys, ["ising", *args, "--json"])
     assert code == 2 and out.out == "" and len(out.err.strip().splitlines()) == 1
     assert needle in out.err, out.err
+
+
+def test_tc_takes_the_largest_seed(capsys):
+    """--seed 2^63 - 1 is valid, but the per-point seeds overflowed the store's
+    INTEGER ('OverflowError: Python int too large to convert to SQLite INTEGER')."""
+    args = ["ising", "tc", "--sizes", "4,8", "--sweeps", "20", "--executor", "serial"]
+    code, out = _run(capsys, [*args, "--seed", str(2**63 - 1), "--json"])
+    assert code == 0, out.err
+    assert json.loads(out.out)["sizes"] == [4, 8]

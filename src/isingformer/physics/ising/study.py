@@ -222,7 +222,8 @@ def tc_study(
             "T": float(t),
             "sweeps": int(sweeps),
             "algorithm": algorithm,
-            "seed": int(seed) * 1000003 + i * 101 + j,
+            # below 2^63 (the store's INTEGER); the identity for seeds < ~9e12
+            "seed": (int(seed) * 1000003 + i * 101 + j) % 2**63,
             "start": "ordered",
         }
         for i, L in enumerate(sizes)
