@@ -70,6 +70,7 @@ def test_train_json_contract_and_resume(capsys, tmp_path, lm_cache):
         (["train", "--policy", "fixed:bta=2", "--steps", "5"], "unknown key 'bta'"),
         (["compare", "--policies", "sqrt_dk,hot", "--seeds", "1"], "unknown policy"),
         (["compare", "--steps", "0"], "--steps"),
+        (["compare", "--seed", str(2**63 - 1), "--seeds", "2"], "--seed + --seeds - 1"),
         (["compare", "--policies", "sqrt_dk,fixed:bta=2", "--seeds", "1"], "unknown key 'bta'"),
         (["compare", "--policies", "sqrt_dk,fixed:beta=-2", "--seeds", "1"], "finite and > 0"),
         (["compare", "--policies", "sqrt_dk,critical:every=x"], "integer >= 0"),

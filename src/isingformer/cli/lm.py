@@ -276,6 +276,8 @@ def compare_cmd(
         specs = parse_policies("sqrt_dk,critical,learned")
     if seeds < 1:
         raise InputError(f"--seeds is a count and must be >= 1, got {seeds}")
+    if seed + seeds - 1 >= 2**63:  # the last seed of the comparison is seed + seeds - 1
+        raise InputError(f"--seed + --seeds - 1 must be < 2^63, got --seed {seed} --seeds {seeds}")
     check_executor(executor)
     base = load_config(
         None,
