@@ -156,3 +156,15 @@ def test_spin_over_checkpoints(gpt_series, capsys, tmp_path):
     (tmp_path / "empty").mkdir()
     code, out, err = _run(capsys, ["phases", "spin", "--checkpoints", str(tmp_path / "empty")])
     assert code == 2 and out == "" and err.count("\n") == 1 and "no *.pt" in err
+
+
+def test_spin_refuses_copies_of_one_step(gpt_checkpoint, capsys, tmp_path):
+    # two files of the same step (was "ValueError: Cannot calculate a linear
+    # regression if all x values are identical" after the Monte Carlo)
+    import shutil
+
+    for name in ("a.pt", "b.pt"):
+        shutil.copy(gpt_checkpoint, tmp_path / name)
+    code, out, err = _run(capsys, ["phases", "spin", "--checkpoints", str(tmp_path), "--json"])
+    assert code == 2 and out == "" and err.count("\n") == 1
+    assert "several checkpoints at step" in err

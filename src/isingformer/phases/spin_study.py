@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
+from isingformer.errors import InputError
 from isingformer.phases.spin import (
     _check_bonds,
     gpt_bond_matrix,
@@ -121,6 +122,10 @@ def spin_study(
         tm = load_trained(p)
         rows.append(row(tm.step, tm.model, tm.config.n_layer, str(p)))
     rows.sort(key=lambda r: r[0])
+    seen = [r[0] for r in rows]
+    if len(set(seen)) < len(seen):  # copies: a T_c(t) series needs distinct steps
+        dup = min(s for s in seen if seen.count(s) > 1)
+        raise InputError(f"--checkpoints: several checkpoints at step {dup} in {d}")
     if rows[0][0] > 0:  # the initialization of the run: the same config and seed
         tm = load_trained(rows[0][8])
         init = build_model(tm.config, int(tm.model.wte.weight.shape[0]))
