@@ -29,3 +29,11 @@ def test_rem_takes_the_largest_seed(capsys):
     argv = ["ensemble", "rem", "--sizes", "16", "--samples", "3", "--n-boot", "2"]
     assert main([*argv, "--seed", str(2**63 - 1), "--executor", "serial", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["points"][0]["n"] == 16
+
+
+def test_rem_report_states_rows_and_resamples(capsys, tmp_path):
+    """The report's table said 'bootstrap errors over rows' without how many."""
+    argv = ["ensemble", "rem", "--sizes", "16,64,256", "--samples", "12", "--n-boot", "7"]
+    assert main([*argv, "--executor", "serial", "--out", str(tmp_path)]) == 0
+    text = (tmp_path / "report.md").read_text()
+    assert "7 bootstrap resamples of the 12 rows" in text

@@ -199,7 +199,8 @@ def rem_study(
                 [p.c_max_err for p in points],
                 form="powerlaw",
             )
-        except (RuntimeError, ValueError):  # fit did not converge: report no extrapolation
+        except (RuntimeError, ValueError, InputError):  # no fit: report no extrapolation
             ratio_fit = height_fit = None
     config = {"ns": list(ns), "samples": samples, "sigma": sigma, "seed": seed, "betas": betas}
+    config["n_boot"] = n_boot  # the error bars: bootstrap over the `samples` rows
     return REMStudy(config, points, ratio_fit, height_fit)

@@ -91,7 +91,9 @@ def rem_section(study: REMStudy) -> Section:
     table = Table(
         ["N", "β*", "± err", "C_max", "± err", "β_c theory", "β*/β_c", "2 ln N (C jump)"],
         rows,
-        "Heat-capacity peak of the row-averaged C(β) (bootstrap errors over rows).",
+        "Heat-capacity peak of the row-averaged C(β); errors: standard deviation over "
+        f"{study.config.get('n_boot', '?')} bootstrap resamples of the "
+        f"{study.config['samples']} rows (none below 3 rows).",
     )
     fit = study.ratio_fit
     fit_text = (
