@@ -158,3 +158,14 @@ def test_every_cell_interval_states_n_and_method():
     for key in ("beta_opt", "beta_critical"):  # beta_critical had no method
         iv = cell[key]
         assert iv["ci"] is not None and iv["n"] == 3 and "Student-t" in iv["method"]
+
+
+def test_a_censored_cell_has_no_interval():
+    # every seed's loss falls to the grid's last β: the values are bounds
+    from isingformer.hyperbolic.conjecture import _cell_summary
+
+    betas = np.geomspace(0.1, 10, 5)
+    loss = -np.log(betas)[None, :] * np.array([[1.0], [1.1], [0.9]])
+    cell = _cell_summary(betas, loss, np.ones((3, 5)))
+    assert cell["at_edge"] and cell["beta_opt"]["per_seed"] == [10.0, 10.0, 10.0]
+    assert cell["beta_opt"]["ci"] is None and "censored" in cell["beta_opt"]["method"]

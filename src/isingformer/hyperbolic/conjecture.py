@@ -198,16 +198,20 @@ def _cell_summary(betas: np.ndarray, loss: np.ndarray, star: np.ndarray) -> dict
     def log_se(iv) -> float | None:  # standard error of the mean log β (n >= 3)
         return None if iv is None or iv.n < 3 else float(np.std(iv.values, ddof=1) / iv.n**0.5)
 
+    censored = sum(edges) * 2 > len(edges)  # most seeds' minimum on the grid's edge
     return {
         "beta_opt": {
             "value": math.exp(lo.mean),
-            "ci": None if lo.ci is None else [math.exp(lo.ci[0]), math.exp(lo.ci[1])],
+            "ci": None if lo.ci is None or censored else [math.exp(lo.ci[0]), math.exp(lo.ci[1])],
             "per_seed": opts,
             "n": lo.n,
             "log_se": log_se(lo),
-            "method": "geometric mean over seeds, Student-t interval of mean log β_opt",
+            "method": "censored: most seeds' minimum at the grid edge, values are bounds, "
+            "no interval"
+            if censored
+            else "geometric mean over seeds, Student-t interval of mean log β_opt",
         },
-        "at_edge": sum(edges) * 2 > len(edges),
+        "at_edge": censored,
         "beta_critical": {
             "value": math.exp(st.mean) if st else float("nan"),
             "ci": None if st is None or st.ci is None else [math.exp(c) for c in st.ci],
