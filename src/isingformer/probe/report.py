@@ -140,7 +140,10 @@ def phase_map_section(pm: PhaseMap) -> Section:
             "phase",
         ],
         rows,
-        "Per head: heat-capacity peak β* (bootstrap error over query rows), the REM "
+        "Per head: heat-capacity peak β* (error: standard deviation over "
+        f"{pm.config.get('n_boot', '?')} bootstrap resamples of the head's "
+        f"{'/'.join(map(str, sorted({h.n_rows for h in pm.heads})))} query rows; none below 3), "
+        "the REM "
         "freezing point of the head's logit spread, and the state at the model's own β.",
     )
     text = (

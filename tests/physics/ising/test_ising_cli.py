@@ -89,6 +89,7 @@ def test_tc_contract(capsys, tmp_path):
     assert r["n_boot"] == 200 and "parametric bootstrap" in r["error_method"]
     assert abs(r["tc"] - r["exact_tc"]) < 0.1
     assert (tmp_path / "report.html").exists() and (tmp_path / "runs.sqlite").exists()
+    assert "200 parametric-bootstrap resamples" in (tmp_path / "report.md").read_text()
     from isingformer.runs import ResultsStore
 
     with ResultsStore.open(tmp_path / "runs.sqlite", read_only=True) as st:

@@ -107,7 +107,8 @@ def _table(study: dict):
     return Table(
         ["quantity", "estimate", "error", "exact"],
         rows,
-        "Finite-size scaling estimates (bootstrap errors).",
+        "Finite-size scaling estimates (errors: standard deviation over "
+        f"{study.get('n_boot', '?')} parametric-bootstrap resamples of the whole analysis).",
     )
 
 
