@@ -46,7 +46,7 @@ def capacity_figure(result: dict):
     ax1.set_ylabel("mean final overlap m")
     ax2.set_ylabel(f"P(m > {result.get('threshold', 0.9)})")
     ax1.set_title("Hopfield retrieval overlap (dashed: α_c = 0.138)")
-    ax2.set_title("retrieval probability")
+    ax2.set_title(f"retrieval probability (bars: binomial s.e., {result['trials']} trials)")
     fig.tight_layout()
     return fig
 
