@@ -103,31 +103,37 @@ def run_main_job(
     ctx = JobContext(out=out, store=store, quick=quick, seed=seed, device=device)
     sections: list[Section] = []
     summary: dict[str, dict] = {}
-    for name, fn in SECTIONS:
-        if only and name not in only:
-            continue
-        t0 = time.time()
-        if log:
-            log(f"[{name}] running ...")
-        try:
-            sections.append(fn(ctx))
-            summary[name] = {"ok": True, "seconds": round(time.time() - t0, 2)}
-        except IsingformerError:
-            raise
-        except Exception as exc:  # a bug in one section must not lose the others
-            tb = traceback.format_exc()
-            sys.stderr.write(tb)
-            sections.append(Section(f"{name} (failed)", f"This section failed: {exc!r}"))
-            summary[name] = {"ok": False, "seconds": round(time.time() - t0, 2), "error": repr(exc)}
-        if log:
-            log(f"[{name}] done in {summary[name]['seconds']} s")
-    config = {
-        "quick": quick,
-        "seed": seed,
-        "device": device,
-        "threads": used_threads,
-        "sections": list(summary),
-    }
-    path = Report("isingformer: main job", config, sections).write(out)
-    store.close()
+    try:  # the store is closed also when a section stops the job with bad input
+        for name, fn in SECTIONS:
+            if only and name not in only:
+                continue
+            t0 = time.time()
+            if log:
+                log(f"[{name}] running ...")
+            try:
+                sections.append(fn(ctx))
+                summary[name] = {"ok": True, "seconds": round(time.time() - t0, 2)}
+            except IsingformerError:
+                raise
+            except Exception as exc:  # a bug in one section must not lose the others
+                tb = traceback.format_exc()
+                sys.stderr.write(tb)
+                sections.append(Section(f"{name} (failed)", f"This section failed: {exc!r}"))
+                summary[name] = {
+                    "ok": False,
+                    "seconds": round(time.time() - t0, 2),
+                    "error": repr(exc),
+                }
+            if log:
+                log(f"[{name}] done in {summary[name]['seconds']} s")
+        config = {
+            "quick": quick,
+            "seed": seed,
+            "device": device,
+            "threads": used_threads,
+            "sections": list(summary),
+        }
+        path = Report("isingformer: main job", config, sections).write(out)
+    finally:
+        store.close()
     return path, summary
