@@ -90,6 +90,22 @@ def test_too_small_corpus_for_context(tmp_path):
         d.check_context(32)
 
 
+def test_too_small_corpus_names_the_largest_context():
+    """The hint was 'a context below len - 2' (one too small) and, for an empty
+    split, 'a context below 1' (impossible)."""
+    from isingformer.lm.corpus import TokenData
+
+    def data(n):
+        arr = np.zeros(n, dtype=np.uint16)
+        return TokenData(arr, arr, None, 2, "k", None)
+
+    data(12).check_context(10)  # 12 tokens hold one window of 10 + 1 and its target
+    with pytest.raises(InputError, match=r"--context <= 10$"):
+        data(12).check_context(11)
+    with pytest.raises(InputError, match=r"has 0 tokens.*\(no context fits\)$"):
+        data(0).check_context(4)
+
+
 def test_bpe_tokenizer_trains_locally(tmp_path):
     f = tmp_path / "t.txt"
     f.write_text(("Shall I compare thee to a summer's day?\nThou art more lovely.\n" * 200) * 2)

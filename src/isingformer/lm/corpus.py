@@ -246,9 +246,11 @@ class TokenData:
         ``context + 1`` tokens."""
         for name, arr in (("training", self.train), ("validation", self.val)):
             if len(arr) < context + 2:
+                most = len(arr) - 2  # the largest context one window of this split holds
+                fix = f"or --context <= {most}" if most >= 1 else "(no context fits)"
                 raise InputError(
                     f"the {name} split has {len(arr)} tokens, too few for context {context}: "
-                    f"use a larger corpus or a context below {max(len(arr) - 2, 1)}"
+                    f"use a larger corpus {fix}"
                 )
 
 
