@@ -129,6 +129,7 @@ def test_end_to_end_against_eager(tiny_bert):
     rows = min(64, int(real.sum()))  # the seeded subset, or every real query row
     assert all(h["n_rows"] == rows for h in d["heads"]) and "bootstrap" in d["config"]["errors"]
     assert all(len(f["n_rows"]) == 2 for f in d["finite_size"])
+    assert [f["n_boot"] for f in d["finite_size"]] == [10, 10]
     assert [f["n_tokens"] for f in pm.finite_size] == [8, max(len(r) for r in batch["input_ids"])]
 
 

@@ -282,6 +282,7 @@ def analyze_attention(
                 "beta_peak": [[p["beta"] for p in lay] for lay in per_layer],
                 "beta_peak_err": [[p["beta_err"] for p in lay] for lay in per_layer],
                 "n_rows": [[p["n_rows"] for p in lay] for lay in per_layer],
+                "n_boot": min(n_boot, 50),  # the scan's reduced bootstrap (and <= 256 rows)
                 "beta_c_rem": [[p["beta_c_rem"] for p in lay] for lay in per_layer],
             }
         )
@@ -296,6 +297,7 @@ def analyze_attention(
                 [h.beta_peak_err for h in heads if h.layer == lay] for lay in range(len(cap.q))
             ],
             "n_rows": [[h.n_rows for h in heads if h.layer == lay] for lay in range(len(cap.q))],
+            "n_boot": n_boot,
             "beta_c_rem": [
                 [h.beta_c_rem for h in heads if h.layer == lay] for lay in range(len(cap.q))
             ],
