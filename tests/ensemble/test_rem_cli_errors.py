@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
+
 from isingformer.cli import main
 
 
@@ -37,3 +39,16 @@ def test_rem_report_states_rows_and_resamples(capsys, tmp_path):
     assert main([*argv, "--executor", "serial", "--out", str(tmp_path)]) == 0
     text = (tmp_path / "report.md").read_text()
     assert "7 bootstrap resamples of the 12 rows" in text
+
+
+def test_peaks_on_the_grid_edge_are_not_extrapolated():
+    """With every β* on the grid's upper edge (only bounds) the study reported a
+    confident y∞ = 0.34 ± 0.016 fitted to the bounds; now no fit (None)."""
+    from isingformer.ensemble import rem_study
+
+    kw = {"executor": "serial", "progress": False, "n_boot": 5}
+    edge = rem_study([16, 64, 256], 20, betas=list(np.linspace(0.1, 1.5, 20)), **kw)
+    assert all(p.peak_at_edge for p in edge.points)
+    assert edge.ratio_fit is None and edge.height_fit is None
+    inside = rem_study([16, 64, 256], 20, **kw)  # the default grid brackets every peak
+    assert not any(p.peak_at_edge for p in inside.points) and inside.ratio_fit is not None

@@ -186,17 +186,19 @@ def rem_study(
         dask_address=dask_address,
     )
     points = [REMPoint(**r) for r in results]
-    sizes = [p.n for p in points]
+    # a peak on the grid's edge is only a bound on β* (and C_max): not fitted
+    inside = [p for p in points if not p.peak_at_edge]
+    sizes = [p.n for p in inside]
     ratio_fit = height_fit = None
-    if len(points) >= 3:
-        ratio = [p.beta_peak / p.beta_c_theory for p in points]
-        ratio_err = [p.beta_peak_err / p.beta_c_theory for p in points]
+    if len(inside) >= 3:
+        ratio = [p.beta_peak / p.beta_c_theory for p in inside]
+        ratio_err = [p.beta_peak_err / p.beta_c_theory for p in inside]
         try:
             ratio_fit = fit_finite_size(sizes, ratio, ratio_err, form="log", exponent=1.0)
             height_fit = fit_finite_size(
                 sizes,
-                [p.c_max for p in points],
-                [p.c_max_err for p in points],
+                [p.c_max for p in inside],
+                [p.c_max_err for p in inside],
                 form="powerlaw",
             )
         except (RuntimeError, ValueError, InputError):  # no fit: report no extrapolation
