@@ -59,3 +59,16 @@ def test_documented_values_pass(path, params, monkeypatch):
 
 def test_unparsable_grid_is_left_to_the_command():
     check_limits(("phases", "detect"), {"grid": "not-a-grid"})
+
+
+@pytest.mark.parametrize(
+    "argv, named",
+    [
+        (["ising", "exact", "--width", "100000000"], "--size 16 x --width 100000000"),
+        (["ising", "simulate", "--size", "16", "--width", "100000000"], "--size 16 x --width"),
+        (["ising", "exact", "--size", "100000"], "--size 100000:"),
+    ],
+)
+def test_lattice_refusal_names_the_options_given(capsys, argv, named):
+    assert main([*argv, "--json"]) == 2
+    assert named in capsys.readouterr().err

@@ -58,26 +58,27 @@ def _dim(p: dict) -> int:
     return check_int(_get(p, "dim", 2), "dim", ge=2, le=3)
 
 
-def _lattice(p: dict) -> tuple[int, float]:
+def _lattice(p: dict) -> tuple[str, float]:
+    """The options that set the lattice, as the user gave them, and its spins."""
     L = _get(p, "size", 32)
     M = _get(p, "width", L)
     dim = _dim(p)
     spins = float(L) * M * (L ** (dim - 2) if dim > 2 else 1)
-    return L, spins
+    return (f"--size {L}" if M == L else f"--size {L} x --width {M}"), spins
 
 
 def _ising_exact(p: dict) -> None:
     check_float(_get(p, "temperature", 1.0), "temperature", ge=ISING_T_MIN)
-    L, spins = _lattice({**p, "dim": 2})
-    check_work(spins, 2.0**24, f"--size {L}: the exact torus of {spins:.3g} spins", "spins")
+    name, spins = _lattice({**p, "dim": 2})
+    check_work(spins, 2.0**24, f"{name}: the exact torus of {spins:.3g} spins", "spins")
 
 
 def _ising_simulate(p: dict) -> None:
     check_float(_get(p, "temperature", 1.0), "temperature", ge=ISING_T_MIN)
-    L, spins = _lattice(p)
-    check_memory(16 * spins, f"--size {L} ({spins:.3g} spins)")
+    name, spins = _lattice(p)
+    check_memory(16 * spins, f"{name} ({spins:.3g} spins)")
     sweeps = _get(p, "sweeps", 20000)
-    check_work(spins * sweeps * 1.1, None, f"--size {L} x --sweeps {sweeps}", "spin updates")
+    check_work(spins * sweeps * 1.1, None, f"{name} x --sweeps {sweeps}", "spin updates")
     algorithm, backend = p.get("algorithm"), p.get("backend")
     if algorithm == "wolff" and backend not in (None, "auto"):
         raise InputError(
