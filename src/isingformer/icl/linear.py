@@ -38,8 +38,8 @@ __all__ = [
 
 def context_summary(batch: IclBatch) -> np.ndarray:
     """``h = (1/ℓ) Σ_i y_i x_i`` per sequence, shape ``[n, d]`` (float64; one
-    compiled pass over the contexts, the step that bounds the closed form's
-    speed: it reads all ``n ℓ d`` token entries once)."""
+    compiled pass over the contexts that reads all ``n ℓ d`` token entries
+    once: with the pair-feature product, what bounds the closed form's speed)."""
     from isingformer.icl._kernels import context_sums
 
     x = np.ascontiguousarray(batch.x, dtype=np.float64)
