@@ -16,11 +16,11 @@ DEFAULT_STORE = Path("results/runs.sqlite")
 def _path(store: Path | None) -> Path:
     """``--store``, else ``$ISINGFORMER_STORE`` (where the sweeps write without
     ``--out``/``--store``), else ``results/runs.sqlite``."""
-    import os
+    from isingformer.runs.store import env_store
 
     if store is not None:
         return store
-    return Path(os.environ.get("ISINGFORMER_STORE") or DEFAULT_STORE)
+    return Path(env_store() or DEFAULT_STORE)
 
 
 def _open(store: Path | None):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 from isingformer.errors import InputError
-from isingformer.icl.sweep import MODELS, parse_tasks
+from isingformer.icl.sweep import MODELS, context_length, parse_tasks
 
 __all__ = ["parse_sweep_args"]
 
@@ -167,21 +167,22 @@ def parse_sweep_args(
             f"--ridge: τ = {tau:g} < 1 gives fewer pretraining sequences than the d² unknowns, "
             f"so A is singular; use --ridge >= {MIN_RIDGE_UNDERDETERMINED:g} or --pretrain >= 1"
         )
-    ells = [context if context is not None else max(1, round(context_ratio * d)) for d in dim_list]
+    ells = [context_length(d, context, context_ratio) for d in dim_list]
     if max(ells) > MAX_CONTEXT:
         raise InputError(
             f"--context-ratio: ℓ = {context_ratio:g} · d = {max(ells)} exceeds {MAX_CONTEXT}; "
             "lower --context-ratio or give --context"
         )
     n_eval, pools = _count(samples, "samples", 10, MAX_SAMPLES), parse_tasks(tasks)
+    n_seeds = _count(seeds, "seeds", 1, MAX_SEEDS)
     _check_batch_memory(dim_list, ells, tau, model, n_eval, pools)
-    _check_sweep_work(dim_list, ells, tau, n_eval, pools, _count(seeds, "seeds", 1, MAX_SEEDS))
+    _check_sweep_work(dim_list, ells, tau, n_eval, pools, n_seeds)
     return {
         "dims": dim_list,
         "context": context,
         "context_ratio": context_ratio,
         "tasks": pools,
-        "seeds": _count(seeds, "seeds", 1, MAX_SEEDS),
+        "seeds": n_seeds,
         "model": model,
         "noise": noise,
         "pretrain": tau,

@@ -229,6 +229,12 @@ def _seed_thresholds(task: IclTask, tasks: list[int | None], rows: list[dict]) -
     return {"ood": crossing(finite, errs, level), "baselines": k_base}
 
 
+def context_length(d: int, context: int | None, context_ratio: float | None) -> int:
+    """The context length ℓ at dimension ``d``: ``context`` if given, else
+    ``max(1, round(context_ratio · d))``."""
+    return int(context) if context is not None else max(1, round(float(context_ratio) * d))
+
+
 def icl_sweep(
     dims: Sequence[int],
     context: int | None,
@@ -297,8 +303,7 @@ def icl_sweep(
         "dims": {},
     }
     for d in dims:
-        ell = context if context is not None else max(1, round(float(context_ratio) * d))
-        task = IclTask(int(d), int(ell), float(noise))
+        task = IclTask(int(d), context_length(d, context, context_ratio), float(noise))
         configs = [
             {
                 "dim": task.dim,

@@ -323,6 +323,14 @@ def _create(p: Path) -> None:
             leftover.unlink(missing_ok=True)
 
 
+STORE_ENV = "ISINGFORMER_STORE"
+
+
+def env_store() -> str | None:
+    """The store the environment names (``$ISINGFORMER_STORE``), else None."""
+    return os.environ.get(STORE_ENV) or None
+
+
 def store_for(
     out: str | os.PathLike | None, store: str | os.PathLike | None = None
 ) -> ResultsStore:
@@ -332,8 +340,7 @@ def store_for(
         return ResultsStore.open(store)
     if out is not None:
         return ResultsStore.open(Path(out) / "runs.sqlite")
-    env = os.environ.get("ISINGFORMER_STORE")
-    return ResultsStore.open(env) if env else ResultsStore.open(None)
+    return ResultsStore.open(env_store())
 
 
 def now() -> float:
