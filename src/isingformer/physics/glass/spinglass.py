@@ -20,6 +20,7 @@ import numpy as np
 
 from isingformer.errors import InputError
 from isingformer.physics.glass import _kernels as K
+from isingformer.stats import MIN_N
 
 __all__ = [
     "PARISI_E_INF",
@@ -574,8 +575,10 @@ def sk_study(
     sizes = [int(n) for n in sizes]
     if min(sizes) < 4:
         raise InputError(f"SK sizes must be >= 4, got {min(sizes)}")
-    if samples < 3:  # no error bar over fewer than 3 values (isingformer.stats.MIN_N)
-        raise InputError(f"--samples: need >= 3 disorder samples for an error bar, got {samples}")
+    if samples < MIN_N:  # no error bar over fewer values
+        raise InputError(
+            f"--samples: need >= {MIN_N} disorder samples for an error bar, got {samples}"
+        )
     if sweeps is not None and sweeps < 10:
         raise InputError(f"sweeps must be >= 10, got {sweeps}")
     if n_temps < 2:
@@ -685,8 +688,8 @@ def overlap_study(
         raise InputError(
             f"P(q) is studied below T_c = 1: temperature must be in (0, 1), got {temperature}"
         )
-    if samples < 3 or sweeps < 100 or n_temps < 2 or bins < 2:  # samples: error bars need 3
-        raise InputError("need samples >= 3, sweeps >= 100, n_temps >= 2, bins >= 2")
+    if samples < MIN_N or sweeps < 100 or n_temps < 2 or bins < 2:  # samples: error bars
+        raise InputError(f"need samples >= {MIN_N}, sweeps >= 100, n_temps >= 2, bins >= 2")
     configs = [
         {
             "n": n,

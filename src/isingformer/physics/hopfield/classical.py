@@ -19,6 +19,7 @@ import numpy as np
 
 from isingformer.errors import InputError
 from isingformer.physics.hopfield import _kernels as K
+from isingformer.stats import MIN_N
 
 __all__ = [
     "ALPHA_C",
@@ -308,8 +309,10 @@ def capacity_study(
         raise InputError(f"Hopfield sizes must be >= 10 neurons, got {min(sizes)}")
     if not alphas or min(alphas) <= 0 or max(alphas) > 2:
         raise InputError("every alpha must be in (0, 2]")
-    if trials < 3:  # no error bar over fewer than 3 values (isingformer.stats.MIN_N)
-        raise InputError(f"--trials: need >= 3 trials per point for an error bar, got {trials}")
+    if trials < MIN_N:  # no error bar over fewer values
+        raise InputError(
+            f"--trials: need >= {MIN_N} trials per point for an error bar, got {trials}"
+        )
     if not 0 <= noise < 0.5:
         raise InputError(f"cue noise must be in [0, 0.5), got {noise}")
     if temperature < 0 or not 0 < threshold < 1:
