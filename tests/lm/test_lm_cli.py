@@ -170,3 +170,32 @@ def test_compare_specs_from_yaml_and_flag(capsys, tmp_path, lm_cache):
     d = json.loads(out)
     assert [p["name"] for p in d["policies"]] == ["sqrt_dk", "fixed:beta=3"]
     assert d["control"] is None
+
+
+def test_train_refuses_to_overwrite_a_checkpoint(capsys, tmp_path, lm_cache):
+    """A second ``train --out DIR`` replaced DIR's checkpoint silently (another
+    run's, or this one's before --resume): now refused in one line, the file
+    untouched, unless --overwrite; --resume of that very file still continues."""
+    base = ["train", "--steps", "2", *TINY, "--set", f"cache_dir={lm_cache}", "--json"]
+    code, out, err = run(capsys, *base, "--seed", "0", "--out", str(tmp_path / "a"))
+    assert code == 0, err
+    ckpt = tmp_path / "a" / "checkpoint.pt"
+    before = ckpt.read_bytes()
+    code, out, err = run(capsys, *base, "--seed", "1", "--out", str(tmp_path / "a"))
+    assert code == 2 and out == ""
+    assert len(err.strip().splitlines()) == 1 and "--overwrite" in err and "--resume" in err
+    assert ckpt.read_bytes() == before
+    # --resume of another checkpoint into DIR would replace DIR's: refused too
+    code, out, err = run(capsys, *base, "--seed", "1", "--out", str(tmp_path / "b"))
+    assert code == 0, err
+    other = tmp_path / "b" / "checkpoint.pt"
+    code, out, err = run(capsys, "train", "--resume", str(other), "--steps", "3", "--json",
+                         "--out", str(tmp_path / "a"))  # fmt: skip
+    assert code == 2 and "another checkpoint" in err and ckpt.read_bytes() == before
+    # continuing DIR's own checkpoint is not an overwrite
+    code, out, err = run(capsys, "train", "--resume", str(ckpt), "--steps", "3", "--json")
+    assert code == 0, err
+    assert json.loads(out)["steps"] == 3
+    code, out, err = run(capsys, *base, "--seed", "1", "--overwrite", "--out", str(tmp_path / "a"))
+    assert code == 0, err
+    assert json.loads(out)["seed"] == 1 and ckpt.read_bytes() != before

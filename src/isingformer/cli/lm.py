@@ -56,6 +56,26 @@ def _overrides(sets: list[str] | None, **flags) -> dict:
     return merged
 
 
+def _refuse_overwrite(out: Path, resume: Path | None) -> None:
+    """InputError when ``out/checkpoint.pt`` exists and this run is not the
+    continuation of that very file: training would silently replace it."""
+    from isingformer.errors import InputError
+
+    existing = out / "checkpoint.pt"
+    if not existing.is_file():
+        return
+    if resume is not None and resume.resolve() == existing.resolve():
+        return
+    how = (
+        f"--resume {existing} continues it"
+        if resume is None
+        else f"--resume {resume} writes to {existing}, another checkpoint"
+    )
+    raise InputError(
+        f"--out: {existing} exists ({how}); pass --overwrite to replace it, or choose another --out"
+    )
+
+
 def train_cmd(
     policy: str = typer.Option(
         None,
@@ -94,6 +114,12 @@ def train_cmd(
     sets: list[str] = typer.Option(None, "--set", help=_SET_HELP),
     resume: Path = typer.Option(
         None, "--resume", help="Continue from this checkpoint (its config, updated by any flags)."
+    ),
+    overwrite: bool = typer.Option(
+        False,
+        "--overwrite",
+        help="Replace a checkpoint already in OUT (refused without it, unless --resume continues "
+        "that very checkpoint).",
     ),
     store: Path = typer.Option(None, help="Results store (default: OUT/runs.sqlite)."),
     max_seconds: float = typer.Option(None, "--max-seconds", help=_TRAIN_SECONDS_HELP),
@@ -152,6 +178,8 @@ def train_cmd(
             if resume is not None
             else Path("runs") / f"train-{cfg.policy}-seed{cfg.seed}"
         )
+    if not overwrite:
+        _refuse_overwrite(out, resume)
     from isingformer.lm.distributed import ddp_session, detect, write_trace
 
     env = detect()  # set by torchrun: data-parallel over its ranks
