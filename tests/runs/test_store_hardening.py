@@ -321,3 +321,21 @@ def test_runs_commands_read_the_env_store_by_default(tmp_path, capsys, monkeypat
     monkeypatch.delenv("ISINGFORMER_STORE")
     assert main(["runs", "list"]) == 2  # the fallback: results/runs.sqlite, absent here
     assert "results/runs.sqlite" in capsys.readouterr().err
+
+
+def test_runs_json_gives_iso_times_like_export(tmp_path, capsys):
+    """``runs list --json`` gave epoch floats (and ``runs show --json`` no times)
+    where ``runs export`` gives ISO 8601 UTC: now all three agree."""
+    p = make_store(tmp_path / "runs.sqlite")
+    assert main(["runs", "export", "s", "--store", str(p), "--format", "json"]) == 0
+    exported = json.loads(capsys.readouterr().out)[0]
+    assert main(["runs", "list", "--store", str(p), "--json"]) == 0
+    sweep = json.loads(capsys.readouterr().out)["sweeps"][0]
+    assert main(["runs", "show", "s", "--store", str(p), "--json"]) == 0
+    point = json.loads(capsys.readouterr().out)["points"][0]
+    assert exported["started"].endswith("+00:00")
+    assert (sweep["first_started"], sweep["last_finished"]) == (
+        exported["started"],
+        exported["finished"],
+    )
+    assert (point["started"], point["finished"]) == (exported["started"], exported["finished"])

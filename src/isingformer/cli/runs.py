@@ -35,8 +35,15 @@ def list_(
     as_json: bool = typer.Option(False, "--json", help=JSON_OPTION_HELP),
 ) -> None:
     """List the sweeps in the store with their point counts."""
+    from isingformer.runs.frames import iso_utc
+
     with _open(store) as st:
         sweeps = st.sweeps()
+    for s in sweeps:  # times as ISO 8601 UTC text, as in runs show and runs export
+        s["first_started"], s["last_finished"] = (
+            iso_utc(s["first_started"]),
+            iso_utc(s["last_finished"]),
+        )
     lines = [f"{s['sweep']:<32} {s['points']:>6} points {s['seconds']:9.1f} s" for s in sweeps]
     emit(
         {"store": str(_path(store)), "sweeps": sweeps}, as_json, "\n".join(lines) or "(empty store)"
@@ -51,6 +58,7 @@ def show(
 ) -> None:
     """Show the points of one sweep (config, timing, result keys)."""
     from isingformer.errors import InputError
+    from isingformer.runs.frames import iso_utc
 
     with _open(store) as st:
         recs = list(st.records(sweep))
@@ -62,6 +70,8 @@ def show(
             "config": r.config,
             "seed": r.seed,
             "version": r.version,
+            "started": iso_utc(r.started),
+            "finished": iso_utc(r.finished),
             "seconds": r.seconds,
             "result": r.result,
         }

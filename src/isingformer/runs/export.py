@@ -17,7 +17,7 @@ import io
 import json
 
 from isingformer.errors import InputError
-from isingformer.runs.frames import POINT_COLUMNS, points_frame, utc_time
+from isingformer.runs.frames import POINT_COLUMNS, iso_utc, points_frame
 from isingformer.runs.store import ResultsStore, strict_jsonable
 
 __all__ = ["FORMATS", "export_records"]
@@ -39,8 +39,8 @@ def export_records(store: ResultsStore, sweep: str | None = None, fmt: str = "js
         rows = []
         for r in recs:
             row = {c: getattr(r, c) for c in POINT_COLUMNS}
-            row["started"] = _iso(r.started)
-            row["finished"] = _iso(r.finished)
+            row["started"] = iso_utc(r.started)
+            row["finished"] = iso_utc(r.finished)
             rows.append({**row, "config": r.config, "result": r.result})
         return json.dumps(strict_jsonable(rows), indent=1, allow_nan=False)
     if fmt == "csv":
@@ -58,11 +58,6 @@ def export_records(store: ResultsStore, sweep: str | None = None, fmt: str = "js
         buf = io.BytesIO()
         points_frame(recs, expand_lists=True).to_parquet(buf, index=False, engine="pyarrow")
     return buf.getvalue()
-
-
-def _iso(epoch_seconds: float | None) -> str | None:
-    t = utc_time(epoch_seconds)
-    return None if t is None else t.isoformat()
 
 
 def _iso_ts(ts) -> str | None:

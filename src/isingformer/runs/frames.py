@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-__all__ = ["flatten", "points_frame", "rows_frame", "to_dataframe", "utc_time"]
+__all__ = ["flatten", "iso_utc", "points_frame", "rows_frame", "to_dataframe", "utc_time"]
 
 POINT_COLUMNS = ("sweep", "key", "seed", "version", "started", "finished", "seconds")
 
@@ -27,6 +27,12 @@ def utc_time(epoch_seconds: float | None) -> datetime | None:
     if epoch_seconds is None or not math.isfinite(float(epoch_seconds)):
         return None
     return datetime.fromtimestamp(float(epoch_seconds), tz=UTC)
+
+
+def iso_utc(epoch_seconds: float | None) -> str | None:
+    """Epoch seconds -> ISO 8601 UTC text, as every JSON output gives times."""
+    t = utc_time(epoch_seconds)
+    return None if t is None else t.isoformat()
 
 
 def _clean(value: Any) -> Any:
