@@ -2,4 +2,10 @@ import isingformer.stats as stats
 
 
 def test_public_names() -> None:
-    assert sorted(stats.__all__) == ["Interval", "MIN_N", "mean_interval", "t_interval"]
+    assert sorted(stats.__all__) == [
+        "Interval",
+        "MIN_N",
+        "mean_interval",
+        "t_interval",
+        "wilson_interval",
+    ]

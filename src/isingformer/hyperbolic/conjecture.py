@@ -119,13 +119,17 @@ def fit_scaling(curvatures, lambdas, betas, sigmas=None) -> dict | None:
     (95 % Student-t intervals, n − 3 dof) or None when n < 5.
 
     ``sigmas`` (optional, ``[n]``): each cell's standard error of log β (from
-    its seeds). The fit is then weighted least squares with weights 1/σ²
-    (σ floored at half the median σ, so that a cell whose seeds happen to
-    agree does not take all the weight), the intervals from the weighted
-    residual scale — cells measured more precisely count more, and the
-    intervals still widen when the cells scatter beyond their own errors.
-    Without ``sigmas`` (or if any is missing or not finite): ordinary least
-    squares."""
+    its seeds). The fit is then weighted least squares with weights 1/σ̃²,
+    σ̃² = (σ² + median σ²)/2 (each σ² shrunk halfway to the median: 3–5
+    seeds estimate σ so poorly that a cell whose seeds happen to agree would
+    take the fit), and the intervals use the HC3 sandwich standard errors,
+    which stay honest when the weights are wrong and widen when the cells
+    scatter beyond their own errors. (The former weights 1/σ², σ floored at
+    half the median, with the model residual scale, covered p = 1 in 82.5 %
+    of 400 synthetic 20-cell draws with σ from 3 seeds;
+    ``tests/stats/test_coverage_hyperbolic.py``.) Without ``sigmas`` (or if
+    any is missing or not finite): ordinary least squares with the model
+    residual scale (exact for equal normal cell errors)."""
     from scipy import stats
 
     k = np.asarray(curvatures, dtype=float)
@@ -138,23 +142,32 @@ def fit_scaling(curvatures, lambdas, betas, sigmas=None) -> dict | None:
     if np.linalg.matrix_rank(X) < 3:
         return None
     w = np.ones(n)
+    weighted = False
     method = "OLS on log β, 95 % Student-t intervals (n − 3 dof)"
     if sigmas is not None:
         sig = np.array([np.nan if v is None else v for v in sigmas], dtype=float)
         if len(sig) == n and np.isfinite(sig).all() and (sig > 0).any():
-            sig = np.maximum(sig, 0.5 * float(np.median(sig[sig > 0])))
-            w = 1.0 / sig**2
+            var = sig**2
+            w = 2.0 / (var + float(np.median(var[var > 0])))
+            weighted = True
             method = (
-                "WLS on log β, weights 1/σ² (σ: each cell's standard error of the mean "
-                "log β over its seeds, floored at half the median), 95 % Student-t "
-                "intervals (n − 3 dof) from the weighted residual scale"
+                "WLS on log β, weights 1/σ̃², σ̃² = (σ² + median σ²)/2 (σ: each cell's "
+                "standard error of the mean log β over its seeds), 95 % Student-t "
+                "intervals (n − 3 dof) with HC3 sandwich standard errors"
             )
     sw = np.sqrt(w)
     coef, *_ = np.linalg.lstsq(X * sw[:, None], y * sw, rcond=None)
     resid = y - X @ coef
     dof = n - 3
-    s2 = float((w * resid**2).sum()) / dof
-    se = np.sqrt(np.diag(s2 * np.linalg.inv(X.T @ (X * w[:, None]))))
+    bread = np.linalg.inv(X.T @ (X * w[:, None]))
+    if weighted:  # HC3: each cell's own squared residual, inflated by its leverage
+        xw = X * sw[:, None]
+        lev = np.einsum("ij,jk,ik->i", xw, bread, xw)
+        u = np.where(lev < 1.0 - 1e-9, (w * resid) ** 2 / np.clip(1.0 - lev, 1e-9, None) ** 2, 0.0)
+        se = np.sqrt(np.diag(bread @ (X.T @ (X * u[:, None])) @ bread))
+    else:
+        s2 = float((w * resid**2).sum()) / dof
+        se = np.sqrt(np.diag(s2 * bread))
     t = float(stats.t.ppf(0.975, dof))
     ybar = float((w * y).sum() / w.sum())
     tss = float((w * (y - ybar) ** 2).sum())
