@@ -72,3 +72,25 @@ def test_unparsable_grid_is_left_to_the_command():
 def test_lattice_refusal_names_the_options_given(capsys, argv, named):
     assert main([*argv, "--json"]) == 2
     assert named in capsys.readouterr().err
+
+
+LADDERS = [
+    (["glass", "overlap", "--ladder-size", "1"], "--ladder-size: must be >= 2"),
+    (["glass", "overlap", "--ladder-size", "100000"], "--ladder-size: must be <= 256"),
+    (["glass", "sk", "--temperatures", "0.2:1.6:5000"], "at most 256 temperatures"),
+]
+
+
+@pytest.mark.parametrize("argv, needle", LADDERS, ids=[" ".join(a) for a, _ in LADDERS])
+def test_pt_ladder_has_a_count_ceiling(capsys, tmp_path, monkeypatch, argv, needle):
+    """A 100000-temperature ladder ran (bounded only by the work ceiling) and
+    printed 99999 swap acceptances of 1.0; ``--ladder-size 1`` was refused by
+    the library naming ``n_temps`` instead of the option."""
+    monkeypatch.chdir(tmp_path)
+    small = ["--sizes", "8", "--samples", "3", "--sweeps", "100", "--executor", "serial"]
+    assert main([*argv, *small, "--json"]) == 2
+    lines = capsys.readouterr().err.splitlines()
+    assert len(lines) == 1 and needle in lines[0], lines
+    assert list(tmp_path.iterdir()) == []
+    edge = {"ladder_size": 256, "temperatures": "0.2:1.6:256", "sizes": "8", "sweeps": 100}
+    check_limits(("glass", argv[1]), edge)  # the ceiling itself is accepted

@@ -23,6 +23,7 @@ __all__ = ["LIMITS", "check_limits"]
 F8 = 8.0  # bytes per float64
 BENCH_SECONDS_MAX = 600.0  # longest timing of ising bench
 HISTOGRAM_BINS_MAX = 10_000
+LADDER_MAX = 256  # temperatures of a PT ladder (a few dozen suffice at the largest sizes)
 FIELD_MAX = 1e6  # largest transverse field g/J (the eigensolvers overflow near 1e308)
 ISING_T_MIN = 0.005  # below, exp(2J/T) leaves the float64 range in the exact formulas
 
@@ -135,13 +136,20 @@ def _glass(p: dict, temps: int) -> None:
 
 
 def _glass_sk(p: dict) -> None:
-    _glass(p, _count(p, "temperatures", 20))
+    temps = _count(p, "temperatures", 20)
+    if temps > LADDER_MAX:
+        raise InputError(
+            f"--temperatures: a PT ladder of at most {LADDER_MAX} temperatures, got NUM = {temps}"
+        )
+    _glass(p, temps)
 
 
 def _glass_overlap(p: dict) -> None:
     if p.get("bins") is not None:  # a histogram of P(q) over N + 1 possible overlaps
         check_int(p["bins"], "bins", ge=2, le=HISTOGRAM_BINS_MAX)
-    _glass(p, _get(p, "ladder_size", 12))
+    temps = _get(p, "ladder_size", 12)
+    check_int(temps, "ladder-size", ge=2, le=LADDER_MAX)
+    _glass(p, temps)
 
 
 def _hopfield_capacity(p: dict) -> None:
