@@ -7,6 +7,8 @@ import base64
 import html
 import io
 import json
+import math
+import numbers
 import platform
 import re
 import sys
@@ -75,8 +77,21 @@ def versions() -> dict[str, str]:
 
 
 def _fmt(v: Any) -> str:
-    if isinstance(v, float):
-        return f"{v:.4g}"
+    """A table cell as the reader sees it: a missing or undefined value
+    (None, NaN) is "—", never "None"/"nan"; booleans are "yes"/"no"."""
+    if v is None:
+        return "—"
+    if type(v).__name__ in ("bool", "bool_"):  # also numpy's
+        return "yes" if v else "no"
+    if isinstance(v, numbers.Integral):
+        return str(int(v))
+    if isinstance(v, numbers.Real):
+        x = float(v)
+        if math.isnan(x):
+            return "—"
+        if math.isinf(x):
+            return "∞" if x > 0 else "−∞"
+        return f"{x:.4g}"
     return str(v)
 
 
@@ -113,7 +128,7 @@ class Report:
             f"<li><a href='#s{i}'>{html.escape(s.title)}</a></li>"
             for i, s in enumerate(self.sections)
         ]
-        parts.append("</ul>")
+        parts.append("<li><a href='#config'>Configuration and versions</a></li></ul>")
         for i, s in enumerate(self.sections):
             parts.append(f"<h2 id='s{i}'>{html.escape(s.title)}</h2>")
             parts += [f"<p>{_inline(p.strip())}</p>" for p in s.text.split("\n\n") if p.strip()]
@@ -131,7 +146,7 @@ class Report:
                     f"<figure><img src='data:image/png;base64,{b64}' alt='{html.escape(f.caption)}'>"
                     f"<figcaption>{html.escape(f.caption)}</figcaption></figure>"
                 )
-        parts.append("<h2>Configuration and versions</h2><pre>")
+        parts.append("<h2 id='config'>Configuration and versions</h2><pre>")
         parts.append(
             html.escape(
                 json.dumps({"config": self.config, "versions": versions()}, indent=2, default=str)

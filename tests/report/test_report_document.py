@@ -1,0 +1,74 @@
+"""The HTML/Markdown report as a reader sees it: cell values, links, offline use."""
+
+from __future__ import annotations
+
+import math
+import re
+from html.parser import HTMLParser
+
+import numpy as np
+
+from isingformer.report import Report, Section, Table
+
+
+class _Page(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.cells: list[str] = []
+        self.ids: set[str] = set()
+        self.hrefs: list[str] = []
+        self.urls: list[str] = []
+        self._in_cell = False
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if "id" in a:
+            self.ids.add(a["id"])
+        if tag == "a":
+            self.hrefs.append(a.get("href", ""))
+        for key in ("src", "href"):
+            if a.get(key) and not a[key].startswith(("data:", "#")):
+                self.urls.append(a[key])
+        if tag == "td":
+            self._in_cell = True
+            self.cells.append("")
+
+    def handle_endtag(self, tag):
+        if tag == "td":
+            self._in_cell = False
+
+    def handle_data(self, data):
+        if self._in_cell:
+            self.cells[-1] += data
+
+
+def _page(report: Report) -> _Page:
+    p = _Page()
+    p.feed(report.to_html())
+    return p
+
+
+def _report(rows) -> Report:
+    return Report("t", {}, [Section("s", "text", tables=[Table(["a", "b", "c"], rows)])])
+
+
+def test_missing_values_show_as_a_dash_not_nan_or_none() -> None:
+    rows = [[None, math.nan, np.float64("nan")], [np.float32(0.5), math.inf, -math.inf]]
+    cells = _page(_report(rows)).cells
+    assert cells == ["—", "—", "—", "0.5", "∞", "−∞"]
+    md, _ = _report(rows).to_markdown()
+    assert not re.search(r"\b(nan|None|inf)\b", md)
+
+
+def test_booleans_read_yes_no_and_integers_stay_integers() -> None:
+    cells = _page(_report([[True, np.bool_(False), np.int64(7)]])).cells
+    assert cells == ["yes", "no", "7"]
+
+
+def test_every_toc_link_resolves_and_the_page_is_offline() -> None:
+    rep = Report("t", {"x": 1}, [Section("one", "a"), Section("two", "b")])
+    p = _page(rep)
+    internal = [h for h in p.hrefs if h.startswith("#")]
+    assert len(internal) == 3  # both sections and the configuration
+    assert all(h[1:] in p.ids for h in internal)
+    assert p.urls == []
