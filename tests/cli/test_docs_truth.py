@@ -1,0 +1,645 @@
+"""README.md, docs/ and proofs/README.md name only real commands, options,
+Python names and store sweeps.
+
+Every ``isingformer ...`` command line in a code block (indented or fenced)
+or in an inline code span (``isingformer ...``, or a span that starts with a
+command name and names an option, e.g. ``train --attention hyperbolic``) is
+resolved against the real click app; every ``--option`` it names must exist
+on that command (or on the root group, before the command). ``--set KEY=...``
+keys of ``train``/``compare`` must be config keys and ``--policy``/
+``--policies`` values must parse. Every ``isingformer.<dotted.name>`` and
+``from isingformer.x import a, b`` must import; keyword arguments of calls to
+imported names in Python blocks must be accepted. Every store sweep a page
+names (sweep `X`) must be one the code writes.
+
+A failure names the page and line of the stale text.
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib
+import inspect
+import re
+import shlex
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def doc_files() -> list[Path]:
+    """README.md, every docs/**/*.md and proofs/README.md."""
+    files = [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))]
+    proofs = ROOT / "proofs" / "README.md"
+    return [f for f in (*files, proofs) if f.is_file()]
+
+
+@dataclass(frozen=True)
+class Snippet:
+    """A piece of a doc page: ``kind`` is ``"block"`` (one logical line of a
+    code block, continuations joined), ``"python"`` (a whole fenced python
+    block) or ``"span"`` (an inline code span); ``line`` is 1-based."""
+
+    path: Path
+    line: int
+    kind: str
+    text: str
+
+    @property
+    def where(self) -> str:
+        return f"{self.path.relative_to(ROOT)}:{self.line}"
+
+
+_FENCE = re.compile(r"^\s*(```+|~~~+)\s*([\w+-]*)")
+_SPAN = re.compile(r"(`+)(.+?)\1", re.S)
+
+
+def _block_lines(path: Path, start: int, lines: list[str]) -> list[Snippet]:
+    """Logical lines of a code block (a trailing backslash continues)."""
+    out, buf, first = [], "", None
+    for k, raw in enumerate(lines):
+        text = raw.rstrip()
+        if first is None:
+            first = start + k
+        if text.endswith("\\"):
+            buf += text[:-1] + " "
+            continue
+        out.append(Snippet(path, first, "block", buf + text))
+        buf, first = "", None
+    if buf:
+        out.append(Snippet(path, first, "block", buf))
+    return out
+
+
+def _spans(path: Path, start: int, lines: list[str]) -> list[Snippet]:
+    """Inline code spans of a paragraph (a span may run over a line break)."""
+    text = "\n".join(lines)
+    return [
+        Snippet(path, start + text.count("\n", 0, m.start()), "span", " ".join(m[2].split()))
+        for m in _SPAN.finditer(text)
+    ]
+
+
+@cache
+def snippets(path: Path) -> tuple[Snippet, ...]:
+    """Code-block lines, python blocks and inline spans of one markdown page."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    out: list[Snippet] = []
+    i, para, para_start = 0, [], 0
+
+    def flush():
+        nonlocal para
+        if para:
+            out.extend(_spans(path, para_start, para))
+        para = []
+
+    while i < len(lines):
+        line = lines[i]
+        fence = _FENCE.match(line)
+        if fence:
+            flush()
+            j = i + 1
+            while j < len(lines) and not lines[j].strip().startswith(fence[1]):
+                j += 1
+            body = lines[i + 1 : j]
+            if fence[2].lower() in {"python", "py", "pycon"}:
+                out.append(Snippet(path, i + 2, "python", "\n".join(body)))
+            else:
+                out.extend(_block_lines(path, i + 2, body))
+            i = j + 1
+            continue
+        indented = line.startswith(("    ", "\t")) and line.strip()
+        if indented and not para:
+            # an indented code block: after a blank line, until a non-indented line
+            j = i
+            while j < len(lines) and (lines[j].startswith(("    ", "\t")) or not lines[j].strip()):
+                j += 1
+            out.extend(_block_lines(path, i + 1, [x[4:] for x in lines[i:j]]))
+            i = j
+            continue
+        if not line.strip():
+            flush()
+        else:
+            if not para:
+                para_start = i + 1
+            para.append(line)
+        i += 1
+    flush()
+    return tuple(out)
+
+
+def all_snippets() -> list[Snippet]:
+    return [s for f in doc_files() for s in snippets(f)]
+
+
+# ---------------------------------------------------------------- commands
+
+
+@cache
+def root():
+    """The click group of the ``isingformer`` app."""
+    import typer
+
+    from isingformer.cli import app
+
+    return typer.main.get_command(app)
+
+
+_SEPARATORS = {"|", "||", "&&", ";", "&"}
+_WRAPPERS = {"time", "nohup", "env", "sudo", "exec", "$"}
+_ELLIPSIS = {"...", "…"}
+_PLACEHOLDER = re.compile(r"^\[?[A-Z][A-Z0-9_]*\]?$")  # GROUP, COMMAND, [OPTIONS], DIR, P
+
+
+def _tokens(text: str) -> list[str]:
+    """Shell words of a command text; ``[--x]`` optional brackets dropped."""
+    text = text.replace("\\|", "|")
+    text = re.sub(r"(?<!\S)\[", " ", text)
+    text = re.sub(r"\](?!\S)", " ", text)
+    text = re.sub(r"\](\.\.\.|…)(?!\S)", " ", text)  # [--set K=V]...
+    try:
+        lex = shlex.shlex(text, posix=True, punctuation_chars=";&")
+        lex.whitespace_split = True
+        lex.commenters = "#"
+        return list(lex)
+    except ValueError:  # unbalanced quotes in a shortened example
+        return text.split("#", 1)[0].split()
+
+
+def _segments(tokens: list[str]) -> list[list[str]]:
+    """Split shell words at ``|``, ``&&``, ``;``."""
+    out, cur = [], []
+    for t in tokens:
+        if t in _SEPARATORS:
+            out.append(cur)
+            cur = []
+        else:
+            cur.append(t)
+    out.append(cur)
+    return [s for s in out if s]
+
+
+def _is_isingformer(word: str) -> bool:
+    return word.rsplit("/", 1)[-1] == "isingformer"
+
+
+def command_args(snippet: Snippet) -> list[list[str]]:
+    """The argument lists (after ``isingformer``) of the commands in a snippet."""
+    if snippet.kind == "python":
+        return []
+    text = snippet.text
+    if snippet.kind == "span":  # `ising tc --dim` is `isingformer ising tc --dim`
+        first = text.split(" ", 1)[0].replace("\\|", "|")
+        if set(first.split("|")) <= set(root().commands) and " --" in text:
+            text = "isingformer " + text
+    out = []
+    for seg in _segments(_tokens(text)):
+        k = 0
+        while k < len(seg) and (re.match(r"^\w+=", seg[k]) or seg[k] in _WRAPPERS):
+            k += 1
+        if k == len(seg):
+            continue
+        head = seg[k]
+        if _is_isingformer(head):
+            out.append(seg[k + 1 :])
+        elif re.search(r"(^|/)(python[\d.]*|torchrun)$", head):
+            for j in range(k + 1, len(seg) - 1):
+                if seg[j] == "-m":
+                    if seg[j + 1] == "isingformer":
+                        out.append(seg[j + 2 :])
+                    break
+    return out
+
+
+def _names(param) -> list[str]:
+    return [*param.opts, *getattr(param, "secondary_opts", [])]
+
+
+def _find(cmd, name: str):
+    """The click option of ``cmd`` called ``name`` (``--help`` included)."""
+    for p in cmd.params:
+        if p.param_type_name == "option" and name in _names(p):
+            return p
+    return "help" if name == "--help" else None  # every command has --help
+
+
+def _takes_value(param) -> bool:
+    return param != "help" and not (param.is_flag or getattr(param, "count", False))
+
+
+def _is_number(word: str) -> bool:
+    try:
+        float(word)
+    except ValueError:
+        return False
+    return True
+
+
+def resolve(args: list[str]) -> tuple[list[str], list[tuple[str, str, str]]]:
+    """Problems of one argument list, and the ``(command, option, value)``
+    triples it names (for the value checks)."""
+    problems: list[str] = []
+    named: list[tuple[str, str, str]] = []
+
+    def walk(cmd, path: list[str], rest: list[str]) -> None:
+        i = 0
+        group = hasattr(cmd, "commands")  # typer may bring its own click
+        where = " ".join(["isingformer", *path])
+        while i < len(rest):
+            tok = rest[i]
+            if tok in _ELLIPSIS:
+                if group:
+                    return
+                i += 1
+                continue
+            if tok.startswith("-") and len(tok) > 1 and not _is_number(tok):
+                name, eq, value = tok.partition("=")
+                param = _find(cmd, name)
+                if param is None:
+                    problems.append(f"{where}: no option {name}")
+                    i += 1
+                    continue
+                if _takes_value(param) and not eq:
+                    value = rest[i + 1] if i + 1 < len(rest) else ""
+                    i += 1
+                named.append((" ".join(path), name, value))
+                i += 1
+                continue
+            if not group:
+                i += 1  # a positional argument
+                continue
+            if _PLACEHOLDER.match(tok) or tok.startswith("<"):
+                return  # GROUP COMMAND [OPTIONS]: the grammar's shape
+            for alt in tok.split("|"):
+                sub = cmd.commands.get(alt)
+                if sub is None:
+                    problems.append(f"{where}: no command {alt!r}")
+                else:
+                    walk(sub, [*path, alt], rest[i + 1 :])
+            return
+
+    walk(root(), [], args)
+    return problems, named
+
+
+COMMANDS = [(s, args) for s in all_snippets() for args in command_args(s)]
+
+
+def test_the_docs_have_commands_to_check():
+    """The extraction finds the command lines (an empty list would pass vacuously)."""
+    assert len(COMMANDS) >= 100
+    pages = {s.path.name for s, _ in COMMANDS}
+    assert {"README.md", "cli.md", "training.md", "phases.md", "ising.md"} <= pages
+
+
+@pytest.mark.parametrize(
+    ("snippet", "args"), COMMANDS, ids=[f"{s.where}:{' '.join(a[:2])}" for s, a in COMMANDS]
+)
+def test_documented_command_exists(snippet, args):
+    problems, _ = resolve(args)
+    assert not problems, f"{snippet.where}: {snippet.text!r}: {'; '.join(problems)}"
+
+
+def _choices(command: str, option: str) -> list[str] | None:
+    """The values an option's help text enumerates (``"a | b | c ..."``;
+    ``"metropolis: a | b; heatbath: ..."`` for per-case lists), else None."""
+    cmd = root()
+    for word in command.split():
+        cmd = cmd.commands[word]
+    param = _find(cmd, option)
+    helptext = getattr(param, "help", None) or ""
+    lists = re.findall(r"(?:^|: )([\w+.-]+(?: \| [\w+.-]+)+)", helptext)
+    if not lists:
+        return None
+    return sorted({v for group in lists for v in group.split(" | ")})
+
+
+def _sections() -> list[str]:
+    from isingformer.jobs import SECTIONS
+
+    return [name for name, _ in SECTIONS]
+
+
+def test_readme_lists_the_main_job_sections():
+    """README's list of main-job sections is the job's own, in its order."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    listed = re.search(r"sections `([a-z_,\s]+)`", text)
+    assert listed, "README.md names the main job's sections"
+    assert [x.strip() for x in listed[1].split(",")] == _sections()
+
+
+def _placeholder_value(value: str) -> bool:
+    return bool(re.search(r"\b[A-Z]\b|\.\.\.|…|^[A-Z_]+$", value)) or not value
+
+
+@pytest.mark.parametrize(
+    ("snippet", "args"), COMMANDS, ids=[f"{s.where}:{' '.join(a[:2])}" for s, a in COMMANDS]
+)
+def test_documented_values_parse(snippet, args):
+    """A value of an option whose help enumerates its values is one of them
+    (each of ``a|b``); ``--set KEY=`` names a config key; ``--policy``/
+    ``--policies`` parse."""
+    from dataclasses import fields
+
+    from isingformer.errors import InputError
+    from isingformer.lm.config import TrainConfig
+    from isingformer.lm.specs import parse_policies
+
+    keys = {f.name for f in fields(TrainConfig)}
+    _, named = resolve(args)
+    for command, option, value in named:
+        if _placeholder_value(value):
+            continue
+        choices = _choices(command, option)
+        if choices is not None:
+            bad = [v for v in value.split("|") if v not in choices]
+            assert not bad, f"{snippet.where}: {command} {option} takes {choices}, not {bad}"
+        if (command, option) == ("main-job", "--only"):
+            bad = sorted(set(value.split(",")) - set(_sections()))
+            assert not bad, f"{snippet.where}: main-job has no sections {bad}"
+        if command not in {"train", "compare"}:
+            continue
+        if option == "--set":
+            key = value.partition("=")[0].strip()
+            assert key in keys, f"{snippet.where}: --set {key}= is not a config key"
+        elif option in {"--policy", "--policies"}:
+            try:
+                parse_policies(value)
+            except InputError as exc:
+                pytest.fail(f"{snippet.where}: {option} {value!r}: {exc}")
+
+
+def test_a_stale_option_is_caught():
+    """The check can fail: a made-up option and command are reported."""
+    page = ROOT / "docs" / "x.md"
+    snip = Snippet(page, 3, "block", "isingformer ising tc --sizes 8 --temps 2:3:4 --json")
+    [args] = command_args(snip)
+    assert resolve(args)[0] == ["isingformer ising tc: no option --temps"]
+    span = Snippet(page, 1, "span", "glass sk --ladder-sizes 4")
+    assert resolve(command_args(span)[0])[0] == ["isingformer glass sk: no option --ladder-sizes"]
+    assert resolve(["ising", "fit"])[0] == ["isingformer ising: no command 'fit'"]
+    assert resolve(["--threads", "2", "ising", "tc", "--json"])[0] == []
+    assert resolve(["ising", "--json"])[0] == ["isingformer ising: no option --json"]
+
+
+def test_extraction_handles_the_shell_forms():
+    page = ROOT / "docs" / "x.md"
+
+    def args(text, kind="block"):
+        return command_args(Snippet(page, 1, kind, text))
+
+    assert args("bash scripts/setup.sh && .venv/bin/isingformer main-job --out r") == [
+        ["main-job", "--out", "r"]
+    ]
+    assert args("OMP_NUM_THREADS=1 isingformer periodic --json   # trains") == [
+        ["periodic", "--json"]
+    ]
+    assert args("torchrun --standalone --nproc_per_node=2 -m isingformer train --steps 3") == [
+        ["train", "--steps", "3"]
+    ]
+    assert args("python -m isingformer verify | jq .all_proved") == [["verify"]]
+    assert args("isingformer runs export [SWEEP] [--format csv|json]") == [
+        ["runs", "export", "SWEEP", "--format", "csv|json"]
+    ]
+    assert args("isingformer runs list\\|show", "span") == [["runs", "list|show"]]
+    assert args("import isingformer  # registers") == []
+    assert args("train --attention hyperbolic --curvature κ", "span") == [
+        ["train", "--attention", "hyperbolic", "--curvature", "κ"]
+    ]
+    assert args("train", "span") == []
+    assert args("torchrun --standalone -m isingformer train ...", "span") == [["train", "..."]]
+
+
+#: options of other tools the docs show (torchrun's launcher options)
+_OTHER_TOOLS = {"--standalone", "--nproc_per_node", "--nnodes", "--rdzv-backend", "--rdzv-endpoint"}
+_OPTION = re.compile(r"(?<![\w-])--[a-z][\w-]*")
+
+
+@cache
+def known_options() -> frozenset[str]:
+    """Every option of the app, and every ``"--x"`` literal of the repository's
+    own scripts (benchmarks/, scripts/, .ci/)."""
+    out = set(_OTHER_TOOLS)
+
+    def walk(cmd):
+        out.update(o for p in cmd.params if p.param_type_name == "option" for o in _names(p))
+        for sub in getattr(cmd, "commands", {}).values():
+            walk(sub)
+
+    walk(root())
+    for folder in ("benchmarks", "scripts", ".ci"):
+        for f in (ROOT / folder).rglob("*"):
+            if f.is_file() and f.suffix in {".py", ".sh", ""}:
+                text = f.read_text(encoding="utf-8", errors="replace")
+                out.update(re.findall(r"""["'](--[a-z][\w-]*)""", text))
+                out.update(re.findall(r"^\s*(--[a-z][\w-]*)\)", text, flags=re.M))  # sh case
+    return frozenset(out)
+
+
+def bare_options() -> list[tuple[Snippet, str]]:
+    """Options named in spans and code lines that hold no isingformer command."""
+    out = []
+    for s in all_snippets():
+        if s.kind == "python" or command_args(s):
+            continue
+        for opt in _OPTION.findall(s.text):
+            renamed_away = s.path.name == "cli.md" and opt in {
+                "--temps",
+                "--t-min",
+                "--t-max",
+                "--x",
+            }
+            if not renamed_away:  # docs/cli.md names the dialects it banned
+                out.append((s, opt))
+    return out
+
+
+def test_documented_bare_option_exists():
+    """A bare option (`--samples`) is an option of some command, or of one of
+    the repository's scripts: a renamed option in prose is caught too."""
+    found = bare_options()
+    assert len(found) >= 50
+    bad = [f"{s.where}: {opt}" for s, opt in found if opt not in known_options()]
+    assert not bad, f"options no command or script has: {bad}"
+
+
+# ---------------------------------------------------------------- Python names
+
+_DOTTED = re.compile(r"(?<![\w/.-])isingformer(?:\.[A-Za-z_]\w*)+(?![\w/])")
+_FILE_SUFFIX = {"json", "py", "md", "pt", "txt", "sqlite", "yaml", "yml", "html", "csv"}
+_FROM = re.compile(r"from\s+(isingformer[\w.]*)\s+import\s+(\([^)]*\)|[\w ,]*)")
+
+
+def resolve_name(dotted: str):
+    """Import the longest module prefix of ``dotted``, then getattr the rest."""
+    parts = dotted.split(".")
+    for k in range(len(parts), 0, -1):
+        module = ".".join(parts[:k])
+        try:
+            obj = importlib.import_module(module)
+        except ModuleNotFoundError as exc:
+            if exc.name is not None and not module.startswith(exc.name):
+                raise  # a dependency is missing, not the documented name
+            continue
+        for attr in parts[k:]:
+            obj = getattr(obj, attr)
+        return obj
+    raise ModuleNotFoundError(dotted)
+
+
+def python_names() -> list[tuple[str, str]]:
+    """``(where, dotted name)`` for every Python name of isingformer in the docs."""
+    out = []
+    for f in doc_files():
+        text = f.read_text(encoding="utf-8")
+        rel = f.relative_to(ROOT)
+
+        def at(pos: int) -> str:
+            return f"{rel}:{text.count(chr(10), 0, pos) + 1}"  # noqa: B023
+
+        for m in _DOTTED.finditer(text):
+            if m[0].rsplit(".", 1)[-1] in _FILE_SUFFIX:
+                continue  # a file name such as isingformer.json
+            out.append((at(m.start()), m[0]))
+        for m in _FROM.finditer(text):
+            names = m[2].split("#", 1)[0].strip("() \n")
+            for item in names.replace("\n", " ").split(","):
+                name = item.split(" as ")[0].strip()
+                if re.fullmatch(r"\w+", name):
+                    out.append((at(m.start()), f"{m[1]}.{name}"))
+    return sorted(set(out))
+
+
+NAMES = python_names()
+
+
+def test_the_docs_have_names_to_check():
+    assert len(NAMES) >= 30
+
+
+@pytest.mark.parametrize(("where", "dotted"), NAMES, ids=[f"{w}:{d}" for w, d in NAMES])
+def test_documented_python_name_exists(where, dotted):
+    try:
+        resolve_name(dotted)
+    except (ImportError, AttributeError) as exc:
+        pytest.fail(f"{where}: {dotted} does not resolve ({exc})")
+
+
+def _python_blocks() -> list[Snippet]:
+    return [s for s in all_snippets() if s.kind == "python"]
+
+
+def _imported(tree: ast.AST) -> dict[str, str]:
+    """Local name -> dotted isingformer name of the block's imports."""
+    out = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("isingformer"):
+            for a in node.names:
+                out[a.asname or a.name] = f"{node.module}.{a.name}"
+    return out
+
+
+def _keywords_ok(obj, keywords: list[str]) -> list[str]:
+    try:
+        sig = inspect.signature(obj)
+    except (TypeError, ValueError):
+        return []
+    params = sig.parameters.values()
+    if any(p.kind is p.VAR_KEYWORD for p in params):
+        return []
+    return [k for k in keywords if k not in sig.parameters]
+
+
+@pytest.mark.parametrize("snippet", _python_blocks(), ids=lambda s: s.where)
+def test_python_block_calls_real_signatures(snippet):
+    """Calls of imported isingformer names (and their attributes) in a Python
+    block use keyword arguments those callables accept. Blocks that are API
+    sketches rather than Python (``d_model: int`` in a call) are skipped."""
+    try:
+        tree = ast.parse(snippet.text)
+    except SyntaxError:
+        pytest.skip("an API sketch, not Python")
+    imported = _imported(tree)
+    bad = []
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        chain, f = [], node.func
+        while isinstance(f, ast.Attribute):
+            chain.insert(0, f.attr)
+            f = f.value
+        if not (isinstance(f, ast.Name) and f.id in imported):
+            continue
+        dotted = ".".join([imported[f.id], *chain])
+        try:
+            obj = resolve_name(dotted)
+        except (ImportError, AttributeError):
+            bad.append(f"{dotted} does not exist")
+            continue
+        kws = [k.arg for k in node.keywords if k.arg]
+        bad += [f"{dotted}() has no argument {k}=" for k in _keywords_ok(obj, kws)]
+    assert not bad, f"{snippet.where}: {'; '.join(bad)}"
+
+
+#: functions of mathematics (C(β), softcap(x)) or of other libraries (torch,
+#: QuTiP) that spans name bare
+_NOT_OURS = {"C", "log1p", "e_OOD", "softcap", "set_num_threads", "kraus_to_super"}
+
+
+def test_documented_function_exists():
+    """A span that calls a bare name (`policy_run(P, S, workdir)`) names a
+    function or class the package defines."""
+    src = "\n".join(
+        f.read_text(encoding="utf-8") for f in (ROOT / "src" / "isingformer").rglob("*.py")
+    )
+    defined = set(re.findall(r"^\s*(?:async\s+)?(?:def|class)\s+(\w+)", src, flags=re.M))
+    defined |= set(re.findall(r"^(\w+)\s*[:=]", src, flags=re.M))  # module-level aliases
+    calls = [
+        (s, m[1])
+        for s in all_snippets()
+        if s.kind == "span" and (m := re.match(r"([A-Za-z_]\w*)\(", s.text))
+    ]
+    assert len(calls) >= 30
+    bad = [f"{s.where}: {name}()" for s, name in calls if name not in defined | _NOT_OURS]
+    assert not bad, f"functions the package does not define: {bad}"
+
+
+# ---------------------------------------------------------------- store sweeps
+
+_SWEEP_IN_CODE = re.compile(r"""(?:\bsweep=|\bSWEEP\s*=\s*|\.put\(\s*)["']([a-z_][\w.]*)["']""")
+_SWEEP_IN_DOCS = re.compile(r"\bsweep `([\w.]+)`|\(sweep ([a-z_][\w.]*)\)")
+
+
+def sweep_names_in_code() -> set[str]:
+    """The sweep names the package writes into a results store."""
+    src = ROOT / "src" / "isingformer"
+    return {
+        m[1]
+        for f in src.rglob("*.py")
+        for m in _SWEEP_IN_CODE.finditer(f.read_text(encoding="utf-8"))
+    }
+
+
+def test_documented_sweeps_exist():
+    real = sweep_names_in_code()
+    assert {"ensemble.rem", "ising.tc", "compare", "train"} <= real
+    bad = []
+    for f in doc_files():
+        text = f.read_text(encoding="utf-8")
+        for m in _SWEEP_IN_DOCS.finditer(text):
+            name = m[1] or m[2]
+            if name not in real:
+                line = text.count("\n", 0, m.start()) + 1
+                bad.append(f"{f.relative_to(ROOT)}:{line}: sweep {name!r}")
+    # docs/cli.md lists every sweep name in one sentence
+    cli = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
+    section = cli.split("## Store sweep names", 1)[1].split("##", 1)[0]
+    listed = re.findall(r"`([a-z]+\.[a-z]+|train|compare)`", section)
+    assert len(listed) >= 8
+    listed = [n for n in listed if n.rsplit(".", 1)[-1] not in _FILE_SUFFIX]  # runs.sqlite
+    bad += [f"docs/cli.md: sweep {n!r}" for n in listed if n not in real]
+    assert not bad, f"sweeps no command writes (names in code: {sorted(real)}): {bad}"
