@@ -113,16 +113,24 @@ def spacings(unfolded) -> np.ndarray:
     return s / s.mean()
 
 
-MIN_BOOT_INTERVAL = 40  # resamples: fewer cannot place 2.5 % percentiles
+MIN_BOOT_INTERVAL = 40  # resamples: fewer cannot place the band's 95 % quantile
 
 
 def ks_table(s, *, n_boot: int = 200, seed: int = 0, exact_gue: bool = True) -> dict:
-    """Kolmogorov–Smirnov distance of spacings ``s`` ([n]) to each reference law,
-    with a percentile-bootstrap 95 % interval over resampled spacings (n_boot
-    resamples; spacings are treated as independent, which understates the
-    width for correlated levels). Returns ``{model: {"d", "lo", "hi", "n",
-    "n_boot", "method"}}``; ``lo``/``hi`` are None below
-    :data:`MIN_BOOT_INTERVAL` resamples (too few for 2.5 % tails)."""
+    """Kolmogorov–Smirnov distance ``d`` of spacings ``s`` ([n]) to each
+    reference law, with a 95 % interval ``[max(0, d − ε), d + ε]`` for the
+    distance of the spacings' own law: ε is the 95 % quantile of
+    ``sup |F*ₙ − Fₙ|`` over ``n_boot`` resamples of the spacings (a bootstrap
+    Kolmogorov band), and the interval holds the distance whenever the band
+    holds the law (triangle inequality) — so it covers at least its nominal
+    rate whatever the truth, the law itself (distance 0) included; it is the
+    KS test inverted. Spacings are treated as independent, which understates
+    the width for correlated levels. (The former percentile bootstrap of
+    ``d`` covered a distance of 0.28 in 57 of 80 draws of 99 spacings and a
+    distance of 0 in none: it doubles the upward bias of ``d``;
+    ``tests/stats/test_coverage_spacing.py``.) Returns ``{model: {"d", "lo",
+    "hi", "n", "n_boot", "method"}}``; ``lo``/``hi`` are None below
+    :data:`MIN_BOOT_INTERVAL` resamples."""
     s = np.sort(np.asarray(s, dtype=np.float64))
     n = s.size
     if n < 10:
@@ -139,16 +147,25 @@ def ks_table(s, *, n_boot: int = 200, seed: int = 0, exact_gue: bool = True) -> 
         i = np.arange(1, x.size + 1)
         return float(max(np.max(i / x.size - f), np.max(f - (i - 1) / x.size)))
 
+    eps = None
+    if n_boot >= MIN_BOOT_INTERVAL:
+        # sup |F*ₙ − Fₙ| of each resample: both step functions jump at the sorted s
+        ranks = np.arange(1, n + 1)
+        sups = [
+            np.abs(np.cumsum(np.bincount(rng.integers(0, n, n), minlength=n)) - ranks).max() / n
+            for _ in range(n_boot)
+        ]
+        eps = float(np.quantile(sups, 0.95))
     out = {}
     for name, F in cdfs.items():
         d = dist(s, F)
         lo = hi = None
-        if n_boot >= MIN_BOOT_INTERVAL:
-            boots = [dist(s[rng.integers(0, n, n)], F) for _ in range(n_boot)]
-            lo, hi = (float(v) for v in np.percentile(boots, [2.5, 97.5]))
+        if eps is not None:
+            lo, hi = max(0.0, d - eps), d + eps
         out[name] = {"d": d, "lo": lo, "hi": hi, "n": int(n), "n_boot": int(n_boot)}
         out[name]["method"] = (
-            "percentile bootstrap (95 %) over resampled spacings, treated as independent"
+            "d ± the 95 % quantile of the bootstrap sup|F*_n − F_n| (Kolmogorov band, "
+            "percentile bootstrap over resampled spacings, treated as independent)"
         )
     return out
 
