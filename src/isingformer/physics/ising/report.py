@@ -4,6 +4,16 @@ from __future__ import annotations
 
 import numpy as np
 
+_T_LABEL = "temperature T (units of J/k_B)"
+
+
+def _error_bars(study: dict) -> str:
+    """What the error bars of the Monte Carlo curves are (n and method)."""
+    return (
+        "error bars: one-sigma blocked jackknife of one Monte Carlo run per point "
+        f"({study['sweeps']} {study['algorithm']} sweeps)"
+    )
+
 
 def _plt():
     import matplotlib
@@ -31,7 +41,7 @@ def binder_figure(study: dict):
         alpha=0.2,
         label="crossing estimate",
     )
-    ax.set_xlabel("T")
+    ax.set_xlabel(_T_LABEL)
     ax.set_ylabel("Binder cumulant U")
     ax.legend(fontsize=8)
     return fig
@@ -60,8 +70,8 @@ def specific_heat_figure(study: dict):
             ax.plot(fine, ex, color=f"C{i}", lw=1)
     if study["dim"] == 2:
         ax.plot(fine, specific_heat(fine), "k--", lw=1, label="Onsager (L = inf)")
-    ax.set_xlabel("T")
-    ax.set_ylabel("specific heat per spin")
+    ax.set_xlabel(_T_LABEL)
+    ax.set_ylabel("specific heat per spin C/N (units of k_B)")
     ax.legend(fontsize=8)
     return fig
 
@@ -133,11 +143,19 @@ def tc_section(study: dict, tfim: dict | None = None):
         "seed 000 section 5; not an independent check). One seed: see the README for the "
         "seed-averaged values."
     )
-    figs = [figure(binder_figure(study), "Binder cumulant vs T for each size.")]
+    figs = [
+        figure(
+            binder_figure(study),
+            f"Binder cumulant vs T for each size; {_error_bars(study)}. Shaded: the crossing "
+            f"estimate T_c ± one standard deviation over {study.get('n_boot', '?')} "
+            "parametric-bootstrap resamples; dashed: the exact T_c.",
+        )
+    ]
+    exact = " vs exact finite-torus curves (Kaufman)" if study["dim"] == 2 else ""
     figs.append(
         figure(
             specific_heat_figure(study),
-            "Specific heat: Monte Carlo points vs exact finite-torus curves (Kaufman).",
+            f"Specific heat: Monte Carlo points{exact}; {_error_bars(study)}.",
         )
     )
     if tfim is not None:
