@@ -31,18 +31,18 @@ def capacity_figure(result: dict):
         ax2.errorbar(
             c["alpha"], c["p_retrieval"], yerr=c["p_err"], fmt="o-", ms=3, label=f"N = {c['n']}"
         )
-    for ax in (ax1, ax2):
-        ax.axvline(ALPHA_C, color="k", ls="--", lw=1)
-        ax.set_xlabel("α = P/N")
-        ax.legend(fontsize=8)
     if result.get("alpha_c") is not None:
         ax2.axvspan(
             result["alpha_c"] - result["alpha_c_err"],
             result["alpha_c"] + result["alpha_c_err"],
             color="C3",
             alpha=0.15,
-            label="extrapolated α_c",
+            label="extrapolated α_c ± error",
         )
+    for ax in (ax1, ax2):  # the legend after every labelled artist, the band included
+        ax.axvline(ALPHA_C, color="k", ls="--", lw=1)
+        ax.set_xlabel("α = P/N")
+        ax.legend(fontsize=8)
     ax1.set_ylabel("mean final overlap m")
     ax2.set_ylabel(f"P(m > {result.get('threshold', 0.9)})")
     ax1.set_title("Hopfield retrieval overlap (dashed: α_c = 0.138)")
@@ -77,6 +77,7 @@ def modern_figure(result: dict):
     ax2.set_xscale("log")
     ax2.set_yscale("log")
     ax2.set_xlabel("β")
+    ax2.set_ylabel("number of patterns")
     ax2.set_title("effective number of attended patterns")
     ax2.legend(fontsize=8)
     fig.tight_layout()
@@ -122,7 +123,11 @@ def hopfield_section(ctx):
         "Hopfield networks",
         text,
         figures=[
-            figure(capacity_figure(cap), "Hopfield retrieval vs load α = P/N."),
+            figure(
+                capacity_figure(cap),
+                f"Hopfield retrieval vs load α = P/N; {cap['trials']} trials per point, bars: "
+                "binomial standard error; dashed: α_c = 0.138 (theory).",
+            ),
             figure(modern_figure(mod), "Modern Hopfield regimes vs β."),
         ],
     )
