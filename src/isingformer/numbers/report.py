@@ -23,12 +23,14 @@ def _fig_primon(s: dict):
     ax[0].loglog(eps, p["heat_capacity"], "s", ms=3, label="C (certified)")
     ax[0].loglog(eps[near], (1 + eps[near]) ** 2 / eps[near] ** 2, "--", label="(βE₀)²/(βE₀−1)²")
     ax[0].set_xlabel("βE₀ − 1")
+    ax[0].set_ylabel("U/E₀ and C/k_B")
     ax[0].set_title("Primon gas: Hagedorn divergence at βE₀ → 1⁺")
     ax[0].legend(fontsize=7)
     ax[1].plot(p["t"], p["abs_zeta_half"], lw=0.8, label="|Z| on Re βE₀ = 1/2")
     ax[1].plot(p["t"], p["abs_zeta_two"], lw=0.8, label="|Z| on Re βE₀ = 2")
     ax[1].set_yscale("log")
     ax[1].set_xlabel("Im βE₀")
+    ax[1].set_ylabel("|Z| = |ζ(βE₀)|")
     ax[1].set_title("Zeros of Z(β) = ζ(βE₀) at complex β")
     ax[1].legend(fontsize=7)
     return figure(
@@ -48,6 +50,8 @@ def _fig_leeyang(s: dict):
     for a in ax[:2]:
         a.plot(np.cos(circ), np.sin(circ), "k-", lw=0.5)
         a.set_aspect("equal")
+        a.set_xlabel("Re z")
+        a.set_ylabel("Im z")
     for L, r in s["leeyang_tc"].items():
         z = np.array(r["zeros"])
         ax[0].plot(z[:, 0], z[:, 1], "o", ms=3, label=f"L = {L}")
@@ -68,6 +72,7 @@ def _fig_leeyang(s: dict):
     ax[2].loglog(L, th["first_zero_angles"], "o", label="θ₁(L), certified roots")
     ax[2].loglog(L, th["first_zero_angles"][-1] * (L / L[-1]) ** (-15 / 8), "--", label="L^(−15/8)")
     ax[2].set_xlabel("L")
+    ax[2].set_ylabel("first zero angle θ₁ (rad)")
     ax[2].set_title(f"θ₁(L) at T_c: y_h = {th['y_h']:.4f}")
     ax[2].legend(fontsize=7)
     return figure(
@@ -122,11 +127,13 @@ def _fig_spacing(s: dict):
             label="MiniLM attention",
         )
     ax[0].set_xlabel("unfolded spacing s")
+    ax[0].set_ylabel("probability density P(s)")
     ax[0].legend(fontsize=7)
     pc = s["zeta"]["pair"]
     ax[1].plot(pc["r"], pc["r2"], "o", ms=3, label="ζ zeros")
     ax[1].plot(pc["r"], pc["gue"], "-", label="1 − (sin πr/πr)²")
-    ax[1].set_xlabel("r")
+    ax[1].set_xlabel("r (in mean spacings)")
+    ax[1].set_ylabel("pair correlation R₂(r)")
     ax[1].legend(fontsize=7)
     n = len(sp) + 1
     return figure(
@@ -149,6 +156,7 @@ def _fig_gaps(s: dict):
         ax.plot(g[keep], np.array(p)[keep], "-", lw=1, label=name)
     ax.set_yscale("log")
     ax.set_xlabel("gap g")
+    ax.set_ylabel("probability of gap g")
     lo, hi = top["window"]
     ax.set_title(f"Prime gaps, p in [{lo:.0e}, {hi:.0e}), n = {top['n_gaps']}")
     ax.legend(fontsize=7)
