@@ -18,6 +18,7 @@ A failure names the page and line of the stale text.
 from __future__ import annotations
 
 import ast
+import contextlib
 import importlib
 import inspect
 import re
@@ -475,20 +476,21 @@ _FROM = re.compile(r"from\s+(isingformer[\w.]*)\s+import\s+(\([^)]*\)|[\w ,]*)")
 
 
 def resolve_name(dotted: str):
-    """Import the longest module prefix of ``dotted``, then getattr the rest."""
+    """The object ``dotted`` names, as ``from a.b import c`` finds it: an
+    attribute of the module so far, else its submodule."""
     parts = dotted.split(".")
-    for k in range(len(parts), 0, -1):
-        module = ".".join(parts[:k])
-        try:
-            obj = importlib.import_module(module)
-        except ModuleNotFoundError as exc:
-            if exc.name is not None and not module.startswith(exc.name):
-                raise  # a dependency is missing, not the documented name
-            continue
-        for attr in parts[k:]:
-            obj = getattr(obj, attr)
-        return obj
-    raise ModuleNotFoundError(dotted)
+    obj = importlib.import_module(parts[0])
+    for k, part in enumerate(parts[1:], start=2):
+        if hasattr(obj, part):
+            obj = getattr(obj, part)
+        elif inspect.ismodule(obj):
+            try:
+                obj = importlib.import_module(".".join(parts[:k]))
+            except ModuleNotFoundError as exc:
+                raise AttributeError(f"{obj.__name__} has no {part}") from exc
+        else:
+            raise AttributeError(f"{'.'.join(parts[: k - 1])} has no {part}")
+    return obj
 
 
 def python_names() -> list[tuple[str, str]]:
@@ -554,35 +556,258 @@ def _keywords_ok(obj, keywords: list[str]) -> list[str]:
     return [k for k in keywords if k not in sig.parameters]
 
 
-@pytest.mark.parametrize("snippet", _python_blocks(), ids=lambda s: s.where)
-def test_python_block_calls_real_signatures(snippet):
-    """Calls of imported isingformer names (and their attributes) in a Python
-    block use keyword arguments those callables accept. Blocks that are API
-    sketches rather than Python (``d_model: int`` in a call) are skipped."""
+def _chunks(text: str) -> list[tuple[str, ast.Module | None]]:
+    """A block's top-level statements, each parsed, or None where a statement
+    is an API sketch rather than Python (``BetaAttention(d_model: int, ...)``)."""
+    lines = text.splitlines()
+    starts = [i for i, x in enumerate(lines) if x and not x[0].isspace() and x[0] not in ")]}"]
+    out, i = [], 0
+    while i < len(starts):
+        for j in range(i + 1, len(starts) + 1):
+            stop = starts[j] if j < len(starts) else len(lines)
+            chunk = "\n".join(lines[starts[i] : stop])
+            try:
+                out.append((chunk, ast.parse(chunk)))
+                break
+            except SyntaxError:
+                continue
+        else:  # never parses: keep the statement's first line as a sketch
+            j = i + 1
+            out.append(("\n".join(lines[starts[i] : starts[j] if j < len(starts) else None]), None))
+        i = j
+    return out
+
+
+def _ours(tp) -> bool:
+    return inspect.isclass(tp) and tp.__module__.startswith("isingformer")
+
+
+def _wrap(tp) -> tuple[str, object] | None:
+    """What the sketch follows of a value of annotation ``tp``: an instance of
+    an isingformer class, or a list/sequence of them."""
+    if _ours(tp):
+        return ("instance", tp)
+    args = getattr(tp, "__args__", None) or ()
+    if getattr(tp, "__origin__", None) is not None and len(args) in (1, 2) and _ours(args[0]):
+        return ("seq", args[0])  # list[X], Sequence[X], tuple[X, ...]
+    return None
+
+
+def _returns(func) -> object:
+    """The return annotation of a callable (a class, a tuple of them) or None."""
+    if inspect.isclass(func):
+        return func
     try:
-        tree = ast.parse(snippet.text)
-    except SyntaxError:
-        pytest.skip("an API sketch, not Python")
-    imported = _imported(tree)
-    bad = []
-    for node in ast.walk(tree):
-        if not isinstance(node, ast.Call):
+        import typing
+
+        tp = typing.get_type_hints(func).get("return")
+    except Exception:  # an annotation that does not evaluate here
+        return None
+    args = getattr(tp, "__args__", None)
+    if getattr(tp, "__origin__", None) is tuple and args:
+        return tuple(args)
+    return tp
+
+
+def _has(cls: type, attr: str) -> bool:
+    """``attr`` is a class attribute, a field, an annotation or ``self.attr = ...``."""
+    if hasattr(cls, attr):
+        return True
+    for klass in cls.__mro__:
+        if attr in getattr(klass, "__annotations__", {}):
+            return True
+        if not klass.__module__.startswith("isingformer"):
             continue
-        chain, f = [], node.func
-        while isinstance(f, ast.Attribute):
-            chain.insert(0, f.attr)
-            f = f.value
-        if not (isinstance(f, ast.Name) and f.id in imported):
-            continue
-        dotted = ".".join([imported[f.id], *chain])
         try:
-            obj = resolve_name(dotted)
-        except (ImportError, AttributeError):
-            bad.append(f"{dotted} does not exist")
+            src = inspect.getsource(klass)
+        except (OSError, TypeError):
             continue
+        if re.search(rf"\bself\.{attr}\s*(?::[^=]+)?=", src):
+            return True
+    return False
+
+
+def _self_annotation(cls: type, attr: str) -> object:
+    """The annotation of ``self.attr: X = ...`` in the class's source, or None."""
+    m = re.search(rf"\bself\.{attr}\s*:\s*([^=\n]+?)\s*=", inspect.getsource(cls))
+    module = importlib.import_module(cls.__module__)
+    return eval(m[1], vars(module)) if m else None
+
+
+class _Sketch:
+    """Follows the isingformer values of a Python block: imported names, and
+    names bound to the instance a call of them returns (by the annotations),
+    and reports attributes, methods and keyword arguments that do not exist."""
+
+    def __init__(self, imported: dict[str, object]):
+        self.objects = dict(imported)  # name -> an isingformer object
+        self.types: dict[str, tuple] = {}  # name -> ("instance"|"seq", isingformer class)
+        self.bad: list[str] = []
+
+    def value(self, node) -> tuple[str, object] | None:
+        if isinstance(node, ast.Name):
+            if node.id in self.types:
+                return self.types[node.id]
+            if node.id in self.objects:
+                return ("object", self.objects[node.id])
+            return None
+        if isinstance(node, ast.Attribute):
+            return self.attribute(node)
+        if isinstance(node, ast.Call):
+            return self.call(node)
+        if isinstance(node, ast.Subscript):
+            base = self.value(node.value)
+            self.visit(node.slice)
+            return ("instance", base[1]) if base and base[0] == "seq" else None
+        for child in ast.iter_child_nodes(node):
+            self.visit(child)
+        return None
+
+    def attribute(self, node: ast.Attribute):
+        base = self.value(node.value)
+        if base is None:
+            return None
+        kind, obj = base
+        if kind == "object":
+            if not hasattr(obj, node.attr):
+                self.bad.append(f"{getattr(obj, '__name__', obj)} has no {node.attr}")
+                return None
+            return ("object", getattr(obj, node.attr))
+        if kind == "instance" and _ours(obj):
+            if not _has(obj, node.attr):
+                self.bad.append(f"{obj.__name__} has no attribute {node.attr}")
+                return None
+            member = inspect.getattr_static(obj, node.attr, None)
+            if isinstance(member, property):
+                return _wrap(_returns(member.fget))
+            if callable(member):
+                return ("method", getattr(obj, node.attr))
+            import typing
+
+            try:
+                tp = typing.get_type_hints(obj).get(node.attr) or _self_annotation(obj, node.attr)
+            except Exception:  # an annotation that does not evaluate here
+                tp = None
+            return _wrap(tp)
+        return None
+
+    def call(self, node: ast.Call):
+        f = self.value(node.func)
+        for arg in [*node.args, *(k.value for k in node.keywords)]:
+            self.visit(arg)
+        if f is None or f[0] == "instance":
+            return None
+        func = f[1]
+        if not callable(func):
+            return None
         kws = [k.arg for k in node.keywords if k.arg]
-        bad += [f"{dotted}() has no argument {k}=" for k in _keywords_ok(obj, kws)]
+        name = getattr(func, "__qualname__", func)
+        self.bad += [f"{name}() has no argument {k}=" for k in _keywords_ok(func, kws)]
+        tp = _returns(func)
+        if isinstance(tp, tuple):
+            return ("tuple", tp)
+        return _wrap(tp)
+
+    def bind(self, target, value) -> None:
+        if isinstance(target, ast.Name):
+            self.types.pop(target.id, None)
+            self.objects.pop(target.id, None)
+            if value and value[0] in ("instance", "seq"):
+                self.types[target.id] = value
+        elif isinstance(target, ast.Tuple) and value and value[0] == "tuple":
+            for t, tp in zip(target.elts, value[1], strict=False):
+                self.bind(t, _wrap(tp))
+        else:
+            self.visit(target)
+
+    def comment_fields(self, chunk: str, tree: ast.Module) -> None:
+        """``rec = ...   # .layer, .q/.k, .scale``: the fields a comment lists
+        for the value just bound."""
+        if not (len(tree.body) == 1 and isinstance(tree.body[0], ast.Assign)):
+            return
+        target = tree.body[0].targets[0]
+        value = self.types.get(target.id) if isinstance(target, ast.Name) else None
+        if not (value and value[0] == "instance"):
+            return
+        comments = " ".join(line.split("#", 1)[1] for line in chunk.splitlines() if "#" in line)
+        for attr in re.findall(r"(?:^|[\s,/(])\.([a-z_]\w*)", comments):
+            if not _has(value[1], attr):
+                self.bad.append(f"{value[1].__name__} has no attribute {attr} (comment)")
+
+    def visit(self, node) -> None:
+        if isinstance(node, ast.Assign):
+            value = self.value(node.value)
+            for target in node.targets:
+                self.bind(target, value)
+        elif isinstance(node, ast.With):
+            for item in node.items:
+                value = self.value(item.context_expr)
+                if item.optional_vars is not None:
+                    enter = value[1].__enter__ if value and value[0] == "instance" else None
+                    self.bind(item.optional_vars, _wrap(_returns(enter)) if enter else None)
+            for stmt in node.body:
+                self.visit(stmt)
+        elif isinstance(node, ast.expr):
+            self.value(node)
+        elif not isinstance(node, ast.Import | ast.ImportFrom):
+            for child in ast.iter_child_nodes(node):
+                self.visit(child)
+
+
+def sketch_problems(text: str) -> list[str]:
+    """Problems of a Python block (see :class:`_Sketch`)."""
+    chunks = _chunks(text)
+    imported = {}
+    for tree in (t for _, t in chunks if t is not None):
+        for name, dotted in _imported(tree).items():
+            with contextlib.suppress(ImportError, AttributeError):  # test_..._name_exists
+                imported[name] = resolve_name(dotted)
+    sketch = _Sketch(imported)
+    for chunk, tree in chunks:
+        if tree is not None:
+            for stmt in tree.body:
+                sketch.visit(stmt)
+            sketch.comment_fields(chunk, tree)
+            continue
+        # a sketch: `name = Callable(...)` still binds name to what Callable returns
+        m = re.match(r"(\w+)\s*=\s*([\w.]+)\(", chunk)
+        if m:
+            value = sketch.value(ast.parse(m[2], mode="eval").body)
+            if value and value[0] == "object" and callable(value[1]):
+                sketch.bind(ast.Name(m[1]), _wrap(_returns(value[1])))
+    return sketch.bad
+
+
+@pytest.mark.parametrize("snippet", _python_blocks(), ids=lambda s: s.where)
+def test_python_block_uses_the_real_api(snippet):
+    """Python blocks (often API sketches) name attributes, methods and keyword
+    arguments the package has (followed through return annotations)."""
+    bad = sketch_problems(snippet.text)
     assert not bad, f"{snippet.where}: {'; '.join(bad)}"
+
+
+def test_the_sketch_check_can_fail():
+    text = (
+        "from isingformer.ensemble import thermodynamics\n"
+        "th = thermodynamics(e, b, masks=None)\n"
+        "th.log_z, th.free_energies\n"
+    )
+    assert sketch_problems(text) == [
+        "thermodynamics() has no argument masks=",
+        "Thermodynamics has no attribute free_energies",
+    ]
+    text = (
+        "from isingformer.attention import QKCapture\n"
+        "with QKCapture() as cap:\n"
+        "    model(x)\n"
+        "rec = cap.records[0]   # .layer, .q/.k,\n"
+        "                       # .scales\n"
+        "rec.energy()\n"
+    )
+    assert sketch_problems(text) == [
+        "QKRecord has no attribute scales (comment)",
+        "QKRecord has no attribute energy",
+    ]
 
 
 #: functions of mathematics (C(β), softcap(x)) or of other libraries (torch,
