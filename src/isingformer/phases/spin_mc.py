@@ -123,7 +123,9 @@ def susceptibility_tc(
     that width's estimate, biased low by O(1/N)).
 
     Returns ``value``, ``err`` (bootstrap sd over disorder samples, resampled
-    per width), ``ci`` (2.5–97.5 % percentiles), ``per_width`` {N: ``value``,
+    per width), ``ci`` (2.5–97.5 % percentiles of the same resamples; on
+    synthetic χ with a known T_c, 24 samples per width, it covered 92–93 % of
+    200 draws, Wilson 87–96 %: slightly below its nominal 95 %), ``per_width`` {N: ``value``,
     ``intercept`` (≈ 1), ``chi`` [R]}, ``closed_form``, ``temperatures``,
     ``n_samples``, ``method``.
     """
@@ -176,7 +178,8 @@ def susceptibility_tc(
         "method": "zero of the line 1/chi_SG = a + b beta^2 over the paramagnet "
         f"({span[0]}-{span[1]} T_c; critical-mode overlap of two replicas), widths "
         f"{list(widths)} extrapolated linearly in 1/N; err: bootstrap sd over {samples} "
-        f"disorder samples per width ({n_boot} resamples)",
+        f"disorder samples per width ({n_boot} resamples); ci: the 2.5-97.5 % percentiles "
+        "of the same resamples (covered 92-93 % in synthetic studies at 24 samples)",
     }
 
 
