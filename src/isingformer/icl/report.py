@@ -71,7 +71,8 @@ def icl_figures(result: dict) -> list:
     ax.set_ylim(0, 1.6 * (1 + result["noise"] ** 2))
     ax.set_title(f"{result['model']} model: OOD error vs task diversity (vertical: k*)")
     ax.legend(fontsize=6, ncol=2)
-    figs.append(figure(fig, "OOD error vs k, 95 % Student-t CIs over seeds; theory: τ = ∞"))
+    bars = f"bars: 95 % Student-t CIs over n = {result['seeds']} seeds (none below 3)"
+    figs.append(figure(fig, f"OOD error vs k, {bars}; theory: τ = ∞; shaded: the interval of k*."))
 
     fig, ax = plt.subplots(figsize=(6.8, 4.2))
     for d, entry in result["dims"].items():
@@ -88,7 +89,7 @@ def icl_figures(result: dict) -> list:
     ax.set_ylabel("mean squared distance of predictions (fresh tasks)")
     ax.set_title("Distance to the two Bayes baselines")
     ax.legend(fontsize=7)
-    figs.append(figure(fig, "Model predictions vs ridge and vs the pool posterior"))
+    figs.append(figure(fig, f"Model predictions vs ridge and vs the pool posterior; {bars}."))
 
     last = list(result["dims"].values())[-1]
     hist_pts = [p for p in last["points"] if p.get("overlap_hist")]

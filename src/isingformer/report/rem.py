@@ -67,10 +67,17 @@ def rem_figures(study: REMStudy):
     ax.set_xlim(left=0)
     ax.legend(fontsize=8)
     ax.set_title("Finite-size approach of the heat-capacity peak")
+    err = (
+        f"error bars: standard deviation over {study.config.get('n_boot', '?')} bootstrap "
+        f"resamples of the {study.config['samples']} rows"
+    )
     return [
-        figure(fig1, "Heat capacity of the REM for each N, with the peak and its bootstrap error."),
+        figure(fig1, f"Heat capacity of the REM for each N, with the peak; {err}."),
         figure(fig2, "Entropy per ln N against the exact large-N curve."),
-        figure(fig3, "Peak position relative to the REM freezing point, with the finite-size fit."),
+        figure(
+            fig3,
+            f"Peak position relative to the REM freezing point, with the finite-size fit; {err}.",
+        ),
     ]
 
 

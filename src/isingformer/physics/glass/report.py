@@ -133,7 +133,13 @@ def glass_section(ctx):
         "Spin glasses and annealing",
         text,
         figures=[
-            figure(sk_figure(sk), "SK ground-state energy per spin vs N^(−2/3) with the fit."),
+            figure(
+                sk_figure(sk),
+                "SK ground-state energy per spin vs N^(−2/3) with the fit; error bars: standard "
+                "error of the mean over the disorder samples (per size: "
+                + ", ".join(f"n = {p['samples']} at N = {p['n']}" for p in sk["points"])
+                + ").",
+            ),
             figure(overlap_figure(ov), "Overlap distribution P(q) of two real replicas."),
         ],
         tables=[
