@@ -813,6 +813,8 @@ def test_the_sketch_check_can_fail():
 #: functions of mathematics (C(β), softcap(x)) or of other libraries (torch,
 #: QuTiP) that spans name bare
 _NOT_OURS = {"C", "log1p", "e_OOD", "softcap", "set_num_threads", "kraus_to_super"}
+#: methods of Hugging Face models that spans name bare (`generate(beta=...)`)
+_HF = {"generate", "forward"}
 
 
 def test_documented_function_exists():
@@ -831,6 +833,139 @@ def test_documented_function_exists():
     assert len(calls) >= 30
     bad = [f"{s.where}: {name}()" for s, name in calls if name not in defined | _NOT_OURS]
     assert not bad, f"functions the package does not define: {bad}"
+
+
+def _split_args(text: str) -> list[str]:
+    """Top-level comma-separated items of an argument list."""
+    out, depth, cur, quote = [], 0, "", None
+    for ch in text:
+        if quote:
+            quote = None if ch == quote else quote
+        elif ch in "\"'":
+            quote = ch
+        elif ch in "([{":
+            depth += 1
+        elif ch in ")]}":
+            depth -= 1
+        elif ch == "," and depth == 0:
+            out.append(cur.strip())
+            cur = ""
+            continue
+        cur += ch
+    return [x for x in [*out, cur.strip()] if x]
+
+
+@cache
+def _defined_at_top() -> dict[str, list[str]]:
+    """Module-level ``def``/``class`` names of src/isingformer -> their modules."""
+    out: dict[str, list[str]] = {}
+    src = ROOT / "src"
+    for f in sorted((src / "isingformer").rglob("*.py")):
+        module = ".".join(f.relative_to(src).with_suffix("").parts).removesuffix(".__init__")
+        for name in re.findall(r"^(?:def|class)\s+(\w+)", f.read_text(encoding="utf-8"), re.M):
+            out.setdefault(name, []).append(module)
+    return out
+
+
+def _callables(name: str) -> list:
+    """The objects a span's ``name`` (dotted, ``Class.method`` or bare) can mean."""
+    if name.startswith("isingformer."):
+        return [resolve_name(name)]
+    head, *rest = name.split(".")
+    out = []
+    for module in _defined_at_top().get(head, []):
+        with contextlib.suppress(ImportError, AttributeError):
+            out.append(resolve_name(".".join([module, head, *rest])))
+    return out
+
+
+def signature_spans() -> list[tuple[Snippet, str, list[str]]]:
+    """Spans written as a call of an isingformer callable: ``f(a, b=1)``."""
+    out = []
+    for s in all_snippets():
+        m = re.fullmatch(r"((?:isingformer\.)?[A-Za-z_][\w.]*)\((.*)\)", s.text)
+        if not (s.kind == "span" and m) or m[1] in _HF:
+            continue
+        if m[1].startswith("isingformer.") or _callables(m[1]):
+            out.append((s, m[1], _split_args(m[2])))
+    return out
+
+
+def _signature_problems(name: str, args: list[str], obj) -> list[str]:
+    """Keyword names exist, the positional ones fit (their names are often the
+    page's notation: ``FockSpace(N, M)``), and in a signature (``f(a, b=1)``,
+    not a call ``f("torch", device="cuda")``) a literal default is the real one."""
+    try:
+        sig = inspect.signature(obj)
+    except (TypeError, ValueError):
+        return []
+    params = sig.parameters
+    kinds = [p.kind for p in params.values()]
+    var_kw = inspect.Parameter.VAR_KEYWORD in kinds
+    if inspect.Parameter.VAR_POSITIONAL in kinds:
+        room = len(args)
+    else:
+        room = sum(
+            k in (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+            for k in kinds
+        )
+    first_kw = next((i for i, a in enumerate(args) if "=" in a), len(args))
+    positional = [a for a in args[:first_kw] if a not in _ELLIPSIS and a != "*"]
+    # f(J, h, schedule=..., t_start, t_end): names after a keyword are keywords too
+    args = args[:first_kw] + [a if "=" in a else f"{a}=..." for a in args[first_kw:]]
+    is_signature = bool(positional) and all(re.fullmatch(r"\w+", a) for a in positional)
+    bad = []
+    if len(positional) > room:
+        bad.append(f"{name}() takes {room} positional arguments, not {len(positional)}")
+    for arg in args:
+        key, eq, default = (x.strip() for x in arg.partition("="))
+        if not eq or not re.fullmatch(r"[A-Za-z_]\w*", key):
+            continue
+        if key not in params:
+            if not var_kw:
+                bad.append(f"{name}() has no parameter {key}")
+            continue
+        if not is_signature or params[key].default is inspect.Parameter.empty:
+            continue
+        try:
+            doc = ast.literal_eval(default)
+        except (ValueError, SyntaxError):
+            continue  # an expression
+        if doc is not Ellipsis and doc != params[key].default:
+            bad.append(f"{name}(): {key} defaults to {params[key].default!r}, not {default}")
+    return bad
+
+
+SIGNATURES = signature_spans()
+
+
+def test_documented_signatures_match():
+    """``HyperbolicAttention(d_model, n_heads, curvature=-1.0, ...)`` in prose:
+    every parameter exists, and a literal default is the real one."""
+    assert len(SIGNATURES) >= 10
+    bad = []
+    for s, name, args in SIGNATURES:
+        problems = [_signature_problems(name, args, obj) for obj in _callables(name)]
+        if problems and all(problems):  # no meaning of the name fits
+            bad.append(f"{s.where}: {'; '.join(problems[0])}")
+    assert not bad, bad
+
+
+def test_the_signature_check_can_fail():
+    def problems(name, args):
+        return [_signature_problems(name, args, obj) for obj in _callables(name)]
+
+    assert problems("HyperbolicAttention", ["d_model", "n_heads", "curvature=-2.0"]) == [
+        ["HyperbolicAttention(): curvature defaults to -1.0, not -2.0"]
+    ]
+    assert problems("threaded_chain", ["shape", "beta", "n_sweeps", "sync_each=..."]) == [
+        ["threaded_chain() has no parameter sync_each"]
+    ]
+    annealing = "isingformer.physics.glass.annealing.simulated_annealing"
+    assert problems(annealing, ["J", "h", "schedule=...", "t_begin"]) == [
+        [f"{annealing}() has no parameter t_begin"]
+    ]
+    assert problems("metropolis", ['"torch"', 'device="cuda"']) == [[]]  # a call
 
 
 # ---------------------------------------------------------------- store sweeps
