@@ -769,12 +769,31 @@ def sketch_problems(text: str) -> list[str]:
                 sketch.visit(stmt)
             sketch.comment_fields(chunk, tree)
             continue
+        # a sketch line `f(a, b, **kw) -> Result  # ...`: f's parameters and result
+        line = re.fullmatch(r"([\w.]+)\((.*)\)\s*->\s*(\w+)", chunk.split("#", 1)[0].strip())
+        value = sketch.value(ast.parse(line[1], mode="eval").body) if line else None
+        if value and value[0] == "object" and callable(value[1]):
+            items = [a for a in _split_args(line[2]) if not a.startswith("*")]
+            sketch.bad += _signature_problems(line[1], items, value[1], signature=True)
+            tp = _returns(value[1])
+            if getattr(tp, "__name__", line[3]) != line[3]:
+                sketch.bad.append(f"{line[1]}() returns {tp.__name__}, not {line[3]}")
         # a sketch: `name = Callable(...)` still binds name to what Callable returns
         m = re.match(r"(\w+)\s*=\s*([\w.]+)\(", chunk)
         if m:
             value = sketch.value(ast.parse(m[2], mode="eval").body)
             if value and value[0] == "object" and callable(value[1]):
                 sketch.bind(ast.Name(m[1]), _wrap(_returns(value[1])))
+                # `BetaAttention(d_model: int, *, bias: str = "none", ...)`: its parameters
+                body = chunk[m.end() :].rsplit(")", 1)[0]
+                body = "\n".join(line.split("#", 1)[0] for line in body.splitlines())
+                items = []
+                for item in _split_args(body):
+                    typed = re.fullmatch(r"(\w+)\s*:[^=]*?(?:=\s*(.+))?", item, flags=re.S)
+                    if typed:
+                        items.append(f"{typed[1]}={typed[2] or '...'}")
+                if items:
+                    sketch.bad += _signature_problems(m[2], items, value[1], signature=True)
     return sketch.bad
 
 
@@ -807,6 +826,22 @@ def test_the_sketch_check_can_fail():
     assert sketch_problems(text) == [
         "QKRecord has no attribute scales (comment)",
         "QKRecord has no attribute energy",
+    ]
+    text = (  # an API sketch that is not Python
+        "from isingformer.attention import BetaAttention, make_beta_policy\n"
+        "attn = BetaAttention(\n"
+        "    d_model: int, *,\n"
+        "    dropout: float = 0.1,   # on the weights\n"
+        "    max_length: int = 1024,\n"
+        ")\n"
+        "attn.capturing = True\n"
+        "make_beta_policy(name, n_heads, d_head, **kw) -> BetaPolicies\n"
+    )
+    assert sketch_problems(text) == [
+        "BetaAttention(): dropout defaults to 0.0, not 0.1",
+        "BetaAttention() has no parameter max_length",
+        "BetaAttention has no attribute capturing",
+        "make_beta_policy() returns BetaPolicy, not BetaPolicies",
     ]
 
 
@@ -891,7 +926,7 @@ def signature_spans() -> list[tuple[Snippet, str, list[str]]]:
     return out
 
 
-def _signature_problems(name: str, args: list[str], obj) -> list[str]:
+def _signature_problems(name: str, args: list[str], obj, *, signature: bool = False) -> list[str]:
     """Keyword names exist, the positional ones fit (their names are often the
     page's notation: ``FockSpace(N, M)``), and in a signature (``f(a, b=1)``,
     not a call ``f("torch", device="cuda")``) a literal default is the real one."""
@@ -913,7 +948,9 @@ def _signature_problems(name: str, args: list[str], obj) -> list[str]:
     positional = [a for a in args[:first_kw] if a not in _ELLIPSIS and a != "*"]
     # f(J, h, schedule=..., t_start, t_end): names after a keyword are keywords too
     args = args[:first_kw] + [a if "=" in a else f"{a}=..." for a in args[first_kw:]]
-    is_signature = bool(positional) and all(re.fullmatch(r"\w+", a) for a in positional)
+    is_signature = signature or (
+        bool(positional) and all(re.fullmatch(r"\w+", a) for a in positional)
+    )
     bad = []
     if len(positional) > room:
         bad.append(f"{name}() takes {room} positional arguments, not {len(positional)}")
