@@ -75,6 +75,14 @@ _AXIS_LABELS = {
 }
 
 
+def _bands(det: dict) -> str:
+    """What the shaded bands of one detection are, with n (older results: the method)."""
+    n, b = det.get("n_prompts"), det.get("n_boot")
+    if n is None or b is None:
+        return "percentile bootstrap over prompts"
+    return f"percentile bootstrap over the {n} prompts ({b} resamples)"
+
+
 def _ci_text(ci) -> str:
     return "— (fewer than 3 prompts)" if ci is None else f"[{ci[0]:.4g}, {ci[1]:.4g}]"
 
@@ -90,7 +98,10 @@ def detection_figure(result: dict, title: str = ""):
         ax.set_xscale("log")
     ax.set_title(title or Path(str(result.get("source", ""))).name, fontsize=9)
     fig.tight_layout()
-    out = figure(fig, f"Dissimilarity over {label}, bands: bootstrap over prompts.")
+    out = figure(
+        fig,
+        f"Dissimilarity over {label}; bands: {_bands(result)}; grey: the peak's 95 % interval.",
+    )
     plt.close(fig)
     return out
 
@@ -104,7 +115,12 @@ def validation_figure(validations: list[dict]):
         _axis(ax, v["detection"], "β" if rem else "T", np.exp if rem else None, v["expected"])
         ax.set_title(v["system"], fontsize=8)
     fig.tight_layout()
-    out = figure(fig, "Validation: the detector's peak against the exact expected position.")
+    bands = "; ".join(f"{v['system']}: {_bands(v['detection'])}" for v in validations)
+    out = figure(
+        fig,
+        "Validation: the detector's peak against the exact expected position (dashed); "
+        f"bands: {bands}; grey: the peak's 95 % interval.",
+    )
     plt.close(fig)
     return out
 

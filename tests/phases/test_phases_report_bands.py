@@ -1,0 +1,16 @@
+"""The detector figure's caption says what its bands are and over how many prompts."""
+
+from isingformer.phases.report import detection_figure
+
+
+def test_caption_states_the_bootstrap_and_its_n():
+    x = [2.0, 3.0, 4.0]
+    curve, band = [0.1, 0.5, 0.1], [[0.0, 0.4, 0.0], [0.2, 0.6, 0.2]]
+    result = {
+        "parameter": "temperature", "spacing": "linear", "points": x, "n_prompts": 12,
+        "n_boot": 50, "indicators": dict.fromkeys(("tv", "js", "linear"), curve),
+        "bands": dict.fromkeys(("tv", "js", "linear"), band),
+        "peaks": [{"indicator": "linear", "value": 3.0, "ci": [2.5, 3.5], "at_edge": False}],
+    }  # fmt: skip
+    caption = detection_figure(result).caption
+    assert "percentile bootstrap over the 12 prompts (50 resamples)" in caption
