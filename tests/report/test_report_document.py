@@ -8,7 +8,7 @@ from html.parser import HTMLParser
 
 import numpy as np
 
-from isingformer.report import Report, Section, Table
+from isingformer.report import FigureImage, Report, Section, Table
 
 
 class _Page(HTMLParser):
@@ -72,3 +72,12 @@ def test_every_toc_link_resolves_and_the_page_is_offline() -> None:
     assert len(internal) == 3  # both sections and the configuration
     assert all(h[1:] in p.ids for h in internal)
     assert p.urls == []
+
+
+def test_markdown_shows_figure_captions_and_keeps_table_columns() -> None:
+    fig = FigureImage(b"\x89PNG", "P(|q| < 0.5) per size [n = 3]")
+    table = Table(["a", "|x|"], [["|q|", 1]])
+    md, _ = Report("t", {}, [Section("s", figures=[fig], tables=[table])]).to_markdown()
+    assert "*P(|q| < 0.5) per size [n = 3]*" in md  # visible, not only the alt text
+    rows = [line for line in md.splitlines() if line.startswith("| ")]
+    assert all(len(re.findall(r"(?<!\\)\|", r)) == 3 for r in rows)  # two columns each

@@ -95,6 +95,16 @@ def _fmt(v: Any) -> str:
     return str(v)
 
 
+def _md_cell(text: str) -> str:
+    """A Markdown table cell: a ``|`` inside would start a new column."""
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def _md_alt(text: str) -> str:
+    """Markdown image alt text: brackets would end it early."""
+    return text.replace("[", "(").replace("]", ")")
+
+
 def _inline(text: str) -> str:
     t = html.escape(text)
     t = re.sub(r"\*\*(.+?)\*\*", r"<b>\1</b>", t)
@@ -166,15 +176,17 @@ class Report:
             for t in s.tables:
                 if t.caption:
                     lines += [f"*{t.caption}*", ""]
-                lines.append("| " + " | ".join(t.columns) + " |")
+                lines.append("| " + " | ".join(_md_cell(c) for c in t.columns) + " |")
                 lines.append("|" + "---|" * len(t.columns))
-                lines += ["| " + " | ".join(_fmt(v) for v in r) + " |" for r in t.rows]
+                lines += ["| " + " | ".join(_md_cell(_fmt(v)) for v in r) + " |" for r in t.rows]
                 lines.append("")
             for j, f in enumerate(s.figures):
                 name = f"fig{i:02d}_{j:02d}.png"
                 files.append((name, f.png))
                 path = f"{figure_dir}/{name}" if figure_dir else name
-                lines += [f"![{f.caption}]({path})", ""]
+                lines += [f"![{_md_alt(f.caption)}]({path})", ""]
+                if f.caption:  # the alt text is not shown where the image renders
+                    lines += [f"*{f.caption}*", ""]
         lines += [
             "## Configuration and versions",
             "",
