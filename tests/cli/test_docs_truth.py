@@ -21,6 +21,7 @@ import ast
 import contextlib
 import importlib
 import inspect
+import itertools
 import re
 import shlex
 from dataclasses import dataclass
@@ -466,6 +467,51 @@ def test_documented_bare_option_exists():
     assert len(found) >= 50
     bad = [f"{s.where}: {opt}" for s, opt in found if opt not in known_options()]
     assert not bad, f"options no command or script has: {bad}"
+
+
+def json_keys() -> list[tuple[Snippet, str]]:
+    """JSON keys the docs list: a ``--json`` command line's comment that is a
+    list of keys (``# tc, tc_err, nu, ...``), and the spans of a "JSON
+    contract" section."""
+    out = []
+    for s in all_snippets():
+        args = command_args(s)
+        if s.kind == "block" and any("--json" in a for a in args) and "#" in s.text:
+            items = _split_args(s.text.split("#", 1)[1])
+            items = [i for i in items if i not in _ELLIPSIS]
+            key_list = r"[a-z_][a-z0-9_]*(\[[a-z0-9_, ]+\])?"  # theorems[name, file]
+            if len(items) >= 2 and all(re.fullmatch(key_list, i) for i in items):
+                out += [(s, w) for i in items for w in re.findall(r"\w+", i)]
+    for f in doc_files():
+        lines = f.read_text(encoding="utf-8").splitlines()
+        heads = [k + 1 for k, x in enumerate(lines) if x.startswith("#")] + [len(lines) + 1]
+        for start, stop in itertools.pairwise(heads):
+            if lines[start - 1].lstrip("# ").strip().lower() != "json contract":
+                continue
+            out += [
+                (s, s.text)
+                for s in snippets(f)
+                if s.kind == "span"
+                and start < s.line < stop
+                and re.fullmatch(r"[a-z_][a-z0-9_]*", s.text)
+            ]
+    return out
+
+
+def test_documented_json_keys_exist():
+    """Every JSON key the docs list is a key the package writes (a string
+    literal or a field of a dataclass it serializes)."""
+    src = "\n".join(
+        f.read_text(encoding="utf-8") for f in (ROOT / "src" / "isingformer").rglob("*.py")
+    )
+    found = json_keys()
+    assert len(found) >= 30
+    bad = [
+        f"{s.where}: {key}"
+        for s, key in found
+        if not re.search(rf"[\"']{key}[\"']|^\s+{key}\s*:|\b{key}=", src, flags=re.M)
+    ]
+    assert not bad, f"JSON keys no code writes: {bad}"
 
 
 # ---------------------------------------------------------------- Python names
