@@ -421,18 +421,36 @@ _OTHER_TOOLS = {"--standalone", "--nproc_per_node", "--nnodes", "--rdzv-backend"
 _OPTION = re.compile(r"(?<![\w-])--[a-z][\w-]*")
 
 
+def _options_of(cmd) -> set[str]:
+    return {o for p in cmd.params if p.param_type_name == "option" for o in _names(p)}
+
+
+def _leaves(cmd=None) -> list:
+    cmd = cmd or root()
+    subs = getattr(cmd, "commands", None)
+    return [leaf for sub in subs.values() for leaf in _leaves(sub)] if subs else [cmd]
+
+
+def _named_leaves(args: list[str]) -> list:
+    """The commands an argument list names (``ising exact|tc``: both)."""
+    out, frontier = [], [root()]
+    for word in (a for a in args if not a.startswith("-")):
+        nxt = []
+        for cmd in frontier:
+            subs = getattr(cmd, "commands", None)
+            if subs is None:
+                out.append(cmd)
+            else:
+                nxt += [subs[w] for w in word.split("|") if w in subs]
+        frontier = nxt
+    return out + [c for c in frontier if not hasattr(c, "commands")]
+
+
 @cache
-def known_options() -> frozenset[str]:
-    """Every option of the app, and every ``"--x"`` literal of the repository's
-    own scripts (benchmarks/, scripts/, .ci/)."""
-    out = set(_OTHER_TOOLS)
-
-    def walk(cmd):
-        out.update(o for p in cmd.params if p.param_type_name == "option" for o in _names(p))
-        for sub in getattr(cmd, "commands", {}).values():
-            walk(sub)
-
-    walk(root())
+def script_options() -> frozenset[str]:
+    """The root group's options, torchrun's, and every ``"--x"`` literal of the
+    repository's own scripts (benchmarks/, scripts/, .ci/)."""
+    out = set(_OTHER_TOOLS) | _options_of(root())
     for folder in ("benchmarks", "scripts", ".ci"):
         for f in (ROOT / folder).rglob("*"):
             if f.is_file() and f.suffix in {".py", ".sh", ""}:
@@ -440,6 +458,13 @@ def known_options() -> frozenset[str]:
                 out.update(re.findall(r"""["'](--[a-z][\w-]*)""", text))
                 out.update(re.findall(r"^\s*(--[a-z][\w-]*)\)", text, flags=re.M))  # sh case
     return frozenset(out)
+
+
+def page_options(path: Path) -> set[str]:
+    """The options of the commands a page names (of every command if it names
+    none), its scripts' and the root group's."""
+    leaves = [leaf for s, args in COMMANDS if s.path == path for leaf in _named_leaves(args)]
+    return set(script_options()).union(*map(_options_of, leaves or _leaves()))
 
 
 def bare_options() -> list[tuple[Snippet, str]]:
@@ -461,12 +486,13 @@ def bare_options() -> list[tuple[Snippet, str]]:
 
 
 def test_documented_bare_option_exists():
-    """A bare option (`--samples`) is an option of some command, or of one of
-    the repository's scripts: a renamed option in prose is caught too."""
+    """A bare option (`--samples`) is an option of a command its page names
+    (or of one of the repository's scripts): a renamed option in prose is
+    caught too."""
     found = bare_options()
     assert len(found) >= 50
-    bad = [f"{s.where}: {opt}" for s, opt in found if opt not in known_options()]
-    assert not bad, f"options no command or script has: {bad}"
+    bad = [f"{s.where}: {opt}" for s, opt in found if opt not in page_options(s.path)]
+    assert not bad, f"options none of the page's commands or scripts has: {bad}"
 
 
 def json_keys() -> list[tuple[Snippet, str]]:
