@@ -34,10 +34,11 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def doc_files() -> list[Path]:
-    """README.md, every docs/**/*.md and proofs/README.md."""
-    files = [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))]
-    proofs = ROOT / "proofs" / "README.md"
-    return [f for f in (*files, proofs) if f.is_file()]
+    """README.md, DEVELOPERS.md, every docs/**/*.md, proofs/README.md and
+    examples/README.md."""
+    files = [ROOT / "README.md", ROOT / "DEVELOPERS.md", *sorted((ROOT / "docs").rglob("*.md"))]
+    more = [ROOT / "proofs" / "README.md", ROOT / "examples" / "README.md"]
+    return [f for f in (*files, *more) if f.is_file()]
 
 
 @dataclass(frozen=True)
@@ -449,9 +450,9 @@ def _named_leaves(args: list[str]) -> list:
 @cache
 def script_options() -> frozenset[str]:
     """The root group's options, torchrun's, and every ``"--x"`` literal of the
-    repository's own scripts (benchmarks/, scripts/, .ci/)."""
+    repository's own scripts (benchmarks/, scripts/, .ci/, examples/)."""
     out = set(_OTHER_TOOLS) | _options_of(root())
-    for folder in ("benchmarks", "scripts", ".ci"):
+    for folder in ("benchmarks", "scripts", ".ci", "examples"):
         for f in (ROOT / folder).rglob("*"):
             if f.is_file() and f.suffix in {".py", ".sh", ""}:
                 text = f.read_text(encoding="utf-8", errors="replace")
@@ -471,8 +472,8 @@ def bare_options() -> list[tuple[Snippet, str]]:
     """Options named in spans and code lines that hold no isingformer command."""
     out = []
     for s in all_snippets():
-        if s.kind == "python" or command_args(s):
-            continue
+        if s.kind == "python" or command_args(s) or s.path.name == "DEVELOPERS.md":
+            continue  # DEVELOPERS.md: options in general (`--name`), pip's, ruff's
         for opt in _OPTION.findall(s.text):
             renamed_away = s.path.name == "cli.md" and opt in {
                 "--temps",
@@ -918,8 +919,8 @@ def test_the_sketch_check_can_fail():
 
 
 #: functions of mathematics (C(β), softcap(x)) or of other libraries (torch,
-#: QuTiP) that spans name bare
-_NOT_OURS = {"C", "log1p", "e_OOD", "softcap", "set_num_threads", "kraus_to_super"}
+#: QuTiP, pydantic) that spans name bare
+_NOT_OURS = {"C", "log1p", "e_OOD", "softcap", "set_num_threads", "kraus_to_super", "Field"}
 #: methods of Hugging Face models that spans name bare (`generate(beta=...)`)
 _HF = {"generate", "forward"}
 
@@ -1020,9 +1021,9 @@ def _signature_problems(name: str, args: list[str], obj, *, signature: bool = Fa
     positional = [a for a in args[:first_kw] if a not in _ELLIPSIS and a != "*"]
     # f(J, h, schedule=..., t_start, t_end): names after a keyword are keywords too
     args = args[:first_kw] + [a if "=" in a else f"{a}=..." for a in args[first_kw:]]
-    is_signature = signature or (
-        bool(positional) and all(re.fullmatch(r"\w+", a) for a in positional)
-    )
+    # a signature: at least two positional names, the real ones in order
+    names = [n for n, p in params.items() if p.kind is not p.VAR_POSITIONAL][: len(positional)]
+    is_signature = signature or (len(positional) >= 2 and positional == names)
     bad = []
     if len(positional) > room:
         bad.append(f"{name}() takes {room} positional arguments, not {len(positional)}")
@@ -1040,7 +1041,9 @@ def _signature_problems(name: str, args: list[str], obj, *, signature: bool = Fa
             doc = ast.literal_eval(default)
         except (ValueError, SyntaxError):
             continue  # an expression
-        if doc is not Ellipsis and doc != params[key].default:
+        if ... not in (doc if isinstance(doc, list | tuple) else [doc]) and (
+            doc != params[key].default
+        ):
             bad.append(f"{name}(): {key} defaults to {params[key].default!r}, not {default}")
     return bad
 
