@@ -81,3 +81,12 @@ def test_markdown_shows_figure_captions_and_keeps_table_columns() -> None:
     assert "*P(|q| < 0.5) per size [n = 3]*" in md  # visible, not only the alt text
     rows = [line for line in md.splitlines() if line.startswith("| ")]
     assert all(len(re.findall(r"(?<!\\)\|", r)) == 3 for r in rows)  # two columns each
+
+
+def test_word_columns_read_left_aligned_and_number_columns_right() -> None:
+    rows = [["gibbs_sum_one", "0.9 [0.8, 1.0]", 3, "the weights sum to one", "2/3"],
+            ["x", "—", 4.5, "yes", "≥ 7 (n = 2)"]]  # fmt: skip
+    page = Report("t", {}, [Section("s", tables=[Table(list("abcde"), rows)])]).to_html()
+    head = re.findall(r"<th( class='t')?>", page)
+    assert head == [" class='t'", "", "", " class='t'", ""]
+    assert "td.t,th.t{text-align:left}" in page

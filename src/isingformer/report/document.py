@@ -95,6 +95,24 @@ def _fmt(v: Any) -> str:
     return str(v)
 
 
+_NUMBER_LIKE = re.compile(r"^\s*[-+−±≥≤<>~≈]?\s*([\d.∞—]|n/a$)")
+
+
+def _column_classes(t: Table) -> list[str]:
+    """`` class='t'`` for a column holding words (read left-aligned), ``""`` for
+    numbers and number-like cells ("0.9 [0.8, 1.0]", "2/3", "—"), right-aligned."""
+    out = []
+    for j in range(len(t.columns)):
+        cells = [r[j] for r in t.rows if j < len(r)]
+        words = any(
+            isinstance(v, str) and not _NUMBER_LIKE.match(v)
+            for v in cells
+            if type(v).__name__ not in ("bool", "bool_")
+        )
+        out.append(" class='t'" if words else "")
+    return out
+
+
 def _md_cell(text: str) -> str:
     """A Markdown table cell: a ``|`` inside would start a new column."""
     return text.replace("|", "\\|").replace("\n", " ")
@@ -114,7 +132,7 @@ def _inline(text: str) -> str:
 _CSS = """body{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222}
 h1{border-bottom:2px solid #444}h2{border-bottom:1px solid #bbb;margin-top:2em}
 table{border-collapse:collapse;margin:1em 0;font-size:90%}td,th{border:1px solid #ccc;padding:3px 8px;text-align:right}
-th{background:#f0f0f0}figure{margin:1em 0}img{max-width:100%}figcaption{font-size:90%;color:#555}
+th{background:#f0f0f0}td.t,th.t{text-align:left}figure{margin:1em 0}img{max-width:100%}figcaption{font-size:90%;color:#555}
 pre{background:#f6f6f6;padding:1em;overflow-x:auto;font-size:85%}code{background:#f3f3f3}"""
 
 
@@ -143,9 +161,17 @@ class Report:
             parts.append(f"<h2 id='s{i}'>{html.escape(s.title)}</h2>")
             parts += [f"<p>{_inline(p.strip())}</p>" for p in s.text.split("\n\n") if p.strip()]
             for t in s.tables:
-                head = "".join(f"<th>{html.escape(c)}</th>" for c in t.columns)
+                cls = _column_classes(t)
+                head = "".join(
+                    f"<th{cls[j]}>{html.escape(n)}</th>" for j, n in enumerate(t.columns)
+                )
                 body = "".join(
-                    "<tr>" + "".join(f"<td>{html.escape(_fmt(v))}</td>" for v in r) + "</tr>"
+                    "<tr>"
+                    + "".join(
+                        f"<td{cls[j] if j < len(cls) else ''}>{html.escape(_fmt(v))}</td>"
+                        for j, v in enumerate(r)
+                    )
+                    + "</tr>"
                     for r in t.rows
                 )
                 cap = f"<caption>{html.escape(t.caption)}</caption>" if t.caption else ""
