@@ -1080,6 +1080,55 @@ def test_the_signature_check_can_fail():
     assert problems("metropolis", ['"torch"', 'device="cuda"']) == [[]]  # a call
 
 
+# ---------------------------------------------------------------- files
+
+_PATH = re.compile(
+    r"(?<![\w/.-])((?:src|tests|benchmarks|scripts|docs|proofs|examples|\.ci)/[\w./*{}-]*[\w/*])"
+    r"(::\w+)?"
+)
+_LINK = re.compile(r"\[[^\]]*\]\(([^)\s]+)\)")
+
+
+def cited_paths() -> list[tuple[str, str, str | None]]:
+    """``(where, repository path, test function or None)`` for every path a page
+    cites (``tests/physics/ising/test_fss.py``, ``...py::test_x``), and every
+    relative link target (resolved from the page's folder)."""
+    out = []
+    for f in doc_files():
+        text = f.read_text(encoding="utf-8")
+        rel = f.relative_to(ROOT)
+
+        def at(pos: int) -> str:
+            return f"{rel}:{text.count(chr(10), 0, pos) + 1}"  # noqa: B023
+
+        for m in _PATH.finditer(text):
+            out.append((at(m.start()), m[1], m[2][2:] if m[2] else None))
+        for m in _LINK.finditer(text):
+            target = m[1].split("#", 1)[0]
+            if target and not re.match(r"[a-z]+:", target):  # not http:, mailto:
+                path = (f.parent / target).resolve()
+                out.append((at(m.start()), str(path.relative_to(ROOT)), None))
+    return out
+
+
+def test_cited_files_exist():
+    """Every file, folder, glob and test function the docs cite exists (a
+    placeholder such as ``benchmarks/results/FILE.json`` is skipped)."""
+    found = cited_paths()
+    assert len(found) >= 100
+    bad = []
+    for where, path, function in found:
+        if "*" in path:
+            ok = any(ROOT.glob(path))
+        else:
+            ok = (ROOT / path).exists() or bool(re.search(r"[A-Z]{3,}", path))
+        if ok and function:
+            ok = bool(re.search(rf"def {function}\b", (ROOT / path).read_text(encoding="utf-8")))
+        if not ok:
+            bad.append(f"{where}: {path}{'::' + function if function else ''}")
+    assert not bad, f"cited paths that do not exist: {bad}"
+
+
 # ---------------------------------------------------------------- store sweeps
 
 _SWEEP_IN_CODE = re.compile(r"""(?:\bsweep=|\bSWEEP\s*=\s*|\.put\(\s*)["']([a-z_][\w.]*)["']""")
