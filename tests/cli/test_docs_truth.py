@@ -566,26 +566,28 @@ def resolve_name(dotted: str):
     return obj
 
 
-def python_names() -> list[tuple[str, str]]:
-    """``(where, dotted name)`` for every Python name of isingformer in the docs."""
+def matches(pattern: re.Pattern) -> list[tuple[Path, str, re.Match]]:
+    """``(page, "page:line", match)`` of a pattern over every page's text."""
     out = []
     for f in doc_files():
         text = f.read_text(encoding="utf-8")
-        rel = f.relative_to(ROOT)
+        for m in pattern.finditer(text):
+            out.append((f, f"{f.relative_to(ROOT)}:{text.count(chr(10), 0, m.start()) + 1}", m))
+    return out
 
-        def at(pos: int) -> str:
-            return f"{rel}:{text.count(chr(10), 0, pos) + 1}"  # noqa: B023
 
-        for m in _DOTTED.finditer(text):
-            if m[0].rsplit(".", 1)[-1] in _FILE_SUFFIX:
-                continue  # a file name such as isingformer.json
-            out.append((at(m.start()), m[0]))
-        for m in _FROM.finditer(text):
-            names = m[2].split("#", 1)[0].strip("() \n")
-            for item in names.replace("\n", " ").split(","):
-                name = item.split(" as ")[0].strip()
-                if re.fullmatch(r"\w+", name):
-                    out.append((at(m.start()), f"{m[1]}.{name}"))
+def python_names() -> list[tuple[str, str]]:
+    """``(where, dotted name)`` for every Python name of isingformer in the docs."""
+    out = []
+    for _, where, m in matches(_DOTTED):
+        if m[0].rsplit(".", 1)[-1] not in _FILE_SUFFIX:  # not a file such as isingformer.json
+            out.append((where, m[0]))
+    for _, where, m in matches(_FROM):
+        names = m[2].split("#", 1)[0].strip("() \n")
+        for item in names.replace("\n", " ").split(","):
+            name = item.split(" as ")[0].strip()
+            if re.fullmatch(r"\w+", name):
+                out.append((where, f"{m[1]}.{name}"))
     return sorted(set(out))
 
 
@@ -1093,21 +1095,12 @@ def cited_paths() -> list[tuple[str, str, str | None]]:
     """``(where, repository path, test function or None)`` for every path a page
     cites (``tests/physics/ising/test_fss.py``, ``...py::test_x``), and every
     relative link target (resolved from the page's folder)."""
-    out = []
-    for f in doc_files():
-        text = f.read_text(encoding="utf-8")
-        rel = f.relative_to(ROOT)
-
-        def at(pos: int) -> str:
-            return f"{rel}:{text.count(chr(10), 0, pos) + 1}"  # noqa: B023
-
-        for m in _PATH.finditer(text):
-            out.append((at(m.start()), m[1], m[2][2:] if m[2] else None))
-        for m in _LINK.finditer(text):
-            target = m[1].split("#", 1)[0]
-            if target and not re.match(r"[a-z]+:", target):  # not http:, mailto:
-                path = (f.parent / target).resolve()
-                out.append((at(m.start()), str(path.relative_to(ROOT)), None))
+    out = [(where, m[1], m[2][2:] if m[2] else None) for _, where, m in matches(_PATH)]
+    for page, where, m in matches(_LINK):
+        target = m[1].split("#", 1)[0]
+        if target and not re.match(r"[a-z]+:", target):  # not http:, mailto:
+            path = (page.parent / target).resolve()
+            out.append((where, str(path.relative_to(ROOT)), None))
     return out
 
 
@@ -1148,14 +1141,11 @@ def sweep_names_in_code() -> set[str]:
 def test_documented_sweeps_exist():
     real = sweep_names_in_code()
     assert {"ensemble.rem", "ising.tc", "compare", "train"} <= real
-    bad = []
-    for f in doc_files():
-        text = f.read_text(encoding="utf-8")
-        for m in _SWEEP_IN_DOCS.finditer(text):
-            name = m[1] or m[2]
-            if name not in real:
-                line = text.count("\n", 0, m.start()) + 1
-                bad.append(f"{f.relative_to(ROOT)}:{line}: sweep {name!r}")
+    bad = [
+        f"{where}: sweep {m[1] or m[2]!r}"
+        for _, where, m in matches(_SWEEP_IN_DOCS)
+        if (m[1] or m[2]) not in real
+    ]
     # docs/cli.md lists every sweep name in one sentence
     cli = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
     section = cli.split("## Store sweep names", 1)[1].split("##", 1)[0]
