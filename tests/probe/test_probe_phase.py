@@ -44,7 +44,11 @@ def test_layer_peaks_scaled_grid_matches_core():
     out = _layer_peaks(E, allowed, units, 10_000, 20, 0)
     for h, p in enumerate(out):
         rows = E[:, h].reshape(-1, T)
-        ref = heat_capacity_peak(rows, units * p["beta_c_rem"], n_boot=20, refine=False)
+        # the bootstrap resamples whole passages (S of them, T rows each)
+        groups = np.repeat(np.arange(S), T)
+        ref = heat_capacity_peak(
+            rows, units * p["beta_c_rem"], n_boot=20, refine=False, groups=groups
+        )
         assert p["beta"] == pytest.approx(ref.beta, rel=1e-9)
         assert p["beta_err"] == pytest.approx(ref.beta_err, rel=1e-6)
         assert p["c_max"] == pytest.approx(ref.value, rel=1e-9)

@@ -15,7 +15,10 @@ located three ways, each with a bootstrap error bar over rows:
 
 The bootstrap resamples rows with replacement and re-locates the feature on
 the grid with parabolic refinement; the error is the standard deviation of
-the resampled positions.
+the resampled positions. Rows that are not independent (the query rows of one
+passage share its keys) are resampled as whole clusters (``groups`` of
+:class:`PeakAccumulator`): a bootstrap over correlated rows understates the
+error (``tests/stats/test_coverage_peak.py``).
 """
 
 from __future__ import annotations
@@ -107,14 +110,28 @@ def parabolic_peak(x: np.ndarray, y: np.ndarray) -> tuple[float, float, bool]:
 
 
 @functools.lru_cache(maxsize=8)
-def _boot_counts(R: int, n_boot: int, seed: int) -> np.ndarray | None:
+def _boot_counts(
+    R: int, n_boot: int, seed: int, groups: tuple[int, ...] | None = None
+) -> np.ndarray | None:
     """Counts ``[n_boot, R]`` of each row in each resample (None: no bootstrap,
     also below ``MIN_N`` = 3 rows, where no error bar is given: report values).
+    With ``groups`` (the cluster of each of the ``R`` rows) whole clusters are
+    drawn and a row counts as often as its cluster (None below 3 clusters).
     Cached (read-only): every head of a calibration asks for the same counts."""
     if n_boot <= 0 or R < MIN_N:
         return None
     rng = np.random.default_rng(seed)
-    counts = np.stack([np.bincount(rng.integers(0, R, R), minlength=R) for _ in range(n_boot)])
+    if groups is None:
+        counts = np.stack([np.bincount(rng.integers(0, R, R), minlength=R) for _ in range(n_boot)])
+    else:
+        if len(groups) != R:
+            raise InputError(f"groups must give one cluster per row ({R}), got {len(groups)}")
+        inverse = np.unique(np.asarray(groups), return_inverse=True)[1].reshape(-1)
+        g = int(inverse.max()) + 1
+        if g < MIN_N:
+            return None
+        drawn = np.stack([np.bincount(rng.integers(0, g, g), minlength=g) for _ in range(n_boot)])
+        counts = drawn[:, inverse]
     counts.setflags(write=False)
     return counts
 
@@ -161,16 +178,28 @@ class PeakAccumulator:
     curves weighted by each row's count in that resample (the same seeded
     counts as :func:`heat_capacity_peak`): memory ``F·(n_boot + 2)·k``
     numbers whatever ``R``. The result equals :func:`heat_capacity_peak` with
-    ``refine=False`` on all rows at once, to rounding.
+    ``refine=False`` on all rows at once, to rounding. ``groups`` (``[R]``,
+    the cluster of each row, e.g. its passage): resample whole clusters
+    (no error bar below 3 clusters), as correlated rows need.
     """
 
     def __init__(
-        self, betas, n_rows: int, n_families: int = 1, *, n_boot: int = 200, seed: int = 0
+        self,
+        betas,
+        n_rows: int,
+        n_families: int = 1,
+        *,
+        n_boot: int = 200,
+        seed: int = 0,
+        groups=None,
     ):
         self.betas = _check_grid(betas)
         self.n_rows, self.n_boot = int(n_rows), int(n_boot)
         k = len(self.betas)
-        self._counts = _boot_counts(self.n_rows, self.n_boot, seed)
+        key = None if groups is None else tuple(int(v) for v in np.asarray(groups).reshape(-1))
+        self._counts = _boot_counts(self.n_rows, self.n_boot, seed, key)
+        # rows in each resample (R for a bootstrap of rows; varies with clusters)
+        self._drawn = None if self._counts is None else self._counts.sum(axis=1).astype(float)
         self._sum = np.zeros((n_families, k))
         self._n = np.zeros((n_families, k))
         nb = 0 if self._counts is None else self.n_boot
@@ -201,7 +230,7 @@ class PeakAccumulator:
         if self._counts is None:
             err_b = err_c = float("nan")
         else:
-            bx, by = parabolic_peaks(b, self._boot[family] / self.n_rows)
+            bx, by = parabolic_peaks(b, self._boot[family] / self._drawn[:, None])
             err_b, err_c = _std(bx), _std(by)
         return CriticalPoint(
             "heat_capacity_peak", beta, err_b, cmax, err_c, edge, self.n_rows, self.n_boot
@@ -221,6 +250,7 @@ def heat_capacity_peak(
     seed: int = 0,
     refine: bool = True,
     thermo: Thermodynamics | None = None,
+    groups=None,
 ) -> CriticalPoint:
     """Peak of the row-averaged heat capacity ``C(β) = β² Var(E)``.
 
@@ -232,12 +262,14 @@ def heat_capacity_peak(
         seed: seed of the bootstrap.
         refine: maximize the exact mean ``C(β)`` between grid neighbours.
         thermo: curves already computed for these energies and betas (reused).
+        groups: optional cluster of each row (``[R]``): the bootstrap resamples
+            whole clusters (rows that share a passage are not independent).
     """
     b = _check_grid(betas)
     E, m = _rows(energies, mask)
     th = thermo if thermo is not None else thermodynamics(E, b, m)
     C = th.heat_capacity.reshape(1, -1, len(b))  # [1, R, k]
-    acc = PeakAccumulator(b, C.shape[1], n_boot=n_boot, seed=seed)
+    acc = PeakAccumulator(b, C.shape[1], n_boot=n_boot, seed=seed, groups=groups)
     acc.add(C, 0)
     cp = acc.result()
     beta, cmax, edge = cp.beta, cp.value, cp.at_edge

@@ -8,7 +8,7 @@ sinks has ``E = −logits(β_model)/β_model`` instead (the sink one more state;
 :meth:`isingformer.attention.QKRecord.energies`). For each head:
 
 - the mean heat capacity ``C(β) = β² Var(E)`` over rows on a β grid and its
-  peak ``β*`` with a bootstrap error over rows (the finite-size critical
+  peak ``β*`` with a bootstrap error over passages (the finite-size critical
   point; ``isingformer.ensemble.heat_capacity_peak``);
 - the REM reference ``β_c = sqrt(2 ln N̄)/σ`` from the head's logit spread σ
   (RMS over rows of the within-row std of q·k) and mean visible keys N̄;
@@ -84,6 +84,8 @@ class HeadPhase:
     mean_heat_capacity: list[float] = field(repr=False)
     # query rows of the C(β) curve and of the bootstrap behind the *_err (none below 3)
     n_rows: int = 0
+    # passages holding them: the clusters the bootstrap resamples (rows below 3 passages)
+    n_passages: int = 0
 
 
 @dataclass(frozen=True)
@@ -252,6 +254,7 @@ def analyze_attention(
                     betas=p["betas"],
                     mean_heat_capacity=p["mean_c"],
                     n_rows=int(p["n_rows"]),
+                    n_passages=int(p["n_passages"]),
                 )
             )
     t_map = time.perf_counter()
@@ -317,7 +320,9 @@ def analyze_attention(
         "block_rows": block_rows,
         "n_boot": n_boot,
         "errors": "beta_peak_err, c_max_err: standard deviation of the peak over n_boot "
-        "bootstrap resamples of the head's n_rows query rows (null below 3 rows)",
+        "bootstrap resamples of the passages (whole passages: the query rows of one "
+        "passage share its keys; of the head's n_rows query rows when fewer than 3 "
+        "passages, which understates the error for other text; null below 3 rows)",
         "band": band,
         "seed": seed,
         "device": device,

@@ -36,6 +36,7 @@ from isingformer.attention.energies import logit_spread
 from isingformer.ensemble import thermodynamics
 from isingformer.ensemble.critical import PeakAccumulator
 from isingformer.errors import InputError
+from isingformer.stats import MIN_N
 
 __all__ = ["EnergyLayers", "layer_phase", "row_blocks"]
 
@@ -127,7 +128,9 @@ def layer_phase(
 
     Returns:
         one dict per head (``beta``, ``beta_err``, ``at_edge``, ``c_max``,
-        ``c_max_err``, ``beta_c_rem``, ``sigma``, ``n_keys``, ``n_rows``,
+        ``c_max_err`` (bootstrap over whole passages; over the rows when
+        fewer than 3 passages, which understates the error for other text),
+        ``beta_c_rem``, ``sigma``, ``n_keys``, ``n_rows``, ``n_passages``,
         ``betas``, ``mean_c``) and, with ``at_model``, per-head means ``[H]`` over all rows
         of ``entropy``, ``max_weight``, ``ipr``, ``effective_states`` and
         ``entropy_fraction`` (S/ln n over rows with more than one key).
@@ -135,7 +138,8 @@ def layer_phase(
     S, T = cap.token_mask.shape
     H = cap.n_heads(layer)
     blocks = row_blocks(S, T, block_rows)
-    counts = [int(cap.kept_rows(layer, *b).sum()) for b in blocks]
+    kept = [cap.kept_rows(layer, *b).cpu().numpy() for b in blocks]
+    counts = [int(k.sum()) for k in kept]
     n_keep = sum(counts)
     if n_keep == 0:
         raise InputError("no query row sees any key (check the mask)")
@@ -145,6 +149,14 @@ def layer_phase(
     else:
         idx = torch.arange(n_keep)
     n_sel = int(idx.numel())
+    # the passage of each selected row: the bootstrap resamples whole passages
+    # (their query rows share the keys, so they are not independent rows)
+    passage = np.concatenate(
+        [
+            np.repeat(np.arange(b0, b1), i1 - i0)[k]
+            for ((b0, b1), (i0, i1)), k in zip(blocks, kept, strict=True)
+        ]
+    )[idx.numpy()]
     offsets = np.concatenate([[0], np.cumsum(counts)])
     hold = n_sel <= block_rows  # the subset fits in one block: keep it from pass 1
     held: list[tuple[torch.Tensor, torch.Tensor, int]] = []
@@ -208,6 +220,8 @@ def layer_phase(
                 if Es.shape[1]:
                     yield Es, As, start
 
+    n_passages = int(np.unique(passage).size)
+    clusters = passage if n_passages >= MIN_N else None  # else a bootstrap of the rows
     found: dict[int, tuple] = {}
     g = np.asarray(grid, dtype=np.float64)
     todo = [h for h in range(H) if finite[h]]
@@ -215,7 +229,7 @@ def layer_phase(
         if not todo:
             break
         hs = torch.tensor(todo)
-        acc = PeakAccumulator(g, n_sel, len(todo), n_boot=n_boot, seed=seed)
+        acc = PeakAccumulator(g, n_sel, len(todo), n_boot=n_boot, seed=seed, groups=clusters)
         for Es, As, start in chunks():
             X = (Es[hs] * factor[hs, None, None]).to(dtype)
             M = As[hs]
@@ -228,7 +242,8 @@ def layer_phase(
     out = []
     for h in range(H):
         base = {"beta_c_rem": float(bc[h]), "sigma": float(sigma[h]), "n_keys": float(n_keys[h])}
-        base["n_rows"] = n_sel  # the rows of the curves and of their bootstrap
+        base["n_rows"] = n_sel  # the rows of the curves
+        base["n_passages"] = n_passages  # the clusters their bootstrap resamples
         if h not in found:
             out.append(
                 {

@@ -1,0 +1,59 @@
+"""Coverage of the heat-capacity peak's bootstrap error when rows come in
+passages (the query rows of one passage share its keys): the phase map
+(`probe.stream.layer_phase`) resamples whole passages; a bootstrap of rows
+(`heat_capacity_peak` without groups) understates the error. Synthetic
+passages: 16 of 16 rows × 16 keys, REM energies scaled per passage by
+e^(0.3 z); the truth is the peak of the mean curve of 1500 passages.
+docs/analyze.md states the two coverages."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+import torch
+from scipy import stats
+
+from isingformer.ensemble.critical import heat_capacity_peak
+from isingformer.probe.stream import EnergyLayers, layer_phase
+from isingformer.stats import wilson_interval
+
+S, T, TAU, REPS = 16, 16, 0.3, 150
+GRID = np.linspace(0.2, 4.0, 40)
+STATED = {"rows": 85, "passages": 137}  # of REPS, in docs/analyze.md
+
+
+def _passages(seed: int, n: int) -> torch.Tensor:
+    """``[n, 1, T, T]`` energies; one random scale per passage."""
+    g = torch.Generator().manual_seed(seed)
+    scale = torch.exp(TAU * torch.randn(n, 1, 1, 1, generator=g, dtype=torch.float64))
+    return -scale * torch.randn(n, 1, T, T, generator=g, dtype=torch.float64)
+
+
+@pytest.mark.regression
+def test_passage_bootstrap_covers_and_row_bootstrap_does_not():
+    truth = heat_capacity_peak(
+        _passages(10**6, 1500).reshape(-1, T), GRID, n_boot=0, refine=False
+    ).beta  # the estimator of the phase map: grid maximum, parabolic refinement
+    allowed = torch.ones(S, 1, T, T, dtype=torch.bool)
+    hits = {"rows": 0, "passages": 0}
+    for r in range(REPS):
+        E = _passages(r, S)
+        p = layer_phase(
+            EnergyLayers([E], [allowed], [1.0]), 0, GRID, False, max_rows=S * T,
+            n_boot=100, seed=r, dtype=torch.float64, at_model=False,
+        )[0][0]  # fmt: skip
+        assert p["n_passages"] == S
+        hits["passages"] += abs(p["beta"] - truth) <= 1.96 * p["beta_err"]
+        rows = heat_capacity_peak(E.reshape(-1, T), GRID, n_boot=100, seed=r, refine=False)
+        hits["rows"] += abs(rows.beta - truth) <= 1.96 * rows.beta_err
+    # ±1.96 errors estimated from S = 16 clusters: the nominal rate is that of t_15
+    nominal = float(stats.t.cdf(1.96, S - 1) - stats.t.cdf(-1.96, S - 1))  # 0.931
+    assert nominal == pytest.approx(0.93, abs=0.005)
+    sd = math.sqrt(nominal * (1 - nominal) / REPS)  # binomial sd of a measured coverage
+    assert hits["passages"] / REPS >= nominal - 3 * sd, wilson_interval(hits["passages"], REPS)
+    assert wilson_interval(hits["rows"], REPS)[1] < 0.80
+    for k, h in hits.items():
+        p = STATED[k] / REPS
+        assert abs(h - STATED[k]) / REPS <= 2 * math.sqrt(p * (1 - p) / REPS), (k, h)
