@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import math
 
-from isingformer.report import Section, Table, figure
+from isingformer.report import Section, Table, figure, tidy_log_axis
 
 __all__ = [
     "JOB_EXECUTOR",
@@ -70,6 +70,8 @@ def _scaling_axes(ax, cells, key: str, fit: dict | None, x_of: str) -> None:
         ax.legend(fontsize=7)
     ax.set_xscale("log")
     ax.set_yscale("log")
+    tidy_log_axis(ax.xaxis)
+    tidy_log_axis(ax.yaxis)
     ax.set_xlabel("sqrt|κ|" if x_of == "kappa" else "λ (growth rate)")
 
 
@@ -107,6 +109,8 @@ def conjecture_section(
         _scaling_axes(axes[0], cells, key, fit, "kappa")
         _scaling_axes(axes[1], cells, key, fit, "lambda")
         axes[0].set_ylabel(name)
+        axes[1].set_ylabel(name)
+        fig.tight_layout()
         figs.append(
             figure(
                 fig,

@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 
 from isingformer.periodic.measures import nan_mean
-from isingformer.report import Report, Section, Table, figure
+from isingformer.report import Report, Section, Table, figure, tidy_log_axis
 
 __all__ = [
     "periodic_figures",
@@ -70,10 +70,9 @@ def periodic_figures(result: dict) -> list:
         ax.plot(n, w, ".", label=name)
     rem = result["rem_control"]
     ax.plot(rem["sizes"], rem["widths"], "k^-", label="REM control")
-    from matplotlib.ticker import NullFormatter
-
-    ax.xaxis.set_minor_formatter(NullFormatter())
     ax.set(xscale="log", yscale="log", xlabel="number of keys N", ylabel="FWHM of C(β) / β_peak")
+    tidy_log_axis(ax.xaxis)  # after set(): setting the scale resets the formatters
+    tidy_log_axis(ax.yaxis)
     ax.legend()
     figs.append(
         figure(

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
-from isingformer.report import Report, Section, Table, figure
+from isingformer.report import Report, Section, Table, figure, tidy_log_axis
 
 __all__ = [
     "detection_figure",
@@ -83,6 +83,13 @@ def _bands(det: dict) -> str:
     return f"percentile bootstrap over the {n} prompts ({b} resamples)"
 
 
+def _source_title(source) -> str:
+    """``run/checkpoint.pt`` as ``run/checkpoint.pt`` (the file name alone is the
+    same for every run), a bare name as is."""
+    p = Path(str(source))
+    return f"{p.parent.name}/{p.name}" if p.parent.name else p.name
+
+
 def _ci_text(ci) -> str:
     return "— (fewer than 3 prompts)" if ci is None else f"[{ci[0]:.4g}, {ci[1]:.4g}]"
 
@@ -96,7 +103,8 @@ def detection_figure(result: dict, title: str = ""):
     _axis(ax, result, label, marker=marker)
     if result.get("spacing") == "log":
         ax.set_xscale("log")
-    ax.set_title(title or Path(str(result.get("source", ""))).name, fontsize=9)
+        tidy_log_axis(ax.xaxis)
+    ax.set_title(title or _source_title(result.get("source", "")), fontsize=9)
     fig.tight_layout()
     out = figure(
         fig,
