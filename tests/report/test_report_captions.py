@@ -47,7 +47,7 @@ def test_sk_caption_states_samples_per_size(monkeypatch) -> None:
     pts = [{"n": n, "samples": s, "e0_mean": -0.7, "e0_err": 0.01, "agree_fraction": 1.0}
            for n, s in ((32, 9), (64, 5))]  # fmt: skip
     sk = {"points": pts, "e_inf": float("nan"), "e_inf_err": 0.0, "z_vs_parisi": 0.0,
-          "samples": 5}  # fmt: skip
+          "samples": 5, "samples_per_size": {"64": 5, "32": 9}}  # fmt: skip
     curve = {"n": 32, "density": [1.0], "edges": [-1.0, 1.0], "weight_small": 0.1,
              "weight_small_err": 0.01}  # fmt: skip
     ov = {"curves": [curve], "q_rs": 0.5, "temperature": 0.5}
@@ -59,6 +59,8 @@ def test_sk_caption_states_samples_per_size(monkeypatch) -> None:
     class Ctx:
         quick, store, seed = True, None, 0
 
-    sk_fig = glass_report.glass_section(Ctx()).figures[0]
+    section = glass_report.glass_section(Ctx())
+    assert "per size: 9 at N = 32, 5 at N = 64)" in section.text  # words, not a dict
+    sk_fig = section.figures[0]
     assert "standard error" in sk_fig.caption
     assert "n = 9 at N = 32" in sk_fig.caption and "n = 5 at N = 64" in sk_fig.caption
