@@ -376,6 +376,73 @@ def test_documented_values_parse(snippet, args):
                 pytest.fail(f"{snippet.where}: {option} {value!r}: {exc}")
 
 
+@cache
+def dry_app():
+    """A fresh copy of the app whose commands only parse and check their
+    options (types, the guard, the ceilings of ``_limits``) and then return:
+    nothing is computed or written."""
+    import typer
+
+    from isingformer.cli import app
+    from isingformer.cli._guard import harden
+
+    cmd = typer.main.get_command(app)  # new objects: the real app is untouched
+    cmd.callback = lambda **kw: None  # no --threads/--max-seconds side effects
+    for leaf in _leaves(cmd):
+        leaf.callback = lambda **kw: None
+    return harden(cmd)
+
+
+#: inputs the guard checks exist (they exist only on the author's machine)
+_INPUTS = {"--texts", "--spec", "--config", "--proofs"}
+#: placeholders of output paths, and what stands in for them
+_PATHS = {"DIR": "dir", "OUT": "out", "PATH": "store.sqlite", "FILE": "file"}
+
+
+def dry_args(args: list[str]) -> list[str] | None:
+    """The arguments to check a documented line with: ``a|b`` becomes ``a``,
+    ``...`` goes, ``--device cuda`` becomes ``cpu``, ``DIR`` a folder name;
+    None for a line with other placeholders (``P``, ``κ``) or input files that
+    exist only on the author's machine."""
+    out = []
+    for k, tok in enumerate(args):
+        if tok in _ELLIPSIS:
+            continue
+        if tok in _INPUTS:
+            return None
+        tok = re.sub(r"\b(DIR|OUT|PATH|FILE)\b", lambda m: _PATHS[m[1]], tok)
+        prose = " " in tok  # a quoted text ("I will give thee {x} ducats")
+        if not prose and (_placeholder_value(tok) or re.fullmatch(r"[^\x00-\x7f]+", tok)):
+            return None
+        previous = args[k - 1] if k else ""
+        if previous == "--device":
+            tok = "cpu"
+        elif not tok.startswith("-") and "|" in tok:
+            tok = tok.split("|")[0]
+        out.append(tok)
+    return out
+
+
+#: the command lines of code blocks (spans name commands in passing: `isingformer glass`)
+DRY = [
+    (s, a)
+    for s, args in COMMANDS
+    if s.kind == "block" and not resolve(args)[0] and (a := dry_args(args))
+]
+
+
+@pytest.mark.parametrize(("snippet", "args"), DRY, ids=[s.where for s, _ in DRY])
+def test_documented_command_line_passes_the_checks(snippet, args, tmp_path, monkeypatch):
+    """A documented line's values pass the command's checks before any work
+    (types, ranges of the guard, memory and work ceilings); relative paths
+    land in a temporary folder and nothing runs."""
+    monkeypatch.chdir(tmp_path)
+    try:
+        dry_app().main(args=args, prog_name="isingformer", standalone_mode=False)
+    except Exception as exc:  # InputError or click's usage errors
+        pytest.fail(f"{snippet.where}: {snippet.text!r}: {type(exc).__name__}: {exc}")
+
+
 def test_a_stale_option_is_caught():
     """The check can fail: a made-up option and command are reported."""
     page = ROOT / "docs" / "x.md"
