@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import matplotlib
 
 matplotlib.use("Agg")
@@ -23,7 +25,7 @@ def _study() -> dict:
         "theta": {"sizes": [4, 6], "first_zero_angles": [0.2, 0.1], "y_h": 1.875},
         "fisher": {4: Z},
         "zeta": {"spacings": [0.5, 1.0, 1.5], "pair": {"r": [0.5, 1], "r2": [0.3, 1], "gue": [0.4, 1]}},
-        "gaps": {"top_window": {"empirical_pmf": pmf, "model_pmf": {"Cramér": pmf},
+        "gaps": {"top_window": {"empirical_pmf": pmf, "model_pmf": {"cramer_mod2": pmf},
                                 "window": [1e6, 2e6], "n_gaps": 3}},
     }  # fmt: skip
 
@@ -38,4 +40,7 @@ def test_every_panel_labels_both_axes(monkeypatch, name) -> None:
     (fig,) = figs
     for ax in fig.get_axes():
         assert ax.get_xlabel() and ax.get_ylabel(), (name, ax.get_title())
+        legend = ax.get_legend()
+        for text in [] if legend is None else legend.get_texts():
+            assert not re.search(r"[a-z]_[a-z]{2}", text.get_text()), text.get_text()  # not keys
     plt.close(fig)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import matplotlib
 
 matplotlib.use("Agg")
@@ -40,6 +42,23 @@ def test_icl_captions_state_seeds_and_the_t_interval(monkeypatch) -> None:
     ood, dist = icl_figures(result)
     for f in (ood, dist):
         assert "Student-t" in f.caption and "n = 4 seeds" in f.caption
+
+
+def test_icl_legends_use_words_not_result_keys(monkeypatch) -> None:
+    import isingformer.icl.report as icl_report
+
+    figs = []
+    monkeypatch.setattr(icl_report, "figure", lambda fig, caption="": figs.append(fig))
+    iv = {"mean": 1.0, "ci": [0.9, 1.1]}
+    point = {k: iv for k in ("ood_error", "ridge_ood_error", "pool_ood_error",
+                              "dist_to_ridge", "dist_to_pool")}  # fmt: skip
+    entry = {"dim": 4, "context": 8, "threshold": {"value": None},
+             "points": [{"tasks": 2, **point}, {"tasks": "inf", **point}]}  # fmt: skip
+    icl_figures({"model": "softmax", "noise": 0.5, "seeds": 4, "dims": {"4": entry}})
+    texts = [t.get_text() for f in figs for ax in f.get_axes() for t in ax.get_legend().get_texts()]
+    assert texts and not [t for t in texts if re.search(r"[a-z]_[a-z]{2}", t)]
+    for f in figs:
+        plt.close(f)
 
 
 def test_sk_caption_states_samples_per_size(monkeypatch) -> None:

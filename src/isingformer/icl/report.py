@@ -80,9 +80,12 @@ def icl_figures(result: dict) -> list:
         x = [float(p["tasks"]) for p in pts]
         (line,) = ax.plot([], [])
         c = line.get_color()
-        for key, style in (("dist_to_ridge", "o-"), ("dist_to_pool", "s--")):
+        for key, style, name in (
+            ("dist_to_ridge", "o-", "to ridge"),
+            ("dist_to_pool", "s--", "to the pool posterior"),
+        ):
             m, e = _mean_err(pts, key)
-            ax.errorbar(x, m, yerr=e, fmt=style, color=c, ms=3, label=f"{key}, d = {d}")
+            ax.errorbar(x, m, yerr=e, fmt=style, color=c, ms=3, label=f"{name}, d = {d}")
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.set_xlabel("pretraining tasks k")

@@ -143,6 +143,13 @@ def _fig_spacing(s: dict):
     )
 
 
+_GAP_MODELS = {
+    "cramer": "Cramér (independent walls)",
+    "cramer_mod2": "Cramér mod 2 (1D Ising walls)",
+    "hardy_littlewood": "Hardy–Littlewood",
+}
+
+
 def _fig_gaps(s: dict):
     import matplotlib.pyplot as plt
 
@@ -153,7 +160,8 @@ def _fig_gaps(s: dict):
     fig, ax = plt.subplots(figsize=(7, 3.8))
     ax.bar(g[keep], emp[keep], width=1.6, alpha=0.5, label="primes")
     for name, p in top["model_pmf"].items():
-        ax.plot(g[keep], np.array(p)[keep], "-", lw=1, label=name)
+        label = _GAP_MODELS.get(name, name)
+        ax.plot(g[keep], np.array(p)[keep], "-", lw=1, label=label)
     ax.set_yscale("log")
     ax.set_xlabel("gap g")
     ax.set_ylabel("probability of gap g")
@@ -218,7 +226,7 @@ def verdict_rows(s: dict) -> list[list[str]]:
             "Lee–Yang theorem parallels RH (§2.2)",
             f"certified roots, L×L tori L ≤ {max(th['sizes'])}, rings, AF and ±J glass",
             "ferromagnets: all zeros on |z| = 1 (certified); AF/glass: proven off",
-            f"ferro on circle: {ferro_ok}; glass zeros proven off: {glass_off}",
+            f"ferro on circle: {'yes' if ferro_ok else 'no'}; glass zeros proven off: {glass_off}",
         ],
         [
             "critical behaviour encoded in zeros",
