@@ -1189,6 +1189,25 @@ def test_cited_files_exist():
     assert not bad, f"cited paths that do not exist: {bad}"
 
 
+_ENV = re.compile(r"\bISINGFORMER_[A-Z_]+\b")
+
+
+def test_documented_environment_variables_are_read():
+    """Every ``ISINGFORMER_*`` variable the docs name is read by the package,
+    its tests, benchmarks or scripts."""
+    read = {
+        name
+        for folder in ("src", "tests", "benchmarks", "scripts")
+        for f in (ROOT / folder).rglob("*")
+        if f.suffix in {".py", ".sh"} and f.resolve() != Path(__file__).resolve()
+        for name in _ENV.findall(f.read_text(encoding="utf-8", errors="replace"))
+    }
+    found = matches(_ENV)
+    assert len(found) >= 10
+    bad = [f"{where}: {m[0]}" for _, where, m in found if m[0] not in read]
+    assert not bad, f"environment variables nothing reads: {bad}"
+
+
 # ---------------------------------------------------------------- store sweeps
 
 _SWEEP_IN_CODE = re.compile(r"""(?:\bsweep=|\bSWEEP\s*=\s*|\.put\(\s*)["']([a-z_][\w.]*)["']""")
