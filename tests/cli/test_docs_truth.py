@@ -1208,6 +1208,19 @@ def test_documented_environment_variables_are_read():
     assert not bad, f"environment variables nothing reads: {bad}"
 
 
+def test_the_grammar_page_states_the_guard_constants():
+    """docs/cli.md's ceilings (`--n-boot ≤ 100000`, `--seeds ≤ 10000`) and the
+    default work limit are the guard's."""
+    from isingformer.cli._guard import CEILINGS
+    from isingformer.validate.ceilings import DEFAULT_WORK
+
+    text = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
+    stated = {o[2:].replace("-", "_"): int(n) for o, n in re.findall(r"`(--[\w-]+) ≤ (\d+)`", text)}
+    assert stated == CEILINGS
+    work = re.search(r"`ISINGFORMER_MAX_WORK` \(default ([\d.e+]+)", text)
+    assert work and float(work[1]) == DEFAULT_WORK
+
+
 # ---------------------------------------------------------------- store sweeps
 
 _SWEEP_IN_CODE = re.compile(r"""(?:\bsweep=|\bSWEEP\s*=\s*|\.put\(\s*)["']([a-z_][\w.]*)["']""")
