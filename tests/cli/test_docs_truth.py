@@ -1221,6 +1221,21 @@ def test_the_grammar_page_states_the_guard_constants():
     assert work and float(work[1]) == DEFAULT_WORK
 
 
+_PIN = re.compile(r"(?<![\w.-])([A-Za-z][\w.-]*==\d[\w.+-]*\w)")
+
+
+def test_documented_pins_are_the_installed_ones():
+    """A pinned version the docs state (`torch==2.13.0`) is the one
+    scripts/setup.sh or pyproject.toml installs."""
+    setup = "\n".join(
+        (ROOT / f).read_text(encoding="utf-8") for f in ("scripts/setup.sh", "pyproject.toml")
+    )
+    found = matches(_PIN)
+    assert found
+    bad = [f"{where}: {m[1]}" for _, where, m in found if m[1] not in setup]
+    assert not bad, f"pins that setup does not install: {bad}"
+
+
 # ---------------------------------------------------------------- store sweeps
 
 _SWEEP_IN_CODE = re.compile(r"""(?:\bsweep=|\bSWEEP\s*=\s*|\.put\(\s*)["']([a-z_][\w.]*)["']""")
