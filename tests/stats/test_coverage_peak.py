@@ -57,3 +57,26 @@ def test_passage_bootstrap_covers_and_row_bootstrap_does_not():
     for k, h in hits.items():
         p = STATED[k] / REPS
         assert abs(h - STATED[k]) / REPS <= 2 * math.sqrt(p * (1 - p) / REPS), (k, h)
+
+
+def test_attention_calibration_resamples_whole_sequences():
+    # measure_critical_beta (the critical β policy) has the same clustered rows:
+    # its error is the passage bootstrap of heat_capacity_peak with the sequences
+    from isingformer.attention import measure_critical_beta
+    from isingformer.attention.energies import head_rows
+
+    g = torch.Generator().manual_seed(0)
+    B, L, d = 6, 12, 4
+    q = torch.randn(B, 1, L, d, generator=g, dtype=torch.float64)
+    k = torch.randn(B, 1, L, d, generator=g, dtype=torch.float64)
+    k = k * torch.exp(0.3 * torch.randn(B, 1, 1, 1, generator=g, dtype=torch.float64))
+    crit = measure_critical_beta(q, k, causal=False, n_boot=20, seed=0)
+    assert not bool(crit.at_edge[0])
+    E, A = head_rows(q, k, causal=False)
+    grid = np.linspace(0.02, 2.5, 64) * float(crit.beta_c_rem[0])
+    groups = np.repeat(np.arange(B), L)
+    ref = heat_capacity_peak(E[0], grid, A[0], n_boot=20, seed=0, refine=False, groups=groups)
+    rows = heat_capacity_peak(E[0], grid, A[0], n_boot=20, seed=0, refine=False)
+    assert float(crit.beta[0]) == pytest.approx(ref.beta, rel=1e-9)
+    assert float(crit.beta_err[0]) == pytest.approx(ref.beta_err, rel=1e-6)
+    assert ref.beta_err != pytest.approx(rows.beta_err, rel=1e-3)

@@ -19,6 +19,7 @@ from isingformer.ensemble import thermodynamics
 from isingformer.ensemble.critical import CriticalPoint, PeakAccumulator
 from isingformer.ensemble.thermo import fused_grid_sums, is_uniform_grid
 from isingformer.errors import InputError
+from isingformer.stats import MIN_N
 
 __all__ = [
     "CriticalBeta",
@@ -114,6 +115,14 @@ def energy_rows(
     """:func:`head_rows` for given energies ``E`` ``[B, H, L, K]`` (``K ≥ L``
     keys, e.g. one more for an attention sink; a ``[B, L]`` mask needs
     ``K = L``, a full mask is ``[B, 1|H, L, K]``). Returns ``[H, R, K]`` twice."""
+    E, A, _ = _energy_rows(E, mask, causal=causal, max_rows=max_rows, seed=seed)
+    return E, A
+
+
+def _energy_rows(
+    E: torch.Tensor, mask, *, causal: bool, max_rows: int | None, seed: int
+) -> tuple[torch.Tensor, torch.Tensor, np.ndarray]:
+    """:func:`energy_rows` and the sequence (batch index) of each row, ``[R]``."""
     B, H, L, K = E.shape
     E = E.detach().double()
     if (mask is None or torch.as_tensor(mask).ndim == 2) and K != L:
@@ -124,13 +133,16 @@ def energy_rows(
     keep_rows = keep.all(dim=1).reshape(-1)  # same rows for every head [B*L]
     E = E.permute(1, 0, 2, 3).reshape(H, B * L, K)[:, keep_rows]  # [H, R, K]
     A = allowed.permute(1, 0, 2, 3).reshape(H, B * L, K)[:, keep_rows]
+    seq = np.repeat(np.arange(B), L)[keep_rows.cpu().numpy()]
     if E.shape[1] == 0:
         raise InputError("no query row sees any key (check the mask)")
     if max_rows is not None and E.shape[1] > max_rows:
         gen = torch.Generator().manual_seed(int(seed))
-        idx = torch.randperm(E.shape[1], generator=gen)[:max_rows].sort().values.to(E.device)
+        idx = torch.randperm(E.shape[1], generator=gen)[:max_rows].sort().values
+        seq = seq[idx.numpy()]
+        idx = idx.to(E.device)
         E, A = E[:, idx], A[:, idx]
-    return E, A
+    return E, A, seq
 
 
 def logit_spread(E: torch.Tensor, allowed: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
@@ -189,19 +201,21 @@ def _peaks(
     dtype: torch.dtype,
     n_boot: int,
     seed: int,
+    groups: np.ndarray | None = None,
 ) -> list[CriticalPoint]:
     """Heat-capacity peaks of the heads ``E, A`` ``[H, R, L]`` (float64) on the
     grids ``β = x · scale[h]``.
 
     ``C`` of head ``h`` at ``β = x·scale[h]`` is ``C`` of the energies
     ``scale[h]·E[h]`` at ``x``, so the curves of all heads come from one pass
-    over the scaled energies (cast to ``dtype``) on the common grid ``x``."""
+    over the scaled energies (cast to ``dtype``) on the common grid ``x``;
+    ``groups`` (``[R]``): the bootstrap resamples these clusters of rows."""
     H, R, L = E.shape
     Es = (E * scale[:, None, None]).to(dtype).reshape(H * R, L)
     C = _heat_capacity(Es, A.reshape(H * R, L), x).reshape(H, R, len(x))
     out = []
     for h in range(H):
-        acc = PeakAccumulator(x * float(scale[h]), R, n_boot=n_boot, seed=seed)
+        acc = PeakAccumulator(x * float(scale[h]), R, n_boot=n_boot, seed=seed, groups=groups)
         acc.add(C[h : h + 1], 0)
         out.append(acc.result())
     return out
@@ -226,8 +240,10 @@ def measure_critical_beta(
     ``β_REM = sqrt(2 ln N̄)/σ`` (``σ`` the head's logit spread, ``N̄`` the mean
     number of visible keys); if the peak sits on the upper edge the grid is
     stretched 3x, up to twice. ``β*`` is the parabolic refinement of the grid
-    maximum of the mean ``C(β)``, with a bootstrap error over rows (as
-    :func:`isingformer.ensemble.heat_capacity_peak` with ``refine=False``).
+    maximum of the mean ``C(β)``, with a bootstrap error over the batch's
+    sequences (whole sequences: their rows share the keys; over the rows when
+    fewer than 3 sequences), as :func:`isingformer.ensemble.heat_capacity_peak`
+    with ``refine=False`` and ``groups``.
     The curves of all heads are computed in one pass over the energies scaled
     to the common grid ``β/β_REM``, in ``dtype``. ``torch.float32`` is ~1.6x
     faster on the CPU (dynamic β during training uses it) and its β* agrees
@@ -235,7 +251,9 @@ def measure_critical_beta(
     small GPT at init and after training steps, several seeds).
     A head whose logits do not vary (σ = 0) has no transition: ``β* = inf``.
     """
-    E, A = head_rows(q, k, mask, causal=causal, max_rows=max_rows, seed=seed)
+    E_all = attention_energies(q.detach().double(), k.detach().double())
+    E, A, seq = _energy_rows(E_all, mask, causal=causal, max_rows=max_rows, seed=seed)
+    groups = seq if np.unique(seq).size >= MIN_N else None
     sigma, n_keys = logit_spread(E, A)
     H = E.shape[0]
     beta, err, bc = (torch.full((H,), float("nan"), dtype=torch.float64) for _ in range(3))
@@ -250,7 +268,7 @@ def measure_critical_beta(
             break
         x = np.linspace(0.02, top, n_grid)
         scale = bc[todo].to(E.device)
-        cps = _peaks(E[todo], A[todo], scale, x, dtype, n_boot, seed)
+        cps = _peaks(E[todo], A[todo], scale, x, dtype, n_boot, seed, groups)
         again = []
         for h, cp in zip(todo.tolist(), cps, strict=True):
             beta[h], err[h], edge[h] = cp.beta, cp.beta_err, cp.at_edge
