@@ -77,7 +77,7 @@ def phase_map_figures(pm: PhaseMap):
     ax.set_xlabel("N (keys per query)")
     ax.set_ylabel("β / β_model (mean over heads)")
     ax.set_title("Finite size: heat-capacity peak vs sequence length")
-    ax.legend(fontsize=7)
+    ax.legend(fontsize=7, loc="center left", bbox_to_anchor=(1.01, 0.5))  # off the lines
     return [
         figure(fig1, "Mean heat capacity C(β) = β² Var(E) over query rows, one line per head."),
         figure(fig2, "β_model/β* per layer and head: blue runs hotter than its peak, red colder."),
