@@ -90,3 +90,10 @@ def test_word_columns_read_left_aligned_and_number_columns_right() -> None:
     head = re.findall(r"<th( class='t')?>", page)
     assert head == [" class='t'", "", "", " class='t'", ""]
     assert "td.t,th.t{text-align:left}" in page
+
+
+def test_single_asterisk_emphasis_renders_and_beta_star_does_not() -> None:
+    text = "the two sides are *equal* as n → ∞; β* moves from β* = 1 to 2*3*4; **Rule:** x"
+    page = Report("t", {}, [Section("s", text)]).to_html()
+    assert "are <i>equal</i> as" in page
+    assert "β* moves from β* = 1 to 2*3*4" in page and "<b>Rule:</b>" in page

@@ -53,7 +53,7 @@ class Table:
 @dataclass(frozen=True)
 class Section:
     """One part of a report. ``text`` is plain paragraphs (blank-line
-    separated); ``**bold**`` and `code` are rendered."""
+    separated); ``**bold**``, ``*emphasis*`` and `code` are rendered."""
 
     title: str
     text: str = ""
@@ -126,6 +126,8 @@ def _md_alt(text: str) -> str:
 def _inline(text: str) -> str:
     t = html.escape(text)
     t = re.sub(r"\*\*(.+?)\*\*", r"<b>\1</b>", t)
+    # *word*: emphasis only around letters and not glued to a word, so β* … β* stays
+    t = re.sub(r"(?<![\w*])\*([^\W\d_][^*\n]*?[^\W\d_])\*(?![\w*])", r"<i>\1</i>", t)
     return re.sub(r"`(.+?)`", r"<code>\1</code>", t)
 
 
