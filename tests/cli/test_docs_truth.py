@@ -307,15 +307,17 @@ def test_documented_command_exists(snippet, args):
     assert not problems, f"{snippet.where}: {snippet.text!r}: {'; '.join(problems)}"
 
 
-def _choices(command: str, option: str) -> list[str] | None:
+def _choices(command, option: str) -> list[str] | None:
     """The values an option's help text enumerates (``"a | b | c ..."``;
-    ``"metropolis: a | b; heatbath: ..."`` for per-case lists), else None."""
-    cmd = root()
-    for word in command.split():
+    ``"metropolis: a | b; heatbath: ..."`` for per-case lists), else None;
+    ``command`` is a command or its name (``"ising tc"``)."""
+    cmd = root() if isinstance(command, str) else command
+    for word in command.split() if isinstance(command, str) else []:
         cmd = cmd.commands[word]
     param = _find(cmd, option)
     helptext = getattr(param, "help", None) or ""
-    lists = re.findall(r"(?:^|: )([\w+.-]+(?: \| [\w+.-]+)+)", helptext)
+    word = r"[\w+-]+(?:\.[\w+-]+)*"  # no sentence's full stop
+    lists = re.findall(rf"(?:^|: )({word}(?: \| {word})+)", helptext)
     if not lists:
         return None
     return sorted({v for group in lists for v in group.split(" | ")})
@@ -561,6 +563,25 @@ def test_documented_bare_option_exists():
     assert len(found) >= 50
     bad = [f"{s.where}: {opt}" for s, opt in found if opt not in page_options(s.path)]
     assert not bad, f"options none of the page's commands or scripts has: {bad}"
+
+
+def test_documented_bare_option_values_are_accepted():
+    """`--ladder geometric|adaptive` in prose: some command of the page with
+    that option takes every value (its help enumerates them, or is free)."""
+    checked, bad = 0, []
+    for s in all_snippets():
+        m = re.fullmatch(r"(--[\w-]+)[ =](\S+)", s.text) if s.kind == "span" else None
+        if not m or command_args(s) or any(map(_placeholder_value, m[2].split("|"))):
+            continue
+        leaves = {leaf for p, args in COMMANDS if p.path == s.path for leaf in _named_leaves(args)}
+        having = [leaf for leaf in leaves or _leaves() if _find(leaf, m[1]) not in (None, "help")]
+        choices = [_choices(leaf, m[1]) for leaf in having]
+        checked += any(choices)
+        values = m[2].split("|")
+        if having and not any(c is None or set(values) <= set(c) for c in choices):
+            bad.append(f"{s.where}: {s.text} (choices {sorted(set().union(*choices))})")
+    assert checked >= 10
+    assert not bad, bad
 
 
 def json_keys() -> list[tuple[Snippet, str]]:
