@@ -93,3 +93,21 @@ def test_layers_trotter_legend(monkeypatch) -> None:
     assert hidden_points(figs[2]) == 0
     for f in figs:
         plt.close(f)
+
+
+def test_layers_commutator_maps_tick_whole_layers_and_wrap(monkeypatch) -> None:
+    figs = _capture(monkeypatch, layers_report)
+    errors = [{"beta": 1.0, "product_vs_sum_log10": {"median": -1.0, "q25": -1.1, "q75": -0.9},
+               "bch2_rel": 0.1, "product_vs_sum_shape": 0.5, "rollout_tv": 0.1,
+               "rollout_tv_heads": 0.1, "rollout_tv_residual": 0.1}]  # fmt: skip
+    t = {"ns": [1, 2], "betas": [1.0], "log10_error": [[1, 0]], "log10_bound": [[2, 1]]}
+    r = {"model": "m", "beta_model": 1.0, "commutators": [[0, 1], [1, 0]], "errors": errors,
+         "trotter": t, "at_model": {"log10_product_vs_sum": 1.0, "rollout_tv_by_depth": [0, 0.2]},
+         "j_eff": {"heads_median": [1, 1], "layer_sum": [1, 1]}, "n_layers": 2}  # fmt: skip
+    layers_report.layers_figures([r] * 4)
+    maps = [ax for ax in figs[0].get_axes() if ax.get_images()]
+    assert len(maps) == 4 and figs[0].get_figwidth() <= 10  # two per row, not four
+    for ax in maps:
+        assert list(ax.get_xticks()) == [0, 1] and list(ax.get_yticks()) == [0, 1]
+    for f in figs:
+        plt.close(f)

@@ -53,11 +53,17 @@ def layers_figures(results: list[dict]):
     figs = []
 
     k = len(results)
-    fig, axes = plt.subplots(1, k, figsize=(4.0 * k, 3.4), squeeze=False)
-    for ax, r in zip(axes[0], results, strict=True):
+    ncol = min(k, 2)  # a row of four panels shrinks to unreadable on the page
+    nrow = math.ceil(k / ncol)
+    fig, axes = plt.subplots(nrow, ncol, figsize=(4.6 * ncol, 3.6 * nrow), squeeze=False)
+    for ax in axes.flat[k:]:
+        ax.axis("off")
+    for ax, r in zip(axes.flat, results, strict=False):
         C = np.log10(np.maximum(np.asarray(r["commutators"], dtype=np.float64), 1e-300))
         C[np.eye(len(C), dtype=bool)] = np.nan
         im = ax.imshow(C, cmap="viridis")
+        ax.set_xticks(range(len(C)))  # layers are whole numbers
+        ax.set_yticks(range(len(C)))
         ax.set_title(r["model"], fontsize=8)
         ax.set_xlabel("layer l'")
         ax.set_ylabel("layer l")
