@@ -445,6 +445,32 @@ def test_documented_command_line_passes_the_checks(snippet, args, tmp_path, monk
         pytest.fail(f"{snippet.where}: {snippet.text!r}: {type(exc).__name__}: {exc}")
 
 
+def test_documented_policy_specs_parse():
+    """Policy specs in prose (`annealed:target=critical,steps=300`) parse."""
+    from isingformer.attention import BETA_POLICIES
+    from isingformer.errors import InputError
+    from isingformer.lm.specs import parse_policies
+
+    names = "|".join(BETA_POLICIES)
+    spec = rf"(?:{names})(?::\S+)?"
+    specs = [
+        s
+        for s in all_snippets()
+        if s.kind == "span"
+        and ":" in s.text
+        and re.fullmatch(rf"{spec}(?:[,;]{spec})*", s.text)
+        and not _placeholder_value(s.text)
+    ]
+    assert len(specs) >= 8
+    bad = []
+    for s in specs:
+        try:
+            parse_policies(s.text)
+        except InputError as exc:
+            bad.append(f"{s.where}: {s.text}: {exc}")
+    assert not bad, bad
+
+
 def test_a_stale_option_is_caught():
     """The check can fail: a made-up option and command are reported."""
     page = ROOT / "docs" / "x.md"
