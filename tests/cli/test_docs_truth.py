@@ -1,18 +1,33 @@
-"""README.md, docs/ and proofs/README.md name only real commands, options,
-Python names and store sweeps.
+"""README.md, DEVELOPERS.md, docs/, proofs/README.md and examples/README.md
+tell the truth about the commands and the API. A failure names the page and
+line of the stale text.
 
-Every ``isingformer ...`` command line in a code block (indented or fenced)
-or in an inline code span (``isingformer ...``, or a span that starts with a
-command name and names an option, e.g. ``train --attention hyperbolic``) is
-resolved against the real click app; every ``--option`` it names must exist
-on that command (or on the root group, before the command). ``--set KEY=...``
-keys of ``train``/``compare`` must be config keys and ``--policy``/
-``--policies`` values must parse. Every ``isingformer.<dotted.name>`` and
-``from isingformer.x import a, b`` must import; keyword arguments of calls to
-imported names in Python blocks must be accepted. Every store sweep a page
-names (sweep `X`) must be one the code writes.
+Commands. Every ``isingformer ...`` line of a code block (indented or fenced;
+``\\`` continuations, ``# comments``, ``[--optional]`` brackets, ``a|b``
+alternatives, ``...``, pipes, ``&&``, env assignments, ``.venv/bin/``,
+``python -m``/``torchrun ... -m``) and every inline span that starts with
+``isingformer`` (or with a command name and an option: ``train --attention
+hyperbolic``) is resolved against the real click app: the command exists and
+so does every option it names (root options before the command). Values: an
+option whose help enumerates its values (``metropolis | heatbath | wolff``)
+gets one of them, ``--set KEY=`` names a config key, ``--policy``/
+``--policies`` and policy specs in prose parse, ``main-job --only`` names
+sections. Code-block lines are dry-run through the option types, the guard
+and the ceilings (``_guard``, ``_limits``) with every command stubbed. A bare
+option in prose (`--samples`) belongs to a command its page names, and its
+values (`--ladder geometric|adaptive`) are ones that command takes.
 
-A failure names the page and line of the stale text.
+API. Every ``isingformer.<dotted.name>`` and ``from isingformer.x import a, b``
+resolves; Python blocks (API sketches too) are followed through return
+annotations: attributes, methods, keyword arguments, typed parameter lists
+with defaults, ``f(a) -> Result`` lines; signatures in prose
+(``HyperbolicAttention(d_model, n_heads, curvature=-1.0, ...)``) have those
+parameters and literal defaults; a called bare name is defined in the package.
+
+Facts. JSON keys listed for ``--json`` exist; store sweeps named exist; cited
+files, globs, test functions and relative links exist; ``ISINGFORMER_*``
+variables are read; pinned versions are the installed ones; docs/cli.md's
+ceilings are the guard's.
 """
 
 from __future__ import annotations
