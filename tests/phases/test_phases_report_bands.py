@@ -14,3 +14,20 @@ def test_caption_states_the_bootstrap_and_its_n():
     }  # fmt: skip
     caption = detection_figure(result).caption
     assert "percentile bootstrap over the 12 prompts (50 resamples)" in caption
+
+
+def test_legend_names_the_divergences_in_words(monkeypatch):
+    import isingformer.phases.report as rep
+
+    figs = []
+    monkeypatch.setattr(rep, "figure", lambda fig, caption="": figs.append(fig))
+    x = [2.0, 3.0, 4.0]
+    curve, band = [0.1, 0.5, 0.1], [[0.0, 0.4, 0.0], [0.2, 0.6, 0.2]]
+    result = {
+        "parameter": "temperature", "spacing": "linear", "points": x,
+        "indicators": dict.fromkeys(("tv", "js", "linear"), curve),
+        "bands": dict.fromkeys(("tv", "js", "linear"), band), "peaks": [],
+    }  # fmt: skip
+    rep.detection_figure(result)
+    texts = [t.get_text() for t in figs[0].get_axes()[0].get_legend().get_texts()]
+    assert "total variation" in texts and "Jensen–Shannon (bits)" in texts

@@ -102,7 +102,8 @@ def icl_figures(result: dict) -> list:
             h = np.asarray(p["overlap_hist"], dtype=float)
             edges = np.linspace(-1, 1, h.size + 1)
             dens = h / (h.sum() * (edges[1] - edges[0]))
-            ax.stairs(dens, edges, label=f"k = {p['tasks']}")
+            k = "∞" if p["tasks"] == "inf" else p["tasks"]
+            ax.stairs(dens, edges, label=f"k = {k}")
         ax.set_xlabel("replica overlap q = ⟨Γ_a, Γ_b⟩ / (‖Γ_a‖ ‖Γ_b‖)")
         ax.set_ylabel("P(q)")
         ax.set_xlim(-0.2, 1.0)

@@ -53,7 +53,7 @@ def _axis(ax, det: dict, label: str, transform=None, expected=None, marker=None)
     for name, color in (("linear", "C0"), ("tv", "C1"), ("js", "C2")):
         y = np.asarray(det["indicators"][name])
         band = np.asarray(det["bands"][name])
-        ax.plot(x, y, color=color, label=name)
+        ax.plot(x, y, color=color, label=_INDICATORS[name])
         ax.fill_between(x, band[0], band[1], color=color, alpha=0.25)
     for p in det["peaks"]:
         if p["ci"] is not None:
@@ -66,6 +66,12 @@ def _axis(ax, det: dict, label: str, transform=None, expected=None, marker=None)
     ax.set_ylabel("dissimilarity")
     ax.legend(fontsize=7)
 
+
+_INDICATORS = {
+    "linear": "linear estimator (≈ h²F)",
+    "tv": "total variation",
+    "js": "Jensen–Shannon (bits)",
+}
 
 _AXIS_LABELS = {
     "beta": "β / β_model",
