@@ -77,6 +77,7 @@ def comparison_figures(c: Comparison):
     fig.tight_layout()
     ax.axhline(c.scale["steps"], color="k", lw=0.8, ls=":")
     ax.set_ylabel(f"steps to val loss {c.target_loss:.3f}")
+    ax.set_xlabel("β policy")
     ax.set_title("Steps to target (dots: seeds; squares: mean, 95% Student-t CI, n ≥ 3)")
     figs.append(figure(fig, "Steps to the target loss; the fraction is how many seeds reached it."))
 
