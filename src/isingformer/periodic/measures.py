@@ -244,7 +244,8 @@ def rounding_exponent(sizes, widths) -> dict:
     if n >= 3:
         half = float(stats.t.ppf(0.975, n - 2)) * float(fit.stderr)
         ci = [theta - half, theta + half]
-    return {"theta": theta, "ci": ci, "n": n, "method": "OLS log-log, t on the slope"}
+    method = "OLS log-log, t on the slope (sizes treated as independent)"
+    return {"theta": theta, "ci": ci, "n": n, "method": method}
 
 
 def wrap_fraction(logits: torch.Tensor, allowed: torch.Tensor, period: int | None = None) -> dict:

@@ -45,7 +45,9 @@ def powerlaw_fit(t, y) -> dict:
         "exponent": float(fit.slope),
         "ci": [float(fit.slope - half), float(fit.slope + half)],
         "n": n,
-        "method": "least squares in log-log, Student-t 95 % CI (n − 2 dof)",
+        "method": "least squares in log-log, Student-t 95 % CI (n − 2 dof; the points "
+        "of one run treated as independent: the scatter about a power law, not the "
+        "variation between runs, which the t-interval over seeds gives)",
     }
 
 
