@@ -454,6 +454,9 @@ def test_documented_command_line_passes_the_checks(snippet, args, tmp_path, monk
     (types, ranges of the guard, memory and work ceilings); relative paths
     land in a temporary folder and nothing runs."""
     monkeypatch.chdir(tmp_path)
+    # the same ceilings on every machine: a documented run may need a bigger one
+    monkeypatch.setenv("ISINGFORMER_MAX_MEMORY", "16G")
+    monkeypatch.delenv("ISINGFORMER_MAX_WORK", raising=False)
     try:
         dry_app().main(args=args, prog_name="isingformer", standalone_mode=False)
     except Exception as exc:  # InputError or click's usage errors
