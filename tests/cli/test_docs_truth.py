@@ -205,15 +205,22 @@ def _is_isingformer(word: str) -> bool:
     return word.rsplit("/", 1)[-1] == "isingformer"
 
 
+def _groups_with(command: str) -> list[str]:
+    """The groups that have a subcommand ``command`` (``tc``: ``ising``)."""
+    return [g for g, cmd in root().commands.items() if command in getattr(cmd, "commands", {})]
+
+
 def command_args(snippet: Snippet) -> list[list[str]]:
     """The argument lists (after ``isingformer``) of the commands in a snippet."""
     if snippet.kind == "python":
         return []
     text = snippet.text
-    if snippet.kind == "span":  # `ising tc --dim` is `isingformer ising tc --dim`
+    if snippet.kind == "span" and " --" in text:  # `ising tc --dim`, `tc --dim` on ising.md
         first = text.split(" ", 1)[0].replace("\\|", "|")
-        if set(first.split("|")) <= set(root().commands) and " --" in text:
+        if set(first.split("|")) <= set(root().commands):
             text = "isingformer " + text
+        elif len(groups := _groups_with(first)) == 1:
+            text = f"isingformer {groups[0]} {text}"
     out = []
     for seg in _segments(_tokens(text)):
         k = 0
@@ -527,6 +534,7 @@ def test_extraction_handles_the_shell_forms():
         ["train", "--attention", "hyperbolic", "--curvature", "κ"]
     ]
     assert args("train", "span") == []
+    assert args("tc --dim 3", "span") == [["ising", "tc", "--dim", "3"]]
     assert args("torchrun --standalone -m isingformer train ...", "span") == [["train", "..."]]
 
 
