@@ -496,6 +496,15 @@ def test_documented_policy_specs_parse():
     assert not bad, bad
 
 
+def test_python_m_isingformer_runs_the_cli():
+    """The docs run ``python -m isingformer``/``torchrun ... -m isingformer``:
+    the package has a ``__main__`` that calls the CLI."""
+    uses = [s for s in all_snippets() if re.search(r"-m isingformer\b", s.text)]
+    assert uses
+    main = ROOT / "src" / "isingformer" / "__main__.py"
+    assert "from isingformer.cli import main" in main.read_text(encoding="utf-8")
+
+
 def test_a_stale_option_is_caught():
     """The check can fail: a made-up option and command are reported."""
     page = ROOT / "docs" / "x.md"
