@@ -53,6 +53,10 @@ def test_hopfield_modern_legend() -> None:
               "n_fixed_points": np.where(b > 20, 32, np.where(b > 3, 4, 1)).tolist()}  # fmt: skip
     fig = modern_figure(result)
     assert hidden_points(fig) == 0
+    ax = fig.get_axes()[1]
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    legend = ax.get_legend().get_window_extent(renderer)
+    assert not legend.overlaps(ax.xaxis.label.get_window_extent(renderer))  # nor its label
     plt.close(fig)
 
 
@@ -91,6 +95,8 @@ def test_layers_trotter_legend(monkeypatch) -> None:
         others.append({**r, "model": f"model {i}", "trotter": t})
     layers_report.layers_figures([r, *others])
     assert hidden_points(figs[2]) == 0
+    (ax,) = figs[2].get_axes()
+    assert ax.get_position().width * figs[2].get_figwidth() > 5  # inches: the legend beside it
     for f in figs:
         plt.close(f)
 

@@ -115,7 +115,7 @@ def layers_figures(results: list[dict]):
         )
     )
 
-    fig, ax = plt.subplots(figsize=(6.4, 4.2))
+    fig, ax = plt.subplots(figsize=(11, 4.2))
     for i, r in enumerate(results):
         c = colors[i % len(colors)]
         t = r["trotter"]

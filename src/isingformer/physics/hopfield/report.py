@@ -79,7 +79,7 @@ def modern_figure(result: dict):
     ax2.set_xlabel("β")
     ax2.set_ylabel("number of patterns")
     ax2.set_title("effective number of attended patterns")
-    ax2.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.15))  # off the lines
+    ax2.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.2))  # off the lines
     fig.tight_layout()
     return fig
 
