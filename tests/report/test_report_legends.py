@@ -117,3 +117,25 @@ def test_layers_commutator_maps_tick_whole_layers_and_wrap(monkeypatch) -> None:
         assert list(ax.get_xticks()) == [0, 1] and list(ax.get_yticks()) == [0, 1]
     for f in figs:
         plt.close(f)
+
+
+def test_detector_legend_is_off_the_curves_and_the_label(monkeypatch) -> None:
+    import isingformer.phases.report as phases_report
+
+    figs = _capture(monkeypatch, phases_report)
+    x = np.linspace(2.05, 2.65, 13)
+    bump = np.exp(-(((x - 2.3) / 0.15) ** 2))  # three curves filling the panel, as 2D Ising does
+    curves = {"tv": 0.22 + 0.14 * bump, "linear": 0.07 + 0.11 * bump, "js": 0.05 + 0.1 * bump}
+    det = {"points": x.tolist(), "indicators": {k: v.tolist() for k, v in curves.items()},
+           "bands": {k: [(v - 0.02).tolist(), (v + 0.02).tolist()] for k, v in curves.items()},
+           "peaks": [{"indicator": "tv", "value": 2.3, "ci": [2.25, 2.35], "at_edge": False}]}  # fmt: skip
+    phases_report.validation_figure(
+        [{"system": "2D Ising", "detection": det, "expected": 2.27}] * 3
+    )
+    (fig,) = figs
+    assert hidden_points(fig) == 0
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    for ax in fig.get_axes():
+        legend = ax.get_legend().get_window_extent(renderer)
+        assert not legend.overlaps(ax.xaxis.label.get_window_extent(renderer))
+    plt.close(fig)

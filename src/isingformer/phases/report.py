@@ -64,7 +64,7 @@ def _axis(ax, det: dict, label: str, transform=None, expected=None, marker=None)
         ax.axvline(marker, color="r", ls=":", label="the model")
     ax.set_xlabel(label)
     ax.set_ylabel("dissimilarity")
-    ax.legend(fontsize=7)
+    ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.25), ncol=2)  # off the data
 
 
 _INDICATORS = {
