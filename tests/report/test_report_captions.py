@@ -83,3 +83,18 @@ def test_sk_caption_states_samples_per_size(monkeypatch) -> None:
     sk_fig = section.figures[0]
     assert "standard error" in sk_fig.caption
     assert "n = 9 at N = 32" in sk_fig.caption and "n = 5 at N = 64" in sk_fig.caption
+
+
+def test_icl_sweep_report_records_dims_context_and_tasks(monkeypatch, tmp_path) -> None:
+    import json
+
+    import isingformer.icl.report as icl_report
+
+    monkeypatch.setattr(icl_report, "icl_section", lambda result: icl_report.Section("s"))
+    entry = {"context": 8, "points": [{"tasks": 2}, {"tasks": 8}, {"tasks": "inf"}]}
+    result = {"model": "linear", "noise": 0.5, "seeds": 3, "dims": {"4": entry}}
+    icl_report.write_sweep_report(tmp_path, result)
+    md = (tmp_path / "report.md").read_text(encoding="utf-8")
+    config = json.loads(md[md.index("```json") + 7 : md.rindex("```")])["config"]
+    assert config["dims"] == [4] and config["context"] == {"4": 8}
+    assert config["tasks"] == [2, 8, "inf"]

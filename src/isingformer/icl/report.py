@@ -164,6 +164,10 @@ def icl_section(result: dict) -> Section:
 def write_sweep_report(out: Path, result: dict) -> str:
     """Write ``out/report.html`` for one sweep; return its path."""
     config = {k: result.get(k) for k in ("model", "noise", "seeds", "pretrain", "beta")}
+    first = next(iter(result["dims"].values()), {"points": []})
+    config["dims"] = [int(d) for d in result["dims"]]  # what the sweep ran over
+    config["context"] = {str(d): e.get("context") for d, e in result["dims"].items()}
+    config["tasks"] = [p["tasks"] for p in first["points"]]
     return str(Report("isingformer icl sweep", config, [icl_section(result)]).write(out))
 
 
