@@ -97,3 +97,12 @@ def test_single_asterisk_emphasis_renders_and_beta_star_does_not() -> None:
     page = Report("t", {}, [Section("s", text)]).to_html()
     assert "are <i>equal</i> as" in page
     assert "β* moves from β* = 1 to 2*3*4" in page and "<b>Rule:</b>" in page
+
+
+def test_rewriting_a_report_leaves_no_stale_figures(tmp_path) -> None:
+    fig = FigureImage(b"\x89PNG", "c")
+    Report("t", {}, [Section("a", figures=[fig, fig]), Section("b", figures=[fig])]).write(tmp_path)
+    (tmp_path / "figures" / "notes.png").write_bytes(b"x")  # not ours: kept
+    Report("t", {}, [Section("a", figures=[fig])]).write(tmp_path)
+    names = sorted(p.name for p in (tmp_path / "figures").iterdir())
+    assert names == ["notes.png", "report_fig00_00.png"]

@@ -236,6 +236,11 @@ class Report:
             tmp.write_text(self.to_html(), encoding="utf-8")
             tmp.replace(html_path)
             md, files = self.to_markdown("figures")
+            written = {f"{name}_{fname}" for fname, _ in files}
+            if (out / "figures").is_dir():  # an earlier report's figures this one lacks
+                for old in (out / "figures").glob(f"{name}_fig[0-9][0-9]_[0-9][0-9].png"):
+                    if old.name not in written:
+                        old.unlink()
             if files:
                 (out / "figures").mkdir(exist_ok=True)
                 for fname, png in files:
