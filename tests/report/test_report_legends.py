@@ -139,3 +139,20 @@ def test_detector_legend_is_off_the_curves_and_the_label(monkeypatch) -> None:
         legend = ax.get_legend().get_window_extent(renderer)
         assert not legend.overlaps(ax.xaxis.label.get_window_extent(renderer))
     plt.close(fig)
+
+
+def test_spin_tc_legend_is_off_the_curves(monkeypatch) -> None:
+    import isingformer.phases.report as phases_report
+
+    figs = _capture(monkeypatch, phases_report)
+    steps = [0, 25, 50, 100, 200, 300]
+    mc = [0.14, 0.56, 0.66, 0.53, 0.62, 0.62]
+    result = {"steps": steps, "tc": [{"value": v, "err": 0.005} for v in mc],
+              "tc_overlap": [{"value": v - 0.02, "err": 0.005} for v in mc],
+              "tc_tap": [0.18, 0.61, 0.73, 0.87, 0.88, 0.87],
+              "tc_rs": [0.17, 0.19, 0.22, 0.26, 0.27, 0.28], "tc_init_theory": 0.17,
+              "spectrum": [[1.0, 0.5]] * 6}  # fmt: skip
+    phases_report.spin_section(result)
+    assert hidden_points(figs[0]) == 0
+    for f in figs:
+        plt.close(f)

@@ -378,7 +378,7 @@ def spin_section(result: dict) -> Section:
     steps = np.asarray(result["steps"], dtype=np.float64)
     tc = [t["value"] for t in result["tc"]]
     err = [t.get("err") for t in result["tc"]]
-    fig, (a, b) = plt.subplots(1, 2, figsize=(9, 3.4))
+    fig, (a, b) = plt.subplots(1, 2, figsize=(9, 4.4))
     keep = [i for i, v in enumerate(tc) if v is not None and steps[i] > 0]
     a.errorbar(steps[keep], [tc[i] for i in keep], [err[i] or 0.0 for i in keep], fmt="o-",
                label="Monte Carlo (hidden order)")  # fmt: skip
@@ -394,7 +394,7 @@ def spin_section(result: dict) -> Section:
     a.set_xscale("log")
     a.set_xlabel("training step")
     a.set_ylabel("T_c")
-    a.legend(fontsize=7)
+    a.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2)  # off the data
     spec = np.asarray(result["spectrum"])
     for k in range(spec.shape[1]):
         b.plot(steps[pos], spec[pos, k], color="C0", alpha=1.0 - 0.8 * k / spec.shape[1])
