@@ -54,6 +54,7 @@ def test_report_api():
         "Section",
         "Table",
         "figure",
+        "tidy_log_axis",
         "versions",
     ]
 
