@@ -88,3 +88,14 @@ def test_detection_on_a_log_grid_and_its_title_names_the_run(monkeypatch) -> Non
     assert "critical_seed0" in fig.get_axes()[0].get_title()
     assert_readable_log_ticks(fig)
     plt.close(fig)
+
+
+def test_spin_training_step_axes_show_more_than_one_label(monkeypatch) -> None:
+    figs = _capture(monkeypatch, phases_report)
+    steps = [0, 25, 50, 100, 200, 300]
+    result = {"steps": steps, "tc": [{"value": 0.5, "err": 0.01}] * 6, "tc_tap": [0.6] * 6,
+              "tc_rs": [0.2] * 6, "tc_init_theory": 0.17, "spectrum": [[1.0, 0.5]] * 6}  # fmt: skip
+    phases_report.spin_section(result)
+    assert_readable_log_ticks(figs[0])
+    for f in figs:
+        plt.close(f)

@@ -401,10 +401,8 @@ def spin_section(result: dict) -> Section:
     b.set_xscale("log")
     b.set_xlabel("training step")
     b.set_ylabel("largest eigenvalues of J")
-    from matplotlib.ticker import NullFormatter
-
-    for ax in (a, b):  # minor labels of a short log axis overlap
-        ax.xaxis.set_minor_formatter(NullFormatter())
+    for ax in (a, b):  # minor labels of a short log axis overlap; one decade label is too few
+        tidy_log_axis(ax.xaxis)
     fig.tight_layout()
     figs = [figure(fig, "T_c over training (left) and the top of the bond spectrum (right).")]
     plt.close(fig)
