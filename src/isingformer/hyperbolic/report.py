@@ -97,7 +97,9 @@ def conjecture_section(
         ax.set_title(
             f"b = {b}, λ = {cells[[x['branching'] for x in cells].index(b)]['lambda']:.2f}"
         )
-    axes[0][0].set_ylabel(f"val loss after {cfg['steps']} steps (mean of {cfg['seeds']} seeds)")
+    for ax in axes[0]:  # each panel has its own y range
+        ax.set_ylabel(f"val loss after {cfg['steps']} steps (mean of {cfg['seeds']} seeds)")
+    fig.tight_layout()
     axes[0][0].legend(fontsize=7)
     f1 = figure(fig, "Validation loss against β, one curve per curvature κ, one panel per tree.")
     figs = [f1]
