@@ -79,6 +79,9 @@ def test_markdown_shows_figure_captions_and_keeps_table_columns() -> None:
     table = Table(["a", "|x|"], [["|q|", 1]])
     md, _ = Report("t", {}, [Section("s", figures=[fig], tables=[table])]).to_markdown()
     assert "*P(|q| < 0.5) per size [n = 3]*" in md  # visible, not only the alt text
+    star = FigureImage(b"\x89PNG", "β*(N) against N")
+    md, _ = Report("t", {}, [Section("s", figures=[star])]).to_markdown()
+    assert "*β\\*(N) against N*" in md  # the caption's own * does not end the emphasis
     rows = [line for line in md.splitlines() if line.startswith("| ")]
     assert all(len(re.findall(r"(?<!\\)\|", r)) == 3 for r in rows)  # two columns each
 

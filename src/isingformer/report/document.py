@@ -118,6 +118,11 @@ def _md_cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
+def _md_em(text: str) -> str:
+    """Text inside a Markdown ``*…*``: its own ``*`` (β*) would end the emphasis."""
+    return text.replace("*", "\\*")
+
+
 def _md_alt(text: str) -> str:
     """Markdown image alt text: brackets would end it early."""
     return text.replace("[", "(").replace("]", ")")
@@ -203,7 +208,7 @@ class Report:
                 lines += [s.text.strip(), ""]
             for t in s.tables:
                 if t.caption:
-                    lines += [f"*{t.caption}*", ""]
+                    lines += [f"*{_md_em(t.caption)}*", ""]
                 lines.append("| " + " | ".join(_md_cell(c) for c in t.columns) + " |")
                 lines.append("|" + "---|" * len(t.columns))
                 lines += ["| " + " | ".join(_md_cell(_fmt(v)) for v in r) + " |" for r in t.rows]
@@ -214,7 +219,7 @@ class Report:
                 path = f"{figure_dir}/{name}" if figure_dir else name
                 lines += [f"![{_md_alt(f.caption)}]({path})", ""]
                 if f.caption:  # the alt text is not shown where the image renders
-                    lines += [f"*{f.caption}*", ""]
+                    lines += [f"*{_md_em(f.caption)}*", ""]
         lines += [
             "## Configuration and versions",
             "",
