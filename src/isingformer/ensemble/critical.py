@@ -33,6 +33,7 @@ from scipy.optimize import minimize_scalar
 from isingformer.ensemble.thermo import Thermodynamics, thermodynamics
 from isingformer.errors import InputError
 from isingformer.stats import MIN_N
+from isingformer.validate import check_int, check_seed
 
 __all__ = [
     "CriticalPoint",
@@ -118,6 +119,8 @@ def _boot_counts(
     With ``groups`` (the cluster of each of the ``R`` rows) whole clusters are
     drawn and a row counts as often as its cluster (None below 3 clusters).
     Cached (read-only): every head of a calibration asks for the same counts."""
+    check_int(n_boot, "n_boot", ge=0)
+    check_seed(seed)
     if n_boot <= 0 or R < MIN_N:
         return None
     rng = np.random.default_rng(seed)

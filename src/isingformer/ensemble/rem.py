@@ -19,6 +19,7 @@ from isingformer.ensemble.critical import entropy_slope_peak, heat_capacity_peak
 from isingformer.ensemble.fss import FiniteSizeFit, fit_finite_size
 from isingformer.ensemble.thermo import thermodynamics
 from isingformer.errors import InputError
+from isingformer.validate import check_int, check_seed
 
 __all__ = [
     "REMPoint",
@@ -49,8 +50,10 @@ def rem_entropy_limit(beta_ratio) -> np.ndarray:
 def rem_energies(n: int, samples: int, sigma: float = 1.0, seed: int = 0) -> torch.Tensor:
     """``[samples, n]`` REM energies ``−σ z`` (float64) from a seeded generator."""
     rem_beta_c(n, sigma)  # validates
+    n = check_int(n, "n", ge=2)
     if samples < 1:
         raise InputError(f"samples must be >= 1, got {samples}")
+    samples, seed = check_int(samples, "samples", ge=1), check_seed(seed)
     gen = torch.Generator().manual_seed(int(seed))
     return -sigma * torch.randn(samples, n, generator=gen, dtype=torch.float64)
 
@@ -155,6 +158,8 @@ def rem_study(
     """Run the REM study over sizes ``ns`` through the runs store."""
     from isingformer.runs import run_sweep
 
+    if len(ns) == 0:
+        raise InputError("ns: give at least one REM size")
     for n in ns:
         rem_beta_c(n, sigma)
     if samples < 2:

@@ -26,6 +26,7 @@ import torch
 from torch.nn.functional import threshold_
 
 from isingformer.errors import InputError
+from isingformer.validate import check_int
 
 __all__ = [
     "Thermodynamics",
@@ -137,13 +138,24 @@ def thermodynamics(
     E = _as_tensor(energies, dtype)
     if E.ndim < 1 or E.shape[-1] < 1:
         raise InputError("energies must have at least one state (shape [..., n_states])")
-    b = _as_tensor(betas, E.dtype, E.device).reshape(-1)
+    b = _as_tensor(betas, E.dtype, E.device)
+    if b.ndim > 1:
+        raise InputError(f"betas must be 1-D [k], got shape {tuple(b.shape)}")
+    b = b.reshape(-1)
+    if chunk is not None:
+        chunk = check_int(chunk, "chunk", ge=1)
     if b.numel() == 0:
         raise InputError("the β grid is empty")
     if not torch.isfinite(b).all() or (b < 0).any():
         raise InputError("every β must be finite and >= 0")
     if mask is not None:
-        m = torch.as_tensor(mask, device=E.device).to(torch.bool).expand_as(E)
+        m = torch.as_tensor(mask, device=E.device).to(torch.bool)
+        try:
+            m = m.expand_as(E)
+        except RuntimeError:
+            raise InputError(
+                f"mask of shape {tuple(m.shape)} does not broadcast to energies {tuple(E.shape)}"
+            ) from None
     else:
         m = None
     finite = torch.isfinite(E) if m is None else (torch.isfinite(E) | ~m)

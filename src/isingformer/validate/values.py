@@ -8,6 +8,7 @@ option or field and says what is allowed.
 from __future__ import annotations
 
 import math
+import numbers
 from functools import lru_cache
 from typing import Annotated, Any
 
@@ -41,6 +42,8 @@ def _adapter(kind: type, ge: Any, le: Any, gt: Any, lt: Any) -> TypeAdapter:
 
 
 def _check(kind: type, value: Any, name: str, ge=None, le=None, gt=None, lt=None) -> Any:
+    if kind is int and isinstance(value, numbers.Integral) and not isinstance(value, bool):
+        value = int(value)  # numpy integers from library callers (np.bool_ is not Integral)
     if kind is float and isinstance(value, int) and not isinstance(value, bool):
         if abs(value) > 1e308:
             raise InputError(f"{_label(name)}: {value} is too large")

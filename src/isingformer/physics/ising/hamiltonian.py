@@ -93,9 +93,15 @@ class IsingHamiltonian:
     def has_field(self) -> bool:
         return bool(np.any(self.field != 0))
 
+    def _spins(self, spins) -> np.ndarray:
+        s = np.asarray(spins, dtype=np.float64)
+        if s.ndim < 1 or s.shape[-1] != self.n_spins:
+            raise InputError(f"spins must have shape [..., {self.n_spins}], got {s.shape}")
+        return s
+
     def energy(self, spins) -> np.ndarray:
         """Energies ``[...]`` of configurations ``spins [..., N]`` (+-1 entries)."""
-        s = np.asarray(spins, dtype=np.float64)
+        s = self._spins(spins)
         flat = s.reshape(-1, self.n_spins)  # [B, N]
         js = (self.couplings @ flat.T).T  # [B, N]
         e = -0.5 * np.einsum("bi,bi->b", flat, js) - flat @ self.field
@@ -103,7 +109,7 @@ class IsingHamiltonian:
 
     def local_field(self, spins) -> np.ndarray:
         """Local fields ``[..., N]``: f_i = sum_j J_ij s_j + h_i (flip cost 2 s_i f_i)."""
-        s = np.asarray(spins, dtype=np.float64)
+        s = self._spins(spins)
         flat = s.reshape(-1, self.n_spins)
         return ((self.couplings @ flat.T).T + self.field).reshape(s.shape)
 

@@ -13,6 +13,7 @@ from functools import cached_property
 import numpy as np
 
 from isingformer.errors import InputError
+from isingformer.validate import check_int
 
 
 @dataclass(frozen=True)
@@ -22,7 +23,7 @@ class Lattice:
     shape: tuple[int, ...]
 
     def __post_init__(self) -> None:
-        shape = tuple(int(s) for s in self.shape)
+        shape = tuple(check_int(s, "lattice side") for s in self.shape)
         if len(shape) not in (1, 2, 3):
             raise InputError(f"lattice dimension must be 1, 2 or 3, got shape {shape}")
         if min(shape) < 2:
@@ -76,14 +77,14 @@ class Lattice:
 
 def square(L: int, M: int | None = None) -> Lattice:
     """Periodic ``L x M`` square lattice (``M = L`` by default); rows are the first axis."""
-    return Lattice((int(L), int(L if M is None else M)))
+    return Lattice((L, L if M is None else M))
 
 
 def cubic(L: int) -> Lattice:
     """Periodic ``L x L x L`` simple cubic lattice."""
-    return Lattice((int(L),) * 3)
+    return Lattice((L,) * 3)
 
 
 def chain(N: int) -> Lattice:
     """Periodic chain of ``N`` sites."""
-    return Lattice((int(N),))
+    return Lattice((N,))

@@ -27,6 +27,7 @@ import numpy as np
 from isingformer.errors import InputError
 from isingformer.physics.ising.hamiltonian import IsingHamiltonian
 from isingformer.physics.ising.rng import seed_streams
+from isingformer.validate import check_int, check_seed
 
 
 class UpdateRule(Protocol):
@@ -139,7 +140,9 @@ class Sampler:
 
         start: "ordered" (all +1; use it below T_c) or "random".
         """
-        b = np.repeat(np.atleast_1d(np.asarray(betas, dtype=np.float64)), int(replicas_per_beta))
+        seed = check_seed(seed)
+        replicas_per_beta = check_int(replicas_per_beta, "replicas_per_beta", ge=1)
+        b = np.repeat(np.atleast_1d(np.asarray(betas, dtype=np.float64)), replicas_per_beta)
         if b.size == 0:
             raise InputError("give at least one beta")
         R, n = b.size, self.model.n_spins
