@@ -98,7 +98,110 @@ def _ising():
     ]  # fmt: skip
 
 
-CASES = [*_ensemble(), *_ising()]
+def _glass_hopfield():
+    from isingformer.physics import glass as g
+    from isingformer.physics import hopfield as h
+
+    J = np.array([[0.0, 0.5, -0.2], [0.5, 0.0, 0.3], [-0.2, 0.3, 0.0]])
+    return [
+        ("sk_couplings: 0 spins", lambda: g.sk_couplings(0), "n >= 2"),
+        ("sk_couplings: negative seed", lambda: g.sk_couplings(4, seed=-1), "seed"),
+        ("parallel_tempering: NaN β", lambda: g.parallel_tempering(J, [NAN, 1.0], n_sweeps=5), "betas"),
+        ("parallel_tempering: infinite β",
+         lambda: g.parallel_tempering(J, [0.5, INF], n_sweeps=5), "betas"),
+        ("parallel_tempering: non-square J",
+         lambda: g.parallel_tempering(np.ones((3, 4)), [0.5, 1.0], n_sweeps=5), "square"),
+        ("parallel_tempering: 0 chains",
+         lambda: g.parallel_tempering(J, [0.5, 1.0], n_sweeps=5, n_chains=0), "n_chains"),
+        ("simulated_annealing: NaN t_start",
+         lambda: g.simulated_annealing(J, t_start=NAN), "t_start"),
+        ("geometric_ladder: reversed", lambda: g.geometric_ladder(1.6, 0.2, 4), "t_min"),
+        ("exact_thermodynamics: 40 spins",
+         lambda: g.exact_thermodynamics(np.zeros((40, 40)), [1.0]), "N <= 24"),
+        ("sk_study: no sizes", lambda: g.sk_study([], samples=3, progress=False), "sizes"),
+        ("random_patterns: 0 neurons", lambda: h.random_patterns(0, 3), "neurons"),
+        ("corrupt: NaN fraction", lambda: h.corrupt(np.ones(8), NAN), "flip fraction"),
+        ("run_dynamics: start of wrong length",
+         lambda: h.run_dynamics(h.random_patterns(8, 2), np.ones(7)), "start state"),
+        ("capacity_study: no sizes",
+         lambda: h.capacity_study([], [0.1], trials=2, progress=False), "sizes"),
+        ("modern_study: NaN β", lambda: h.modern_study(d=8, n_patterns=4, n_clusters=2,
+                                                       betas=[NAN]), "betas"),
+    ]  # fmt: skip
+
+
+def _numbers_hyperbolic_icl():
+    from isingformer import hyperbolic as hy
+    from isingformer import icl
+    from isingformer import numbers as n
+
+    return [
+        ("primes_up_to: negative limit", lambda: n.primes_up_to(-1), "limit"),
+        ("primes_up_to: limit 2.5", lambda: n.primes_up_to(2.5), "limit"),
+        ("primon: NaN β", lambda: n.primon(NAN), "beta"),
+        ("primon: β below the Hagedorn point", lambda: n.primon(0.5), "beta"),
+        ("primon: precision 0 bits", lambda: n.primon(2.0, prec=0), "prec"),
+        ("zeta_zeros: count 0", lambda: n.zeta_zeros(0), "count"),
+        ("lee_yang: NaN temperature", lambda: n.lee_yang("ring", 4, NAN), "temperature"),
+        ("lee_yang: unknown lattice", lambda: n.lee_yang("hexagon", 4, 2.0), "lattice"),
+        ("fisher_zeros: size 0", lambda: n.fisher_zeros(0), "size"),
+        ("poincare_distance: curvature 0",
+         lambda: hy.poincare_distance(torch.zeros(2), torch.zeros(2), 0.0), "curvature"),
+        ("random_tree: branching 0", lambda: hy.random_tree(0, 2), "branching"),
+        ("random_tree: negative seed", lambda: hy.random_tree(2, 2, seed=-1), "seed"),
+        ("tree_data: val_fraction 1.5",
+         lambda: hy.tree_data(2, 2, n_tokens=100, val_fraction=1.5), "val_fraction"),
+        ("run_conjecture: positive curvature",
+         lambda: hy.run_conjecture([1.0], [2], [1.0], seeds=1, steps=1, tokens=100), "curvatures"),
+        ("icl parse_tasks: empty", lambda: icl.parse_tasks(""), "tasks"),
+        ("icl theory_threshold: NaN α", lambda: icl.theory_threshold(NAN, 0.5), "α"),
+        ("icl_sweep: unknown model", lambda: icl.icl_sweep([2], 8, [4, 16], model="rnn"), "model"),
+        ("icl_sweep: 0 seeds", lambda: icl.icl_sweep([2], 8, [4, 16], seeds=0), "seeds"),
+    ]  # fmt: skip
+
+
+def _layers_quantum():
+    from isingformer import layers as la
+    from isingformer import quantum as q
+
+    H = torch.randn(2, 3, 3, dtype=torch.float64, generator=torch.Generator().manual_seed(0))
+    H = la.symmetric_part(H)
+    return [
+        ("commutator_norms: one matrix, not a stack",
+         lambda: la.commutator_norms(torch.eye(3)), "stack"),
+        ("product_vs_sum: non-square layers",
+         lambda: la.product_vs_sum(torch.randn(2, 3, 4, dtype=torch.float64), 1.0), "square"),
+        ("product_vs_sum: NaN β", lambda: la.product_vs_sum(H, NAN), "beta"),
+        ("product_vs_sum: negative β", lambda: la.product_vs_sum(H, -1.0), "beta"),
+        ("boltzmann_product: NaN in H",
+         lambda: la.boltzmann_product(torch.full((2, 2, 2), NAN, dtype=torch.float64), 1.0),
+         "finite"),
+        ("trotter_product: n = 0", lambda: la.trotter_product(H, 1.0, 0), "Trotter"),
+        ("trotter_product: n = 2.5", lambda: la.trotter_product(H, 1.0, 2.5), "Trotter"),
+        ("trotter_bound_log10: n = -1", lambda: la.trotter_bound_log10(H, 1.0, -1), "Trotter"),
+        ("load_spec: missing file", lambda: q.load_spec("/nonexistent/spec.json"), "spec"),
+        ("random_spec: 0 tokens", lambda: q.random_spec(0, 2, 1), "n_tokens"),
+        ("random_spec: negative seed", lambda: q.random_spec(2, 2, 1, seed=-1), "seed"),
+        ("FockSpace: 0 tokens", lambda: q.FockSpace(0, 2), "N >= 1"),
+        ("run_summary: negative samples",
+         lambda: q.run_summary(q.example_spec(), samples=-1), "samples"),
+        ("verify_spec: no seeds",
+         lambda: q.verify_spec(q.example_spec(), seeds=[], n_samples=10), "seeds"),
+        ("verify_spec: alpha 2", lambda: q.verify_spec(q.example_spec(), alpha=2.0), "alpha"),
+        ("attention_weights: block out of range",
+         lambda: q.attention_weights(q.example_spec(), 99, (0,)), "block"),
+        ("attention_weights: unknown token",
+         lambda: q.attention_weights(q.example_spec(), 0, (0, 7)), "token"),
+    ]  # fmt: skip
+
+
+CASES = [
+    *_ensemble(),
+    *_ising(),
+    *_glass_hopfield(),
+    *_numbers_hyperbolic_icl(),
+    *_layers_quantum(),
+]
 
 
 @pytest.mark.parametrize(
@@ -107,3 +210,14 @@ CASES = [*_ensemble(), *_ising()]
 def test_bad_input_raises_a_named_error(call, match):
     with pytest.raises((InputError, ModelLoadError), match=match):
         call()
+
+
+def test_numpy_integers_pass_the_integer_checks():
+    """Library callers pass numpy integers (sizes from arrays): accepted as ints,
+    while a numpy bool is still refused."""
+    from isingformer.validate import check_int, check_seed
+
+    assert check_int(np.int64(3), "n", ge=1) == 3
+    assert check_seed(np.uint32(7)) == 7
+    with pytest.raises(InputError, match="n"):
+        check_int(np.bool_(True), "n")

@@ -22,7 +22,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 
 from isingformer.errors import InputError
-from isingformer.validate import check_int
+from isingformer.validate import check_float, check_int, check_seed
 
 __all__ = [
     "FORMS",
@@ -73,7 +73,7 @@ def random_tree(branching: int, depth: int, seed: int = 0) -> Tree:
     (at most 2^16 − 2 nodes, the uint16 token range)."""
     check_int(branching, "branching", ge=2, le=64)
     check_int(depth, "depth", ge=1, le=16)
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(check_seed(seed))
     parent, dep = [-1], [0]
     frontier = [0]
     for d in range(1, depth + 1):
@@ -370,6 +370,7 @@ def tree_data(
     if form not in FORMS:
         raise InputError(f"form must be one of {', '.join(FORMS)}, got {form!r}")
     gen = {"euler": euler_tokens, "walks": walk_tokens, "brackets": bracket_tokens}[form]
+    check_float(val_fraction, "val_fraction", gt=0, lt=1)
     tree = random_tree(branching, depth, seed)
     n_val = max(int(n_tokens * val_fraction), depth + 4)
     train = gen(tree, n_tokens, seed=2 * seed + 1)

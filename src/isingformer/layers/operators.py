@@ -22,6 +22,9 @@ import math
 
 import torch
 
+from isingformer.errors import InputError
+from isingformer.validate import check_int
+
 __all__ = [
     "bch2_relative",
     "boltzmann_product",
@@ -54,10 +57,21 @@ def spectral_norm(X: torch.Tensor) -> torch.Tensor:
     return torch.linalg.matrix_norm(X, ord=2)
 
 
+def _stack(H: torch.Tensor) -> torch.Tensor:
+    """``H`` checked to be a stack ``[..., L, N, N]`` of L >= 1 square N >= 1 matrices."""
+    if H.ndim < 3 or H.shape[-1] != H.shape[-2] or min(H.shape[-3:]) < 1:
+        raise InputError(
+            f"H must be a stack [..., L, N, N] of square matrices, got {tuple(H.shape)}"
+        )
+    if not torch.isfinite(H).all():
+        raise InputError("H must be finite")
+    return H
+
+
 def commutator_norms(H: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
     """``‖[H⁽ˡ⁾, H⁽ˡ'⁾]‖`` for all layer pairs: ``H [..., L, N, N]`` →
     ``(two_norm [..., L, L], frobenius [..., L, L])``, symmetric, zero diagonal."""
-    L = H.shape[-3]
+    L = _stack(H).shape[-3]
     two = H.new_zeros((*H.shape[:-3], L, L))
     fro = H.new_zeros((*H.shape[:-3], L, L))
     for a in range(L):
@@ -77,6 +91,8 @@ def _beta(beta, H: torch.Tensor, extra: int) -> torch.Tensor:
     """β as a tensor broadcastable against ``H``'s batch dims plus ``extra``
     trailing dims: a scalar stays 0-d, a vector ``[K]`` becomes a new leading dim."""
     b = torch.as_tensor(beta, dtype=H.dtype, device=H.device)
+    if not bool(torch.isfinite(b).all()) or bool((b < 0).any()):
+        raise InputError(f"beta must be finite and >= 0, got {beta}")
     if b.ndim == 0:
         return b
     return b.reshape(-1, *([1] * (H.ndim - 2 + extra)))
@@ -138,18 +154,17 @@ def _power(log_s: torch.Tensor, M: torch.Tensor, n: int) -> tuple[torch.Tensor, 
 
 def boltzmann_product(H: torch.Tensor, beta: float, *, symmetric: bool = True):
     """``∏_l e^(−βH⁽ˡ⁾)`` as ``(log_scale [...], M̂ [..., N, N])`` for ``H [..., L, N, N]``."""
-    return _chain(*_gibbs_factors(H, beta, symmetric))
+    return _chain(*_gibbs_factors(_stack(H), beta, symmetric))
 
 
 def boltzmann_sum(H: torch.Tensor, beta: float, *, symmetric: bool = True):
     """``e^(−β Σ_l H⁽ˡ⁾)`` as ``(log_scale [...], M̂ [..., N, N])`` for ``H [..., L, N, N]``."""
-    return _gibbs_factors(H.sum(-3), beta, symmetric)
+    return _gibbs_factors(_stack(H).sum(-3), beta, symmetric)
 
 
 def trotter_product(H: torch.Tensor, beta: float, n: int, *, symmetric: bool = True):
     """``(∏_l e^(−βH⁽ˡ⁾/n))^n`` as ``(log_scale, M̂)``; n = 1 is the plain product."""
-    if n < 1:
-        raise ValueError(f"Trotter number must be >= 1, got {n}")
+    n = check_int(n, "Trotter number n", ge=1)
     return _power(*boltzmann_product(H, beta / n, symmetric=symmetric), n)
 
 
@@ -196,7 +211,7 @@ def bch2_relative(H: torch.Tensor, beta: float) -> torch.Tensor:
     eigenbasis of A it is ``C̃_ij (e^(a_i) − e^(a_j))/(a_i − a_j)``, computed
     here in closed form (stable divided differences). Returns ``[...]``.
     """
-    Hs = H.sum(-3)
+    Hs = _stack(H).sum(-3)
     vals, W = torch.linalg.eigh(Hs)
     a = -_beta(beta, Hs, 1) * vals  # [K?, ..., N]
     a = a - a.max(-1, keepdim=True).values  # ‖e^A‖ normalized to 1
@@ -215,7 +230,8 @@ def trotter_bound_log10(H: torch.Tensor, beta: float, n: int) -> torch.Tensor:
     ``(β²/2n) Σ_{l<l'} ‖[H⁽ˡ⁾,H⁽ˡ'⁾]‖ · exp(β Σ_l ‖H⁽ˡ⁾ − c_l‖)``, with each
     ``H⁽ˡ⁾`` centred (``c_l`` the middle of its spectrum, which minimizes the
     norms; the commutators do not change), divided by ``‖S‖`` of the centred sum."""
-    vals = torch.linalg.eigvalsh(H)  # [..., L, N]
+    n = check_int(n, "Trotter number n", ge=1)
+    vals = torch.linalg.eigvalsh(_stack(H))  # [..., L, N]
     mid = 0.5 * (vals[..., 0] + vals[..., -1])
     half = 0.5 * (vals[..., -1] - vals[..., 0])  # ‖H⁽ˡ⁾ − c_l‖
     lo_sum = torch.linalg.eigvalsh(H.sum(-3))[..., 0] - mid.sum(-1)

@@ -12,6 +12,7 @@ import math
 from dataclasses import dataclass
 
 from isingformer.errors import InputError
+from isingformer.validate import check_int
 
 __all__ = [
     "PrimonPoint",
@@ -98,6 +99,8 @@ def _log_series(beta: float, e0: float, prec: int, fermionic: bool = False):
 
 def _point(beta: float, e0: float, prec: int, fermionic: bool) -> PrimonPoint:
     from flint import arb
+
+    check_int(prec, "prec", ge=16, le=100_000)  # bits of the ball arithmetic
 
     b, E0 = arb(beta), arb(e0)
     c0, c1, c2 = _log_series(beta, e0, prec, fermionic)

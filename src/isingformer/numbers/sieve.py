@@ -26,6 +26,7 @@ from isingformer.numbers.sieve_kernel import (
     sieve_chunk,
     small_primes,
 )
+from isingformer.validate import check_int
 
 __all__ = [
     "SIEVE_MAX_LIMIT",
@@ -186,6 +187,7 @@ def primes_up_to(limit: int) -> np.ndarray:
     """All primes ≤ ``limit`` (≤ 10^8) as int64, by a plain sieve (for checks)."""
     if limit < 0 or limit > 10**8:
         raise InputError(f"limit must be in [0, 1e8], got {limit}")
+    limit = check_int(limit, "limit")
     if limit < 2:
         return np.zeros(0, dtype=np.int64)
     return small_primes(int(limit))

@@ -18,6 +18,7 @@ from isingformer.quantum.verify import (
     example_closed_form,
     verify_spec,
 )
+from isingformer.validate import check_int, check_seed
 
 BETA_NOTE = (
     "The document's formula scales scores by 1/sqrt(d); its worked Example only comes out "
@@ -120,6 +121,7 @@ def run_summary(
     agreement with the autoregressive sampler and, with ``samples`` > 0, sampled frequencies."""
     from isingformer.quantum.measurement import sample_by_measurement
 
+    samples, seed = check_int(samples, "samples", ge=0), check_seed(seed)
     t0 = time.perf_counter()
     jd = sequential_measurement(spec, mode)
     t_joint = time.perf_counter() - t0

@@ -13,6 +13,7 @@ import numpy as np
 
 from isingformer.errors import InputError
 from isingformer.quantum.spec import TransformerSpec
+from isingformer.validate import check_int
 
 
 def attention_weights(spec: TransformerSpec, block: int, text: tuple[int, ...]) -> np.ndarray:
@@ -20,6 +21,9 @@ def attention_weights(spec: TransformerSpec, block: int, text: tuple[int, ...]) 
 
     Computed from the embeddings and matrices directly (not from a cached score table).
     """
+    check_int(block, "block", ge=0, le=len(spec.blocks) - 1)
+    if len(text) == 0 or any(not 0 <= t < spec.n_tokens for t in text):
+        raise InputError(f"text: token ids must be in 0..{spec.n_tokens - 1}, got {text!r}")
     b = spec.blocks[block]
     x = spec.embeddings[list(text)]  # [k, d]
     q = b.WQ @ x[-1]  # [d']

@@ -26,7 +26,7 @@ import numpy as np
 from pydantic import Field
 
 from isingformer.errors import InputError
-from isingformer.validate import Schema, parse_model, read_json
+from isingformer.validate import Schema, check_seed, parse_model, read_json
 
 #: Tolerance within which FFN(W^V x) must equal a token's embedding.
 TOKEN_TOL = 1e-9
@@ -378,7 +378,7 @@ def random_spec(
     if d < n_tokens:
         raise InputError(f"random_spec: need d >= n_tokens for independent embeddings, got d = {d}")
     d_attn = d if d_attn is None else d_attn
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(check_seed(seed))
     # random orthonormal embedding rows (well conditioned, so W^V is exact to ~1e-15)
     q, _ = np.linalg.qr(rng.standard_normal((d, n_tokens)))
     emb = q.T  # [N, d]

@@ -26,6 +26,7 @@ from isingformer.quantum.measurement import (
     sequential_measurement,
 )
 from isingformer.quantum.spec import TransformerSpec
+from isingformer.validate import check_float, check_seed
 
 #: Tolerances of the checks.
 TP_TOL = 1e-12
@@ -413,6 +414,10 @@ def verify_spec(
     measurement-sampled and autoregressively sampled frequencies over ``seeds``
     (passes when Fisher's combined p-value of each is ≥ ``alpha``). A ``cptp`` report
     already computed for this spec is reused."""
+    if len(seeds) == 0:
+        raise InputError("seeds: give at least one seed for the χ² checks")
+    seeds = [check_seed(s) for s in seeds]
+    check_float(alpha, "alpha", gt=0, lt=1)
     jd = sequential_measurement(spec, mode)
     ref = autoregressive_joint(spec)
     keys = sorted(set(jd.joint) | set(ref))

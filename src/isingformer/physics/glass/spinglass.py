@@ -14,6 +14,7 @@ in the limit). Finite N: e_N ≈ e_∞ + A N^(−2/3) (Boettcher 2005).
 from __future__ import annotations
 
 import math
+import numbers
 from dataclasses import dataclass
 
 import numpy as np
@@ -21,6 +22,7 @@ import numpy as np
 from isingformer.errors import InputError
 from isingformer.physics.glass import _kernels as K
 from isingformer.stats import MIN_N
+from isingformer.validate import check_seed
 
 __all__ = [
     "PARISI_E_INF",
@@ -53,7 +55,9 @@ _MAX_ENUM = 24
 
 
 def _rng(seed) -> np.random.Generator:
-    return seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
+    if isinstance(seed, np.random.Generator):
+        return seed
+    return np.random.default_rng(check_seed(seed) if isinstance(seed, numbers.Integral) else seed)
 
 
 def _kernel_seed(rng: np.random.Generator) -> int:
@@ -187,7 +191,9 @@ def parallel_tempering(
     """
     J, h = _check_couplings(J, h)
     betas = np.ascontiguousarray(betas, dtype=np.float64)
-    if betas.ndim != 1 or len(betas) < 1 or np.any(np.diff(betas) <= 0) or betas[0] <= 0:
+    if betas.ndim != 1 or len(betas) < 1 or not np.all(np.isfinite(betas)):
+        raise InputError("betas must be positive and strictly ascending (finite)")
+    if np.any(np.diff(betas) <= 0) or betas[0] <= 0:
         raise InputError("betas must be positive and strictly ascending")
     if n_sweeps < 1 or n_chains < 1 or record_every < 1 or swap_every < 1:
         raise InputError("n_sweeps, n_chains, record_every and swap_every must be >= 1")
@@ -573,6 +579,8 @@ def sk_study(
     from isingformer.runs import run_sweep
 
     sizes = [int(n) for n in sizes]
+    if not sizes:
+        raise InputError("sizes: give at least one SK size")
     if min(sizes) < 4:
         raise InputError(f"SK sizes must be >= 4, got {min(sizes)}")
     if samples < MIN_N:  # no error bar over fewer values
@@ -682,6 +690,8 @@ def overlap_study(
     from isingformer.runs import run_sweep
 
     sizes = [int(n) for n in sizes]
+    if not sizes:
+        raise InputError("sizes: give at least one SK size")
     if min(sizes) < 4:
         raise InputError(f"sizes must be >= 4, got {min(sizes)}")
     if not 0 < temperature < 1:

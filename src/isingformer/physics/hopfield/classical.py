@@ -304,6 +304,8 @@ def capacity_study(
     from isingformer.runs import run_sweep
 
     sizes = [int(n) for n in sizes]
+    if not sizes:
+        raise InputError("sizes: give at least one Hopfield size")
     alphas = [float(a) for a in alphas]
     if min(sizes) < 10:
         raise InputError(f"Hopfield sizes must be >= 10 neurons, got {min(sizes)}")
