@@ -195,8 +195,51 @@ def _layers_quantum():
     ]  # fmt: skip
 
 
+def _attention_probe_phases():
+    from isingformer import attention as at
+    from isingformer import phases as ph
+    from isingformer import probe as pr
+
+    return [
+        ("BetaAttention: 3 heads for width 8", lambda: at.BetaAttention(8, 3), "n_heads"),
+        ("BetaAttention: dropout 2", lambda: at.BetaAttention(8, 2, dropout=2.0), "dropout"),
+        ("BetaAttention: max_len 0", lambda: at.BetaAttention(8, 2, max_len=0), "max_len"),
+        ("BetaAttention: input of the wrong width",
+         lambda: at.BetaAttention(8, 2)(torch.randn(2, 3, 7)), "width"),
+        ("make_beta_policy: NaN fixed β",
+         lambda: at.make_beta_policy("fixed", 2, 4, beta=NAN), "beta"),
+        ("make_beta_policy: unknown option",
+         lambda: at.make_beta_policy("sqrt_dk", 2, 4, temperature=1), "option"),
+        ("make_positional_bias: unknown name", lambda: at.make_positional_bias("rope", 2), "bias"),
+        ("beta_scope: NaN β", lambda: at.beta_scope(NAN).__enter__(), "beta"),
+        ("beta_scope: negative per-head β",
+         lambda: at.beta_scope(torch.tensor([0.3, -1.0])).__enter__(), "beta"),
+        ("classify_phase: NaN β_model", lambda: pr.classify_phase(NAN, 1.0, 0.1), "beta_model"),
+        ("classify_phase: band below 1", lambda: pr.classify_phase(1.0, 1.0, 0.1, band=0.5), "band"),
+        ("read_texts: missing file", lambda: pr.read_texts("/nonexistent/x.txt"), "texts"),
+        ("load_model: missing directory", lambda: pr.load_model("/nonexistent/model"), "model"),
+        ("analyze_attention: band below 1",
+         lambda: pr.analyze_attention("/nonexistent/model", band=0.5), "band"),
+        ("analyze_attention: negative seed",
+         lambda: pr.analyze_attention("/nonexistent/model", seed=-1), "seed"),
+        ("tc_closed_form: NaN C", lambda: ph.tc_closed_form(NAN, 4), "c"),
+        ("total_variation: different outcome counts",
+         lambda: ph.total_variation(np.ones(3) / 3, np.ones(4) / 4), "same K"),
+        ("jensen_shannon: different outcome counts",
+         lambda: ph.jensen_shannon(np.ones(3) / 3, np.ones(4) / 4), "same K"),
+        ("TwoPhaseLM: vocabulary 0", lambda: ph.TwoPhaseLM(m=0), "m"),
+        ("toy_validation: NaN logit gap", lambda: ph.toy_validation(m=8, a=NAN), "a"),
+        ("detect: unknown parameter", lambda: ph.detect(parameter="pressure"), "parameter"),
+        ("load_causal_lm: missing directory",
+         lambda: ph.load_causal_lm("/nonexistent/m"), "model"),
+        ("spin_study: missing checkpoints", lambda: ph.spin_study("/nonexistent/ck"), "checkpoints"),
+        ("ising_validation: size 0", lambda: ph.ising_validation(size=0), "size"),
+    ]  # fmt: skip
+
+
 CASES = [
     *_ensemble(),
+    *_attention_probe_phases(),
     *_ising(),
     *_glass_hopfield(),
     *_numbers_hyperbolic_icl(),

@@ -201,6 +201,8 @@ def beta_scope(beta: BetaSpec | None) -> Iterator[None]:
     """Every ``"isingformer"`` attention call inside runs at ``beta`` (any form
     that ``beta=`` takes) unless the call passes its own ``beta=``. This is how
     ``generate(..., beta=...)`` is implemented; nested scopes restore the outer one."""
+    if beta is not None and not callable(beta):
+        _check_beta(torch.as_tensor(beta, dtype=torch.float64))
     token = _SCOPE.set(beta)
     try:
         yield
@@ -217,6 +219,13 @@ def layer_index(module) -> int | None:
     return None if idx is None else int(idx)
 
 
+def _check_beta(b: torch.Tensor) -> None:
+    """β values must be finite and >= 0 (checked where it costs no device sync:
+    numbers and CPU tensors)."""
+    if b.device.type == "cpu" and not bool((torch.isfinite(b) & (b >= 0)).all()):
+        raise InputError(f"beta must be finite and >= 0, got {b.tolist()}")
+
+
 def _beta_factor(beta: BetaSpec, module, n_heads: int, like: torch.Tensor) -> torch.Tensor:
     """β as a tensor broadcastable to logits ``[B, H, Lq, Lk]``."""
     layer = layer_index(module)
@@ -226,7 +235,10 @@ def _beta_factor(beta: BetaSpec, module, n_heads: int, like: torch.Tensor) -> to
                 f"beta: a callable needs layer indices, and {type(module).__name__} has none"
             )
         beta = beta(layer)
+    if not isinstance(beta, torch.Tensor):
+        _check_beta(torch.as_tensor(beta, dtype=torch.float64))
     b = torch.as_tensor(beta, dtype=like.dtype, device=like.device)
+    _check_beta(b)
     if b.ndim == 2 and b.shape[1] == n_heads:
         if layer is None:
             raise InputError(

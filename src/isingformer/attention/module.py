@@ -19,6 +19,7 @@ from torch import nn
 from isingformer.attention.bias import PositionalBias, make_positional_bias
 from isingformer.attention.policies import BetaPolicy, make_beta_policy
 from isingformer.errors import InputError
+from isingformer.validate import check_int
 
 __all__ = ["BetaAttention", "attention_mask"]
 
@@ -101,7 +102,7 @@ class BetaAttention(nn.Module):
         self.d_head = d_model // n_heads
         self.causal = bool(causal)
         self.dropout = float(dropout)
-        self.max_len = int(max_len)
+        self.max_len = check_int(max_len, "max_len", ge=2)
         self.qkv = nn.Linear(d_model, 3 * d_model)
         self.out = nn.Linear(d_model, d_model)
         if isinstance(policy, BetaPolicy):

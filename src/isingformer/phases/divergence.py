@@ -16,17 +16,30 @@ from __future__ import annotations
 
 import numpy as np
 
+from isingformer.errors import InputError
+
 __all__ = ["fisher_from_linear", "jensen_shannon", "linear_divergence", "total_variation"]
+
+
+def _pair(p, q, dtype=np.float64) -> tuple[np.ndarray, np.ndarray]:
+    """Two distributions ``[..., K]`` over the same K outcomes (as ``dtype``)."""
+    p, q = np.asarray(p, dtype=dtype), np.asarray(q, dtype=dtype)
+    if p.ndim < 1 or p.shape[-1] != q.shape[-1] or p.shape[-1] < 1:
+        raise InputError(
+            f"p and q must be distributions over the same K >= 1 outcomes, got {p.shape}, {q.shape}"
+        )
+    return p, q
 
 
 def total_variation(p: np.ndarray, q: np.ndarray) -> np.ndarray:
     """``1/2 Σ_k |p_k − q_k|`` over the last axis: ``[..., K] -> [...]``."""
-    return 0.5 * np.abs(np.asarray(p) - np.asarray(q)).sum(axis=-1)
+    p, q = _pair(p, q, dtype=None)
+    return 0.5 * np.abs(p - q).sum(axis=-1)
 
 
 def linear_divergence(p: np.ndarray, q: np.ndarray) -> np.ndarray:
     """``1/2 Σ_k (p_k − q_k)² / (p_k + q_k)`` (terms with p + q = 0 are 0): ``[..., K] -> [...]``."""
-    p, q = np.asarray(p, dtype=np.float64), np.asarray(q, dtype=np.float64)
+    p, q = _pair(p, q)
     s = p + q
     d = p - q
     d *= d
@@ -45,7 +58,7 @@ def _neg_entropy_bits(p: np.ndarray) -> np.ndarray:
 def jensen_shannon(p: np.ndarray, q: np.ndarray) -> np.ndarray:
     """Jensen–Shannon divergence in bits (in ``[0, 1]``): ``H(m) − (H(p) + H(q))/2``,
     ``m = (p + q)/2``: ``[..., K] -> [...]``."""
-    p, q = np.asarray(p, dtype=np.float64), np.asarray(q, dtype=np.float64)
+    p, q = _pair(p, q)
     js = 0.5 * (_neg_entropy_bits(p) + _neg_entropy_bits(q)) - _neg_entropy_bits(0.5 * (p + q))
     return np.clip(js, 0.0, 1.0)
 

@@ -37,6 +37,7 @@ import math
 import numpy as np
 
 from isingformer.errors import InputError
+from isingformer.validate import check_float
 
 BONDS = ("mlp", "mlp+attention")  # which weights of a GPT block are bonds
 
@@ -56,6 +57,7 @@ def tc_closed_form(c: float, n_couplings: int) -> float:
     """``[2C cos(π/(L+2))]^½`` for ``L = n_couplings`` identical square coupling layers."""
     if c <= 0 or n_couplings < 1:
         raise InputError("tc_closed_form needs C > 0 and at least one coupling layer")
+    c = check_float(c, "c", gt=0)
     return math.sqrt(2.0 * c * math.cos(math.pi / (n_couplings + 2)))
 
 

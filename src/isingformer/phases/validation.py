@@ -29,6 +29,7 @@ from torch import nn
 
 from isingformer.errors import InputError
 from isingformer.phases.detector import detect_from_terms, window_terms
+from isingformer.validate import check_float, check_int, check_seed
 
 __all__ = [
     "ONSAGER_TC",
@@ -52,6 +53,8 @@ class TwoPhaseLM(nn.Module):
 
     def __init__(self, m: int = 4096, a: float = 8.0, spread: float = 0.1, seed: int = 0):
         super().__init__()
+        m, seed = check_int(m, "m", ge=1), check_seed(seed)
+        a, spread = check_float(a, "a"), check_float(spread, "spread")
         g = torch.Generator().manual_seed(seed)
         self.context = 1 << 16
         self.m, self.a = m, a
@@ -78,6 +81,7 @@ def toy_validation(
 
     T = np.linspace(0.5, 1.5, 21) if temperatures is None else np.asarray(temperatures, float)
     model = TwoPhaseLM(m=m, a=a)
+    prompts = check_int(prompts, "prompts", ge=1)
     g = torch.Generator().manual_seed(1)
     idx = torch.randint(0, m + 1, (prompts, 4), generator=g)
     logits = lm_logits(model, idx)  # [P, S, V]

@@ -32,6 +32,7 @@ import torch
 
 from isingformer.errors import InputError
 from isingformer.probe.stream import layer_phase
+from isingformer.validate import check_float, check_int, check_seed
 
 __all__ = ["PHASES", "HeadPhase", "PhaseMap", "analyze_attention", "classify_phase"]
 
@@ -47,6 +48,8 @@ def classify_phase(beta_model: float, beta_peak: float, beta_err: float, band: f
     ``ordered`` (low temperature: attention frozen on few keys) above it. A
     head without a finite peak is ``disordered`` (its logits barely vary).
     """
+    check_float(beta_model, "beta_model", gt=0)
+    check_float(band, "band", ge=1)
     if not (math.isfinite(beta_peak) and beta_peak > 0):
         return "disordered"
     tol = math.log(band) + (2.0 * beta_err / beta_peak if math.isfinite(beta_err) else 0.0)
@@ -200,6 +203,12 @@ def analyze_attention(
         raise InputError(f"max_rows must be >= 2, got {max_rows}")
     if block_rows < 1:
         raise InputError(f"block_rows must be >= 1, got {block_rows}")
+    check_float(band, "band", ge=1)
+    check_float(grid_max, "grid_max", gt=0)
+    check_int(max_tokens, "max_tokens", ge=2)
+    check_int(n_texts, "n_texts", ge=1)
+    check_int(n_boot, "n_boot", ge=0)
+    check_seed(seed)
     if sizes is None:
         sizes = [n for n in (16, 32, 64) if n < max_tokens]
     if any(n < 2 for n in sizes):
