@@ -102,7 +102,6 @@ class BetaAttention(nn.Module):
         self.d_head = d_model // n_heads
         self.causal = bool(causal)
         self.dropout = float(dropout)
-        self.max_len = check_int(max_len, "max_len", ge=2)
         self.qkv = nn.Linear(d_model, 3 * d_model)
         self.out = nn.Linear(d_model, d_model)
         if isinstance(policy, BetaPolicy):
@@ -116,6 +115,7 @@ class BetaAttention(nn.Module):
                 policy, n_heads, self.d_head, max_len=max_len, **(policy_kwargs or {})
             )
         self.policy.causal = self.causal
+        self.max_len = check_int(max_len, "max_len", ge=1)  # after the policy's own check
         self.pos_bias: PositionalBias = make_positional_bias(bias, n_heads, **(bias_kwargs or {}))
         self.capture = False
         self.last_q: torch.Tensor | None = None
