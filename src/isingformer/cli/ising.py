@@ -138,9 +138,9 @@ def tc(
         from isingformer.report import Report
 
         _write_json(od, "tc.json", result)
-        Report(
-            "Ising T_c study", {"sizes": L, "dim": dim, "sweeps": sweeps}, [tc_section(result)]
-        ).write(od)
+        config = {"sizes": L, "dim": dim, "sweeps": sweeps, "algorithm": algorithm, "seed": seed}
+        config["temperatures"] = result["temperatures"]  # the grid run (default: T_c ± 3 %)
+        Report("Ising T_c study", config, [tc_section(result)]).write(od)
     human = (
         f"T_c = {result['tc']:.5f} +- {result['tc_err']:.5f} (exact {result['exact_tc']:.5f}); "
         f"nu = {result['nu']:.3f} +- {result['nu_err']:.3f}; "

@@ -1,6 +1,7 @@
 """The ``isingformer ising`` contracts."""
 
 import json
+from html import unescape
 
 import pytest
 
@@ -90,6 +91,13 @@ def test_tc_contract(capsys, tmp_path):
     assert abs(r["tc"] - r["exact_tc"]) < 0.1
     assert (tmp_path / "report.html").exists() and (tmp_path / "runs.sqlite").exists()
     assert "200 parametric-bootstrap resamples" in (tmp_path / "report.md").read_text()
+    # the report records what reproduces the run (it had only sizes, dim, sweeps)
+    html = (tmp_path / "report.html").read_text()
+    block = html.split("<h2 id='config'>")[1].split("<pre>")[1].split("</pre>")[0]
+    config = json.loads(unescape(block))["config"]
+    assert config["temperatures"] == r["temperatures"] and len(config["temperatures"]) == 8
+    assert (config["algorithm"], config["seed"], config["sweeps"]) == ("wolff", 0, 1500)
+    assert "T_c = " in html and "+-" not in html
     from isingformer.runs import ResultsStore
 
     with ResultsStore.open(tmp_path / "runs.sqlite", read_only=True) as st:
