@@ -49,9 +49,10 @@ def test_analyze_default_model_json(capsys, tmp_path):
     assert (tmp_path / "report.html").exists() and (tmp_path / "phase_map.json").exists()
     saved = json.loads((tmp_path / "phase_map.json").read_text())
     assert len(saved["heads"][0]["betas"]) >= 40
-    # the report says what the errors are: resamples and rows (here all 48 kept rows)
+    # the report says what the errors are: resamples of whole passages (3 texts, 48 rows)
     assert (
-        "5 bootstrap resamples of the head's 48 query rows" in (tmp_path / "report.md").read_text()
+        "5 bootstrap resamples of the head's 3 passages, whole (their 48 query rows share keys)"
+        in (tmp_path / "report.md").read_text()
     )
 
 

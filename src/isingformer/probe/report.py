@@ -110,6 +110,19 @@ def phase_map_summary(pm: PhaseMap) -> str:
     )
 
 
+def _error_units(heads) -> str:
+    """What the β* bootstrap resamples, in words: whole passages (their query
+    rows share keys) from 3 passages on, else the query rows; none below 3 rows."""
+    rows = "/".join(map(str, sorted({h.n_rows for h in heads})))
+    passages = sorted({h.n_passages for h in heads})
+    if passages and passages[0] >= 3:
+        return (
+            f"the head's {'/'.join(map(str, passages))} passages, whole (their {rows} query "
+            "rows share keys)"
+        )
+    return f"the head's {rows} query rows (fewer than 3 passages; none below 3 rows)"
+
+
 def phase_map_section(pm: PhaseMap) -> Section:
     rows = [
         [
@@ -141,8 +154,7 @@ def phase_map_section(pm: PhaseMap) -> Section:
         ],
         rows,
         "Per head: heat-capacity peak β* (error: standard deviation over "
-        f"{pm.config.get('n_boot', '?')} bootstrap resamples of the head's "
-        f"{'/'.join(map(str, sorted({h.n_rows for h in pm.heads})))} query rows; none below 3), "
+        f"{pm.config.get('n_boot', '?')} bootstrap resamples of {_error_units(pm.heads)}), "
         "the REM "
         "freezing point of the head's logit spread, and the state at the model's own β.",
     )
