@@ -52,6 +52,9 @@ def _twice(tmp_path: Path, only: list[str] | None) -> None:
         assert all(s["ok"] for s in summary.values()), summary
         runs.append(_printed(tmp_path / name))
     (nums_a, cfg_a), (nums_b, cfg_b) = runs
+    # no table cell shows a Python value (the quantum CPTP table printed "True")
+    cells = re.findall(r"(?<=\|)[^|\n]*(?=\|)", (tmp_path / "a" / "report.md").read_text())
+    assert not {c.strip() for c in cells} & {"True", "False", "None", "nan", "inf"}
     assert len(nums_a) > 20
     assert nums_a == nums_b
     assert cfg_a == cfg_b and cfg_a["config"]["threads"] >= 1
