@@ -158,3 +158,20 @@ def test_verdicts_pair_checkpoints_by_run_not_by_position():
     diff = details["edges"]["none"]["diff"]
     assert diff["n"] == 3 and diff["values"] == [-0.5, -0.5, -0.5]
     assert details["edges"]["none"]["verdict"] == "supported"
+
+
+def test_verdict_texts_name_quantities_in_words():
+    """The edges/training verdicts printed result keys to the reader
+    ("edge_spread(periodic) − edge_spread(none)")."""
+    from isingformer.periodic.experiment import _verdicts
+
+    def m(seed, v):
+        return {"seed": seed, "policy": "sqrt_dk", "edge_spread": v, "final_val_loss": v}
+
+    runs = {
+        k: [m(s, s + (k == "periodic")) for s in range(3)] for k in ("periodic", "none", "alibi")
+    }
+    verdicts, _ = _verdicts(runs, ("edges", "training"))
+    assert "edge spread of β*(periodic) − edge spread of β*(none)" in verdicts["edges"]
+    assert "final validation loss(periodic)" in verdicts["training"]
+    assert "_" not in verdicts["edges"] + verdicts["training"]

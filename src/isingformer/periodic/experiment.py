@@ -269,6 +269,9 @@ def _paired(p: list[dict], c: list[dict]) -> tuple[list[dict], list[dict]]:
     return p[:n], c[:n]
 
 
+_WORDS = {"edge_spread": "edge spread of β*", "final_val_loss": "final validation loss"}
+
+
 def _verdicts(
     models: dict[str, list[dict]], which=("edges", "correlation", "rounding", "training")
 ) -> tuple[dict, dict]:
@@ -296,7 +299,7 @@ def _verdicts(
                 label = f"1/ξ(periodic) − 1/ξ({ctrl}) (1/token)"
             else:
                 a, b = [m[key] for m in p], [m[key] for m in c]
-                label = f"{key}(periodic) − {key}({ctrl})"
+                label = f"{_WORDS[key]}(periodic) − {_WORDS[key]}({ctrl})"
             details[claim][ctrl] = paired_verdict(a, b, better, label)
         v = details[claim]["none"]
         verdicts[claim] = f"{v['verdict']}: {v['text']}"
