@@ -237,8 +237,55 @@ def _attention_probe_phases():
     ]  # fmt: skip
 
 
+def _studies():
+    from isingformer import ensemble as e
+    from isingformer import hyperbolic as hy
+    from isingformer import icl
+    from isingformer import numbers as n
+    from isingformer import phases as ph
+    from isingformer import physics as p
+    from isingformer.physics import glass as g
+    from isingformer.physics import hopfield as h
+
+    T5 = [2.1, 2.2, 2.3, 2.4, 2.5]
+    J = np.array([[0.0, 0.5], [0.5, 0.0]])
+    x6 = np.linspace(0.0, 1.0, 6)
+    return [
+        ("rem_study: negative seed", lambda: e.rem_study([4], samples=3, seed=-1), "seed"),
+        ("tc_study: negative seed", lambda: p.tc_study([4, 6], T5, sweeps=10, seed=-1), "seed"),
+        ("tc_study: negative n_boot", lambda: p.tc_study([4, 6], T5, sweeps=10, n_boot=-1),
+         "n_boot"),
+        ("sk_study: negative seed", lambda: g.sk_study([4], samples=3, seed=-1), "seed"),
+        ("overlap_study: negative seed",
+         lambda: g.overlap_study([4], samples=3, seed=-1, sweeps=100, n_temps=2), "seed"),
+        ("simulated_annealing: negative seed",
+         lambda: g.simulated_annealing(J, seed=-1), "seed"),
+        ("random_patterns: negative seed", lambda: h.random_patterns(4, 2, seed=-1), "seed"),
+        ("capacity_study: negative seed",
+         lambda: h.capacity_study([10], [0.1], trials=3, seed=-1), "seed"),
+        ("modern_study: negative seed",
+         lambda: h.modern_study(d=8, n_patterns=4, n_clusters=2, seed=-1), "seed"),
+        ("run_conjecture: 0 seeds",
+         lambda: hy.run_conjecture([-1.0], [2], [0.5, 1.0, 2.0], seeds=0), "seeds"),
+        ("icl_sweep: no dimensions", lambda: icl.icl_sweep([], 8, [4, 16]), "dims"),
+        ("icl_sweep: negative seed", lambda: icl.icl_sweep([2], 8, [4, 16], seed=-1), "seed"),
+        ("icl_sweep: 0 evaluation sequences",
+         lambda: icl.icl_sweep([2], 8, [4, 16], n_eval=0), "n_eval"),
+        ("gaps_study: 0 seeds", lambda: n.gaps_study(100, ising_size=4, seeds=0), "seeds"),
+        ("gaps_study: negative seed", lambda: n.gaps_study(100, seed=-1), "seed"),
+        ("detect_on_grid: terms of the wrong length",
+         lambda: ph.detect_on_grid(x6, {k: np.ones((3, 4)) for k in ph.INDICATORS}), "terms"),
+        ("detect_on_grid: an indicator missing",
+         lambda: ph.detect_on_grid(x6, {"tv": np.ones((4, 4))}), "terms"),
+        ("detect_on_grid: 0 bootstrap resamples",
+         lambda: ph.detect_on_grid(x6, {k: np.ones((4, 4)) for k in ph.INDICATORS}, n_boot=0),
+         "n_boot"),
+    ]  # fmt: skip
+
+
 CASES = [
     *_ensemble(),
+    *_studies(),
     *_attention_probe_phases(),
     *_ising(),
     *_glass_hopfield(),

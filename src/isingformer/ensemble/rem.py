@@ -160,6 +160,7 @@ def rem_study(
 
     if len(ns) == 0:
         raise InputError("ns: give at least one REM size")
+    check_seed(seed)
     for n in ns:
         rem_beta_c(n, sigma)
     if samples < 2:

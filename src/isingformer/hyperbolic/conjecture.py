@@ -31,6 +31,7 @@ import numpy as np
 
 from isingformer.errors import InputError
 from isingformer.stats import mean_interval
+from isingformer.validate import check_int, check_seed
 
 __all__ = ["MODEL", "conjecture_point", "fit_scaling", "run_conjecture", "verdict"]
 
@@ -272,6 +273,8 @@ def run_conjecture(
 
     if not curvatures or not branchings:
         raise InputError("--curvatures and --branching need at least one value each")
+    check_int(seeds, "seeds", ge=1)
+    check_seed(seed)
     if any(not (math.isfinite(k) and k < 0) for k in curvatures):
         raise InputError(f"--curvatures: every κ must be < 0, got {curvatures}")
     if any(int(b) < 2 for b in branchings):

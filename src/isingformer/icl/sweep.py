@@ -22,6 +22,7 @@ from isingformer.icl.task import (
     ridge_predict,
     sample_batch,
 )
+from isingformer.validate import check_int, check_seed
 
 __all__ = ["MODELS", "crossing", "icl_point", "icl_sweep", "parse_tasks"]
 
@@ -284,6 +285,12 @@ def icl_sweep(
         raise InputError(f"--model: use one of {', '.join(MODELS)}, got {model!r}")
     if seeds < 1:
         raise InputError(f"--seeds: the number of seeds must be >= 1, got {seeds}")
+    if len(dims) == 0:
+        raise InputError("dims: give at least one token dimension")
+    check_seed(seed)
+    check_int(pairs, "pairs", ge=0)
+    check_int(n_eval, "n_eval", ge=1)
+    check_int(steps, "steps", ge=1)
     if model == "softmax" and pretrain is None:
         raise InputError("--pretrain inf is only available for --model linear")
     if len([k for k in tasks if k is not None]) < 2:

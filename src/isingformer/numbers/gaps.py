@@ -29,6 +29,7 @@ import numpy as np
 
 from isingformer.errors import InputError
 from isingformer.numbers.sieve import GapHistogram, gap_histogram
+from isingformer.validate import check_int, check_seed
 
 __all__ = [
     "TWIN_PRIME_CONSTANT",
@@ -209,6 +210,10 @@ def gaps_study(
     [limit/10, limit) (and every decade above 10^3), plus — when ``ising_size``
     > 0 — 2D Ising row-cut walls at T_c, 0.9 T_c and 1.3 T_c over ``seeds`` seeds
     ``seed, seed + 1, …``."""
+    check_int(ising_size, "ising_size", ge=0)
+    check_int(seeds, "seeds", ge=1)
+    check_int(ising_samples, "ising_samples", ge=1)
+    check_seed(seed)
     hist = gap_histogram(limit)
     top = _window_stats(hist, limit / 10, float(limit) + 1)
     decades = []

@@ -29,6 +29,7 @@ from isingformer.phases.divergence import (
     linear_divergence,
     total_variation,
 )
+from isingformer.validate import check_int, check_seed
 
 __all__ = ["INDICATORS", "Detection", "detect_from_terms", "window_terms"]
 
@@ -128,6 +129,21 @@ def _widened(g: np.ndarray, lo: float, hi: float) -> list[float]:
     return [max(float(g[0]), lo - local(lo)), min(float(g[-1]), hi + local(hi))]
 
 
+def _check_terms(terms: dict[str, np.ndarray], n_points: int) -> None:
+    """Every indicator's terms ``[n_points, P]`` with one common ``P >= 1``."""
+    missing = [name for name in INDICATORS if name not in terms]
+    if missing:
+        raise InputError(f"terms: missing indicator(s) {missing}; expected {list(INDICATORS)}")
+    shapes = {name: np.shape(terms[name]) for name in INDICATORS}
+    P = shapes[INDICATORS[0]][1:2]
+    for name, shape in shapes.items():
+        if len(shape) != 2 or shape[0] != n_points or shape[1:] != P or shape[1] < 1:
+            raise InputError(
+                f"terms: {name} must be [n_grid - 2*window = {n_points}, P] with the same P "
+                f"for every indicator, got {shape}"
+            )
+
+
 def detect_from_terms(
     grid,
     terms: dict[str, np.ndarray],
@@ -147,8 +163,10 @@ def detect_from_terms(
     """
     g = check_grid(grid)
     pts = g[window : g.size - window]
+    _check_terms(terms, pts.size)
     n_prompts = next(iter(terms.values())).shape[1]
-    rng = np.random.default_rng(seed)
+    check_int(n_boot, "n_boot", ge=1)
+    rng = np.random.default_rng(check_seed(seed))
     weights = rng.multinomial(n_prompts, np.full(n_prompts, 1.0 / n_prompts), size=n_boot)
     weights = weights / n_prompts  # [B, P]
     indicators, bands, boots = {}, {}, {}

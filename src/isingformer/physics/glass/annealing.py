@@ -23,6 +23,7 @@ import scipy.sparse as sp
 
 from isingformer.errors import InputError
 from isingformer.physics.glass import _kernels as K
+from isingformer.physics.glass.spinglass import _rng
 
 __all__ = [
     "SCHEDULES",
@@ -127,10 +128,6 @@ class AnnealResult:
     state: np.ndarray
     restart_energies: np.ndarray
     temperatures: np.ndarray
-
-
-def _rng(seed) -> np.random.Generator:
-    return seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
 
 
 def simulated_annealing(

@@ -581,6 +581,7 @@ def sk_study(
     sizes = [int(n) for n in sizes]
     if not sizes:
         raise InputError("sizes: give at least one SK size")
+    check_seed(seed)
     if min(sizes) < 4:
         raise InputError(f"SK sizes must be >= 4, got {min(sizes)}")
     if samples < MIN_N:  # no error bar over fewer values
@@ -692,6 +693,7 @@ def overlap_study(
     sizes = [int(n) for n in sizes]
     if not sizes:
         raise InputError("sizes: give at least one SK size")
+    check_seed(seed)
     if min(sizes) < 4:
         raise InputError(f"sizes must be >= 4, got {min(sizes)}")
     if not 0 < temperature < 1:

@@ -13,6 +13,7 @@ toward it slowly as N grows.
 from __future__ import annotations
 
 import math
+import numbers
 from dataclasses import dataclass
 
 import numpy as np
@@ -20,6 +21,7 @@ import numpy as np
 from isingformer.errors import InputError
 from isingformer.physics.hopfield import _kernels as K
 from isingformer.stats import MIN_N
+from isingformer.validate import check_seed
 
 __all__ = [
     "ALPHA_C",
@@ -40,7 +42,9 @@ ALPHA_C = 0.138
 
 
 def _rng(seed) -> np.random.Generator:
-    return seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
+    if isinstance(seed, np.random.Generator):
+        return seed
+    return np.random.default_rng(check_seed(seed) if isinstance(seed, numbers.Integral) else seed)
 
 
 def random_patterns(n: int, p: int, seed=0) -> np.ndarray:
@@ -306,6 +310,7 @@ def capacity_study(
     sizes = [int(n) for n in sizes]
     if not sizes:
         raise InputError("sizes: give at least one Hopfield size")
+    check_seed(seed)
     alphas = [float(a) for a in alphas]
     if min(sizes) < 10:
         raise InputError(f"Hopfield sizes must be >= 10 neurons, got {min(sizes)}")

@@ -33,6 +33,7 @@ import numpy as np
 import torch
 
 from isingformer.errors import InputError
+from isingformer.validate import check_seed
 
 __all__ = [
     "REGIMES",
@@ -299,6 +300,7 @@ def modern_study(
     ``retrieval_beta`` (observed) and ``separation_beta`` (the sufficient
     bound of Ramsauer et al.: min / median / max over patterns).
     """
+    check_seed(seed)
     betas = np.geomspace(0.1, 1000.0, 41) if betas is None else np.asarray(betas, dtype=float)
     X = clustered_patterns(d, n_patterns, n_clusters, spread, seed)
     scan = regime_scan(X, betas, noise=noise, seed=seed)

@@ -13,7 +13,7 @@ import numpy as np
 
 from isingformer.errors import InputError
 from isingformer.physics.ising import onsager
-from isingformer.validate import check_float
+from isingformer.validate import check_float, check_int, check_seed
 
 ALGORITHMS = ("metropolis", "heatbath", "wolff")
 # above, K = J/T is below the step of the exact solution's numerical derivatives
@@ -203,6 +203,8 @@ def tc_study(
 
     if len(sizes) < 2:
         raise InputError("--sizes needs at least two lattice sizes")
+    check_seed(seed)
+    check_int(n_boot, "n_boot", ge=0)
     if min(sizes) < 4:
         raise InputError("--sizes must all be >= 4")
     if dim not in (2, 3):
