@@ -311,3 +311,45 @@ def test_numpy_integers_pass_the_integer_checks():
     assert check_seed(np.uint32(7)) == 7
     with pytest.raises(InputError, match="n"):
         check_int(np.bool_(True), "n")
+
+
+def _helpers():
+    """Cases whose call takes a text file ``t`` (one short passage)."""
+    from isingformer import hyperbolic as hy
+    from isingformer import numbers as n
+    from isingformer import physics as p
+    from isingformer import probe as pr
+    from isingformer import runs as r
+
+    return [
+        ("autocorrelation: empty series", lambda t: p.autocorrelation(np.array([])), "series"),
+        ("tau_int: empty series", lambda t: p.tau_int(np.array([])), "series"),
+        ("tau_int: window factor 0", lambda t: p.tau_int(np.arange(10.0), c=0.0), "c"),
+        ("binning_analysis: fewer values than bins",
+         lambda t: p.binning_analysis(np.arange(5.0)), "min_bins"),
+        ("binning_analysis: min_bins 1",
+         lambda t: p.binning_analysis(np.arange(50.0), min_bins=1), "min_bins"),
+        ("spacings: no levels", lambda t: n.spacings(np.array([])), "unfolded"),
+        ("spacings: NaN level", lambda t: n.spacings(np.array([1.0, NAN, 3.0])), "unfolded"),
+        ("unfold_zeta: negative height", lambda t: n.unfold_zeta(np.array([-1.0])), "gammas"),
+        ("gromov_delta: 0 quadruples",
+         lambda t: hy.gromov_delta([[1], [0]], n_quads=0), "n_quads"),
+        ("read_texts: 0 passages", lambda t: pr.read_texts(t, n=0), "n"),
+        ("read_texts: 0 words per passage", lambda t: pr.read_texts(t, words=0), "words"),
+        ("run_sweep: 0 workers",
+         lambda t: r.run_sweep(dict, [{"a": 1}], sweep="x", max_workers=0, progress=False),
+         "max_workers"),
+        ("run_sweep: NaN time budget",
+         lambda t: r.run_sweep(dict, [{"a": 1}], sweep="x", max_seconds=NAN, progress=False),
+         "max_seconds"),
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "call, match", [pytest.param(c, m, id=name) for name, c, m in _helpers()]
+)  # fmt: skip
+def test_bad_input_to_helpers_raises_a_named_error(call, match, tmp_path):
+    text = tmp_path / "t.txt"
+    text.write_text("one two three four five six\n", encoding="utf-8")
+    with pytest.raises(InputError, match=match):
+        call(text)

@@ -265,6 +265,8 @@ def gromov_delta(adj: list[list[int]], n_quads: int = 4000, seed: int = 0) -> fl
     between the two largest of ``d(x,y)+d(z,w)``, ``d(x,z)+d(y,w)``,
     ``d(x,w)+d(y,z)``. A lower bound of the exact δ (exact for a tree: 0).
     All quadruples are used when there are at most ``n_quads``."""
+    check_int(n_quads, "n_quads", ge=1)
+    check_seed(seed)
     used = [i for i, a in enumerate(adj) if a]
     if len(used) < 4:
         return 0.0

@@ -110,6 +110,10 @@ def unfold_polynomial(levels, degree: int = 5) -> np.ndarray:
 def spacings(unfolded) -> np.ndarray:
     """Nearest-neighbour spacings of unfolded levels, rescaled to mean 1."""
     s = np.diff(np.sort(np.asarray(unfolded, dtype=np.float64)))
+    if s.size < 1 or not np.all(np.isfinite(s)) or not s.mean() > 0:
+        raise InputError(
+            f"unfolded: spacings need >= 2 finite, not all equal levels, got {np.size(unfolded)}"
+        )
     return s / s.mean()
 
 

@@ -40,8 +40,12 @@ def backlund_bound(t: float) -> float:
 
 
 def unfold_zeta(gammas) -> np.ndarray:
-    """Unfolded positions N̄(γ_n) (mean spacing 1), shape ``[K]``."""
-    return riemann_von_mangoldt(np.asarray(gammas, dtype=np.float64))
+    """Unfolded positions N̄(γ_n) (mean spacing 1), shape ``[K]``; every γ_n > 0
+    (the first zero lies at γ_1 ≈ 14.13)."""
+    g = np.asarray(gammas, dtype=np.float64)
+    if not np.all(np.isfinite(g)) or np.any(g <= 0):
+        raise InputError("gammas: zero heights γ_n must be finite and > 0")
+    return riemann_von_mangoldt(g)
 
 
 def zeta_zeros(count: int, *, prec: int = 64) -> dict:

@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 from isingformer.errors import InputError
+from isingformer.validate import check_int
 
 __all__ = ["corpus_dir", "default_texts", "read_texts"]
 
@@ -76,5 +77,8 @@ def read_texts(path: Path | str, n: int | None = None, words: int = 160) -> list
     tokens = text.split()
     if not tokens:
         raise InputError(f"--texts: {p} is empty")
+    check_int(words, "words", ge=1)
+    if n is not None:
+        check_int(n, "n", ge=1)
     chunks = [" ".join(tokens[i : i + words]) for i in range(0, len(tokens), words)]
     return chunks if n is None else chunks[:n]

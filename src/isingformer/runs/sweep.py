@@ -17,6 +17,7 @@ from contextlib import nullcontext
 
 from isingformer.errors import InputError
 from isingformer.runs.store import ResultsStore, config_key
+from isingformer.validate import check_float, check_int
 
 __all__ = ["EXECUTORS", "run_sweep", "set_time_budget", "time_left"]
 
@@ -169,6 +170,10 @@ def run_sweep(
     """
     if executor not in EXECUTORS:
         raise InputError(f"unknown executor {executor!r}; use one of {', '.join(EXECUTORS)}")
+    if max_workers is not None:
+        check_int(max_workers, "max_workers", ge=1)
+    if max_seconds is not None:
+        check_float(max_seconds, "max_seconds", ge=0)
     configs = list(configs)
     store = store if store is not None else ResultsStore.open(None)
     keys = [config_key(c) for c in configs]

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from isingformer.errors import InputError
+from isingformer.validate import check_float, check_int
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,8 @@ def autocorrelation(x: np.ndarray) -> np.ndarray:
     """Normalized autocorrelation rho(t) ``[T]`` of a series ``x [T]`` (FFT, O(T log T))."""
     x = np.asarray(x, dtype=np.float64)
     T = x.size
+    if T < 1:
+        raise InputError("x: the series is empty; give at least one measurement")
     d = x - x.mean()
     var = d @ d
     if T < 2 or var == 0:
@@ -48,6 +51,7 @@ def autocorrelation(x: np.ndarray) -> np.ndarray:
 
 def tau_int(x: np.ndarray, c: float = 6.0) -> float:
     """Integrated autocorrelation time tau = 1/2 + sum_{t=1}^{W} rho(t) of ``x [T]``."""
+    check_float(c, "c", gt=0)
     rho = autocorrelation(x)
     taus = 0.5 + np.cumsum(rho[1:])  # tau(W) for W = 1..T-1
     if taus.size == 0:
@@ -61,6 +65,9 @@ def tau_int(x: np.ndarray, c: float = 6.0) -> float:
 def binning_analysis(x: np.ndarray, min_bins: int = 16) -> np.ndarray:
     """Naive error of the mean at bin sizes 1, 2, 4, ... ``[n_levels]``."""
     x = np.asarray(x, dtype=np.float64)
+    check_int(min_bins, "min_bins", ge=2)
+    if x.size < min_bins:
+        raise InputError(f"x: binning needs at least min_bins = {min_bins} values, got {x.size}")
     errs = []
     while x.size >= min_bins:
         errs.append(x.std(ddof=1) / math.sqrt(x.size))
