@@ -317,6 +317,7 @@ def _helpers():
     """Cases whose call takes a text file ``t`` (one short passage)."""
     from isingformer import hyperbolic as hy
     from isingformer import numbers as n
+    from isingformer import periodic as pe
     from isingformer import physics as p
     from isingformer import probe as pr
     from isingformer import runs as r
@@ -336,6 +337,11 @@ def _helpers():
          lambda t: hy.gromov_delta([[1], [0]], n_quads=0), "n_quads"),
         ("read_texts: 0 passages", lambda t: pr.read_texts(t, n=0), "n"),
         ("read_texts: 0 words per passage", lambda t: pr.read_texts(t, words=0), "words"),
+        ("peak_beta: β grid of the wrong length",
+         lambda t: pe.peak_beta(np.linspace(0.1, 1, 5), np.ones((2, 4))), "betas"),
+        ("peak_fwhm: a zero β", lambda t: pe.peak_fwhm(np.array([0.0, 1, 2]), np.ones(3)), "betas"),
+        ("decay_length: negative d_min",
+         lambda t: pe.decay_length(np.ones(10), d_min=-1), "d_min"),
         ("run_sweep: 0 workers",
          lambda t: r.run_sweep(dict, [{"a": 1}], sweep="x", max_workers=0, progress=False),
          "max_workers"),

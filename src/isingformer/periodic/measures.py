@@ -28,6 +28,7 @@ import numpy as np
 import torch
 
 from isingformer.errors import InputError
+from isingformer.validate import check_int
 
 __all__ = [
     "attention_entropy",
@@ -96,13 +97,25 @@ def peak_beta(betas: np.ndarray, curves: np.ndarray) -> np.ndarray:
     log β); NaN where the maximum lies on the grid's edge or the curve is flat."""
     from isingformer.ensemble import parabolic_peak
 
-    x = np.log(np.asarray(betas, dtype=np.float64))
+    x = np.log(_grid(betas, curves))
 
     def locate(y: np.ndarray) -> float:
         xs, _, edge = parabolic_peak(x, y)
         return math.nan if edge else math.exp(xs)
 
     return _per_peak(curves, locate)
+
+
+def _grid(betas, curves) -> np.ndarray:
+    """The β grid ``[K]`` of ``curves [..., K]``: K >= 3 finite values > 0."""
+    b = np.asarray(betas, dtype=np.float64)
+    K = np.shape(curves)[-1] if np.ndim(curves) else -1
+    if b.ndim != 1 or b.size < 3 or b.size != K or not np.all(np.isfinite(b) & (b > 0)):
+        raise InputError(
+            f"betas must be >= 3 finite values > 0, one per curve point (K = {K}), "
+            f"got shape {b.shape}"
+        )
+    return b
 
 
 def _per_peak(curves, fn) -> np.ndarray:
@@ -121,7 +134,7 @@ def peak_fwhm(betas: np.ndarray, curves: np.ndarray) -> np.ndarray:
     """Full width at half maximum of each peak ``[..., K] -> [...]`` divided by
     the grid β of the maximum (linear interpolation of the half-maximum
     crossings); NaN if a crossing lies outside the grid."""
-    b = np.asarray(betas, dtype=np.float64)
+    b = _grid(betas, curves)
 
     def width(y: np.ndarray) -> float:
         i = int(np.argmax(y))
@@ -214,6 +227,7 @@ def decay_length(profile: np.ndarray, d_min: int = 1, d_max: int | None = None) 
     ``d_min..d_max`` (positive entries only); ``inf`` if the weight does not
     decay (slope >= 0), NaN with fewer than 3 points."""
     w = np.asarray(profile, dtype=np.float64)
+    check_int(d_min, "d_min", ge=0)
     hi = w.size - 1 if d_max is None else min(d_max, w.size - 1)
     d = np.arange(d_min, hi + 1)
     y = w[d_min : hi + 1]
