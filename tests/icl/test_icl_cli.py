@@ -24,6 +24,12 @@ def test_icl_sweep_json(capsys, tmp_path):
     assert {"value", "ci"} <= set(d["threshold"])
     assert d["theory_threshold"] > 0
     assert (tmp_path / "report.html").exists() and (tmp_path / "runs.sqlite").exists()
+    # the report's configuration is enough to rerun it (seed, ridge, pairs, samples were missing)
+    md = (tmp_path / "report.md").read_text()
+    config = json.loads(md[md.index("{", md.index("## Configuration")) : md.rindex("}") + 1])
+    config = config["config"]
+    assert (config["seed"], config["pairs"], config["n_eval"]) == (0, 10, 50)
+    assert config["ridge"] == d["ridge"] == 1e-4 and config["pretrain"] == 4.0
     # a second run resumes from the store and gives the same answer
     assert main(args) == 0
     assert json.loads(capsys.readouterr().out)["points"] == d["points"]

@@ -163,7 +163,10 @@ def icl_section(result: dict) -> Section:
 
 def write_sweep_report(out: Path, result: dict) -> str:
     """Write ``out/report.html`` for one sweep; return its path."""
-    config = {k: result.get(k) for k in ("model", "noise", "seeds", "pretrain", "beta")}
+    keys = ("model", "noise", "seeds", "seed", "pretrain", "ridge", "beta", "pairs", "n_eval")
+    config = {k: result.get(k) for k in keys}
+    if "steps" in result:  # the softmax model's training steps
+        config["steps"] = result["steps"]
     first = next(iter(result["dims"].values()), {"points": []})
     config["dims"] = [int(d) for d in result["dims"]]  # what the sweep ran over
     config["context"] = {str(d): e.get("context") for d, e in result["dims"].items()}

@@ -307,6 +307,11 @@ def icl_sweep(
         "seeds": seeds,
         "pretrain": pretrain,
         "beta": beta,
+        "seed": seed,  # the first of the seeds seed … seed + seeds − 1
+        "ridge": ridge,
+        "pairs": pairs,
+        "n_eval": n_eval,
+        **({"steps": steps} if model == "softmax" else {}),
         "dims": {},
     }
     for d in dims:
