@@ -64,6 +64,7 @@ def test_gaps_contract(capsys):
     assert d["n_primes"] == 9592
     assert set(d["ks"]) == {"cramer", "cramer_mod2", "hardy_littlewood"}
     assert isinstance(d["verdict"], str) and d["verdict"]
+    assert "_" not in d["verdict"]  # models in words ("hardy_littlewood model" was printed)
 
 
 @pytest.mark.parametrize(

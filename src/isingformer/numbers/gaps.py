@@ -245,13 +245,21 @@ def gaps_study(
     return out
 
 
+GAP_MODEL_NAMES = {  # the gap models in words, for verdicts and legends
+    "cramer": "Cramér (independent walls)",
+    "cramer_mod2": "Cramér mod 2 (1D Ising walls)",
+    "hardy_littlewood": "Hardy–Littlewood",
+}
+
+
 def _verdict(out: dict) -> str:
     top = out["top_window"]
     ks = top["ks"]
     share = top["share_multiple_of_6"]
     text = (
         f"Normalised prime gaps up to {out['limit']:.3g} are closest to the "
-        f"{out['best_model']} model (KS {ks[out['best_model']]:.4f}); the independent-wall "
+        f"{GAP_MODEL_NAMES[out['best_model']]} model (KS {ks[out['best_model']]:.4f}); the "
+        "independent-wall "
         f"law (Cramér mod 2 = 1D Ising domain walls) is off by KS {ks['cramer_mod2']:.4f}. "
         f"{100 * share['primes']:.1f}% of gaps are multiples of 6 against "
         f"{100 * share['cramer_mod2']:.1f}% for independent walls: an arithmetic "

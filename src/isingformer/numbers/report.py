@@ -143,15 +143,10 @@ def _fig_spacing(s: dict):
     )
 
 
-_GAP_MODELS = {
-    "cramer": "Cramér (independent walls)",
-    "cramer_mod2": "Cramér mod 2 (1D Ising walls)",
-    "hardy_littlewood": "Hardy–Littlewood",
-}
-
-
 def _fig_gaps(s: dict):
     import matplotlib.pyplot as plt
+
+    from isingformer.numbers.gaps import GAP_MODEL_NAMES
 
     top = s["gaps"]["top_window"]
     emp = np.array(top["empirical_pmf"])
@@ -160,7 +155,7 @@ def _fig_gaps(s: dict):
     fig, ax = plt.subplots(figsize=(7, 3.8))
     ax.bar(g[keep], emp[keep], width=1.6, alpha=0.5, label="primes")
     for name, p in top["model_pmf"].items():
-        label = _GAP_MODELS.get(name, name)
+        label = GAP_MODEL_NAMES.get(name, name)
         ax.plot(g[keep], np.array(p)[keep], "-", lw=1, label=label)
     ax.set_yscale("log")
     ax.set_xlabel("gap g")
