@@ -342,6 +342,7 @@ def _helpers():
         ("peak_fwhm: a zero β", lambda t: pe.peak_fwhm(np.array([0.0, 1, 2]), np.ones(3)), "betas"),
         ("decay_length: negative d_min",
          lambda t: pe.decay_length(np.ones(10), d_min=-1), "d_min"),
+        ("rem_rounding: no sizes (a NaN fit)", lambda t: pe.rem_rounding(sizes=()), "sizes"),
         ("run_sweep: 0 workers",
          lambda t: r.run_sweep(dict, [{"a": 1}], sweep="x", max_workers=0, progress=False),
          "max_workers"),

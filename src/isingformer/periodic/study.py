@@ -216,6 +216,8 @@ def rem_rounding(sizes=(4, 8, 16, 32, 64), samples: int = 64, seed: int = 0, bet
     Gaussian energies (σ = 1) and its rounding exponent fit."""
     from isingformer.ensemble import rem_energies
 
+    if len(sizes) < 2:
+        raise InputError(f"sizes: the rounding exponent needs >= 2 REM sizes, got {list(sizes)}")
     b = np.geomspace(0.05, 20.0, 121) if betas is None else np.asarray(betas)
     widths = []
     for n in sizes:
