@@ -235,10 +235,10 @@ def _beta_factor(beta: BetaSpec, module, n_heads: int, like: torch.Tensor) -> to
                 f"beta: a callable needs layer indices, and {type(module).__name__} has none"
             )
         beta = beta(layer)
-    if not isinstance(beta, torch.Tensor):
-        _check_beta(torch.as_tensor(beta, dtype=torch.float64))
+    if like.device.type != "cpu" and not isinstance(beta, torch.Tensor):
+        _check_beta(torch.as_tensor(beta, dtype=torch.float64))  # a number, before the device
     b = torch.as_tensor(beta, dtype=like.dtype, device=like.device)
-    _check_beta(b)
+    _check_beta(b)  # on the CPU: numbers and tensors
     if b.ndim == 2 and b.shape[1] == n_heads:
         if layer is None:
             raise InputError(
