@@ -5,7 +5,7 @@ passage over the passage's real tokens; pairs a query may not see (causal
 mask) are set to zero in the operator and excluded from the softmax.
 
 Sources: a local Hugging Face directory (default: the packaged MiniLM,
-through :mod:`isingformer.probe`), or a GPT checkpoint of ``isingformer lm
+through :mod:`isingformer.probe`), or a GPT checkpoint of ``isingformer
 train``; ``random_init`` gives the same shapes with fresh random weights
 (the control).
 """

@@ -230,7 +230,7 @@ def train(
             in every model/data field; see :func:`resume_config`).
         data: token arrays (default: :func:`prepare_data` for ``cfg``).
         store: a :class:`~isingformer.runs.ResultsStore`; the finished run is
-            recorded in sweep ``lm.train``.
+            recorded in sweep ``train``.
         progress: show a progress bar (loss, tokens/s) on stderr.
         stop_after: stop (and checkpoint) after this many steps, as if
             interrupted: for testing resume.
