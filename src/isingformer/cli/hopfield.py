@@ -76,7 +76,13 @@ def capacity(
         sec = Section(
             "Hopfield capacity",
             str(result.get("alpha_c_note", "")),
-            figures=[figure(capacity_figure(result), "capacity curves")],
+            figures=[
+                figure(
+                    capacity_figure(result),
+                    f"Retrieval vs load α = P/N; {result['trials']} trials per point, bars: "
+                    "Wilson 95 % intervals over the trials.",
+                )
+            ],
         )
         result["report"] = write_report(od, "Hopfield capacity", {"n": sizes}, sec)
     lines = []

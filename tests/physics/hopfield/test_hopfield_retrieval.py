@@ -170,3 +170,25 @@ def test_capacity_figure_states_its_error_bars():
     import matplotlib.pyplot as plt
 
     plt.close(fig)
+
+
+def test_capacity_curves_carry_wilson_intervals_and_the_figure_draws_them():
+    """P(retrieval) had only a floored standard error (no stated level; at
+    p = 0 or 1 it is the floor): each point now carries its Wilson 95 % interval."""
+    from isingformer.physics.hopfield.classical import capacity_curves
+    from isingformer.physics.hopfield.report import capacity_figure
+    from isingformer.stats import wilson_interval
+
+    pts = [
+        {"n": 100, "alpha": a, "overlap": p, "p_retrieval": p, "p_err": 0.05, "trials": 40}
+        for a, p in [(0.1, 1.0), (0.14, 0.5), (0.2, 0.0)]
+    ]
+    (curve,) = capacity_curves(pts)
+    assert curve["p_ci"] == [list(wilson_interval(k, 40)) for k in (40, 20, 0)]
+    lo, hi = curve["p_ci"][0]
+    assert hi == 1.0 and 0.9 < lo < 0.92  # 40/40: [0.912, 1], not 1 ± 0.025
+    fig = capacity_figure({"trials": 40, "curves": [curve]})
+    assert "Wilson 95 %, 40 trials" in fig.axes[1].get_title()
+    import matplotlib.pyplot as plt
+
+    plt.close(fig)

@@ -20,7 +20,7 @@ import numpy as np
 
 from isingformer.errors import InputError
 from isingformer.physics.hopfield import _kernels as K
-from isingformer.stats import MIN_N
+from isingformer.stats import MIN_N, wilson_interval
 from isingformer.validate import check_seed
 
 __all__ = [
@@ -160,6 +160,13 @@ def capacity_point(config: dict) -> dict:
     }
 
 
+def _p_ci(point: dict) -> list[float]:
+    """Wilson 95 % interval of one point's P(retrieval) over its trials (the
+    standard error ``p_err`` collapses to its floor at p = 0 or 1)."""
+    t = int(point["trials"])
+    return list(wilson_interval(round(point["p_retrieval"] * t), t))
+
+
 def capacity_curves(points: list[dict]) -> list[dict]:
     """Group :func:`capacity_point` results into one curve per N (sorted by α)."""
     curves = []
@@ -172,6 +179,7 @@ def capacity_curves(points: list[dict]) -> list[dict]:
                 "overlap": [p["overlap"] for p in pts],
                 "p_retrieval": [p["p_retrieval"] for p in pts],
                 "p_err": [p["p_err"] for p in pts],
+                "p_ci": [_p_ci(p) for p in pts],
                 "trials": [p["trials"] for p in pts],
             }
         )
@@ -355,6 +363,7 @@ def capacity_study(
         "threshold": threshold,
         "curves": curves,
         "p_err_method": P_ERR_METHOD,
+        "p_ci_method": "Wilson score 95 % interval over the trials of each point",
         "alpha_c_theory": ALPHA_C,
     }
     try:

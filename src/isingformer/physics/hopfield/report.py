@@ -28,9 +28,13 @@ def capacity_figure(result: dict):
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 4))
     for c in result["curves"]:
         ax1.plot(c["alpha"], c["overlap"], "o-", ms=3, label=f"N = {c['n']}")
-        ax2.errorbar(
-            c["alpha"], c["p_retrieval"], yerr=c["p_err"], fmt="o-", ms=3, label=f"N = {c['n']}"
-        )
+        if "p_ci" in c:  # Wilson 95 % intervals (asymmetric)
+            p = np.asarray(c["p_retrieval"], dtype=float)
+            ci = np.asarray(c["p_ci"], dtype=float).reshape(-1, 2)
+            yerr = np.clip([p - ci[:, 0], ci[:, 1] - p], 0.0, None)
+        else:  # curves without intervals: the binomial standard error
+            yerr = c["p_err"]
+        ax2.errorbar(c["alpha"], c["p_retrieval"], yerr=yerr, fmt="o-", ms=3, label=f"N = {c['n']}")
     if result.get("alpha_c") is not None:
         ax2.axvspan(
             result["alpha_c"] - result["alpha_c_err"],
@@ -46,7 +50,8 @@ def capacity_figure(result: dict):
     ax1.set_ylabel("mean final overlap m")
     ax2.set_ylabel(f"P(m > {result.get('threshold', 0.9)})")
     ax1.set_title("Hopfield retrieval overlap (dashed: α_c = 0.138)")
-    ax2.set_title(f"retrieval probability (bars: binomial s.e., {result['trials']} trials)")
+    bars = "Wilson 95 %" if all("p_ci" in c for c in result["curves"]) else "binomial s.e."
+    ax2.set_title(f"retrieval probability (bars: {bars}, {result['trials']} trials)")
     fig.tight_layout()
     return fig
 
@@ -126,7 +131,7 @@ def hopfield_section(ctx):
             figure(
                 capacity_figure(cap),
                 f"Hopfield retrieval vs load α = P/N; {cap['trials']} trials per point, bars: "
-                "binomial standard error; dashed: α_c = 0.138 (theory).",
+                "Wilson 95 % intervals over the trials; dashed: α_c = 0.138 (theory).",
             ),
             figure(modern_figure(mod), "Modern Hopfield regimes vs β."),
         ],
