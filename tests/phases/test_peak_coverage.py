@@ -24,6 +24,7 @@ import pytest
 
 from isingformer.phases.detector import detect_from_terms
 from isingformer.phases.divergence import linear_divergence
+from isingformer.stats import wilson_interval
 
 REPS = 400
 NS = (3, 8, 16, 64)
@@ -66,13 +67,6 @@ def _population_curve(grid, widths, s, lam0) -> np.ndarray:
     return np.mean([_terms(grid, lam0 + s * z, np.full(z.size, w)) @ wq for w in widths], axis=0)
 
 
-def _wilson(k: int, n: int, z: float = 1.96) -> tuple[float, float]:
-    p = k / n
-    mid = (p + z * z / (2 * n)) / (1 + z * z / n)
-    half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
-    return mid - half, mid + half
-
-
 def coverage(case: str, n: int, reps: int = REPS) -> dict:
     """Hits of λ₀ and of ``x_par`` by the detector's peak interval over ``reps`` draws of ``n`` prompts."""
     from scipy import stats
@@ -107,7 +101,7 @@ def coverage(case: str, n: int, reps: int = REPS) -> dict:
         "bias": float(np.mean(values) - lam0),
         "width_steps": float(np.median(widths_pct)),
         "cover": {k: v / reps for k, v in hits.items()},
-        "wilson": {k: _wilson(v, reps) for k, v in hits.items()},
+        "wilson": {k: wilson_interval(int(v), reps) for k, v in hits.items()},
     }
 
 
