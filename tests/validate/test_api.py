@@ -8,7 +8,8 @@ def test_public_names():
         "MEMORY_FRACTION", "SEED_MAX", "Schema", "check_count", "check_depth", "check_float",
         "check_int", "check_memory", "check_seed", "check_work", "describe_error",
         "format_bytes", "loads_json", "loads_yaml", "memory_limit", "parse_model",
-        "parse_values", "read_json", "read_text", "read_yaml", "WORK_ENV", "work_limit",
+        "parse_values", "read_json", "read_text", "read_yaml", "seeded_rng", "WORK_ENV",
+        "work_limit",
     }  # fmt: skip
     for name in v.__all__:
         assert getattr(v, name) is not None

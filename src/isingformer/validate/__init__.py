@@ -42,6 +42,7 @@ from isingformer.validate.values import (
     check_int,
     check_seed,
     parse_values,
+    seeded_rng,
 )
 
 __all__ = [
@@ -71,5 +72,6 @@ __all__ = [
     "read_json",
     "read_text",
     "read_yaml",
+    "seeded_rng",
     "work_limit",
 ]

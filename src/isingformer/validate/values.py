@@ -24,6 +24,7 @@ __all__ = [
     "check_int",
     "check_seed",
     "parse_values",
+    "seeded_rng",
 ]
 
 SEED_MAX = 2**63 - 1
@@ -89,6 +90,17 @@ def check_int(
 def check_seed(value: Any, name: str = "seed") -> int:
     """A seed: an integer ``0 <= s < 2**63``."""
     return _check(int, value, name, 0, SEED_MAX)
+
+
+def seeded_rng(seed: Any):
+    """A numpy ``Generator``: ``seed`` itself if it is one, else
+    ``default_rng(seed)`` with an integer seed checked by :func:`check_seed`
+    (other seed material, e.g. a ``SeedSequence``, is passed through)."""
+    import numpy as np
+
+    if isinstance(seed, np.random.Generator):
+        return seed
+    return np.random.default_rng(check_seed(seed) if isinstance(seed, numbers.Integral) else seed)
 
 
 def check_count(value: Any, name: str, *, ceiling: int, minimum: int = 1) -> int:

@@ -23,7 +23,7 @@ import scipy.sparse as sp
 
 from isingformer.errors import InputError
 from isingformer.physics.glass import _kernels as K
-from isingformer.physics.glass.spinglass import _rng
+from isingformer.validate import seeded_rng as _rng
 
 __all__ = [
     "SCHEDULES",

@@ -14,7 +14,6 @@ in the limit). Finite N: e_N ≈ e_∞ + A N^(−2/3) (Boettcher 2005).
 from __future__ import annotations
 
 import math
-import numbers
 from dataclasses import dataclass
 
 import numpy as np
@@ -23,6 +22,7 @@ from isingformer.errors import InputError
 from isingformer.physics.glass import _kernels as K
 from isingformer.stats import MIN_N
 from isingformer.validate import check_seed
+from isingformer.validate import seeded_rng as _rng
 
 __all__ = [
     "PARISI_E_INF",
@@ -52,12 +52,6 @@ __all__ = [
 PARISI_E_INF = -0.7632
 RS_E_INF = -math.sqrt(2.0 / math.pi)
 _MAX_ENUM = 24
-
-
-def _rng(seed) -> np.random.Generator:
-    if isinstance(seed, np.random.Generator):
-        return seed
-    return np.random.default_rng(check_seed(seed) if isinstance(seed, numbers.Integral) else seed)
 
 
 def _kernel_seed(rng: np.random.Generator) -> int:

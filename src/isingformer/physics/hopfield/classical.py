@@ -13,7 +13,6 @@ toward it slowly as N grows.
 from __future__ import annotations
 
 import math
-import numbers
 from dataclasses import dataclass
 
 import numpy as np
@@ -22,6 +21,7 @@ from isingformer.errors import InputError
 from isingformer.physics.hopfield import _kernels as K
 from isingformer.stats import MIN_N, wilson_interval
 from isingformer.validate import check_seed
+from isingformer.validate import seeded_rng as _rng
 
 __all__ = [
     "ALPHA_C",
@@ -39,12 +39,6 @@ __all__ = [
 ]
 
 ALPHA_C = 0.138
-
-
-def _rng(seed) -> np.random.Generator:
-    if isinstance(seed, np.random.Generator):
-        return seed
-    return np.random.default_rng(check_seed(seed) if isinstance(seed, numbers.Integral) else seed)
 
 
 def random_patterns(n: int, p: int, seed=0) -> np.ndarray:
