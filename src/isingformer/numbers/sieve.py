@@ -185,9 +185,9 @@ def count_primes(limit: int, *, threads: int | None = None, segment: int = SEGME
 
 def primes_up_to(limit: int) -> np.ndarray:
     """All primes ≤ ``limit`` (≤ 10^8) as int64, by a plain sieve (for checks)."""
+    limit = check_int(limit, "limit")
     if limit < 0 or limit > 10**8:
         raise InputError(f"limit must be in [0, 1e8], got {limit}")
-    limit = check_int(limit, "limit")
     if limit < 2:
         return np.zeros(0, dtype=np.int64)
     return small_primes(int(limit))
