@@ -70,7 +70,7 @@ def icl_figures(result: dict) -> list:
     ax.set_ylabel("out-of-distribution error")
     ax.set_ylim(0, 1.6 * (1 + result["noise"] ** 2))
     ax.set_title(f"{result['model']} model: OOD error vs task diversity (vertical: k*)")
-    ax.legend(fontsize=6, ncol=2)
+    ax.legend(fontsize=7, ncol=2)
     bars = f"bars: 95 % Student-t CIs over n = {result['seeds']} seeds (none below 3)"
     figs.append(figure(fig, f"OOD error vs k, {bars}; theory: τ = ∞; shaded: the interval of k*."))
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
-from isingformer.report import Report, Section, Table, figure
+from isingformer.report import Report, Section, Table, figure, tidy_log_axis
 
 __all__ = ["layers_figures", "layers_job", "layers_section", "write_layers_report"]
 
@@ -98,8 +98,8 @@ def layers_figures(results: list[dict]):
     top = max([1.0] + [v for v in at_model if v is not None and math.isfinite(v)])
     a1.set_ylim(-8, 1.5 * top)  # up to just past the models' own β
     a1.set_xlabel("β / β_model")
-    a1.set_ylabel("log10 relative error\n‖∏e^(−βH⁽ˡ⁾) − e^(−βΣH⁽ˡ⁾)‖ / ‖e^(−βΣH⁽ˡ⁾)‖")
-    a1.legend(fontsize=6)
+    a1.set_ylabel("log10 relative error (norm)\nof ∏e^(−βH⁽ˡ⁾) vs e^(−βΣH⁽ˡ⁾)")
+    a1.legend(fontsize=7)
     a2.set_xscale("log")
     a2.set_xlabel("β / β_model")
     a2.set_ylabel("‖P/‖P‖ − S/‖S‖‖₂ (shape error, ≤ 2)")
@@ -126,8 +126,8 @@ def layers_figures(results: list[dict]):
             ax.plot(t["ns"], _nan(t["log10_bound"][j]), ":", color=c, lw=1)
     ax.set_xscale("log", base=2)
     ax.set_xlabel("Trotter number n")
-    ax.set_ylabel("log10 relative error\n‖(∏e^(−βH⁽ˡ⁾/n))ⁿ − e^(−βΣH⁽ˡ⁾)‖ / ‖e^(−βΣH⁽ˡ⁾)‖")
-    ax.legend(fontsize=6, loc="center left", bbox_to_anchor=(1.01, 0.5))  # off the lines
+    ax.set_ylabel("log10 relative error (norm)\nof (∏e^(−βH⁽ˡ⁾/n))ⁿ vs e^(−βΣH⁽ˡ⁾)")
+    ax.legend(fontsize=7, loc="center left", bbox_to_anchor=(1.01, 0.5))  # off the lines
     ax.set_title("Trotter products: measured (solid) and first-order bound (dotted)")
     fig.tight_layout()
     figs.append(
@@ -153,10 +153,10 @@ def layers_figures(results: list[dict]):
     a1.set_ylabel("mean TV per row")
     a1.set_title("rollout vs softmax(β Σ S): head-summed (solid), model heads (--), residual (:)")
     a1.title.set_fontsize(8)
-    a1.legend(fontsize=6)
+    a1.legend(fontsize=7)
     a2.set_xlabel("depth d")
     a2.set_ylabel("TV at β_model (head-summed)")
-    a2.legend(fontsize=6)
+    a2.legend(fontsize=7)
     fig.tight_layout()
     figs.append(
         figure(
@@ -177,9 +177,10 @@ def layers_figures(results: list[dict]):
             ax.plot(layers, _nan(j["beta_over_beta_star"]), "^:", color=c, lw=1)
     ax.axhline(1.0, color="k", lw=0.6)
     ax.set_yscale("log")
+    tidy_log_axis(ax.yaxis)
     ax.set_xlabel("layer")
     ax.set_ylabel("J_eff = β σ / sqrt(2 ln N)   (1 = REM freezing)")
-    ax.legend(fontsize=6, loc="center left", bbox_to_anchor=(1.01, 0.5))
+    ax.legend(fontsize=7, loc="center left", bbox_to_anchor=(1.01, 0.5))
     ax.set_title("Coupling flow: heads (o, median), head-summed layer (s), β/β* (^)", fontsize=9)
     fig.tight_layout()
     figs.append(
