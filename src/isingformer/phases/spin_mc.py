@@ -96,6 +96,49 @@ def _line_tc(beta2: np.ndarray, inv_chi: np.ndarray) -> float:
     return float(math.sqrt(-b / a)) if a > 0 and b < 0 else float("nan")
 
 
+def _lines_tc(beta2: np.ndarray, inv_chi: np.ndarray) -> np.ndarray:
+    """:func:`_line_tc` of many curves at once: ``inv_chi`` ``[..., R]`` → ``[...]``."""
+    x = beta2 - beta2.mean()
+    b = (inv_chi * x).sum(axis=-1) / (x * x).sum()
+    a = inv_chi.mean(axis=-1) - b * beta2.mean()
+    ok = (a > 0) & (b < 0)
+    return np.where(ok, np.sqrt(np.where(ok, -b / np.where(ok, a, 1.0), 0.0)), np.nan)
+
+
+def _extrapolated_tc(beta2: np.ndarray, inv_n: np.ndarray, chi_means: np.ndarray) -> np.ndarray:
+    """``chi_means`` ``[..., W, R]`` (disorder-mean χ per width) → T_c ``[...]``: each
+    width's line zero, extrapolated linearly in 1/N (one width: its own zero)."""
+    t = _lines_tc(beta2, 1.0 / chi_means)  # [..., W]
+    if t.shape[-1] == 1:
+        return t[..., 0]
+    x = inv_n - inv_n.mean()
+    slope = ((t - t.mean(axis=-1, keepdims=True)) * x).sum(axis=-1) / (x * x).sum()
+    return t.mean(axis=-1) - slope * inv_n.mean()
+
+
+def _bootstrap_tc(
+    chi: np.ndarray, beta2: np.ndarray, inv_n: np.ndarray, n_boot: int, rng
+) -> tuple[float, np.ndarray, list[float]]:
+    """``chi`` ``[W, S, R]`` (per width, disorder sample, temperature) → the
+    extrapolated T_c, its ``n_boot`` resamples (disorder samples drawn with
+    replacement per width; non-finite ones dropped) and the 95 % interval:
+    the 2.5–97.5 % percentiles of the resamples stretched about the estimate by
+    ``t_{S−1}/z · sqrt(S/(S−1))`` (the small-sample correction of a bootstrap
+    of means over S samples; the plain percentiles covered 93.8 % of 6000
+    synthetic draws at S = 24, this 95.5 %: ``tests/stats/test_coverage_spin_tc.py``)."""
+    from scipy import stats
+
+    w, s, _ = chi.shape
+    value = float(_extrapolated_tc(beta2, inv_n, chi.mean(axis=1)))
+    idx = np.array([[rng.integers(0, s, s) for _ in range(w)] for _ in range(n_boot)])
+    means = np.stack([chi[j][idx[:, j]].mean(axis=1) for j in range(w)], axis=1)  # [B, W, R]
+    boot = _extrapolated_tc(beta2, inv_n, means)
+    ok = boot[np.isfinite(boot)]
+    lo, hi = np.percentile(ok, [2.5, 97.5])
+    f = float(stats.t.ppf(0.975, s - 1) / stats.norm.ppf(0.975)) * math.sqrt(s / (s - 1))
+    return value, ok, [value - f * (value - lo), value + f * (hi - value)]
+
+
 def susceptibility_tc(
     widths: tuple[int, ...] = (32, 64),
     n_couplings: int = 2,
@@ -123,9 +166,11 @@ def susceptibility_tc(
     that width's estimate, biased low by O(1/N)).
 
     Returns ``value``, ``err`` (bootstrap sd over disorder samples, resampled
-    per width), ``ci`` (2.5–97.5 % percentiles of the same resamples; on
-    synthetic χ with a known T_c, 24 samples per width, it covered 92–93 % of
-    200 draws, Wilson 87–96 %: slightly below its nominal 95 %), ``per_width`` {N: ``value``,
+    per width), ``ci`` (95 %: the 2.5–97.5 % percentiles of the same resamples
+    stretched about ``value`` by ``t_{S−1}/z · sqrt(S/(S−1))``, S = ``samples``;
+    on synthetic χ with a known T_c and the measured sample-to-sample spread,
+    24 samples per width, it covered 95.5 % of 6000 draws (Wilson 94.9–96.0 %);
+    the plain percentiles 93.8 % (93.1–94.4 %), below nominal), ``per_width`` {N: ``value``,
     ``intercept`` (≈ 1), ``chi`` [R]}, ``closed_form``, ``temperatures``,
     ``n_samples``, ``method``.
     """
@@ -143,22 +188,7 @@ def susceptibility_tc(
         for n in widths
     }  # {N: [S, R]}
     inv_n = np.array([1.0 / n for n in widths])
-
-    def estimate(per_width: list[np.ndarray]) -> float:
-        t = np.array([_line_tc(betas**2, 1.0 / x.mean(axis=0)) for x in per_width])
-        if len(t) == 1:
-            return float(t[0])
-        _slope, icpt = np.polyfit(inv_n, t, 1)
-        return float(icpt)
-
-    value = estimate([chi[n] for n in widths])
-    boot = np.array(
-        [
-            estimate([chi[n][rng.integers(0, samples, samples)] for n in widths])
-            for _ in range(n_boot)
-        ]
-    )
-    ok = boot[np.isfinite(boot)]
+    value, ok, ci = _bootstrap_tc(np.stack([chi[n] for n in widths]), betas**2, inv_n, n_boot, rng)
     per_width = {}
     for n in widths:
         _b, a = np.polyfit(betas**2, 1.0 / chi[n].mean(axis=0), 1)
@@ -170,7 +200,7 @@ def susceptibility_tc(
     return {
         "value": value,
         "err": float(ok.std(ddof=1)),
-        "ci": np.percentile(ok, [2.5, 97.5]).tolist(),
+        "ci": ci,
         "per_width": per_width,
         "closed_form": tc,
         "temperatures": (1.0 / betas).tolist(),
@@ -178,8 +208,10 @@ def susceptibility_tc(
         "method": "zero of the line 1/chi_SG = a + b beta^2 over the paramagnet "
         f"({span[0]}-{span[1]} T_c; critical-mode overlap of two replicas), widths "
         f"{list(widths)} extrapolated linearly in 1/N; err: bootstrap sd over {samples} "
-        f"disorder samples per width ({n_boot} resamples); ci: the 2.5-97.5 % percentiles "
-        "of the same resamples (covered 92-93 % in synthetic studies at 24 samples)",
+        f"disorder samples per width ({n_boot} resamples); ci: 95 %, the 2.5-97.5 % percentiles "
+        f"of the same resamples stretched about the value by t_{samples - 1}/z * "
+        f"sqrt({samples}/{samples - 1}) (covered 95.5 % of 6000 synthetic draws at 24 samples; "
+        "the plain percentiles 93.8 %)",
     }
 
 
