@@ -197,6 +197,22 @@ def verdict(fit: dict | None) -> str:
     return "inconclusive"
 
 
+def _resolution(betas: np.ndarray, loss: np.ndarray, opts: list[float], edges: list[bool]):
+    """Sums over the seeds whose β_opt is an unrefined interior grid point (the
+    parabola failed: a non-finite neighbour loss, or three equal losses) of the
+    log grid step below and above it, and their count. Such a seed's minimum
+    lies between the grid's neighbours of its point (for a unimodal loss), so
+    its log β_opt is off by at most one step each way."""
+    x = np.log(betas)
+    down = up = 0.0
+    k = 0
+    for s, (b, edge) in enumerate(zip(opts, edges, strict=True)):
+        i = int(np.nanargmin(loss[s]))
+        if not edge and b == betas[i]:
+            down, up, k = down + x[i] - x[i - 1], up + x[i + 1] - x[i], k + 1
+    return down, up, k
+
+
 def _cell_summary(betas: np.ndarray, loss: np.ndarray, star: np.ndarray) -> dict:
     """``loss, star``: ``[seeds, n_beta]`` → the cell's β_opt and β* summaries."""
     opts, edges, stars = [], [], []
@@ -206,8 +222,11 @@ def _cell_summary(betas: np.ndarray, loss: np.ndarray, star: np.ndarray) -> dict
         edges.append(edge)
         stars.append(star[s, int(np.argmin(np.abs(np.log(betas) - math.log(b))))])
     lo = mean_interval(np.log(opts))
+    down, up, unrefined = _resolution(betas, loss, opts, edges)
+    opt_ci = None if lo.ci is None else (lo.ci[0] - down / lo.n, lo.ci[1] + up / lo.n)
     ok = [math.log(v) for v in stars if math.isfinite(v) and v > 0]
     st = mean_interval(ok) if ok else None
+    tied = st is not None and st.ci is not None and st.ci[0] == st.ci[1]  # no spread seen
 
     def log_se(iv) -> float | None:  # standard error of the mean log β (n >= 3)
         return None if iv is None or iv.n < 3 else float(np.std(iv.values, ddof=1) / iv.n**0.5)
@@ -216,23 +235,32 @@ def _cell_summary(betas: np.ndarray, loss: np.ndarray, star: np.ndarray) -> dict
     return {
         "beta_opt": {
             "value": math.exp(lo.mean),
-            "ci": None if lo.ci is None or censored else [math.exp(lo.ci[0]), math.exp(lo.ci[1])],
+            "ci": None if opt_ci is None or censored else [math.exp(c) for c in opt_ci],
             "per_seed": opts,
             "n": lo.n,
+            "unrefined": unrefined,
             "log_se": log_se(lo),
             "method": "censored: most seeds' minimum at the grid edge, values are bounds, "
             "no interval"
             if censored
-            else "geometric mean over seeds, Student-t interval of mean log β_opt",
+            else "geometric mean over seeds, Student-t interval of mean log β_opt"
+            + (
+                f", widened by the grid resolution ({unrefined} seed(s) at an unrefined grid "
+                "point: each end moved by the sum of their log grid steps / n)"
+                if unrefined and opt_ci is not None
+                else ""
+            ),
         },
         "at_edge": censored,
         "beta_critical": {
             "value": math.exp(st.mean) if st else float("nan"),
-            "ci": None if st is None or st.ci is None else [math.exp(c) for c in st.ci],
+            "ci": None if st is None or st.ci is None or tied else [math.exp(c) for c in st.ci],
             "per_seed": [float(v) for v in stars],
             "n": 0 if st is None else st.n,
             "log_se": log_se(st),
-            "method": "geometric mean over seeds, Student-t interval of mean log β*",
+            "method": "all seeds' β* equal: no spread to estimate, no interval"
+            if tied
+            else "geometric mean over seeds, Student-t interval of mean log β*",
         },
         "loss_mean": [float(v) for v in loss.mean(axis=0)],
     }
