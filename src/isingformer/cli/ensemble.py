@@ -21,6 +21,13 @@ group = typer.Typer(
 )
 
 
+# what the extrapolations' errors are: n = the sizes fitted (those whose peak is inside the grid)
+_FIT_METHOD = (
+    "weighted least squares over the n sizes (weights 1/err^2 of the bootstrap errors); "
+    "one-sigma error from the fit covariance, scaled by sqrt(chi2/dof) when > 1"
+)
+
+
 @group.command("rem")
 def rem(
     n: str = typer.Option(
@@ -105,6 +112,8 @@ def rem(
             "y_inf": study.ratio_fit.y_inf,
             "y_inf_err": study.ratio_fit.y_inf_err,
             "chi2_per_dof": study.ratio_fit.chi2_per_dof,
+            "n": len(study.ratio_fit.sizes),
+            "method": _FIT_METHOD,
         },
         "height_scaling": None
         if study.height_fit is None
@@ -113,6 +122,8 @@ def rem(
             "omega": study.height_fit.exponent,
             "omega_err": study.height_fit.exponent_err,
             "chi2_per_dof": study.height_fit.chi2_per_dof,
+            "n": len(study.height_fit.sizes),
+            "method": _FIT_METHOD,
         },
     }
     if od is not None:

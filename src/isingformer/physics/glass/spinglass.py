@@ -50,6 +50,20 @@ __all__ = [
 ]
 
 PARISI_E_INF = -0.7632
+# what the error bars of the JSON are (every error bar states its n and method)
+E0_ERR_METHOD = (
+    "one-sigma standard error over the disorder samples of each size "
+    "(sample std / sqrt(samples), n = the point's samples)"
+)
+E_INF_ERR_METHOD = (
+    "weighted least squares of e_N = e_inf + A N^(-exponent) over the sizes (weights 1/e0_err^2; "
+    "error from the fit covariance, scaled by sqrt(chi2/dof) when > 1), combined in quadrature "
+    "with the systematic e_inf_syst_err (the largest shift among e_inf_variants)"
+)
+WEIGHT_SMALL_ERR_METHOD = (
+    "one-sigma standard error over the disorder samples (std of the per-sample weight / "
+    "sqrt(samples))"
+)
 RS_E_INF = -math.sqrt(2.0 / math.pi)
 _MAX_ENUM = 24
 
@@ -644,6 +658,7 @@ def sk_study(
         "points": points,
         "parisi": PARISI_E_INF,
         "rs": RS_E_INF,
+        "e0_err_method": E0_ERR_METHOD,
     }
     if len(sizes) >= 2:
         out.update(
@@ -653,8 +668,11 @@ def sk_study(
                 [p["e0_err"] for p in points],
             )
         )
-    else:
-        out.update({"e_inf": float("nan"), "e_inf_err": float("nan")})
+    else:  # the same keys (NaN: null in the JSON): no extrapolation from one size
+        keys = ("e_inf", "e_inf_err", "e_inf_stat_err", "e_inf_syst_err", "amplitude",
+                "amplitude_err", "exponent", "chi2_per_dof", "z_vs_parisi")  # fmt: skip
+        out.update(dict.fromkeys(keys, float("nan")), e_inf_variants=None)
+    out["e_inf_err_method"] = E_INF_ERR_METHOD
     return out
 
 
@@ -739,4 +757,5 @@ def overlap_study(
             for n in sorted(dist.density)
         ],
         "rs_expectation": "two peaks at ±q_rs sharpening with N: weight_small -> 0",
+        "weight_small_err_method": WEIGHT_SMALL_ERR_METHOD,
     }

@@ -362,8 +362,9 @@ def capacity_study(
     }
     try:
         est = estimate_alpha_c(curves, exponent)
-    except InputError as exc:
-        out.update({"alpha_c": None, "alpha_c_err": None, "alpha_c_note": str(exc)})
+    except InputError as exc:  # the same keys, null: no estimate on these sizes/grid
+        keys = ("alpha_50", "alpha_c", "alpha_c_err", "alpha_c_stat", "alpha_c_syst")
+        out.update(dict.fromkeys(keys), exponent=exponent, alpha_c_note=str(exc))
         return out
     out.update(
         {

@@ -71,6 +71,11 @@ def _validate(L: int, T: float, sweeps: int, algorithm: str, M: int | None) -> N
         raise InputError(f"--sweeps must be >= 1, got {sweeps}")
 
 
+SIMULATE_ERROR_METHOD = (
+    "one-sigma blocked jackknife over n_bins bins of the n_samples measurements after burn_in"
+)
+
+
 def simulate_point(config: dict) -> dict:
     """One Monte Carlo run; config keys: L, T, sweeps, algorithm, seed and optional
     M, dim (2), thermalize (sweeps // 10), backend ("auto"), start ("ordered")."""
@@ -133,9 +138,7 @@ def simulate_point(config: dict) -> dict:
     out["burn_in"] = est["burn_in"]
     out["n_samples"] = est["n_samples"]
     out["n_bins"] = est["n_bins"]
-    out["error_method"] = (
-        "one-sigma blocked jackknife over n_bins bins of the n_samples measurements after burn_in"
-    )
+    out["error_method"] = SIMULATE_ERROR_METHOD
     out["seconds"] = seconds
     return out
 
@@ -157,6 +160,7 @@ def simulate(
     if backend != "auto":
         config["backend"] = backend
     out = simulate_point(config)
+    out["seed"] = int(seed)  # provenance: the run is reproducible from the JSON
     if dim == 2:
         ex = exact_torus(L, T, M)
         out["exact"] = {k: ex[k] for k in ("energy_per_spin", "specific_heat_per_spin")}
@@ -282,8 +286,15 @@ def tc_study(
             "specific_heat": get("specific_heat", "mean").tolist(),
             "specific_heat_err": get("specific_heat", "err").tolist(),
         },
+        # the curves' *_err are each point's own Monte Carlo error (not the bootstrap above)
+        "curves_error_method": SIMULATE_ERROR_METHOD,
+        "curves_n_samples": [
+            [r.get("n_samples") for r in results[i * T.size : (i + 1) * T.size]]
+            for i in range(len(sizes))
+        ],
         "algorithm": algorithm,
         "sweeps": int(sweeps),
+        "seed": int(seed),
     }
 
 
