@@ -69,6 +69,7 @@ def compare_point(config: dict) -> dict:
     resume = None
     if run_dir is not None and (Path(run_dir) / "checkpoint.pt").is_file():
         resume = Path(run_dir) / "checkpoint.pt"
+        _check_same_run(resume, cfg)
     r = train(cfg, out=run_dir, resume=resume, progress=False)
     return {
         "policy": cfg.policy,
@@ -85,6 +86,27 @@ def compare_point(config: dict) -> dict:
         "n_params": r.n_params,
         "steps": r.steps,
     }
+
+
+# settings that do not change a run's numbers (a resumed run is bit for bit the same)
+_NOT_RESULTS = ("cache_dir", "checkpoint_every")
+
+
+def _check_same_run(checkpoint: Path, cfg: TrainConfig) -> None:
+    """Refuse to continue a run directory's checkpoint of other settings: the
+    point would be stored under ``cfg`` but not be ``cfg``'s run (e.g. more
+    ``--steps`` continue the old run's learning-rate schedule)."""
+    from isingformer.lm.checkpoint import load_checkpoint
+
+    old = config_from_dict(load_checkpoint(checkpoint)["config"], source=f"checkpoint {checkpoint}")
+    now, then = cfg.to_dict(), old.to_dict()
+    diff = [k for k in now if k not in _NOT_RESULTS and now[k] != then.get(k)]
+    if diff:
+        shown = ", ".join(f"{k} = {then.get(k)!r} there, {now[k]!r} now" for k in diff[:3])
+        raise InputError(
+            f"run directory {checkpoint.parent} holds a run of other settings ({shown}); "
+            "use another --out, or delete that directory to retrain it"
+        )
 
 
 def cost_to_target(
