@@ -185,3 +185,15 @@ def test_the_checker_can_fail():
     assert not missing_keys({"a": [{"b": None}]}, "a[].b")
     with pytest.raises(ValueError, match="NaN"):
         _strict('{"a": NaN}')
+
+
+def test_periodic_one_model_interval_states_its_own_n():
+    """With one model per bias the rounding exponent's interval is that model's
+    OLS fit over its sizes: the JSON said n = 1 (the models) beside it."""
+    from isingformer.periodic.experiment import _rounding
+
+    fit = {"theta": 0.1, "ci": [0.0, 0.2], "n": 29, "method": "OLS log-log"}
+    out = _rounding([{"rounding_fit": fit}])
+    assert out["ci"] == [0.0, 0.2] and out["n"] == 1
+    assert out["ci_n"] == 29 and "29 sizes" in out["method"]
+    assert not interval_problems({"x": out})

@@ -83,8 +83,9 @@ def _rounding(models: list[dict]) -> dict:
     out = _interval([m["rounding_fit"]["theta"] for m in models])
     out["value"] = out["mean"]
     if len(models) == 1:
-        fit = models[0]["rounding_fit"]
-        out.update(ci=fit["ci"], method=fit["method"] + " (one model)")
+        fit = models[0]["rounding_fit"]  # its interval's n is the sizes fitted, not the models
+        out.update(ci=fit["ci"], ci_n=fit["n"])
+        out["method"] = f"{fit['method']} (one model: over its ci_n = {fit['n']} sizes)"
     return out
 
 
