@@ -43,6 +43,10 @@ def _number(x) -> bool:
     return isinstance(x, _NUM) and not isinstance(x, bool)
 
 
+def _pair(x) -> bool:
+    return isinstance(x, list) and len(x) == 2 and all(_number(v) for v in x)
+
+
 def interval_problems(obj, path: str = "", ancestors: tuple = ()) -> list[str]:
     """Every non-null ``ci``/``*_ci`` is ``[lo, hi]`` with lo <= hi, contains the
     estimate beside it (``value``/``mean``/the key without ``_ci``), and an
@@ -60,12 +64,11 @@ def interval_problems(obj, path: str = "", ancestors: tuple = ()) -> list[str]:
     keys = {k for d in scope for k in d}
     for k, v in obj.items():
         where = f"{path}.{k}"
-        if _CI.match(k) and v is not None:
-            pairs = v if v and isinstance(v[0], list) else [v]
+        pairs = v if isinstance(v, list) and v and isinstance(v[0], list) else [v]
+        if _CI.match(k) and v is not None and all(_pair(x) or x is None for x in pairs):
             for pair in pairs:
                 if pair is None:
                     continue
-                assert len(pair) == 2 and all(_number(x) for x in pair), where
                 lo, hi = pair
                 if lo > hi:
                     bad.append(f"{where}: lo {lo} > hi {hi}")
@@ -138,7 +141,8 @@ REQUIRED = {
                           "p_ci_method", "alpha_50", "alpha_c", "alpha_c_err", "alpha_c_stat",
                           "alpha_c_syst", "exponent"],
     "hopfield modern": ["seed", "regimes", "retrieval_beta", "separation_beta"],
-    "numbers zeros": ["spacing_ks", "spacing_ks_interval.gue.lo",
+    "hyperbolic trees": ["seed", "trees[].growth_rate", "trees[].gromov_delta", "lambda_estimator"],
+    "numbers zeros": ["seed", "spacing_ks", "spacing_ks_interval.gue.lo",
                       "spacing_ks_interval.gue.method", "spacing_ks_interval.gue.n"],
     "numbers theta": ["y_h", "y_h_stderr", "y_h_method", "fit_n", "fit_dof"],
 }  # fmt: skip
@@ -181,6 +185,7 @@ def test_the_checker_can_fail():
     assert interval_problems({"x": {**ok, "value": 3.0}})  # outside its interval
     assert interval_problems({"n": 3, "e_err": 0.1})  # an error bar without a method
     assert not interval_problems({"n": 3, "e_err": 0.1, "e_err_method": "std error"})
+    assert not interval_problems({"model_inside_ci": [True]})  # not an interval
     assert missing_keys({"a": [{"b": 1}, {}]}, "a[].b") == ["a.b"]
     assert not missing_keys({"a": [{"b": None}]}, "a[].b")
     with pytest.raises(ValueError, match="NaN"):
@@ -197,3 +202,24 @@ def test_periodic_one_model_interval_states_its_own_n():
     assert out["ci"] == [0.0, 0.2] and out["n"] == 1
     assert out["ci_n"] == 29 and "29 sizes" in out["method"]
     assert not interval_problems({"x": out})
+
+
+@pytest.mark.slow
+def test_model_commands_json_contract(capsys, tmp_path):
+    """train, sample and phases detect on a 4-step GPT: strict JSON, the
+    interval rules, and the seed that reruns each (phases detect had none)."""
+    from isingformer.lm.corpus import prepare_data
+
+    cache = tmp_path / "cache"
+    prepare_data("shakespeare", "char", cache_dir=cache)
+    tiny = ["--n-layer", "1", "--n-head", "2", "--d-model", "16", "--context", "16",
+            "--batch-size", "4", "--eval-every", "2", "--set", f"cache_dir={cache}"]  # fmt: skip
+    t = run_json(capsys, ["train", "--steps", "4", "--seed", "3", *tiny, "--out", str(tmp_path)])
+    assert t["seed"] == 3 and not interval_problems(t)
+    ck = t["checkpoint"]
+    s = run_json(capsys, ["sample", "--checkpoint", ck, "--tokens", "4", "--seed", "5"])
+    assert s["seed"] == 5
+    argv = ["phases", "detect", "--checkpoint", ck, "--grid", "0.5:2:5", "--tokens", "8",
+            "--n-texts", "3", "--n-boot", "10", "--seed", "4", "--skip-validation"]  # fmt: skip
+    d = run_json(capsys, argv)
+    assert d["seed"] == 4 and not interval_problems(d), interval_problems(d)

@@ -146,7 +146,11 @@ def register(app: typer.Typer) -> None:
             if od is not None:  # a corpus for train/compare --corpus (Euler tours)
                 text = tree_text(np.concatenate([data.train, [0], data.val]))
                 (od / f"tree-b{b}-D{depth}.txt").write_text(text, encoding="utf-8")
-        result = {"trees": rows, "lambda_estimator": "growth rate (N_D / N_0)^(1/D)"}
+        result = {
+            "trees": rows,
+            "lambda_estimator": "growth rate (N_D / N_0)^(1/D)",
+            "seed": seed,  # the trees and their walks
+        }
         if control:
             from isingformer.hyperbolic.trees import shakespeare_graph_stats
 

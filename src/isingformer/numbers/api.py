@@ -33,5 +33,6 @@ def zeros_summary(count: int, *, n_boot: int = 200, seed: int = 0) -> dict:
     table = ks_table(spacings(x), n_boot=n_boot, seed=seed)
     out["spacing_ks"] = {k: v["d"] for k, v in table.items()}
     out["spacing_ks_interval"] = table
+    out["seed"] = int(seed)  # the bootstrap of the intervals
     out["pair_correlation_max_dev"] = pair_correlation(x)["max_abs_dev"]
     return out

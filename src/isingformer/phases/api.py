@@ -214,6 +214,7 @@ def detect(
             "parameter": parameter,
             "spacing": spacing,
             "source": str(checkpoint if checkpoint is not None else model),
+            "seed": int(seed),  # the prompts and the bootstrap: enough to rerun it
             "n_positions": int(idx.shape[1]),
             "continuation": continuation,
             "output": "exact next-token distributions"

@@ -63,8 +63,9 @@ def detection_dict(
         for p in out["peaks"]:
             p["value"] = float(np.exp(p["value"]))
             for key in ("ci", "ci_widened"):
-                if p.get(key) is not None:
-                    p[key] = [float(np.exp(c)) for c in p[key]]
+                if p.get(key) is not None:  # back in λ, inside the grid (exp rounding)
+                    lo_g, hi_g = float(np.min(grid)), float(np.max(grid))
+                    p[key] = [min(max(float(np.exp(c)), lo_g), hi_g) for c in p[key]]
     return out
 
 
@@ -241,6 +242,7 @@ def detect_control(
             "parameter": parameter,
             "spacing": spacing,
             "source": source,
+            "seed": int(seed),  # the prompts and the bootstrap: enough to rerun it
             "n_positions": n_pos,
             "continuation": continuation,
             "output": output,
