@@ -74,6 +74,9 @@ def interval_problems(obj, path: str = "", ancestors: tuple = ()) -> list[str]:
                     bad.append(f"{where}: lo {lo} > hi {hi}")
             if not any("method" in x for x in keys):
                 bad.append(f"{where}: no method stated")
+            texts = [str(d[x]) for d in scope for x in d if "method" in x or x == "interval"]
+            if not any("level" in d for d in scope) and not any("%" in t for t in texts):
+                bad.append(f"{where}: no confidence level stated")
             if not any(_N.match(x) for x in keys):
                 bad.append(f"{where}: no n stated")
             stem = k[: -len("_ci")] if k.endswith("_ci") else None
@@ -113,6 +116,9 @@ STORED = {  # sweeps: each gets its own store
                  "--temperatures", "0.3:1.5:4", "--executor", "serial"],
     "glass overlap": ["glass", "overlap", "--sizes", "6", "--samples", "3", "--sweeps", "100",
                       "--ladder-size", "3", "--executor", "serial"],
+    "icl sweep": ["icl", "sweep", "--dim", "2", "--context", "4", "--tasks", "1,4,inf",
+                  "--seeds", "3", "--model", "linear", "--pretrain", "2", "--pairs", "4",
+                  "--samples", "20", "--executor", "serial"],
     "hopfield capacity": ["hopfield", "capacity", "--sizes", "20", "--alphas", "0.05:0.4:3",
                           "--trials", "3", "--executor", "serial"],
 }  # fmt: skip
@@ -179,7 +185,10 @@ def test_strict_json_and_interval_rules(name, capsys, tmp_path):
 def test_the_checker_can_fail():
     """The rules catch what they are meant to catch."""
     assert interval_problems({"x": {"value": 1.0, "ci": [0.0, 2.0]}})  # no n, no method
-    ok = {"value": 1.0, "ci": [0.0, 2.0], "n": 3, "method": "Student t"}
+    ok = {"value": 1.0, "ci": [0.0, 2.0], "n": 3, "method": "Student t", "level": 0.95}
+    no_level = {k: v for k, v in ok.items() if k != "level"}
+    assert interval_problems({"x": no_level})  # a level is stated nowhere
+    assert not interval_problems({"x": {**no_level, "method": "Student t 95 %"}})
     assert not interval_problems({"x": ok})
     assert interval_problems({"x": {**ok, "ci": [2.0, 0.0]}})  # lo > hi
     assert interval_problems({"x": {**ok, "value": 3.0}})  # outside its interval
@@ -223,3 +232,18 @@ def test_model_commands_json_contract(capsys, tmp_path):
             "--n-texts", "3", "--n-boot", "10", "--seed", "4", "--skip-validation"]  # fmt: skip
     d = run_json(capsys, argv)
     assert d["seed"] == 4 and not interval_problems(d), interval_problems(d)
+
+
+def test_hyperbolic_cell_intervals_state_their_level():
+    """A conjecture cell's β_opt and β* intervals (3 seeds, interior minima)
+    name their 95 % level; the method said only "Student-t interval"."""
+    import numpy as np
+
+    from isingformer.hyperbolic.conjecture import _cell_summary
+
+    betas = np.array([0.25, 0.5, 1.0, 2.0, 4.0])
+    loss = np.array([(np.log(betas) - c) ** 2 for c in (-0.1, 0.0, 0.2)])
+    star = np.array([[1.0, 1.1, 1.2, 1.3, 1.4], [1.1, 1.2, 1.3, 1.4, 1.5], [0.9, 1, 1.1, 1.2, 1.3]])
+    cell = _cell_summary(betas, loss, star)
+    assert cell["beta_opt"]["ci"] is not None and cell["beta_critical"]["ci"] is not None
+    assert not interval_problems(cell), interval_problems(cell)

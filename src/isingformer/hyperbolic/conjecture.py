@@ -243,7 +243,7 @@ def _cell_summary(betas: np.ndarray, loss: np.ndarray, star: np.ndarray) -> dict
             "method": "censored: most seeds' minimum at the grid edge, values are bounds, "
             "no interval"
             if censored
-            else "geometric mean over seeds, Student-t interval of mean log β_opt"
+            else "geometric mean over seeds, 95 % Student-t interval of mean log β_opt"
             + (
                 f", widened by the grid resolution ({unrefined} seed(s) at an unrefined grid "
                 "point: each end moved by the sum of their log grid steps / n)"
@@ -260,7 +260,7 @@ def _cell_summary(betas: np.ndarray, loss: np.ndarray, star: np.ndarray) -> dict
             "log_se": log_se(st),
             "method": "all seeds' β* equal: no spread to estimate, no interval"
             if tied
-            else "geometric mean over seeds, Student-t interval of mean log β*",
+            else "geometric mean over seeds, 95 % Student-t interval of mean log β*",
         },
         "loss_mean": [float(v) for v in loss.mean(axis=0)],
     }

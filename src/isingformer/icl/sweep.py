@@ -193,9 +193,23 @@ def _interval(values: Sequence[float]) -> dict:
 
     v = [float(x) for x in values if x is not None and math.isfinite(x)]
     if not v:
-        return {"mean": None, "ci": None, "n": 0, "method": "Student t", "values": []}
+        return {
+            "mean": None,
+            "ci": None,
+            "n": 0,
+            "method": "Student t",
+            "level": 0.95,
+            "values": [],
+        }
     iv = mean_interval(v)
-    return {"mean": iv.mean, "ci": iv.ci, "n": iv.n, "method": iv.method, "values": list(v)}
+    return {
+        "mean": iv.mean,
+        "ci": iv.ci,
+        "n": iv.n,
+        "method": iv.method,
+        "level": iv.level,  # the interval's confidence level (the JSON stated none)
+        "values": list(v),
+    }
 
 
 def _log_interval(values: Sequence[float]) -> dict:
@@ -203,13 +217,15 @@ def _log_interval(values: Sequence[float]) -> dict:
     v = [float(x) for x in values if x is not None and math.isfinite(x) and x > 0]
     res = _interval([math.log(x) for x in v])
     if res["mean"] is None:
-        return {"value": None, "ci": None, "n": 0, "method": res["method"], "values": []}
+        empty = {"value": None, "ci": None, "n": 0, "values": []}
+        return {**empty, "method": res["method"], "level": res["level"]}
     ci = None if res["ci"] is None else [math.exp(c) for c in res["ci"]]
     return {
         "value": math.exp(res["mean"]),
         "ci": ci,
         "n": res["n"],
         "method": "Student t on log k* (geometric mean)",
+        "level": res["level"],
         "values": v,
     }
 

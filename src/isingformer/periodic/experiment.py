@@ -73,6 +73,7 @@ def _interval(values: list[float]) -> dict:
         "ci": None if iv.ci is None else list(iv.ci),
         "n": iv.n,
         "method": iv.method,
+        "level": iv.level,
         "values": values,
     }
 

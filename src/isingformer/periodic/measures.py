@@ -258,7 +258,7 @@ def rounding_exponent(sizes, widths) -> dict:
     if n >= 3:
         half = float(stats.t.ppf(0.975, n - 2)) * float(fit.stderr)
         ci = [theta - half, theta + half]
-    method = "OLS log-log, t on the slope (sizes treated as independent)"
+    method = "OLS log-log, 95 % Student t on the slope (sizes treated as independent)"
     return {"theta": theta, "ci": ci, "n": n, "method": method}
 
 
