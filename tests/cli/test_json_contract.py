@@ -247,3 +247,15 @@ def test_hyperbolic_cell_intervals_state_their_level():
     cell = _cell_summary(betas, loss, star)
     assert cell["beta_opt"]["ci"] is not None and cell["beta_critical"]["ci"] is not None
     assert not interval_problems(cell), interval_problems(cell)
+
+
+def test_main_job_json_records_its_provenance(capsys, tmp_path, monkeypatch):
+    """main-job --json said only report/sections/ok: no seed or threads."""
+    import isingformer.jobs as jobs
+    from isingformer.report import Section
+
+    monkeypatch.setattr(jobs, "SECTIONS", [("rem", lambda ctx: Section("t", f"{ctx.seed}"))])
+    d = run_json(capsys, ["--threads", "1", "main-job", "--only", "rem", "--seed", "6",
+                          "--out", str(tmp_path)])  # fmt: skip
+    assert d["ok"] is True and set(d["sections"]) == {"rem"}
+    assert (d["seed"], d["quick"], d["device"], d["threads"]) == (6, True, "cpu", 1)

@@ -36,8 +36,13 @@ def main_job(
         only=sections,
         log=lambda m: sys.stderr.write(m + "\n"),
     )
+    from isingformer.threads import current_threads
+
     ok = all(s["ok"] for s in summary.values())
-    emit({"report": str(path), "sections": summary, "ok": ok}, as_json, f"report: {path}")
+    result = {"report": str(path), "sections": summary, "ok": ok}
+    # provenance, as in the report's configuration: enough to rerun it
+    result.update(seed=seed, quick=not full, device=device, threads=current_threads())
+    emit(result, as_json, f"report: {path}")
     if not ok:
         raise typer.Exit(1)
 
