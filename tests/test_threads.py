@@ -19,6 +19,7 @@ def test_public_names() -> None:
         "MAX_THREADS",
         "current_threads",
         "default_threads",
+        "one_thread",
         "set_threads",
     ]
 

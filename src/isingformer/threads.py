@@ -16,10 +16,19 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from isingformer.errors import InputError
 
-__all__ = ["ENV_VAR", "MAX_THREADS", "current_threads", "default_threads", "set_threads"]
+__all__ = [
+    "ENV_VAR",
+    "MAX_THREADS",
+    "current_threads",
+    "default_threads",
+    "one_thread",
+    "set_threads",
+]
 
 ENV_VAR = "ISINGFORMER_THREADS"
 MAX_THREADS = 1024
@@ -81,3 +90,35 @@ def set_threads(n: int | None = None) -> int:
 def current_threads() -> int | None:
     """The count set by the last :func:`set_threads` in this process, or None."""
     return _current
+
+
+@contextmanager
+def one_thread() -> Iterator[None]:
+    """Run the block with one intra-op thread, as a process-pool worker of a
+    sweep does, then restore the count and the environment. Torch's float
+    reductions depend on the thread count, so a sweep point computed in the
+    driver (the last point left, one CPU) must use the workers' count to give
+    the same numbers."""
+    global _current
+    saved_env = {var: os.environ.get(var) for var in (ENV_VAR, *_THREAD_ENV)}
+    saved = _current
+    torch = sys.modules.get("torch")
+    before = torch.get_num_threads() if torch is not None else None
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=1):
+        set_threads(1)
+        try:
+            yield
+        finally:
+            for var, value in saved_env.items():
+                if value is None:
+                    os.environ.pop(var, None)
+                else:
+                    os.environ[var] = value
+            _current = saved
+            torch = sys.modules.get("torch")  # maybe imported in the block
+            if torch is not None:
+                if before is None:
+                    before = saved or _resolve(None)
+                torch.set_num_threads(before)

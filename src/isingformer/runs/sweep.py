@@ -13,10 +13,11 @@ import sys
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
-from contextlib import nullcontext
+from contextlib import nullcontext, suppress
 
 from isingformer.errors import InputError
 from isingformer.runs.store import ResultsStore, config_key
+from isingformer.threads import one_thread, set_threads
 from isingformer.validate import check_float, check_int
 
 __all__ = ["EXECUTORS", "run_sweep", "set_time_budget", "time_left"]
@@ -60,16 +61,13 @@ def _timed(fn: PointFn, config: dict) -> tuple[dict, float, float]:
 
 
 def _worker_init(driver_pid: int | None = None) -> None:
-    # one BLAS/torch thread per worker: the pool supplies the parallelism
-    os.environ.setdefault("OMP_NUM_THREADS", "1")
+    # one BLAS/torch thread per worker: the pool supplies the parallelism (the
+    # driver's count is in the inherited environment: set_threads overrides it)
     if driver_pid is not None:
         _die_with(driver_pid)
-    try:
-        import torch
-
-        torch.set_num_threads(1)
-    except ImportError:  # pragma: no cover
-        pass
+    with suppress(ImportError):
+        import torch  # noqa: F401  (loaded now, so set_threads sets its count)
+    set_threads(1)
 
 
 def _die_with(driver_pid: int) -> None:
@@ -187,6 +185,9 @@ def run_sweep(
             seen[keys[i]] = i
             unique_todo.append(i)
     workers = max_workers or os.cpu_count() or 1
+    # a process sweep with one point left (or one CPU) runs it here, with the
+    # workers' one thread: a point's numbers never depend on how many are left
+    pool_threads = executor == "process"
     if len(unique_todo) <= 1 or workers <= 1:
         executor = "serial" if executor == "process" else executor
 
@@ -202,11 +203,12 @@ def run_sweep(
         deadline = _deadline(max_seconds)
         stopped = False
         if executor == "serial":
-            for i in unique_todo:
-                if _expired(deadline):
-                    stopped = True
-                    break
-                record(i, _timed(fn, configs[i]))
+            with one_thread() if pool_threads else nullcontext():
+                for i in unique_todo:
+                    if _expired(deadline):
+                        stopped = True
+                        break
+                    record(i, _timed(fn, configs[i]))
         elif executor == "process":
             ctx = multiprocessing.get_context("forkserver")
             with ProcessPoolExecutor(
