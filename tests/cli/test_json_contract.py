@@ -232,6 +232,10 @@ def test_model_commands_json_contract(capsys, tmp_path):
             "--n-texts", "3", "--n-boot", "10", "--seed", "4", "--skip-validation"]  # fmt: skip
     d = run_json(capsys, argv)
     assert d["seed"] == 4 and not interval_problems(d), interval_problems(d)
+    argv = ["compare", "--policies", "sqrt_dk,critical", "--seeds", "1", "--seed", "2",
+            "--steps", "2", *tiny, "--executor", "serial", "--store", str(tmp_path / "c.sqlite")]  # fmt: skip
+    c = run_json(capsys, argv)  # compare had no seed: the runs were not reproducible from it
+    assert c["seed"] == 2 and c["config"]["seeds"] == [2] and not interval_problems(c)
 
 
 def test_hyperbolic_cell_intervals_state_their_level():

@@ -352,6 +352,8 @@ def compare_cmd(
         "verdict_text": c.verdict_text,
         "scale": c.scale,
         "control": c.control,
+        "seed": seed,  # provenance: the seeds seed..seed+K-1 and the full settings
+        "config": c.config,
     }
     if od is not None:
         from isingformer.lm.report import comparison_section
