@@ -232,6 +232,10 @@ def test_model_commands_json_contract(capsys, tmp_path):
             "--n-texts", "3", "--n-boot", "10", "--seed", "4", "--skip-validation"]  # fmt: skip
     d = run_json(capsys, argv)
     assert d["seed"] == 4 and not interval_problems(d), interval_problems(d)
+    argv = ["layers", "--checkpoint", ck, "--n-texts", "2", "--max-tokens", "12", "--betas",
+            "0.1,0.5,2", "--store", str(tmp_path / "l.sqlite")]  # fmt: skip
+    layers = run_json(capsys, argv)  # its config said betas [0.1, 2, 3]: first, last, count
+    assert layers["config"]["betas"] == [0.1, 0.5, 2.0]
     argv = ["compare", "--policies", "sqrt_dk,critical", "--seeds", "1", "--seed", "2",
             "--steps", "2", *tiny, "--executor", "serial", "--store", str(tmp_path / "c.sqlite")]  # fmt: skip
     c = run_json(capsys, argv)  # compare had no seed: the runs were not reproducible from it

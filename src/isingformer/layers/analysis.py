@@ -430,7 +430,7 @@ def analyze_layers(
         "n_texts": n_texts,
         "max_tokens": max_tokens,
         "texts": "default sample" if texts is None else "user",
-        "betas": [float(grid[0]), float(grid[-1]), len(grid)],
+        "betas": [float(b) for b in grid],  # the values ([first, last, count] read as values)
         "trotter_ns": ns,
         "trotter_passages": trotter_passages,
         "random_init": random_init,
