@@ -267,3 +267,15 @@ def test_main_job_json_records_its_provenance(capsys, tmp_path, monkeypatch):
                           "--out", str(tmp_path)])  # fmt: skip
     assert d["ok"] is True and set(d["sections"]) == {"rem"}
     assert (d["seed"], d["quick"], d["device"], d["threads"]) == (6, True, "cpu", 1)
+
+
+@pytest.mark.parametrize(
+    ("name", "file"),
+    [("ising exact", "exact.json"), ("numbers primon", "numbers_primon.json"),
+     ("hyperbolic trees", "trees.json"), ("ising simulate", "simulate.json")],
+)  # fmt: skip
+def test_out_dir_json_file_is_the_json_output(name, file, capsys, tmp_path):
+    """``--out DIR`` writes the same object as ``--json`` (strict JSON too)."""
+    data = run_json(capsys, [*CASES[name], "--out", str(tmp_path)])
+    written = _strict((tmp_path / file).read_text(encoding="utf-8"))
+    assert written == {k: v for k, v in data.items() if k != "report"}
