@@ -279,3 +279,23 @@ def test_out_dir_json_file_is_the_json_output(name, file, capsys, tmp_path):
     data = run_json(capsys, [*CASES[name], "--out", str(tmp_path)])
     written = _strict((tmp_path / file).read_text(encoding="utf-8"))
     assert written == {k: v for k, v in data.items() if k != "report"}
+
+
+def test_trees_json_file_is_strict_when_a_statistic_is_not_finite(capsys, tmp_path, monkeypatch):
+    """trees.json was written with a bare json.dumps: a NaN statistic became
+    the token NaN in the file (null on stdout)."""
+    import isingformer.hyperbolic.trees as trees
+
+    real = trees.tree_stats
+
+    class Stats:
+        def __init__(self, s):
+            self.s = s
+
+        def to_dict(self):
+            return {**self.s.to_dict(), "gromov_delta": float("nan")}
+
+    monkeypatch.setattr(trees, "tree_stats", lambda *a, **k: Stats(real(*a, **k)))
+    data = run_json(capsys, [*CASES["hyperbolic trees"], "--out", str(tmp_path)])
+    assert data["trees"][0]["gromov_delta"] is None
+    assert _strict((tmp_path / "trees.json").read_text(encoding="utf-8")) == data

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from isingformer.cli._common import JSON_OPTION_HELP, OUT_OPTION_HELP, emit, out_dir
+from isingformer.cli._common import JSON_OPTION_HELP, OUT_OPTION_HELP, emit, out_dir, to_jsonable
 from isingformer.cli._options import DASK_ADDRESS_HELP, EXECUTOR_HELP, STORE_HELP, check_executor
 
 
@@ -156,7 +156,8 @@ def register(app: typer.Typer) -> None:
 
             result["control"] = shakespeare_graph_stats(seed=seed)
         if od is not None:
-            (od / "trees.json").write_text(json.dumps(result, indent=2))
+            text = json.dumps(to_jsonable(result), indent=2, allow_nan=False)  # strict, as --json
+            (od / "trees.json").write_text(text + "\n", encoding="utf-8")
         human = "\n".join(
             f"b = {t['branching']}: {t['n_nodes']} nodes, λ = {t['growth_rate']:.3f}, "
             f"mean children {t['mean_children']:.3f}, mean degree {t['mean_degree']:.3f}, "
