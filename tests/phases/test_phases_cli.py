@@ -52,7 +52,8 @@ def test_fewer_than_three_prompts_give_no_interval(gpt_checkpoint, capsys, tmp_p
     (lo, hi), (wlo, whi) = r3["peaks"][0]["ci"], r3["peaks"][0]["ci_widened"]
     step = 2.8 / 8  # the grid 0.2:3:9
     assert wlo == pytest.approx(max(0.2, lo - step)) and whi == pytest.approx(min(3.0, hi + step))
-    assert "percentile bootstrap over the 3 prompts" in r3["peaks"][0]["method"]
+    assert "t_2 · se + step/4" in r3["peaks"][0]["method"]  # Student-t, n - 1 = 2 dof
+    assert "over the 3 prompts" in r3["peaks"][0]["method"]
 
 
 def test_detect_on_a_checkpoint_over_temperature(gpt_checkpoint, capsys, tmp_path):

@@ -124,7 +124,7 @@ def test_the_docs_gpt_changes_fastest_early(gpt_series):
     """docs/phases.md: over the docs GPT's checkpoints at steps 25, 50, 100, 200,
     300 (16 validation windows of 32 tokens, ln-step spacing) the Fisher
     information in ln t falls at every step, 0.44, 0.32, 0.24 at steps 50, 100,
-    200 (bootstrap bands 0.43–0.45, 0.32–0.33, 0.23–0.25): no interior peak."""
+    200 (Student-t bands 0.43–0.45, 0.32–0.33, 0.23–0.25): no interior peak."""
     from isingformer.phases import detect
 
     r = detect(parameter="step", checkpoints=gpt_series, n_prompts=16, tokens=32,

@@ -21,7 +21,7 @@ def _human(r: dict) -> str:
         lines.append(
             f"peak ({p['indicator']}): {p['value']:.4g}  "
             + (
-                f"95% CI [{p['ci'][0]:.4g}, {p['ci'][1]:.4g}] (prompt spread; widened by one "
+                f"95% CI [{p['ci'][0]:.4g}, {p['ci'][1]:.4g}] (t over prompts + step/4; one more "
                 f"grid step [{p['ci_widened'][0]:.4g}, {p['ci_widened'][1]:.4g}])"
                 if p["ci"] is not None
                 else f"(no interval: {r['n_prompts']} prompt(s))"

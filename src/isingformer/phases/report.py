@@ -28,8 +28,9 @@ _TEXT = (
     "left and right of λ are compared with symmetric f-divergences — total variation, "
     "Jensen–Shannon (bits) and the low-variance linear estimator g(x) = 2x − 1, "
     "½Σ(p − q)²/(p + q), which for neighbouring points is h²·F(λ) with F the Fisher "
-    "information. Peaks mark candidate transitions; bands and peak intervals are percentile "
-    "bootstraps over prompts (n stated with each result). Before it is applied to a "
+    "information. Peaks mark candidate transitions; bands are Student-t intervals over "
+    "prompts, peak intervals x̂ ± (t·se + step/4) with se from a bootstrap over prompts (n "
+    "stated with each result). Before it is applied to a "
     "language model it is checked on systems with known transitions: the 2D Ising model "
     "over T (energy histograms of Wolff chains; the energy is sufficient, so the divergences "
     "of configurations and of energies agree), the REM over β (exact Gibbs distributions, "
@@ -84,6 +85,8 @@ _AXIS_LABELS = {
 def _bands(det: dict) -> str:
     """What the shaded bands of one detection are, with n (older results: the method)."""
     n, b = det.get("n_prompts"), det.get("n_boot")
+    if "band_method" in det and n is not None:
+        return f"{det['band_method']}, n = {n}"
     if n is None or b is None:
         return "percentile bootstrap over prompts"
     return f"percentile bootstrap over the {n} prompts ({b} resamples)"
