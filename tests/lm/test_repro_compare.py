@@ -44,3 +44,28 @@ def test_interrupted_run_resumes_to_the_uninterrupted_result(tiny, tmp_path) -> 
     assert resumed["train_losses"] == fresh["train_losses"]  # bit for bit on CPU
     assert [e["val_loss"] for e in resumed["evals"]] == [e["val_loss"] for e in fresh["evals"]]
     assert resumed["final_val_loss"] == fresh["final_val_loss"]
+
+
+class _StopError(Exception):
+    pass
+
+
+def test_a_corpus_file_rewritten_in_place_is_a_new_point(tiny, tmp_path, monkeypatch) -> None:
+    """With ``--set corpus=FILE`` the store key held only the path: after the
+    file changed, a re-run read back the old corpus's losses."""
+    from isingformer.lm.compare import compare
+    from isingformer.runs import config_key
+
+    keys: list[str] = []
+
+    def capture(fn, configs, **kw):
+        keys.extend(config_key(c) for c in configs)
+        raise _StopError
+
+    monkeypatch.setattr("isingformer.runs.run_sweep", capture)
+    corpus = tmp_path / "corpus.txt"
+    for words in ("the cat sat on a mat ", "a dog ran far away "):
+        corpus.write_text(words * 400)
+        with pytest.raises(_StopError):
+            compare(tiny(corpus=str(corpus)), ["sqrt_dk"], [0], progress=False)
+    assert len(keys) == 2 and keys[0] != keys[1]

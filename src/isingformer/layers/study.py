@@ -4,9 +4,7 @@ a re-run with the same configuration reads it back instead of recomputing."""
 
 from __future__ import annotations
 
-import hashlib
 import math
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -31,24 +29,6 @@ def _plain(obj: Any) -> Any:
     if isinstance(obj, np.floating | float):
         return float(obj)
     return obj
-
-
-def _fingerprint(path: str | None) -> str | None:
-    """SHA-256 (16 hex) of a file's bytes, or of a directory's file names and
-    bytes; None without a path (or for a name that is not a local path): the
-    store key then changes when an input is rewritten in place (``train
-    --resume``), so a re-run never reads back another model's result."""
-    if path is None or not Path(path).exists():
-        return None
-    root = Path(path)
-    files = sorted(f for f in root.rglob("*") if f.is_file()) if root.is_dir() else [root]
-    digest = hashlib.sha256()
-    for f in files:
-        digest.update(str(f.relative_to(root) if root.is_dir() else "").encode() + b"\0")
-        with open(f, "rb") as fh:
-            for block in iter(lambda: fh.read(1 << 20), b""):
-                digest.update(block)
-    return digest.hexdigest()[:16]
 
 
 def layers_point(config: dict) -> dict:
@@ -90,6 +70,7 @@ def layers_study(
     """The layer analysis of one model as a dict (the JSON contract of
     ``isingformer layers``), stored in ``store`` under sweep ``layers``."""
     from isingformer.runs import run_sweep
+    from isingformer.runs.store import content_fingerprint
 
     config = {
         "model": None if model is None else str(model),
@@ -103,7 +84,7 @@ def layers_study(
         "device": device,
     }
     for key in ("model", "texts_file", "checkpoint"):  # what the paths held
-        config[f"{key}_sha256"] = _fingerprint(config[key])
+        config[f"{key}_sha256"] = content_fingerprint(config[key])
     if betas is not None and not all(math.isfinite(b) and b > 0 for b in config["betas"]):
         from isingformer.errors import InputError
 

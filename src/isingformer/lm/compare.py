@@ -429,6 +429,7 @@ def compare(
     comma-separated string of them (:func:`~isingformer.lm.specs.parse_policies`)."""
     from isingformer.lm.corpus import prepare_data_for
     from isingformer.runs import run_sweep
+    from isingformer.runs.store import content_fingerprint
 
     if not policies:
         raise InputError("no policies to compare")
@@ -449,12 +450,17 @@ def compare(
     # tokenize once in this process (the cache is shared with the workers)
     data = prepare_data_for(base)
     data.check_context(base.context)
+    # a corpus file's contents (not only its path) name the runs in the store
+    text = (
+        {} if base.corpus == "shakespeare" else {"corpus_sha256": content_fingerprint(base.corpus)}
+    )
     points = [
         {
             "train": c.to_dict(),
             "run_dir": None
             if run_root is None
             else str(Path(run_root) / f"{sp.slug}_seed{c.seed}"),
+            **text,
         }
         for sp, c in cfgs
     ]

@@ -46,6 +46,7 @@ __all__ = [
     "ResultsStore",
     "check_store_file",
     "config_key",
+    "content_fingerprint",
     "store_for",
 ]
 
@@ -86,6 +87,25 @@ def strict_jsonable(obj: Any) -> Any:
 def config_key(config: dict) -> str:
     """Stable identity of a point: SHA-256 of its canonical JSON (16 hex)."""
     return hashlib.sha256(canonical_json(config).encode()).hexdigest()[:16]
+
+
+def content_fingerprint(path: str | None) -> str | None:
+    """SHA-256 (16 hex) of a file's bytes, or of a directory's file names and
+    bytes; None without a path (or for a name that is not a local path). Put
+    in a point's config beside an input path, the store key changes when the
+    input is rewritten in place, so a re-run never reads back a result of
+    other inputs."""
+    if path is None or not Path(path).exists():
+        return None
+    root = Path(path)
+    files = sorted(f for f in root.rglob("*") if f.is_file()) if root.is_dir() else [root]
+    digest = hashlib.sha256()
+    for f in files:
+        digest.update(str(f.relative_to(root) if root.is_dir() else "").encode() + b"\0")
+        with open(f, "rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                digest.update(block)
+    return digest.hexdigest()[:16]
 
 
 @dataclass(frozen=True)
