@@ -64,3 +64,11 @@ def test_one_thread_restores_count_and_environment(two_threads) -> None:
         assert current_threads() == 1
     assert torch.get_num_threads() == 2 and os.environ[ENV_VAR] == "2"
     assert current_threads() == 2
+
+
+@pytest.mark.slow
+def test_dask_workers_run_points_with_one_thread(two_threads) -> None:
+    pytest.importorskip("dask.distributed")
+    configs = [{"x": 0}, {"x": 1}]
+    got = run_sweep(repro_points.thread_counts, configs, sweep="t", executor="dask", progress=False)
+    assert got == [{"torch": 1, "pools": 1}] * 2

@@ -60,6 +60,13 @@ def _timed(fn: PointFn, config: dict) -> tuple[dict, float, float]:
     return result, started, time.time()
 
 
+def _timed_one_thread(fn: PointFn, config: dict) -> tuple[dict, float, float]:
+    # a Dask worker inherits the driver's thread count (or its cluster's): a
+    # point runs with one thread there too, as in the process pool
+    with one_thread():
+        return _timed(fn, config)
+
+
 def _worker_init(driver_pid: int | None = None) -> None:
     # one BLAS/torch thread per worker: the pool supplies the parallelism (the
     # driver's count is in the inherited environment: set_threads overrides it)
@@ -253,7 +260,7 @@ def _run_dask(fn, configs, todo, record, workers, address, deadline=None) -> boo
             dashboard_address=None,
         )
     with cluster_cm as cluster, Client(cluster) as client:
-        futures = {client.submit(_timed, fn, configs[i], pure=False): i for i in todo}
+        futures = {client.submit(_timed_one_thread, fn, configs[i], pure=False): i for i in todo}
         for fut in as_completed(list(futures)):
             record(futures[fut], fut.result())
             if _expired(deadline) and len(futures) > 1:
