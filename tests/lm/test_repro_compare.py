@@ -69,3 +69,19 @@ def test_a_corpus_file_rewritten_in_place_is_a_new_point(tiny, tmp_path, monkeyp
         with pytest.raises(_StopError):
             compare(tiny(corpus=str(corpus)), ["sqrt_dk"], [0], progress=False)
     assert len(keys) == 2 and keys[0] != keys[1]
+
+
+def test_run_dir_trained_on_an_older_corpus_file_is_refused(tiny, tmp_path) -> None:
+    """With ``--out``, the run directory of the old corpus was continued (its
+    finished checkpoint read back) and stored under the new corpus's key."""
+    from isingformer.runs.store import content_fingerprint
+
+    corpus = tmp_path / "corpus.txt"
+    cfg = tiny(n_layer=1, steps=2, eval_every=2, warmup=1, corpus=str(corpus))
+    run_dir = tmp_path / "runs" / "sqrt_dk_seed0"
+    corpus.write_text("the cat sat on a mat " * 400)
+    point = {"train": cfg.to_dict(), "run_dir": str(run_dir)}
+    compare_point({**point, "corpus_sha256": content_fingerprint(corpus)})
+    corpus.write_text("mat a on sat cat the " * 400)  # same characters
+    with pytest.raises(InputError, match="corpus_sha256"):
+        compare_point({**point, "corpus_sha256": content_fingerprint(corpus)})

@@ -66,10 +66,14 @@ def compare_point(config: dict) -> dict:
 
     cfg = config_from_dict(config["train"], source="comparison point")
     run_dir = config.get("run_dir")
+    corpus_sha = config.get("corpus_sha256")
     resume = None
     if run_dir is not None and (Path(run_dir) / "checkpoint.pt").is_file():
         resume = Path(run_dir) / "checkpoint.pt"
-        _check_same_run(resume, cfg)
+        _check_same_run(resume, cfg, corpus_sha)
+    if run_dir is not None and corpus_sha is not None:  # what the checkpoint is trained on
+        Path(run_dir).mkdir(parents=True, exist_ok=True)
+        (Path(run_dir) / _CORPUS_MARK).write_text(corpus_sha + "\n")
     r = train(cfg, out=run_dir, resume=resume, progress=False)
     return {
         "policy": cfg.policy,
@@ -92,14 +96,22 @@ def compare_point(config: dict) -> dict:
 _NOT_RESULTS = ("cache_dir", "checkpoint_every")
 
 
-def _check_same_run(checkpoint: Path, cfg: TrainConfig) -> None:
+_CORPUS_MARK = "corpus.sha256"  # beside the checkpoint of a run on a corpus file
+
+
+def _check_same_run(checkpoint: Path, cfg: TrainConfig, corpus_sha: str | None = None) -> None:
     """Refuse to continue a run directory's checkpoint of other settings: the
     point would be stored under ``cfg`` but not be ``cfg``'s run (e.g. more
-    ``--steps`` continue the old run's learning-rate schedule)."""
+    ``--steps`` continue the old run's learning-rate schedule, or the corpus
+    file was rewritten)."""
     from isingformer.lm.checkpoint import load_checkpoint
 
     old = config_from_dict(load_checkpoint(checkpoint)["config"], source=f"checkpoint {checkpoint}")
     now, then = cfg.to_dict(), old.to_dict()
+    if corpus_sha is not None:
+        mark = checkpoint.parent / _CORPUS_MARK
+        now["corpus_sha256"] = corpus_sha
+        then["corpus_sha256"] = mark.read_text().strip() if mark.is_file() else "unknown"
     diff = [k for k in now if k not in _NOT_RESULTS and now[k] != then.get(k)]
     if diff:
         shown = ", ".join(f"{k} = {then.get(k)!r} there, {now[k]!r} now" for k in diff[:3])
