@@ -33,3 +33,14 @@ def test_capacity_curve_interval_counts_the_successes_exactly():
     }
     (curve,) = capacity_curves([point])
     assert curve["p_ci"][0] == pytest.approx(list(wilson_interval(29, 100)), rel=1e-15)
+
+
+def test_capacity_point_binomial_error():
+    """p_err = sqrt(max(p(1 − p), 1/trials)/trials): at α = 0.05, N = 40 the
+    stored pattern is a fixed point in every trial (p = 1), so the error is
+    its floor sqrt(1/trials²) = 1/trials."""
+    from isingformer.physics.hopfield import capacity_point
+
+    out = capacity_point({"n": 40, "alpha": 0.05, "trials": 5, "seed": 0})
+    assert out["p_retrieval"] == 1.0
+    assert out["p_err"] == pytest.approx(1 / 5, rel=1e-12)
