@@ -255,6 +255,10 @@ def _studies():
         ("tc_study: negative seed", lambda: p.tc_study([4, 6], T5, sweeps=10, seed=-1), "seed"),
         ("tc_study: negative n_boot", lambda: p.tc_study([4, 6], T5, sweeps=10, n_boot=-1),
          "n_boot"),
+        # below 10 resamples the error cannot be formed (it crashed with numpy's AxisError)
+        ("tc_study: n_boot 0", lambda: p.tc_study([4, 6], T5, sweeps=10, n_boot=0), "n_boot"),
+        ("finite_size_scaling: n_boot 5",
+         lambda: p.finite_size_scaling([4, 6], T5, *[np.ones((2, 5))] * 4, n_boot=5), "n_boot"),
         ("sk_study: negative seed", lambda: g.sk_study([4], samples=3, seed=-1), "seed"),
         ("overlap_study: negative seed",
          lambda: g.overlap_study([4], samples=3, seed=-1, sweeps=100, n_temps=2), "seed"),

@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from isingformer.errors import InputError, PhysicsError
+from isingformer.validate import check_int
 
 CROSS_WINDOW = 0.25  # crossing fits: half-width in rounding widths of the larger size
 COLLAPSE_WINDOW = 0.5  # collapse fits: half-width in rounding widths of each size
@@ -165,7 +166,8 @@ def finite_size_scaling(
         temperatures: the common grid ``[n_T]`` (>= 5 points), bracketing T_c.
         binder, binder_err, chi, chi_err: curves and one-sigma errors ``[n_L, n_T]``.
         dim: lattice dimension (for the width exponent 1/(dν)).
-        n_boot: parametric bootstrap resamples.
+        n_boot: parametric bootstrap resamples (>= 10: the error needs at
+            least 10 resamples with finite crossings).
         seed: bootstrap seed.
         omega: correction-to-scaling exponent of the crossing extrapolation
             (2D Ising: 2); varied over omega/2 … 2·omega for the systematic error.
@@ -181,6 +183,7 @@ def finite_size_scaling(
         raise InputError("sizes must be distinct")
     if not (np.isfinite(omega) and omega > 0):
         raise InputError(f"omega must be > 0, got {omega}")
+    check_int(n_boot, "n_boot", ge=10)
     U, dU, X, dX = arrs
     if np.any(X <= 0):
         raise PhysicsError("susceptibilities must be positive")

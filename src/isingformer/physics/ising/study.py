@@ -208,7 +208,7 @@ def tc_study(
     if len(sizes) < 2:
         raise InputError("--sizes needs at least two lattice sizes")
     check_seed(seed)
-    check_int(n_boot, "n_boot", ge=0)
+    check_int(n_boot, "n_boot", ge=10)
     if min(sizes) < 4:
         raise InputError("--sizes must all be >= 4")
     if dim not in (2, 3):
