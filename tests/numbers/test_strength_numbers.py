@@ -60,3 +60,29 @@ def test_lee_yang_ring_uses_u_equal_exp_minus_2j_over_t():
     theta = ring_zero_angles(12, u)
     want = np.sort(np.minimum(theta, 2 * np.pi - theta))
     np.testing.assert_allclose(got, want, atol=1e-8)
+
+
+def test_ks_distance_equals_scipy_kstest():
+    """The KS distance to the Poisson law e^(−s) is scipy's one-sample
+    statistic sup|F_n − F| (both one-sided parts)."""
+    from scipy import stats
+
+    from isingformer.numbers import ks_table
+
+    s = np.random.default_rng(3).exponential(size=60) * 1.1
+    table = ks_table(s, n_boot=0, exact_gue=False)
+    assert table["poisson"]["d"] == pytest.approx(stats.kstest(s, "expon").statistic, rel=1e-12)
+    # a point mass far above the law's bulk: the distance is F(5) = 1 − e^(−5),
+    # reached just below the jump (the F − (i − 1)/n side at i = 1)
+    d = ks_table(np.full(20, 5.0), n_boot=0, exact_gue=False)["poisson"]["d"]
+    assert d == pytest.approx(1.0 - math.exp(-5.0), rel=1e-12)
+
+
+def test_pair_correlation_gue_law():
+    """GUE two-point function 1 − (sin πr/πr)² at the bin centres."""
+    from isingformer.numbers import pair_correlation
+
+    out = pair_correlation(np.arange(50, dtype=float), r_max=3.0, bins=6)
+    want = [1 - (math.sin(math.pi * r) / (math.pi * r)) ** 2 for r in out["r"]]
+    np.testing.assert_allclose(out["gue"], want, rtol=1e-12)
+    assert out["r"][0] == pytest.approx(0.25)
