@@ -188,7 +188,17 @@ def crossing(ks: Sequence[float], values: Sequence[float], level: float) -> floa
     return float("nan")
 
 
-def _interval(values: Sequence[float]) -> dict:
+_NON_NEGATIVE = frozenset(
+    {"ood_error", "id_error", "dist_to_ridge", "dist_to_pool"}
+    | {"ridge_ood_error", "pool_ood_error", "pool_id_error"}
+)
+
+
+def _interval(values: Sequence[float], non_negative: bool = False) -> dict:
+    """Mean and 95 % Student-t interval over seeds; for a quantity that cannot
+    be negative (an error, a squared distance) the interval's lower end is
+    clipped at 0 (``clipped_at_zero``): the true value lies in the clipped
+    interval whenever it lies in the raw one, so coverage is unchanged."""
     from isingformer.stats import mean_interval
 
     v = [float(x) for x in values if x is not None and math.isfinite(x)]
@@ -202,9 +212,14 @@ def _interval(values: Sequence[float]) -> dict:
             "values": [],
         }
     iv = mean_interval(v)
+    ci = iv.ci
+    clipped = bool(non_negative and ci is not None and ci[0] < 0.0)
+    if clipped:
+        ci = (0.0, ci[1])
     return {
         "mean": iv.mean,
-        "ci": iv.ci,
+        "ci": ci,
+        "clipped_at_zero": clipped,
         "n": iv.n,
         "method": iv.method,
         "level": iv.level,  # the interval's confidence level (the JSON stated none)
@@ -378,7 +393,11 @@ def icl_sweep(
                 "pool_id_error",
             ):
                 vals = [r.get(key) for r in col]
-                pt[key] = None if all(v is None for v in vals) else _interval(vals)
+                pt[key] = (
+                    None
+                    if all(v is None for v in vals)
+                    else _interval(vals, non_negative=key in _NON_NEGATIVE)
+                )
             if model == "linear":
                 kappa = math.inf if k is None else k / task.dim
                 pt["theory_ood_error"] = theory_ood_error(kappa, alpha, task.noise)
