@@ -322,7 +322,7 @@ def sampled_temperature_terms(
 def indicator_errors(terms: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     """The sampling standard error of each indicator (the mean over prompts of the
     per-prompt estimates of :func:`sampled_terms`, independent samples per prompt):
-    ``{name: [G − 2]}``. The bootstrap bands over prompts contain this noise as
+    ``{name: [G − 2]}``. The bands over prompts (Student-t) contain this noise as
     well as the prompts' spread."""
     return {
         k: np.sqrt((terms[f"{k}_se"] ** 2).sum(axis=1)) / terms[k].shape[1]
