@@ -86,3 +86,14 @@ def test_pair_correlation_gue_law():
     want = [1 - (math.sin(math.pi * r) / (math.pi * r)) ** 2 for r in out["r"]]
     np.testing.assert_allclose(out["gue"], want, rtol=1e-12)
     assert out["r"][0] == pytest.approx(0.25)
+
+
+@pytest.mark.parametrize("eps", [1e-2, 1e-3])
+def test_hagedorn_heat_capacity(eps):
+    """ln ζ(s) = −ln ε + γε + O(ε²), so C = s² (ln ζ)″ = s²/ε² + O(1): the
+    asymptotic form and the certified value differ by less than 1."""
+    from isingformer.numbers import hagedorn_asymptotics
+
+    p, a = primon(1 + eps), hagedorn_asymptotics(1 + eps)
+    assert abs(p.heat_capacity - a["heat_capacity"]) < 1.0
+    assert abs(p.log_z - a["log_z"]) < 2 * eps
