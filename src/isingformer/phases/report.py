@@ -132,7 +132,12 @@ def validation_figure(validations: list[dict]):
         _axis(ax, v["detection"], "β" if rem else "T", np.exp if rem else None, v["expected"])
         ax.set_title(v["system"], fontsize=8)
     fig.tight_layout()
-    bands = "; ".join(f"{v['system']}: {_bands(v['detection'])}" for v in validations)
+    methods = {v["detection"].get("band_method") for v in validations}
+    if len(methods) == 1 and None not in methods:  # one method: say it once, n per system
+        counts = ", ".join(f"{v['system']} {v['detection'].get('n_prompts')}" for v in validations)
+        bands = f"{methods.pop()}; n = {counts}"
+    else:
+        bands = "; ".join(f"{v['system']}: {_bands(v['detection'])}" for v in validations)
     out = figure(
         fig,
         "Validation: the detector's peak against the exact expected position (dashed); "
