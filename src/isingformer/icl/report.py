@@ -6,7 +6,7 @@ from pathlib import Path
 
 import numpy as np
 
-from isingformer.report import Report, Section, Table, figure
+from isingformer.report import Report, Section, Table, figure, tidy_log_axis
 
 __all__ = ["icl_figures", "icl_job_section", "icl_section", "write_sweep_report"]
 
@@ -88,6 +88,7 @@ def icl_figures(result: dict) -> list:
             ax.errorbar(x, m, yerr=e, fmt=style, color=c, ms=3, label=f"{name}, d = {d}")
     ax.set_xscale("log")
     ax.set_yscale("log")
+    tidy_log_axis(ax.yaxis)  # a short log axis: plain 1-2-5 ticks, not 6×10⁻¹
     ax.set_xlabel("pretraining tasks k")
     ax.set_ylabel("mean squared distance of predictions (fresh tasks)")
     ax.set_title("Distance to the two Bayes baselines")
