@@ -102,3 +102,19 @@ def test_docs_percentile_bootstrap_coverage_and_width(
         ratios.append((thi - tlo) / (hi - lo))
     assert abs(hits / 800 - coverage) < 0.05
     assert abs(float(np.median(ratios)) - width_ratio) < 0.15
+
+
+def test_t_half_width_is_the_t_interval_of_each_mean() -> None:
+    """Along an axis: each row's half-width is that row's t-interval half-width
+    (t_{n-1} s / sqrt(n); at n = 3, t_2 = 4.302653)."""
+    from isingformer.stats import t_half_width
+
+    rows = np.array([[1.0, 2.0, 4.0], [0.0, 0.0, 3.0]])
+    half = t_half_width(rows, axis=1)
+    for row, h in zip(rows, half, strict=True):
+        lo, hi = t_interval(row)
+        assert h == pytest.approx((hi - lo) / 2, rel=1e-12)
+        assert h == pytest.approx(4.302653 * np.std(row, ddof=1) / np.sqrt(3), rel=1e-6)
+    assert t_half_width(rows.T, axis=0) == pytest.approx(half, rel=1e-12)
+    with pytest.raises(InputError):
+        t_half_width([1.0])

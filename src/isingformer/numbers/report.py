@@ -171,12 +171,12 @@ def _fig_gaps(s: dict):
 
 
 def _t_interval(values: list[float]) -> str:
-    from scipy import stats
+    from isingformer.stats import MIN_N, t_half_width
 
     v = np.array([x for x in values if x is not None], dtype=float)
-    if v.size < 3:
+    if v.size < MIN_N:
         return ", ".join(f"{x:.3f}" for x in v)
-    h = stats.t.ppf(0.975, v.size - 1) * v.std(ddof=1) / math.sqrt(v.size)
+    h = float(t_half_width(v))
     return f"{v.mean():.3f} ± {h:.3f} (n = {v.size} seeds, Student-t 95 %)"
 
 

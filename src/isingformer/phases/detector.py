@@ -30,6 +30,7 @@ from isingformer.phases.divergence import (
     linear_divergence,
     total_variation,
 )
+from isingformer.stats import t_half_width
 from isingformer.validate import check_int, check_seed
 
 __all__ = ["INDICATORS", "Detection", "detect_from_terms", "window_terms"]
@@ -203,10 +204,7 @@ def detect_from_terms(
         indicators[name] = t.mean(axis=1)
         bands[name] = np.full((2, pts.size), np.nan)
         if enough:
-            from scipy import stats
-
-            half = stats.t.ppf(0.975, n_prompts - 1) * t.std(axis=1, ddof=1)
-            half /= np.sqrt(n_prompts)
+            half = t_half_width(t, axis=1)  # per grid point, over the prompts
             bands[name] = np.stack([indicators[name] - half, indicators[name] + half])
     if window == 1:  # F(λ_i) ≈ D_lin(P(λ_i−1), P(λ_i+1)) / h², h = half the span
         fisher = fisher_from_linear(indicators["linear"], (g[2:] - g[:-2]) / 2)

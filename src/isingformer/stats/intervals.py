@@ -10,7 +10,7 @@ import numpy as np
 
 from isingformer.errors import InputError
 
-__all__ = ["MIN_N", "Interval", "mean_interval", "t_interval"]
+__all__ = ["MIN_N", "Interval", "mean_interval", "t_half_width", "t_interval"]
 
 MIN_N = 3  # below this, report the values, not an interval
 METHOD = "Student t"
@@ -62,6 +62,20 @@ def _t_quantile(q: float, dof: int) -> float:
     return float(stats.t.ppf(q, dof))
 
 
+def t_half_width(values, axis: int = -1, level: float = 0.95) -> np.ndarray:
+    """Half-width ``t_{n-1} s / sqrt(n)`` of the two-sided Student-t interval of
+    the mean along ``axis`` of ``values`` (n = that axis's length, >= 2), for
+    many means at once (e.g. one per grid point over prompts): the rest of the
+    shape. Callers refuse an interval below :data:`MIN_N` values."""
+    v = np.asarray(values, dtype=np.float64)
+    if not 0.0 < level < 1.0:
+        raise InputError(f"confidence level must lie in (0, 1), got {level}")
+    n = v.shape[axis]
+    if n < 2:
+        raise InputError(f"a t-interval needs >= 2 values along the axis, got {n}")
+    return _t_quantile(0.5 + level / 2, n - 1) * v.std(axis=axis, ddof=1) / math.sqrt(n)
+
+
 def t_interval(values, level: float = 0.95) -> tuple[float, float] | None:
     """Two-sided Student-t interval ``mean ± t_{n-1} s / sqrt(n)`` of the mean
     of ``values`` (shape ``(n,)``); ``None`` when ``n < 3``. Exact coverage
@@ -71,7 +85,7 @@ def t_interval(values, level: float = 0.95) -> tuple[float, float] | None:
     if v.size < MIN_N:
         return None
     m = float(v.mean())
-    half = _t_quantile(0.5 + level / 2, v.size - 1) * float(v.std(ddof=1)) / math.sqrt(v.size)
+    half = float(t_half_width(v, level=level))
     return (m - half, m + half)
 
 
