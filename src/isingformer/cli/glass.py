@@ -27,7 +27,11 @@ def sk(
     n: str = typer.Option(
         "32,64,128", "--sizes", help="Numbers of spins N (>= 4): list or START:STOP:NUM."
     ),
-    samples: int = typer.Option(20, help="Disorder samples per N (>= 3)."),
+    samples: int = typer.Option(
+        20,
+        help="Disorder samples at the largest N (>= 3); a smaller N gets "
+        "samples·(N_max/N)^(3/2), at most 8x, for similar error bars.",
+    ),
     seed: int = typer.Option(0, help="Random seed."),
     sweeps: int = typer.Option(None, help="PT sweeps per sample (default max(500, 12 N))."),
     method: str = typer.Option("pt", help="pt (parallel tempering) | anneal"),
