@@ -50,8 +50,9 @@ def _reference(name: str):
     return next((v for k, v in NVIDIA_FLIPS_PER_NS.items() if k in name), None)
 
 
-def bench_msc_cuda(sizes: list[int], sweeps: int) -> list[dict]:
-    """flips/ns of the Numba CUDA multi-spin Metropolis at each L (T_c, median of 3)."""
+def bench_msc_cuda(sizes: list[int], sweeps: int, blocks: list[int] | None = None) -> list[dict]:
+    """flips/ns of the Numba CUDA multi-spin Metropolis at each L and threads per
+    block (T_c, median of 3)."""
     from numba import cuda
 
     from isingformer.physics.ising.cuda_msc import gpu_sweeps
@@ -72,27 +73,39 @@ def bench_msc_cuda(sizes: list[int], sweeps: int) -> list[dict]:
         g = np.random.default_rng(0)
         P = cuda.to_device(g.integers(0, 2**64, size=(2, L, L // 128), dtype=np.uint64))
         state = {"sweep": 0}
+        for block in blocks or [256]:
 
-        def run(P=P, state=state):
-            gpu_sweeps(P, 1, t4, t8, state["sweep"], sweeps)
-            state["sweep"] += sweeps
-            cuda.synchronize()
+            def run(P=P, state=state, block=block):
+                gpu_sweeps(P, 1, t4, t8, state["sweep"], sweeps, block=block)
+                state["sweep"] += sweeps
+                cuda.synchronize()
 
-        run()  # compile and warm up
-        times = []
-        for _ in range(3):
-            t0 = time.perf_counter()
-            run()
-            times.append(time.perf_counter() - t0)
-        rate = L * L * sweeps / statistics.median(times) / 1e9
-        ref = _reference(name)
-        print(f"{name}: Numba CUDA multi-spin Metropolis L={L} T_c: {rate:.1f} flips/ns")
-        if ref is not None:
+            run()  # compile and warm up
+            times = []
+            for _ in range(3):
+                t0 = time.perf_counter()
+                run()
+                times.append(time.perf_counter() - t0)
+            rate = L * L * sweeps / statistics.median(times) / 1e9
+            ref = _reference(name)
             print(
-                f"  multi-spin L={L}: share of NVIDIA's multi-spin figure ({ref:g} flips/ns) = "
-                f"{rate / ref:.3f}x (target >= 0.5x)"
+                f"{name}: Numba CUDA multi-spin Metropolis L={L} T_c, {block} threads/block: "
+                f"{rate:.1f} flips/ns"
             )
-        rows.append({"L": L, "sweeps": sweeps, "flips_per_ns": rate, "nvidia_reference": ref})
+            if ref is not None:
+                print(
+                    f"  multi-spin L={L}: share of NVIDIA's multi-spin figure ({ref:g} flips/ns) "
+                    f"= {rate / ref:.3f}x (target >= 0.5x)"
+                )
+            rows.append(
+                {
+                    "L": L,
+                    "block": block,
+                    "sweeps": sweeps,
+                    "flips_per_ns": rate,
+                    "nvidia_reference": ref,
+                }
+            )
     return rows
 
 
@@ -102,6 +115,7 @@ def main() -> None:
     ap.add_argument("--sweeps", type=int, default=200)
     ap.add_argument("--json", action="store_true")
     ap.add_argument("--msc-sizes", default="1024,16384", help="L of the multi-spin rows")
+    ap.add_argument("--blocks", default="256", help="threads per block of the multi-spin rows")
     ap.add_argument("--device", default="cuda", help="cuda (default); cpu checks the script")
     a = ap.parse_args()
     dev = a.device
@@ -110,7 +124,11 @@ def main() -> None:
         from isingformer.physics.ising.cuda_msc import cuda_available
 
         if cuda_available():
-            msc = bench_msc_cuda([int(x) for x in a.msc_sizes.split(",")], a.sweeps)
+            msc = bench_msc_cuda(
+                [int(x) for x in a.msc_sizes.split(",")],
+                a.sweeps,
+                [int(x) for x in a.blocks.split(",")],
+            )
         else:
             print("Numba sees no CUDA device: no multi-spin CUDA rows")
     if dev.startswith("cuda") and not torch.cuda.is_available():

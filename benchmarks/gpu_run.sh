@@ -10,7 +10,7 @@
 # pip install "numba-cuda[cu12]" in that venv (its tests skip if Numba sees no GPU).
 # Steps, each writing into benchmarks/results/ (or $OUT_DIR):
 #   1. nvidia-smi and torch's view of the device (gpu-<stamp>-device.txt);
-#   2. every `cuda`-marked test (tests/gpu and any other: ensemble core, β-attention vs
+#   2. every `cuda`-marked test (all in tests/gpu: ensemble core, β-attention vs
 #      SDPA, critical calibration, torch Metropolis/heat-bath vs Kaufman,
 #      training --device cuda, analyze --device cuda) as JUnit XML;
 #   3. the GPU benchmark (bench_gpu.py: flips/ns of the Numba CUDA multi-spin
@@ -38,9 +38,12 @@ if ! "$PY" -c "import sys, torch; sys.exit(0 if torch.cuda.is_available() else 1
   exit 2
 fi
 export OMP_NUM_THREADS=$THREADS ISINGFORMER_THREADS=$THREADS
-"$PY" -m pytest -q -m cuda tests -p no:cacheprovider --junitxml="$OUT/gpu-$stamp-cuda-tests.xml"
+# every cuda-marked test lives in tests/gpu (tests/gpu/test_gpu_layout.py checks): collecting
+# only there needs none of the optional packages other test modules import at the top
+"$PY" -m pytest -q -m cuda tests/gpu -p no:cacheprovider --junitxml="$OUT/gpu-$stamp-cuda-tests.xml"
 rc=$?
-"$PY" benchmarks/bench_gpu.py --json > "$OUT/gpu-$stamp-bench-gpu.txt" 2>&1
+# BENCH_ARGS: more options of bench_gpu.py (e.g. --msc-sizes 1024,4096,16384 --blocks 128,256)
+"$PY" benchmarks/bench_gpu.py --json ${BENCH_ARGS:-} > "$OUT/gpu-$stamp-bench-gpu.txt" 2>&1
 tail -n 20 "$OUT/gpu-$stamp-bench-gpu.txt"
 if [ "${SUITE:-1}" = 1 ]; then  # SUITE=0 skips the CPU suite when device time is short
   "$PY" -m benchmarks --threads "$THREADS" --out "$OUT"

