@@ -8,16 +8,21 @@
 - **Layer indices.** Attention modules without a ``layer_idx`` (DistilBERT,
   ViT) are numbered in module order when the model is built, so a per-layer
   β and :class:`~isingformer.attention.QKCapture` know their layer.
-- **β in generate.** ``model.generate(**batch, beta=...)`` runs generation
-  inside :func:`~isingformer.attention.hf.beta_scope` (every form of ``beta``
-  works: number, ``[H]``, ``[L, H]``, callable). A model whose ``forward``
-  has its own ``beta`` parameter gets it unchanged.
+- **β in generate and forward.** ``model.generate(**batch, beta=...)`` and
+  ``model(**batch, beta=...)`` run inside
+  :func:`~isingformer.attention.hf.beta_scope` (every form of ``beta``
+  works: number, ``[H]``, ``[L, H]``, callable), so ``beta`` reaches every
+  attention call even in models whose layers do not pass their keyword
+  arguments on to the attention (StableLM: a ``beta`` keyword was silently
+  dropped there). A model whose ``forward`` has its own ``beta`` parameter
+  gets it unchanged; any other model without the isingformer attention is an
+  :class:`~isingformer.errors.InputError` (its attention would ignore ``beta``).
 
-These wrap three methods of ``transformers`` (``PreTrainedModel.post_init``,
+These wrap four methods of ``transformers`` (``PreTrainedModel.post_init``,
 ``PreTrainedModel._check_and_adjust_attn_implementation``,
-``GenerationMixin.generate``) once; each wrapper calls the original and acts
-only for models using the isingformer attention (or, for ``generate``, only
-when ``beta`` is given).
+``PreTrainedModel.__call__``, ``GenerationMixin.generate``) once; each wrapper
+calls the original and acts only for models using the isingformer attention
+(or, for ``generate`` and ``__call__``, only when ``beta`` is given).
 """
 
 from __future__ import annotations
@@ -119,22 +124,23 @@ def install_support(name: str) -> None:
 
         return run
 
-    def generate_with_beta(generate):
+    def with_beta(call, what: str):
         def run(self, *args, beta=None, **kwargs):
             if beta is None or "beta" in inspect.signature(self.forward).parameters:
                 kwargs = kwargs if beta is None else {**kwargs, "beta": beta}
-                return generate(self, *args, **kwargs)  # the model takes beta itself
+                return call(self, *args, **kwargs)  # the model takes beta itself
             if not _uses(self, name):
                 raise InputError(
-                    f"generate(beta=...) needs a model loaded with attn_implementation={name!r}"
+                    f"{what}(beta=...) needs a model loaded with attn_implementation={name!r}"
                 )
             from isingformer.attention.hf import beta_scope
 
             with beta_scope(beta):
-                return generate(self, *args, **kwargs)
+                return call(self, *args, **kwargs)
 
         return run
 
     _patch(PreTrainedModel, "_check_and_adjust_attn_implementation", checked)
     _patch(PreTrainedModel, "post_init", post_init)
-    _patch(GenerationMixin, "generate", generate_with_beta)
+    _patch(PreTrainedModel, "__call__", lambda call: with_beta(call, "forward"))
+    _patch(GenerationMixin, "generate", lambda generate: with_beta(generate, "generate"))
