@@ -176,19 +176,20 @@ def layer_phase(
         if at_model:
             th = thermodynamics(E, [cap.scale[layer]], A)  # [H, r, 1]
             for name in _AT_MODEL:
-                sums[name] += getattr(th, name)[..., 0].sum(-1)
+                sums[name] += getattr(th, name)[..., 0].sum(-1).cpu()
             log_n = A.sum(-1).double().log()  # [H, r]
             multi = log_n > 0
             frac = torch.where(multi, th.entropy[..., 0] / log_n.clamp_min(1e-300), 0.0)
-            sums["frac"] += (frac * multi).sum(-1)
-            sums["multi"] += multi.sum(-1)
+            sums["frac"] += (frac * multi).sum(-1).cpu()
+            sums["multi"] += multi.sum(-1).cpu()
         Es, As, start = subset(j, E, A)
         if Es.shape[1]:
-            sigma_b, keys_b = logit_spread(Es, As)
-            m = (As.sum(-1) > 1).sum(-1).double()
-            var_sum += sigma_b.double() ** 2 * m
+            # the per-head sums stay on the CPU whatever the device of the energies
+            sigma_b, keys_b = (t.double().cpu() for t in logit_spread(Es, As))
+            m = (As.sum(-1) > 1).sum(-1).double().cpu()
+            var_sum += sigma_b**2 * m
             multi_n += m
-            keys_sum += keys_b.double() * Es.shape[1]
+            keys_sum += keys_b * Es.shape[1]
             if hold:
                 held.append((Es, As, start))
         del E, A
@@ -231,7 +232,7 @@ def layer_phase(
         hs = torch.tensor(todo)
         acc = PeakAccumulator(g, n_sel, len(todo), n_boot=n_boot, seed=seed, groups=clusters)
         for Es, As, start in chunks():
-            X = (Es[hs] * factor[hs, None, None]).to(dtype)
+            X = (Es[hs] * factor[hs, None, None].to(Es.device)).to(dtype)
             M = As[hs]
             acc.add(thermodynamics(X, g, None if bool(M.all()) else M).heat_capacity, start)
         for i, h in enumerate(todo):
