@@ -127,6 +127,44 @@ def _randomize_hf(model, seed: int) -> None:
                 m.bias.zero_()
 
 
+def _check_plain_attention(name: str, cap) -> None:
+    """Refuse a model whose attention rows are not ``softmax(β q·k)`` over one
+    mask shared by all layers: extra logit terms (soft-capping, a position
+    bias, attention sinks) or layers that see different keys (sliding-window
+    or local layers shorter than the passages). The Hamiltonians −q·k and the
+    single mask per passage would silently misdescribe such a model."""
+    from isingformer.errors import ModelLoadError
+
+    recs = cap.records
+    terms = [
+        what
+        for what, attr in (
+            ("soft-capping", "softcap"),
+            ("a position bias", "bias"),
+            ("attention sinks", "sink"),
+        )
+        if any(getattr(r, attr) is not None for r in recs)
+    ]
+    if terms:
+        raise ModelLoadError(
+            f"layers: {name} adds {' and '.join(terms)} to β q·k, so its attention is not "
+            "softmax(−β E) of the layer Hamiltonians; not supported (isingformer analyze "
+            "reads such models)"
+        )
+    S, _, T, _ = cap.allowed[0].shape
+    ref = cap.allowed[0][:, :1].expand(S, 1, T, T)
+    differ = [
+        layer for layer, a in enumerate(cap.allowed) if not bool((a == ref).all())
+    ]  # [S, 1|H, T, T] against layer 0, head 0
+    if differ:
+        raise ModelLoadError(
+            f"layers: the attention layers of {name} see different keys on these passages "
+            f"(layers {differ} differ from layer 0: sliding-window or local attention shorter "
+            "than the passages); one mask for all layers is needed — lower --max-tokens below "
+            "the window, or use isingformer analyze"
+        )
+
+
 def _hf(model, texts, n_texts, max_tokens, random_init, critical, seed, device):
     from isingformer.probe import capture_qk, default_texts, load_model
 
@@ -136,6 +174,7 @@ def _hf(model, texts, n_texts, max_tokens, random_init, critical, seed, device):
     words = max(160, max_tokens)  # enough words for max_tokens tokens
     passages = texts if texts is not None else default_texts(n_texts, words=words, seed=seed)
     cap = capture_qk(lm, passages, max_tokens)
+    _check_plain_attention(lm.name, cap)
     beta_heads = np.array([[s] * int(q.shape[1]) for q, s in zip(cap.q, cap.scale, strict=True)])
     parts = _stack(
         [q.cpu() for q in cap.q],
