@@ -229,6 +229,14 @@ def _check_beta(b: torch.Tensor) -> None:
 def _beta_factor(beta: BetaSpec, module, n_heads: int, like: torch.Tensor) -> torch.Tensor:
     """β as a tensor broadcastable to logits ``[B, H, Lq, Lk]``."""
     layer = layer_index(module)
+    per_layer = (callable(beta) and not isinstance(beta, torch.Tensor)) or (
+        isinstance(beta, torch.Tensor) and beta.ndim == 2 and beta.shape[1] == n_heads
+    )
+    if per_layer and getattr(module, "_isingformer_shared", False):
+        raise InputError(
+            f"beta: one {type(module).__name__} module serves several layers (shared layers), "
+            "so a per-layer β cannot tell them apart; give one β or one per head"
+        )
     if callable(beta) and not isinstance(beta, torch.Tensor):
         if layer is None:
             raise InputError(

@@ -71,13 +71,19 @@ def _calls_interface(cls: type) -> bool:
 def index_layers(model) -> int:
     """Number the attention modules of ``model`` that call the attention
     interface but carry no ``layer_idx`` (in module order, from 0). Returns
-    how many were numbered."""
-    n = 0
+    how many were numbered. If there are fewer of them than the model has
+    layers, each module serves several layers (ALBERT's shared layers): they
+    are marked shared, and a per-layer β is refused for them."""
+    numbered = []
     for m in model.modules():
         if getattr(m, "layer_idx", None) is None and _calls_interface(type(m)):
-            m._isingformer_layer = n
-            n += 1
-    return n
+            m._isingformer_layer = len(numbered)
+            numbered.append(m)
+    depth = getattr(getattr(model, "config", None), "num_hidden_layers", None)
+    if isinstance(depth, int) and 0 < len(numbered) < depth:
+        for m in numbered:
+            m._isingformer_shared = True
+    return len(numbered)
 
 
 def _uses(model, name: str) -> bool:
