@@ -47,7 +47,7 @@ def tokenizer(words: list[str]):
     return PreTrainedTokenizerFast(tokenizer_object=tk, unk_token="[UNK]", pad_token="</s>")
 
 
-def build(name: str, tok, max_tokens: int):
+def build(name: str, tok, max_tokens: int, device: str = "cpu"):
     """A random-weight Llama of shape ``CONFIGS[name]`` with the isingformer attention."""
     from transformers import LlamaConfig, LlamaModel
 
@@ -68,7 +68,7 @@ def build(name: str, tok, max_tokens: int):
         attn_implementation="isingformer",
     )
     torch.manual_seed(0)
-    model = LlamaModel(cfg).eval()
+    model = LlamaModel(cfg).eval().to(device)
     return LoadedModel(model, tok, None, f"llama-{name}", layers, heads)
 
 
@@ -76,9 +76,17 @@ def measure(lm, text: str, n: int, reps: int) -> tuple[float, float]:
     """Median forward time and median analyze time (interleaved) at ``n`` tokens."""
     from isingformer.probe import analyze_attention, capture_qk
 
+    cuda = next(lm.model.parameters()).is_cuda
     fwd, ana = [], []
     for _ in range(reps):
-        fwd.append(capture_qk(lm, [text], n).seconds_forward)
+        if cuda:  # the forward is asynchronous: time it between synchronizations
+            torch.cuda.synchronize()
+            t0 = time.perf_counter()
+            capture_qk(lm, [text], n)
+            torch.cuda.synchronize()
+            fwd.append(time.perf_counter() - t0)
+        else:
+            fwd.append(capture_qk(lm, [text], n).seconds_forward)
         t0 = time.perf_counter()
         analyze_attention(texts=[text], max_tokens=n, sizes=[], loaded=lm)
         ana.append(time.perf_counter() - t0)
@@ -91,6 +99,7 @@ def main() -> None:
     ap.add_argument("--sizes", default="256,512,1024,2048,4096", help="N of the scan over N")
     ap.add_argument("--models", default="11M,110M,1.1B", help="models of the scan over size")
     ap.add_argument("--reps", type=int, default=2)
+    ap.add_argument("--device", default="cpu", help="cpu (default) or cuda")
     a = ap.parse_args()
     from isingformer.probe import default_texts
     from isingformer.threads import set_threads
@@ -104,7 +113,7 @@ def main() -> None:
     tok = tokenizer(words)
     print(
         f"analyze vs one forward pass, random Llama models, 1 passage of N tokens, 200 β, "
-        f"512 rows/head, 512-row blocks; {torch.get_num_threads()} thread(s), "
+        f"512 rows/head, 512-row blocks; {a.device}, {torch.get_num_threads()} CPU thread(s), "
         f"median of {a.reps} interleaved reps (1 for >= 1B parameters)"
     )
     print(
@@ -126,7 +135,7 @@ def main() -> None:
         )
         return n, f, t
 
-    lm = build("11M", tok, max(sizes, default=512))
+    lm = build("11M", tok, max(sizes, default=512), a.device)
     measure(lm, text, 64, 1)  # warm-up: compiled kernels, allocator
     prev = None
     for n in sizes:
@@ -137,7 +146,7 @@ def main() -> None:
         del lm
         gc.collect()
         n = CONFIGS[name][5]
-        lm = build(name, tok, n)
+        lm = build(name, tok, n, a.device)
         big = sum(p.numel() for p in lm.model.parameters()) >= 1e9
         row(lm, name, n, 1 if big else a.reps, None)
 
