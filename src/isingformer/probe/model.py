@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 from dataclasses import dataclass, field, replace
@@ -10,7 +11,7 @@ from pathlib import Path
 
 import torch
 
-from isingformer.errors import InputError, ModelLoadError
+from isingformer.errors import InputError, IsingformerError, ModelLoadError
 
 __all__ = [
     "CapturedBatch",
@@ -125,6 +126,24 @@ def _check_config(path: Path) -> dict:
     return cfg
 
 
+def _first_line(exc: BaseException) -> str:
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+
+
+@contextlib.contextmanager
+def _no_progress_bars():
+    """transformers' progress bars off inside (restored after)."""
+    from transformers.utils import logging as hf_logging
+
+    was = hf_logging.is_progress_bar_enabled()
+    hf_logging.disable_progress_bar()
+    try:
+        yield
+    finally:
+        if was:
+            hf_logging.enable_progress_bar()
+
+
 def load_model(path: Path | str | None = None, device: str = "cpu") -> LoadedModel:
     """Load tokenizer and base model from a local directory or a hub id in the
     local cache (default: the packaged MiniLM), offline, with
@@ -144,14 +163,25 @@ def load_model(path: Path | str | None = None, device: str = "cpu") -> LoadedMod
     from isingformer.attention import register_hf_attention
 
     register_hf_attention()
+    with _no_progress_bars():  # stderr keeps to isingformer's own lines
+        try:
+            model = AutoModel.from_pretrained(
+                p, local_files_only=True, trust_remote_code=False, attn_implementation="isingformer"
+            )
+        except Exception as exc:  # transformers raises many types for a broken directory
+            raise ModelLoadError(f"--model: cannot load {p}: {_first_line(exc)}") from None
+    inputs = getattr(model, "main_input_name", "input_ids")
+    if inputs != "input_ids":  # ViT (pixel_values), Whisper (input_features), ...
+        raise ModelLoadError(
+            f"--model: {type(model).__name__} reads {inputs}, not text; isingformer reads the "
+            "attention of text models (input_ids) only"
+        )
     try:
         tok = AutoTokenizer.from_pretrained(p, local_files_only=True, trust_remote_code=False)
-        model = AutoModel.from_pretrained(
-            p, local_files_only=True, trust_remote_code=False, attn_implementation="isingformer"
-        )
-    except Exception as exc:  # transformers raises many types for a broken directory
-        msg = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise ModelLoadError(f"--model: cannot load {p}: {msg}") from None
+    except Exception as exc:
+        raise ModelLoadError(
+            f"--model: cannot load the tokenizer of {p}: {_first_line(exc)}"
+        ) from None
     if tok.pad_token is None and tok.eos_token is not None:
         tok.pad_token = tok.eos_token
     tok.padding_side = "right"
@@ -274,7 +304,15 @@ def capture_qk(lm: LoadedModel, texts: list[str], max_tokens: int) -> CapturedBa
         batch["attention_mask"] = mask
     t0 = time.perf_counter()
     with QKCapture() as cap:
-        lm.model(**batch)
+        try:
+            lm.model(**batch)
+        except IsingformerError:
+            raise
+        except Exception as exc:  # e.g. CLIP: text alone is not a valid input
+            raise ModelLoadError(
+                f"--model: {type(lm.model).__name__} cannot run on text alone (input_ids, "
+                f"attention_mask): {_first_line(exc)}"
+            ) from None
     seconds = time.perf_counter() - t0
     if not cap.records:
         raise ModelLoadError("the model made no attention call through the isingformer adapter")

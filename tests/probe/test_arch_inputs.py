@@ -1,0 +1,58 @@
+"""`analyze`/`layers --model DIR` on models that do not read text alone
+(tiny random ViT, Whisper, CLIP saved here): one line naming what is
+unsupported and exit code 2. Before, ViT and Whisper failed inside the
+forward pass with a bare ``AttributeError``/``TypeError`` line (or, without a
+tokenizer, a cut-off tokenizer message), CLIP likewise, and transformers'
+progress bars came before the error line."""
+
+import pytest
+import torch
+
+from isingformer.cli import main
+
+transformers = pytest.importorskip("transformers")
+
+CONFIGS = {
+    "vit": (lambda: transformers.ViTConfig(
+        hidden_size=32, num_hidden_layers=2, num_attention_heads=4, intermediate_size=64,
+        image_size=16, patch_size=4), "ViTModel reads pixel_values, not text"),
+    "whisper": (lambda: transformers.WhisperConfig(
+        vocab_size=100, d_model=32, encoder_layers=2, decoder_layers=2,
+        encoder_attention_heads=4, decoder_attention_heads=4, encoder_ffn_dim=64,
+        decoder_ffn_dim=64, pad_token_id=1, bos_token_id=2, eos_token_id=2,
+        decoder_start_token_id=2, max_source_positions=16, num_mel_bins=8,
+    ), "WhisperModel reads input_features, not text"),
+    "clip": (lambda: transformers.CLIPConfig(
+        text_config=dict(vocab_size=100, hidden_size=32, num_hidden_layers=2,
+                         num_attention_heads=4, intermediate_size=64, bos_token_id=2,
+                         eos_token_id=2, pad_token_id=1),
+        vision_config=dict(hidden_size=32, num_hidden_layers=2, num_attention_heads=4,
+                           intermediate_size=64, image_size=16, patch_size=4),
+        projection_dim=16), "CLIPModel cannot run on text alone"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("command", ["analyze", "layers"])
+@pytest.mark.parametrize("name", list(CONFIGS))
+def test_non_text_model_is_refused_in_one_line(name, command, tmp_path, capsys):
+    config, says = CONFIGS[name]
+    torch.manual_seed(0)
+    transformers.AutoModel.from_config(config()).save_pretrained(tmp_path / name)
+    capsys.readouterr()
+    if name == "clip":  # it has a tokenizer: the refusal comes from the forward pass
+        from tokenizers import Tokenizer, models, pre_tokenizers
+
+        vocab = {w: i for i, w in enumerate(["[UNK]", "[PAD]", "</s>", "to", "be", "or"])}
+        tk = Tokenizer(models.WordLevel(vocab, unk_token="[UNK]"))
+        tk.pre_tokenizer = pre_tokenizers.Whitespace()
+        transformers.PreTrainedTokenizerFast(
+            tokenizer_object=tk, unk_token="[UNK]", pad_token="[PAD]", eos_token="</s>"
+        ).save_pretrained(tmp_path / name)
+    texts = tmp_path / "t.txt"
+    texts.write_text("to be or not to be " * 30, encoding="utf-8")
+    code = main([command, "--json", "--model", str(tmp_path / name), "--texts", str(texts),
+                 "--n-texts", "1", "--max-tokens", "8"])  # fmt: skip
+    out, err = capsys.readouterr()
+    assert code == 2 and out == ""
+    assert err.startswith("isingformer: error: --model: ") and err.count("\n") == 1, err
+    assert says in err
