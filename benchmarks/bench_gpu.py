@@ -50,9 +50,13 @@ def _reference(name: str):
     return next((v for k, v in NVIDIA_FLIPS_PER_NS.items() if k in name), None)
 
 
-def bench_msc_cuda(sizes: list[int], sweeps: int, blocks: list[int] | None = None) -> list[dict]:
-    """flips/ns of the Numba CUDA multi-spin Metropolis at each L and threads per
-    block (T_c, median of 3)."""
+def bench_msc_cuda(
+    sizes: list[int], sweeps: int, blocks: list[int] | None = None, forms: list[str] | None = None
+) -> list[dict]:
+    """flips/ns of the Numba CUDA multi-spin Metropolis at each L, threads per
+    block and launch form (``launch``: one launch per colour and sweep;
+    ``resident``: every sweep in one cooperative launch; ``auto``: the
+    library's choice) (T_c, median of 3)."""
     from numba import cuda
 
     from isingformer.physics.ising.cuda_msc import gpu_sweeps
@@ -73,10 +77,11 @@ def bench_msc_cuda(sizes: list[int], sweeps: int, blocks: list[int] | None = Non
         g = np.random.default_rng(0)
         P = cuda.to_device(g.integers(0, 2**64, size=(2, L, L // 128), dtype=np.uint64))
         state = {"sweep": 0}
-        for block in blocks or [256]:
+        for block, form in [(b, f) for b in blocks or [256] for f in forms or ["auto"]]:
+            resident = {"auto": None, "launch": False, "resident": True}[form]
 
-            def run(P=P, state=state, block=block):
-                gpu_sweeps(P, 1, t4, t8, state["sweep"], sweeps, block=block)
+            def run(P=P, state=state, block=block, resident=resident):
+                gpu_sweeps(P, 1, t4, t8, state["sweep"], sweeps, block=block, resident=resident)
                 state["sweep"] += sweeps
                 cuda.synchronize()
 
@@ -89,7 +94,8 @@ def bench_msc_cuda(sizes: list[int], sweeps: int, blocks: list[int] | None = Non
             rate = L * L * sweeps / statistics.median(times) / 1e9
             ref = _reference(name)
             print(
-                f"{name}: Numba CUDA multi-spin Metropolis L={L} T_c, {block} threads/block: "
+                f"{name}: Numba CUDA multi-spin Metropolis L={L} T_c, {block} threads/block, "
+                f"{form}: "
                 f"{rate:.1f} flips/ns"
             )
             if ref is not None:
@@ -101,6 +107,7 @@ def bench_msc_cuda(sizes: list[int], sweeps: int, blocks: list[int] | None = Non
                 {
                     "L": L,
                     "block": block,
+                    "form": form,
                     "sweeps": sweeps,
                     "flips_per_ns": rate,
                     "nvidia_reference": ref,
@@ -116,6 +123,9 @@ def main() -> None:
     ap.add_argument("--json", action="store_true")
     ap.add_argument("--msc-sizes", default="1024,16384", help="L of the multi-spin rows")
     ap.add_argument("--blocks", default="256", help="threads per block of the multi-spin rows")
+    ap.add_argument(
+        "--forms", default="launch,resident", help="launch forms of the multi-spin rows (or auto)"
+    )
     ap.add_argument("--device", default="cuda", help="cuda (default); cpu checks the script")
     a = ap.parse_args()
     dev = a.device
@@ -128,6 +138,7 @@ def main() -> None:
                 [int(x) for x in a.msc_sizes.split(",")],
                 a.sweeps,
                 [int(x) for x in a.blocks.split(",")],
+                a.forms.split(","),
             )
         else:
             print("Numba sees no CUDA device: no multi-spin CUDA rows")

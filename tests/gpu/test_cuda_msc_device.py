@@ -36,6 +36,26 @@ def test_device_chain_is_the_cpu_twin(numba_cuda):
     np.testing.assert_array_equal(a[1], b[1])
 
 
+@pytest.mark.parametrize("resident", [False, True])
+def test_gpu_sweeps_are_the_cpu_twin(numba_cuda, resident):
+    """Both launch forms (one launch per colour; all sweeps in one cooperative
+    launch) give the CPU twin's words bit for bit, from a random start."""
+    from numba import cuda
+
+    from isingformer.physics.ising.cuda_msc import gpu_sweeps, reference_sweeps
+    from isingformer.physics.ising.metropolis_msc import threshold
+
+    Y, nw, n = (8, 2, 3) if config.ENABLE_CUDASIM else (256, 4, 20)
+    P = np.random.default_rng(5).integers(0, 2**64, size=(2, Y, nw), dtype=np.uint64)
+    t4, t8 = threshold(np.exp(-4 * 0.44)), threshold(np.exp(-8 * 0.44))
+    Pd = cuda.to_device(P)
+    gpu_sweeps(Pd, 9, t4, t8, 7, n, block=64, resident=resident)
+    reference_sweeps(P, np.uint64(9), t4, t8, 7, n)
+    got = Pd.copy_to_host()
+    assert (got != np.random.default_rng(5).integers(0, 2**64, size=P.shape, dtype=np.uint64)).any()
+    np.testing.assert_array_equal(got, P)
+
+
 @pytest.mark.parametrize("T", [2.269185314213022, 2.6, 3.0])
 def test_device_chain_matches_kaufman(numba_cuda, T):
     if config.ENABLE_CUDASIM:

@@ -122,7 +122,7 @@ _GPU: dict = {}
 
 
 def _gpu_kernel():
-    """The CUDA kernel, compiled on first launch."""
+    """The CUDA kernel (one launch per colour), compiled on first launch."""
     if "kernel" not in _GPU:
         _, update = _make_update(cuda.jit(device=True))
 
@@ -137,19 +137,79 @@ def _gpu_kernel():
     return _GPU["kernel"]
 
 
+def _resident_kernel():
+    """The persistent CUDA kernel: every sweep of a call in one cooperative launch,
+    the grid synchronised between colours (grid-stride over the words), so a
+    small lattice is not bound by two launches per sweep. Compiled on first use."""
+    if "resident" not in _GPU:
+        _, update = _make_update(cuda.jit(device=True))
+
+        @cuda.jit
+        def sweeps_kernel(P, seed, sweep0, n_sweeps, t4, t8):  # pragma: no cover - device code
+            grid = cuda.cg.this_grid()
+            start = cuda.grid(1)
+            stride = cuda.gridsize(1)
+            nw = P.shape[2]
+            n = P.shape[1] * nw
+            for s in range(n_sweeps):
+                sweep = sweep0 + np.uint64(s)
+                for c in range(2):
+                    i = start
+                    while i < n:
+                        update(P, c, i // nw, i % nw, seed, sweep, t4, t8)
+                        i += stride
+                    grid.sync()
+
+        _GPU["resident"] = sweeps_kernel
+    return _GPU["resident"]
+
+
 def cuda_available() -> bool:
     """True when Numba sees a CUDA device (or its simulator, ``NUMBA_ENABLE_CUDASIM=1``)."""
     return bool(cuda.is_available())
 
 
-def gpu_sweeps(P, seed: int, t4, t8, sweep0: int, n_sweeps: int, block: int = 256) -> None:
+def _resident_blocks(kernel, block: int) -> int:
+    """Blocks of ``block`` threads that can all be resident at once (a cooperative
+    grid's limit); the simulator synchronises a grid of one block only."""
+    from numba.core import config
+
+    if config.ENABLE_CUDASIM:
+        return 1
+    return int(next(iter(kernel.overloads.values())).max_cooperative_grid_blocks(block))
+
+
+def gpu_sweeps(
+    P,
+    seed: int,
+    t4,
+    t8,
+    sweep0: int,
+    n_sweeps: int,
+    block: int = 256,
+    resident: bool | None = None,
+) -> None:
     """``n_sweeps`` sweeps on the GPU of the device array ``P [2, Y, nw]`` (uint64,
     ``numba.cuda.to_device``), in place; the same chain as :func:`reference_sweeps`.
+
+    ``resident``: run every sweep in one cooperative launch (:func:`_resident_kernel`);
+    default: when the lattice's words of one colour fit in the threads that can be
+    resident at once (small lattices, where two launches per sweep cost more than
+    the sweep), else one launch per colour and sweep.
     Asynchronous: call ``numba.cuda.synchronize()`` before timing or copying back."""
-    kernel = _gpu_kernel()
     n_words = P.shape[1] * P.shape[2]
-    grid = (n_words + block - 1) // block
     seed, t4, t8 = np.uint64(seed), np.uint64(t4), np.uint64(t8)
+    if resident is not False and int(n_sweeps) > 0:
+        kernel = _resident_kernel()
+        args = (P, seed, np.uint64(int(sweep0)), np.int64(n_sweeps), t4, t8)
+        if not kernel.overloads:
+            kernel[1, block](P, seed, np.uint64(int(sweep0)), np.int64(0), t4, t8)  # compile
+        fit = _resident_blocks(kernel, block)
+        if resident or fit * block >= n_words:
+            kernel[max(1, min(fit, (n_words + block - 1) // block)), block](*args)
+            return
+    kernel = _gpu_kernel()
+    grid = (n_words + block - 1) // block
     for s in range(int(n_sweeps)):
         sweep = np.uint64(int(sweep0) + s)
         for c in range(2):
