@@ -110,21 +110,37 @@ def _stack(qs, ks, alloweds, token_mask, beta_heads, critical: bool, seed: int, 
 
 
 def _randomize_hf(model, seed: int) -> None:
-    """BERT/GPT-2-style initialization: N(0, initializer_range) weights and
-    embeddings, zero biases, unit LayerNorm."""
+    """BERT/GPT-2-style initialization: N(0, initializer_range) weights of
+    linear layers (GPT-2's ``Conv1D`` included) and embeddings, zero biases,
+    unit LayerNorm; every other parameter (RMSNorm scales, attention sinks,
+    expert weights) as the architecture's own ``_init_weights`` sets it
+    (seeded). Before, GPT-2's ``Conv1D`` attention and MLP weights and
+    RMSNorm scales kept their trained values."""
     from torch import nn
+    from transformers.pytorch_utils import Conv1D
 
     std = float(getattr(model.config, "initializer_range", 0.02))
     g = torch.Generator().manual_seed(seed)
+    rest = []
     with torch.no_grad():
         for m in model.modules():
-            if isinstance(m, nn.Linear | nn.Embedding):
+            if isinstance(m, nn.Linear | nn.Embedding | Conv1D):
                 m.weight.copy_(torch.randn(m.weight.shape, generator=g) * std)
                 if getattr(m, "bias", None) is not None:
                     m.bias.zero_()
             elif isinstance(m, nn.LayerNorm):
-                m.weight.fill_(1.0)
-                m.bias.zero_()
+                if m.weight is not None:
+                    m.weight.fill_(1.0)
+                if m.bias is not None:
+                    m.bias.zero_()
+            elif any(True for _ in m.parameters(recurse=False)):
+                rest.append(m)
+        with torch.random.fork_rng(devices=[]):
+            torch.manual_seed(seed)
+            for m in rest:
+                for p in m.parameters(recurse=False):
+                    p._is_hf_initialized = False  # loaded weights are marked initialized
+                model._init_weights(m)
 
 
 def _check_plain_attention(name: str, cap) -> None:
