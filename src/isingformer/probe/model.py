@@ -309,6 +309,16 @@ def capture_qk(lm: LoadedModel, texts: list[str], max_tokens: int) -> CapturedBa
         except IsingformerError:
             raise
         except Exception as exc:  # e.g. CLIP: text alone is not a valid input
+            cfg = lm.model.config
+            n_pos = getattr(cfg, "max_position_embeddings", None) or getattr(
+                cfg, "n_positions", None
+            )
+            n_tok = int(batch["input_ids"].shape[1])
+            if isinstance(n_pos, int) and n_tok > n_pos:
+                raise InputError(
+                    f"--max-tokens: passages of {n_tok} tokens are longer than the {n_pos} positions "
+                    f"of {type(lm.model).__name__}; use --max-tokens {n_pos} or less"
+                ) from None
             raise ModelLoadError(
                 f"--model: {type(lm.model).__name__} cannot run on text alone (input_ids, "
                 f"attention_mask): {_first_line(exc)}"
