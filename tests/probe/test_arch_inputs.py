@@ -32,6 +32,23 @@ CONFIGS = {
 }  # fmt: skip
 
 
+def _save_tokenizer(directory) -> None:
+    from tokenizers import Tokenizer, models, pre_tokenizers
+
+    vocab = {w: i for i, w in enumerate(["[UNK]", "[PAD]", "</s>", "to", "be", "or", "not"])}
+    tk = Tokenizer(models.WordLevel(vocab, unk_token="[UNK]"))
+    tk.pre_tokenizer = pre_tokenizers.Whitespace()
+    transformers.PreTrainedTokenizerFast(
+        tokenizer_object=tk, unk_token="[UNK]", pad_token="[PAD]", eos_token="</s>"
+    ).save_pretrained(directory)
+
+
+def _texts(tmp_path):
+    texts = tmp_path / "t.txt"
+    texts.write_text("to be or not to be " * 30, encoding="utf-8")
+    return texts
+
+
 @pytest.mark.parametrize("command", ["analyze", "layers"])
 @pytest.mark.parametrize("name", list(CONFIGS))
 def test_non_text_model_is_refused_in_one_line(name, command, tmp_path, capsys):
@@ -40,16 +57,8 @@ def test_non_text_model_is_refused_in_one_line(name, command, tmp_path, capsys):
     transformers.AutoModel.from_config(config()).save_pretrained(tmp_path / name)
     capsys.readouterr()
     if name == "clip":  # it has a tokenizer: the refusal comes from the forward pass
-        from tokenizers import Tokenizer, models, pre_tokenizers
-
-        vocab = {w: i for i, w in enumerate(["[UNK]", "[PAD]", "</s>", "to", "be", "or"])}
-        tk = Tokenizer(models.WordLevel(vocab, unk_token="[UNK]"))
-        tk.pre_tokenizer = pre_tokenizers.Whitespace()
-        transformers.PreTrainedTokenizerFast(
-            tokenizer_object=tk, unk_token="[UNK]", pad_token="[PAD]", eos_token="</s>"
-        ).save_pretrained(tmp_path / name)
-    texts = tmp_path / "t.txt"
-    texts.write_text("to be or not to be " * 30, encoding="utf-8")
+        _save_tokenizer(tmp_path / name)
+    texts = _texts(tmp_path)
     code = main([command, "--json", "--model", str(tmp_path / name), "--texts", str(texts),
                  "--n-texts", "1", "--max-tokens", "8"])  # fmt: skip
     out, err = capsys.readouterr()
@@ -63,8 +72,6 @@ def test_passages_longer_than_learned_positions_name_the_limit(name, tmp_path, c
     """Learned absolute positions (BERT, GPT-2, OPT) end at the config's limit:
     longer passages failed inside the forward pass with a bare shape or index
     error (``index out of range in self``)."""
-    from tokenizers import Tokenizer, models, pre_tokenizers
-
     if name == "bert":
         cfg = transformers.BertConfig(vocab_size=100, hidden_size=32, num_hidden_layers=2,
                                       num_attention_heads=4, intermediate_size=64,
@@ -73,14 +80,8 @@ def test_passages_longer_than_learned_positions_name_the_limit(name, tmp_path, c
         cfg = transformers.GPT2Config(vocab_size=100, n_embd=32, n_layer=2, n_head=4,
                                       n_positions=16, bos_token_id=2, eos_token_id=2)  # fmt: skip
     transformers.AutoModel.from_config(cfg).save_pretrained(tmp_path / name)
-    vocab = {w: i for i, w in enumerate(["[UNK]", "[PAD]", "</s>", "to", "be", "or", "not"])}
-    tk = Tokenizer(models.WordLevel(vocab, unk_token="[UNK]"))
-    tk.pre_tokenizer = pre_tokenizers.Whitespace()
-    transformers.PreTrainedTokenizerFast(
-        tokenizer_object=tk, unk_token="[UNK]", pad_token="[PAD]", eos_token="</s>"
-    ).save_pretrained(tmp_path / name)
-    texts = tmp_path / "t.txt"
-    texts.write_text("to be or not to be " * 30, encoding="utf-8")
+    _save_tokenizer(tmp_path / name)
+    texts = _texts(tmp_path)
     capsys.readouterr()
     code = main(["analyze", "--json", "--model", str(tmp_path / name), "--texts", str(texts),
                  "--n-texts", "1", "--max-tokens", "40"])  # fmt: skip
