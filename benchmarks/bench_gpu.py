@@ -59,7 +59,7 @@ def bench_msc_cuda(
     library's choice) (T_c, median of 3)."""
     from numba import cuda
 
-    from isingformer.physics.ising.cuda_msc import gpu_sweeps
+    from isingformer.physics.ising.cuda_msc import _resident_blocks, _resident_kernel, gpu_sweeps
     from isingformer.physics.ising.metropolis_msc import threshold
 
     try:
@@ -86,6 +86,9 @@ def bench_msc_cuda(
                 cuda.synchronize()
 
             run()  # compile and warm up
+            gpu_sweeps(P, 1, t4, t8, 0, 1, block=block, resident=True)  # compiled for the count
+            fit = _resident_blocks(_resident_kernel(), block)
+            per_thread = (L * L // 128) / (fit * block)  # words of a colour per resident thread
             times = []
             for _ in range(3):
                 t0 = time.perf_counter()
@@ -95,7 +98,7 @@ def bench_msc_cuda(
             ref = _reference(name)
             print(
                 f"{name}: Numba CUDA multi-spin Metropolis L={L} T_c, {block} threads/block, "
-                f"{form}: "
+                f"{form} ({per_thread:.2g} words/resident thread): "
                 f"{rate:.1f} flips/ns"
             )
             if ref is not None:
@@ -108,6 +111,8 @@ def bench_msc_cuda(
                     "L": L,
                     "block": block,
                     "form": form,
+                    "resident_blocks": fit,
+                    "words_per_resident_thread": per_thread,
                     "sweeps": sweeps,
                     "flips_per_ns": rate,
                     "nvidia_reference": ref,

@@ -120,6 +120,11 @@ def reference_sweeps(P, seed, t4, t8, sweep0, n_sweeps):  # pragma: no cover - c
 
 _GPU: dict = {}
 
+# Measured on an H200 (docs/performance.md): at L = 4096 (<= 2 words of a colour
+# per resident thread) the cooperative kernel ran 2.6x the per-colour launches;
+# at L = 16384 (>= 16 words per thread) 0.8x. The switch lies between.
+RESIDENT_WORDS_PER_THREAD = 4
+
 
 def _gpu_kernel():
     """The CUDA kernel (one launch per colour), compiled on first launch."""
@@ -193,9 +198,9 @@ def gpu_sweeps(
     ``numba.cuda.to_device``), in place; the same chain as :func:`reference_sweeps`.
 
     ``resident``: run every sweep in one cooperative launch (:func:`_resident_kernel`);
-    default: when the lattice's words of one colour fit in the threads that can be
-    resident at once (small lattices, where two launches per sweep cost more than
-    the sweep), else one launch per colour and sweep.
+    default: when a colour's words are at most ``RESIDENT_WORDS_PER_THREAD`` per
+    thread of the largest resident grid (small lattices, where two launches per
+    sweep cost more than the sweep), else one launch per colour and sweep.
     Asynchronous: call ``numba.cuda.synchronize()`` before timing or copying back."""
     n_words = P.shape[1] * P.shape[2]
     seed, t4, t8 = np.uint64(seed), np.uint64(t4), np.uint64(t8)
@@ -205,7 +210,7 @@ def gpu_sweeps(
         if not kernel.overloads:
             kernel[1, block](P, seed, np.uint64(int(sweep0)), np.int64(0), t4, t8)  # compile
         fit = _resident_blocks(kernel, block)
-        if resident or fit * block >= n_words:
+        if resident or RESIDENT_WORDS_PER_THREAD * fit * block >= n_words:
             kernel[max(1, min(fit, (n_words + block - 1) // block)), block](*args)
             return
     kernel = _gpu_kernel()
