@@ -121,6 +121,43 @@ def bench_msc_cuda(
     return rows
 
 
+def last_json(text: str) -> dict:
+    """The JSON object that ``bench_gpu.py --json`` prints last, from its output."""
+    lines = [ln for ln in text.splitlines() if ln.startswith("{")]
+    if not lines:
+        raise ValueError("no JSON line in the output")
+    return json.loads(lines[-1])
+
+
+def render(res: dict) -> str:
+    """docs/performance.md's GPU table of one ``--json`` result."""
+    ref = res.get("nvidia_reference_flips_per_ns")
+    out = [
+        f"**{res['device']}**: multi-spin Metropolis at T_c, 200 sweeps, median of 3; "
+        f"NVIDIA's figure {ref:g} flips/ns.",
+        "",
+        "| L | threads/block | form | words of a colour per resident thread "
+        "| flips/ns | share of NVIDIA's figure |",
+        "|---|---|---|---|---|---|",
+    ]
+    for r in res["msc_cuda"] or []:
+        share = f"{r['flips_per_ns'] / ref:.2f}x" if ref else "–"
+        out.append(
+            f"| {r['L']} | {r['block']} | {r['form']} | {r['words_per_resident_thread']:.2g} "
+            f"| {r['flips_per_ns']:.0f} | {share} |"
+        )
+    out += [
+        "",
+        f"Torch checkerboard Metropolis (the generic sampler), L = 1024: "
+        f"{res['metropolis_flips_per_ns']:.2f} flips/ns. Ensemble core (1000 x 1024 "
+        f"states, 256 β, float32): GPU {res['ensemble_gpu_s'] * 1e3:.2f} ms, CPU "
+        f"{res['ensemble_cpu_s'] * 1e3:.0f} ms on {res['cpu_threads']} threads: "
+        f"**{res['ensemble_cpu_s'] / res['ensemble_gpu_s']:.1f}x** "
+        f"(max |ΔVar| {res['max_abs_dvar']:.1e}).",
+    ]
+    return "\n".join(out)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--size", type=int, default=1024)

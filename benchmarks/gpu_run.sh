@@ -8,6 +8,9 @@
 # torch first, e.g. PYTHON=/path/to/venv/bin/python bash benchmarks/gpu_run.sh).
 # The Numba CUDA multi-spin kernel (physics/ising/cuda_msc.py) also needs NVVM:
 # pip install "numba-cuda[cu12]" in that venv (its tests skip if Numba sees no GPU).
+# numba-cuda 0.30.4 under NumPy 2.5 fails at its first kernel compile (it overloads
+# np.row_stack, removed in NumPy 2.5): alias np.row_stack = np.vstack before (the
+# H200 run of 2026-11-29 did so in a sitecustomize; docs/performance.md, The GPU run).
 # Steps, each writing into benchmarks/results/ (or $OUT_DIR):
 #   1. nvidia-smi and torch's view of the device (gpu-<stamp>-device.txt);
 #   2. every `cuda`-marked test (all in tests/gpu: ensemble core, β-attention vs

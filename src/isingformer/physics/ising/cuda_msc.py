@@ -14,7 +14,8 @@ for the GPU (``numba.cuda.jit(device=True)``) and for the CPU
 (``numba.njit``), so :func:`reference_sweeps` is the same chain bit for bit.
 ``NUMBA_ENABLE_CUDASIM=1`` runs the CUDA kernel in Numba's simulator (tested
 against the CPU twin on a small lattice); the CPU twin is tested against
-Kaufman's exact torus.
+Kaufman's exact torus. :func:`gpu_sweeps` launches the kernel once per colour
+and sweep, or (small lattices) runs every sweep in one cooperative launch.
 """
 
 from __future__ import annotations
@@ -120,9 +121,9 @@ def reference_sweeps(P, seed, t4, t8, sweep0, n_sweeps):  # pragma: no cover - c
 
 _GPU: dict = {}
 
-# Measured on an H200 (docs/performance.md): at L = 4096 (<= 2 words of a colour
-# per resident thread) the cooperative kernel ran 2.6x the per-colour launches;
-# at L = 16384 (>= 16 words per thread) 0.8x. The switch lies between.
+# Measured on an H200 (docs/performance.md): at L = 4096 (1.9 words of a colour
+# per resident thread) the cooperative kernel ran 3.2x the per-colour launches;
+# at L = 16384 (31 words per thread) 0.81x. The switch lies between.
 RESIDENT_WORDS_PER_THREAD = 4
 
 
