@@ -37,8 +37,13 @@ def test_every_example_is_tested():
 
 def test_phase_map(capsys, tmp_path):
     csv = tmp_path / "heads.csv"
-    heads = _load("phase_map").main(["--tiny", "--csv", str(csv)])
+    # the passage options are those of `isingformer analyze` (--n-texts,
+    # --max-tokens), which the library's errors name ("use --max-tokens 16");
+    # the script had --tokens, and --texts as a count where analyze takes a file
+    argv = ["--tiny", "--n-texts", "3", "--max-tokens", "10", "--csv", str(csv)]
+    heads = _load("phase_map").main(argv)
     assert len(heads) == 6 * 12  # MiniLM: 6 layers x 12 heads
+    assert heads["n_keys"].max() <= 10 and heads["n_passages"].max() == 3
     from isingformer.probe import PHASES
 
     assert set(heads["phase"]) <= set(PHASES)
