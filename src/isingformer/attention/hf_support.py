@@ -5,6 +5,9 @@
   ``attn_implementation="isingformer"`` and silently ignore it (or fail
   later with a cryptic ``KeyError``). Building such a model with the
   isingformer attention raises :class:`~isingformer.errors.ModelLoadError`.
+- **A build-time refusal** of a model some of whose attention modules
+  compute their softmax themselves although others call the interface
+  (LongT5's local attention): :func:`own_attention_modules`.
 - **Layer indices.** Attention modules without a ``layer_idx`` (DistilBERT,
   ViT) are numbered in module order when the model is built, so a per-layer
   β and :class:`~isingformer.attention.QKCapture` know their layer.
@@ -34,7 +37,7 @@ import sys
 
 from isingformer.errors import InputError, ModelLoadError
 
-__all__ = ["index_layers", "install_support", "reaches_adapter"]
+__all__ = ["index_layers", "install_support", "own_attention_modules", "reaches_adapter"]
 
 _ATTENTION_CLASS = re.compile(r"^class \w*Attention\w*\(nn\.Module\):", re.MULTILINE)
 _CALLS_INTERFACE: dict[type, bool] = {}
@@ -56,6 +59,33 @@ def reaches_adapter(model_cls: type) -> bool:
     if not _ATTENTION_CLASS.search(code):
         return True
     return "ALL_ATTENTION_FUNCTIONS" in code
+
+
+_OWN_SOFTMAX: dict[type, bool] = {}
+
+
+def own_attention_modules(model) -> list[str]:
+    """Class names of the attention modules in ``model`` that compute their
+    softmax themselves instead of calling the attention interface, in a model
+    whose other attention modules do call it (LongT5's local and
+    transient-global attention): ``reaches_adapter`` reads the whole modeling
+    source and passes such a model."""
+    names: list[str] = []
+    for m in model.modules():
+        cls = type(m)
+        if cls not in _OWN_SOFTMAX:
+            try:
+                src = inspect.getsource(cls.forward)
+            except (OSError, TypeError, AttributeError):
+                src = ""
+            _OWN_SOFTMAX[cls] = (
+                "Attention" in cls.__name__
+                and "softmax" in src
+                and "ALL_ATTENTION_FUNCTIONS" not in src
+            )
+        if _OWN_SOFTMAX[cls] and cls.__name__ not in names:
+            names.append(cls.__name__)
+    return names
 
 
 def _calls_interface(cls: type) -> bool:
@@ -125,6 +155,14 @@ def install_support(name: str) -> None:
         def run(self, *args, **kwargs):
             out = post(self, *args, **kwargs)
             if _uses(self, name):
+                own = own_attention_modules(self)
+                if own:
+                    raise ModelLoadError(
+                        f"{type(self).__name__} has attention modules that compute their "
+                        f"softmax themselves ({', '.join(own)}), so attn_implementation="
+                        f"{name!r} would be ignored there; isingformer cannot read or change "
+                        "their attention"
+                    )
                 index_layers(self)
             return out
 
