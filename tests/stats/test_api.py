@@ -6,6 +6,7 @@ def test_public_names() -> None:
         "Interval",
         "MIN_N",
         "mean_interval",
+        "skew_t_bounds",
         "t_half_width",
         "t_interval",
         "wilson_interval",
