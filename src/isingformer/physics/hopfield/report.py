@@ -133,6 +133,15 @@ def hopfield_section(ctx):
                 f"Hopfield retrieval vs load α = P/N; {cap['trials']} trials per point, bars: "
                 "Wilson 95 % intervals over the trials; dashed: α_c = 0.138 (theory).",
             ),
-            figure(modern_figure(mod), "Modern Hopfield regimes vs β."),
+            figure(
+                modern_figure(mod),
+                f"Modern Hopfield vs β (d = {mod['d']}, {mod['n_patterns']} patterns in "
+                f"{mod['n_clusters']} clusters, one pattern draw, seed {mod['seed']}). Left: the "
+                f"fraction of the {mod['n_patterns']} starts (each pattern plus noise "
+                f"{mod['noise']:g}) whose fixed point is in each regime; shaded: the range over "
+                "patterns of the sufficient separation bound. Right: e^S of the attention row "
+                "(mean over the starts) at the fixed point and at the start, and the number of "
+                "distinct fixed points.",
+            ),
         ],
     )
