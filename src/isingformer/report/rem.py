@@ -71,12 +71,22 @@ def rem_figures(study: REMStudy):
         f"error bars: standard deviation over {study.config.get('n_boot', '?')} bootstrap "
         f"resamples of the {study.config['samples']} rows"
     )
+    rows = study.config["samples"]
     return [
-        figure(fig1, f"Heat capacity of the REM for each N, with the peak; {err}."),
-        figure(fig2, "Entropy per ln N against the exact large-N curve."),
+        figure(
+            fig1,
+            f"Heat capacity of the REM for each N: the mean of C(β) over the {rows} rows; dot: "
+            f"the peak of that mean curve (β*, C_max); {err}.",
+        ),
+        figure(
+            fig2,
+            f"Entropy per ln N (the mean over the {rows} rows) against the exact large-N curve.",
+        ),
         figure(
             fig3,
-            f"Peak position relative to the REM freezing point, with the finite-size fit; {err}.",
+            "Peak position relative to the REM freezing point, with the finite-size fit (its ± "
+            "on y∞: the weighted least-squares standard error, weights 1/err², "
+            f"{len(study.points)} sizes); {err}.",
         ),
     ]
 
