@@ -1,12 +1,12 @@
 """README.md's output transition of the tiny GPT over sampling temperature:
-T = 0.765 (Student-t 95 % interval 0.737-0.793, n = 3 seeds, critical β).
+T = 0.767 (Student-t 95 % interval 0.753-0.781, n = 3 seeds, critical β).
 
 The regression tier (test_phases_regression.py) recomputes seed 0 only and
 requires it in the prediction interval of one new seed; this slow test
 retrains seeds 1 and 2 (about 15 s each on two cores) and recomputes the
 3-seed mean and its interval at the stated configuration (conftest
 GPT_CONFIG, 16 validation windows of 32 tokens, T = 0.1…10 on a 21-point
-geometric grid). Tolerance: the stated interval's half-width (0.028) on the
+geometric grid). Tolerance: the stated interval's half-width (0.014) on the
 mean and on each end of the interval.
 """
 
@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 import torch
 
-STATED = (0.765, 0.737, 0.793)
+STATED = (0.767, 0.753, 0.781)
 
 
 def _peak(checkpoint) -> dict:
