@@ -41,8 +41,11 @@ def periodic_figures(result: dict) -> list:
         a1.plot(_mean_profile(ms, "beta_star_profile"), label=name)
         a2.plot(_mean_profile(ms, "entropy_profile"), label=name)
     a1.set(xlabel="query position i", ylabel="β*(i) / β_model", yscale="log")
+    tidy_log_axis(a1.yaxis)  # after set(): plain 1-2-5 ticks, not 3×10⁰ 4×10⁰ …
     a2.set(xlabel="query position i", ylabel="attention entropy (nats)")
-    a1.legend()
+    handles, labels = a1.get_legend_handles_labels()  # one legend above both panels, off the lines
+    fig.legend(handles, labels, loc="lower center", ncol=len(labels), bbox_to_anchor=(0.5, 0.98))
+    fig.tight_layout()
     figs.append(
         figure(
             fig,

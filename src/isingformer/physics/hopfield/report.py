@@ -8,6 +8,7 @@ import numpy as np
 
 from isingformer.physics.hopfield.classical import ALPHA_C
 from isingformer.physics.hopfield.modern import REGIMES
+from isingformer.report.axes import tidy_log_axis
 
 __all__ = ["capacity_figure", "hopfield_section", "modern_figure"]
 
@@ -46,7 +47,8 @@ def capacity_figure(result: dict):
     for ax in (ax1, ax2):  # the legend after every labelled artist, the band included
         ax.axvline(ALPHA_C, color="k", ls="--", lw=1)
         ax.set_xlabel("α = P/N")
-        ax.legend(fontsize=8)
+        # below the panel: inside, it would sit on the curves, the α_c line or its band
+        ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.18), ncol=2)
     ax1.set_ylabel("mean final overlap m")
     ax2.set_ylabel(f"P(m > {result.get('threshold', 0.9)})")
     ax1.set_title("Hopfield retrieval overlap (dashed: α_c = 0.138)")
@@ -73,7 +75,8 @@ def modern_figure(result: dict):
     ax1.set_xlabel("β")
     ax1.set_ylabel("fraction of starts")
     ax1.set_title("fixed-point regimes")
-    ax1.legend(fontsize=8)
+    # below the panel: inside it would hide the regime changes, which span the whole height
+    ax1.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2)
     ax2.plot(b, result["effective_states"], "o-", ms=3, label="e^S at the fixed point")
     ax2.plot(
         b, np.exp(result["query_entropy"]), "--", label="e^S of the start query's attention row"
@@ -81,6 +84,7 @@ def modern_figure(result: dict):
     ax2.plot(b, result["n_fixed_points"], ":", label="distinct fixed points")
     ax2.set_xscale("log")
     ax2.set_yscale("log")
+    tidy_log_axis(ax2.yaxis)  # 1 2 5 10 20 patterns, not only 10⁰ and 10¹
     ax2.set_xlabel("β")
     ax2.set_ylabel("number of patterns")
     ax2.set_title("effective number of attended patterns")
