@@ -45,7 +45,15 @@ def comparison_figures(c: Comparison):
     axes[0].legend(fontsize=8)
     axes[0].set_title("Validation loss (band: min–max over seeds)")
     axes[1].set_title("Validation loss against wall time (one line per seed)")
-    figs.append(figure(fig, "Validation-loss curves per policy, with the seed band."))
+    n_seeds = "/".join(sorted({str(len(r)) for r in by.values()}))
+    figs.append(
+        figure(
+            fig,
+            f"Validation loss per policy. Left: the mean over the {n_seeds} seeds, band: the "
+            "minimum to maximum over those seeds (the range, not an interval). Right: each "
+            "seed's run against its training wall time. Dotted: the target loss.",
+        )
+    )
 
     fig, ax = plt.subplots(figsize=(max(6.4, 1.1 * len(c.policies)), 4.4))
     for i, p in enumerate(c.policies):
@@ -79,7 +87,14 @@ def comparison_figures(c: Comparison):
     ax.set_ylabel(f"steps to val loss {c.target_loss:.3f}")
     ax.set_xlabel("β policy")
     ax.set_title("Steps to target (dots: seeds; squares: mean, 95% Student-t CI, n ≥ 3)")
-    figs.append(figure(fig, "Steps to the target loss; the fraction is how many seeds reached it."))
+    figs.append(
+        figure(
+            fig,
+            "Steps to the target loss: dots, the seeds that reached it; squares, their mean with "
+            "a 95 % Student-t interval over those seeds (shown from n = 3); the fraction, how "
+            f"many seeds reached it within the budget of {c.scale['steps']} steps (dotted).",
+        )
+    )
 
     dynamic = [n for n, runs in by.items() if _beta_varies(runs[0])]
     if dynamic:

@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 
-from isingformer.report import Section, Table, figure
+from isingformer.report import Section, Table, figure, tidy_log_axis
 
 __all__ = ["numbers_job_section", "numbers_section", "verdict_rows"]
 
@@ -71,6 +71,9 @@ def _fig_leeyang(s: dict):
     L = np.array(th["sizes"], dtype=float)
     ax[2].loglog(L, th["first_zero_angles"], "o", label="θ₁(L), certified roots")
     ax[2].loglog(L, th["first_zero_angles"][-1] * (L / L[-1]) ** (-15 / 8), "--", label="L^(−15/8)")
+    tidy_log_axis(ax[2].yaxis)  # 0.1 0.2 0.5, not 2×10⁻¹ 3×10⁻¹ … running together
+    tidy_log_axis(ax[2].xaxis)
+    ax[2].set_xticks(L, [f"{v:g}" for v in L])  # the sizes themselves
     ax[2].set_xlabel("L")
     ax[2].set_ylabel("first zero angle θ₁ (rad)")
     ax[2].set_title(f"θ₁(L) at T_c: y_h = {th['y_h']:.4f}")

@@ -1,0 +1,54 @@
+"""Captions and page text as a reader sees them: what a band is, over how many seeds,
+which estimator; readable log ticks (synthetic inputs)."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+
+import isingformer.lm.report as lm_report
+import isingformer.numbers.report as numbers_report
+from isingformer.report import FigureImage
+
+
+def _unrendered(fig, caption=""):
+    plt.close(fig)
+    return FigureImage(b"", caption)
+
+
+def test_comparison_captions_state_band_seeds_and_estimator(monkeypatch) -> None:
+    monkeypatch.setattr(lm_report, "figure", _unrendered)
+    evals = [{"step": s, "val_loss": 3.0 - s / 100, "train_seconds": s / 10} for s in (0, 50, 100)]
+    runs = [{"name": n, "policy": n, "seed": i, "evals": evals, "beta_log": []}
+            for n in ("sqrt_dk", "critical") for i in range(3)]  # fmt: skip
+    stt = {"values": [50, 60, None], "mean": 55.0, "ci": None, "reached": 2}
+    policies = [{"name": n, "n_seeds": 3, "steps_to_target": stt} for n in ("sqrt_dk", "critical")]
+    c = SimpleNamespace(policies=policies, runs=runs, target_loss=2.5,
+                        scale={"steps": 100, "d_model": 16, "n_head": 2})  # fmt: skip
+    curves, steps = lm_report.comparison_figures(c)
+    assert "mean over the 3 seeds" in curves.caption and "minimum to maximum" in curves.caption
+    assert "not an interval" in curves.caption
+    assert "seeds that reached it" in steps.caption and "Student-t" in steps.caption
+    assert "budget of 100 steps" in steps.caption
+
+
+def test_theta_panel_ticks_are_plain_numbers(monkeypatch) -> None:
+    figs = []
+    monkeypatch.setattr(numbers_report, "figure", lambda fig, caption="": figs.append(fig))
+    z = {"zeros": [[0.6, 0.8], [0.8, -0.6]]}
+    sizes = [2, 3, 4, 5, 6]
+    study = {"leeyang_tc": {4: z}, "leeyang_af": z, "leeyang_ring": z, "leeyang_glass": [z],
+             "theta": {"sizes": sizes, "first_zero_angles": [0.9 * (L / 2) ** -1.875 for L in sizes],
+                       "y_h": 1.875}}  # fmt: skip
+    numbers_report._fig_leeyang(study)
+    ax = figs[0].get_axes()[2]
+    figs[0].canvas.draw()
+    for axis in (ax.xaxis, ax.yaxis):
+        labels = [t.get_text() for t in axis.get_ticklabels(which="both") if t.get_text()]
+        assert labels and not [t for t in labels if "times" in t or "^" in t], labels
+    assert [t.get_text() for t in ax.xaxis.get_ticklabels()] == [str(L) for L in sizes]
+    plt.close(figs[0])
