@@ -52,3 +52,22 @@ def test_theta_panel_ticks_are_plain_numbers(monkeypatch) -> None:
         assert labels and not [t for t in labels if "times" in t or "^" in t], labels
     assert [t.get_text() for t in ax.xaxis.get_ticklabels()] == [str(L) for L in sizes]
     plt.close(figs[0])
+
+
+def test_icl_overlap_caption_says_what_is_pooled(monkeypatch) -> None:
+    import isingformer.icl.report as icl_report
+
+    monkeypatch.setattr(icl_report, "figure", _unrendered)
+    iv = {"mean": 1.0, "ci": [0.9, 1.1]}
+    point = {k: iv for k in ("ood_error", "ridge_ood_error", "pool_ood_error",
+                              "dist_to_ridge", "dist_to_pool")}  # fmt: skip
+    hist = [0] * 30 + [5, 10, 5] + [0] * 7
+    entry = {"dim": 4, "context": 8, "threshold": {"value": None},
+             "points": [{"tasks": 2, "overlap_hist": hist, **point},
+                        {"tasks": "inf", "overlap_hist": hist, **point}]}  # fmt: skip
+    base = {"noise": 0.5, "seeds": 4, "beta": 1.0, "pairs": 50, "dims": {"4": entry}}
+    *_, pq = icl_report.icl_figures({**base, "model": "linear"})
+    assert "n = 4 seeds × 50 replica pairs" in pq.caption and "β = 1.0" in pq.caption
+    *_, pq = icl_report.icl_figures({**base, "model": "softmax"})
+    assert "one q per seed" in pq.caption and "n = 4 seeds" in pq.caption
+    assert "Gibbs" not in pq.caption

@@ -108,9 +108,23 @@ def icl_figures(result: dict) -> list:
         ax.set_xlabel("replica overlap q = ⟨Γ_a, Γ_b⟩ / (‖Γ_a‖ ‖Γ_b‖)")
         ax.set_ylabel("P(q)")
         ax.set_xlim(-0.2, 1.0)
-        ax.set_title(f"Gibbs measure over weights, d = {last['dim']}, β = {result.get('beta')}")
+        n = int(result["seeds"])
+        if result["model"] == "softmax":  # one pair of trained models per seed
+            ax.set_title(f"Replica overlap of trained softmax models, d = {last['dim']}")
+            what = (
+                "Overlap q of the effective weights of two softmax models trained on the same "
+                f"data from different initializations, d = {last['dim']}; one q per seed, each "
+                f"curve a histogram of the n = {n} seeds' values."
+            )
+        else:
+            ax.set_title(f"Gibbs measure over weights, d = {last['dim']}, β = {result.get('beta')}")
+            what = (
+                "P(q) of two independent replicas drawn from the Gibbs measure over the linear "
+                f"model's weights Γ at β = {result.get('beta')}, d = {last['dim']}; each curve "
+                f"pools n = {n} seeds × {result.get('pairs', '?')} replica pairs."
+            )
         ax.legend(fontsize=7)
-        figs.append(figure(fig, "Overlap distribution of two independent replicas"))
+        figs.append(figure(fig, what))
     plt.close("all")
     return figs
 

@@ -82,6 +82,11 @@ def _per_size(sk: dict) -> str:
     return ", ".join(f"{v} at N = {k}" for k, v in sorted(per.items(), key=lambda kv: int(kv[0])))
 
 
+def _n_samples(ov: dict) -> str:
+    """``"n = 40"``: the disorder samples of an overlap study, in words."""
+    return f"n = {ov['samples']}" if "samples" in ov else "(unrecorded number of)"
+
+
 def glass_section(ctx):
     """Main-job section: SK ground states, P(q) and Max-Cut annealing vs
     greedy (the Hopfield part is :func:`isingformer.physics.hopfield.report.
@@ -120,13 +125,13 @@ def glass_section(ctx):
             f"{c['weight_small']:.3f} ± {c['weight_small_err']:.3f} (N = {c['n']})"
             for c in ov["curves"]
         )
-        + f" (± one-sigma standard error over the n = {ov['samples']} disorder samples per "
+        + f" (± one-sigma standard error over the {_n_samples(ov)} disorder samples per "
         "size); replica symmetry would send it to 0 as N grows, RSB (Parisi) keeps it finite "
         "(at these small N a slow decrease alone does not discriminate). "
         f"Max-Cut on {len(mc['sa_cuts'])} random 3-regular "
         f"graphs (60 nodes): mean cut of simulated annealing {mc['sa_mean']:.1f} vs greedy "
         f"descent {mc['greedy_mean']:.1f} on the same graphs (SA larger on {mc['sa_wins']} of "
-        f"{len(mc['sa_cuts'])}, equal on {mc['ties']})."
+        f"{len(mc['sa_cuts'])}" + (f", equal on {mc['ties']}" if "ties" in mc else "") + ")."
     )
     rows = [
         [
@@ -152,7 +157,7 @@ def glass_section(ctx):
             figure(
                 overlap_figure(ov),
                 f"Overlap distribution P(q) of two real replicas at T = {ov['temperature']}, "
-                f"pooled over n = {ov['samples']} disorder samples per N (symmetrised in q → −q); "
+                f"pooled over the {_n_samples(ov)} disorder samples per N (symmetrised in q → −q); "
                 "dashed: the replica-symmetric peaks ±q_RS.",
             ),
         ],
