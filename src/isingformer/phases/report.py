@@ -28,9 +28,9 @@ _TEXT = (
     "left and right of λ are compared with symmetric f-divergences — total variation, "
     "Jensen–Shannon (bits) and the low-variance linear estimator g(x) = 2x − 1, "
     "½Σ(p − q)²/(p + q), which for neighbouring points is h²·F(λ) with F the Fisher "
-    "information. Peaks mark candidate transitions; bands are Student-t intervals over "
-    "prompts, peak intervals x̂ ± (t·se + step/4) with se from a bootstrap over prompts (n "
-    "stated with each result). Before it is applied to a "
+    "information. Peaks mark candidate transitions; bands are intervals of the mean over "
+    "prompts (the method and n in each figure's caption), peak intervals x̂ ± (t·se + step/4) "
+    "with se from a bootstrap over prompts. Before it is applied to a "
     "language model it is checked on systems with known transitions: the 2D Ising model "
     "over T (energy histograms of Wolff chains; the energy is sufficient, so the divergences "
     "of configurations and of energies agree), the REM over β (exact Gibbs distributions, "
@@ -160,18 +160,39 @@ def _rows(validations: list[dict]) -> list[list]:
     ]
 
 
+_VALIDATION_CAPTION = (
+    "Validation: the exact expected position of each system's transition, the peak found on "
+    "the linear estimator's mean curve (parabolic refinement), its 95 % interval x̂ ± (t·se + "
+    "step/4) (se: bootstrap sd of the peak over the prompts); agrees: the expected position "
+    "lies in that interval widened by one grid step."
+)
+_APPLICATION_CAPTION = (
+    "The detector on models: the peak of the linear estimator's mean curve over the control "
+    "parameter with its 95 % interval (as above); at edge: the peak is at the end of the "
+    "grid, so it marks no transition inside it."
+)
+
+
 def phases_section(validations: list[dict], applications: list[dict]) -> Section:
     """Report section: the validation systems and the detector on models."""
     figs = [validation_figure(validations)] if validations else []
     figs += [detection_figure(a) for a in applications]
-    tables = [Table(["system", "expected", "found", "95% CI", "agrees"], _rows(validations))]
+    tables = [
+        Table(
+            ["system", "expected", "found", "95% CI", "agrees"],
+            _rows(validations),
+            _VALIDATION_CAPTION,
+        )
+    ]
     if applications:
         rows = [
             [Path(a["source"]).parent.name or a["source"], a["parameter"], p["value"],
              _ci_text(p["ci"]), p["at_edge"]]
             for a in applications for p in a["peaks"]
         ]  # fmt: skip
-        tables.append(Table(["model", "parameter", "peak", "95% CI", "at edge"], rows))
+        tables.append(
+            Table(["model", "parameter", "peak", "95% CI", "at edge"], rows, _APPLICATION_CAPTION)
+        )
     return Section(
         "Phase transitions of language models: output distributions", _TEXT, figs, tables
     )
@@ -184,7 +205,13 @@ def write_detect_report(result: dict, out: Path) -> Path:
         "Output-distribution transitions",
         _TEXT,
         [detection_figure(result)],
-        [Table(["system", "expected", "found", "95% CI", "agrees"], _rows(val))] if val else [],
+        [
+            Table(
+                ["system", "expected", "found", "95% CI", "agrees"], _rows(val), _VALIDATION_CAPTION
+            )
+        ]
+        if val
+        else [],
     )
     config = {k: result[k] for k in ("source", "parameter", "n_prompts", "n_boot")}
     return Report("phases detect", config, [sec]).write(Path(out))
