@@ -71,3 +71,34 @@ def test_icl_overlap_caption_says_what_is_pooled(monkeypatch) -> None:
     *_, pq = icl_report.icl_figures({**base, "model": "softmax"})
     assert "one q per seed" in pq.caption and "n = 4 seeds" in pq.caption
     assert "Gibbs" not in pq.caption
+
+
+def test_hyperbolic_loss_panels_tick_the_beta_grid(monkeypatch) -> None:
+    from isingformer.hyperbolic import report as hyperbolic_report
+
+    figs, captions = [], []
+    monkeypatch.setattr(
+        hyperbolic_report,
+        "figure",
+        lambda fig, caption="": figs.append(fig) or captions.append(caption),
+    )
+    betas = [0.3, 1.0, 3.0, 10.0, 30.0]
+    cells = [
+        {"curvature": k, "branching": b, "lambda": lam, "at_edge": False, "loss_mean": [1.0] * 5,
+         "beta_opt": {"value": 1.0, "ci": None, "n": 2},
+         "beta_critical": {"value": 1.5, "ci": None, "n": 2}}
+        for k in (-0.1, -1.0) for b, lam in ((2, 1.9), (4, 3.7))
+    ]  # fmt: skip
+    result = {"cells": cells, "betas": betas, "fit": None, "verdict": "inconclusive",
+              "fit_critical": None, "verdict_critical": "inconclusive", "n_interior": 4,
+              "config": {"steps": 5, "seeds": 3, "depth": 2,
+                         "model": {"n_layer": 1, "d_model": 8}}}  # fmt: skip
+    hyperbolic_report.conjecture_section(result)
+    assert "mean over the 3 seeds" in captions[0]
+    fig = figs[0]
+    fig.canvas.draw()
+    for ax in fig.get_axes():
+        labels = [t.get_text() for t in ax.xaxis.get_ticklabels() if t.get_text()]
+        assert labels == ["0.3", "1", "3", "10", "30"], labels
+    for f in figs:
+        plt.close(f)

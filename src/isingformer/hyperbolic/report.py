@@ -93,6 +93,8 @@ def conjecture_section(
                 betas, c["loss_mean"], "o-", ms=3, color=f"C{i}", label=f"κ = {c['curvature']:g}"
             )
         ax.set_xscale("log")
+        tidy_log_axis(ax.xaxis)
+        ax.set_xticks(betas, [f"{v:g}" for v in betas])  # the grid itself, not 10⁰ and 10¹
         ax.set_xlabel("β")
         ax.set_title(
             f"b = {b}, λ = {cells[[x['branching'] for x in cells].index(b)]['lambda']:.2f}"
@@ -101,7 +103,11 @@ def conjecture_section(
         ax.set_ylabel(f"val loss after {cfg['steps']} steps (mean of {cfg['seeds']} seeds)")
     fig.tight_layout()
     axes[0][0].legend(fontsize=7)
-    f1 = figure(fig, "Validation loss against β, one curve per curvature κ, one panel per tree.")
+    f1 = figure(
+        fig,
+        f"Validation loss against β: the mean over the {cfg['seeds']} seeds (no interval "
+        "drawn), one curve per curvature κ, one panel per tree.",
+    )
     figs = [f1]
     for key, fit, name in (
         ("beta_opt", result["fit"], "β_opt"),
