@@ -32,7 +32,8 @@ def covered(fig) -> int:
                 continue
             pts = line.get_transform().transform(xy)
             t = np.linspace(0, 1, 40)[:, None, None]
-            dense = (pts[:-1] + t * (pts[1:] - pts[:-1])).reshape(-1, 2) if len(pts) > 1 else pts
+            joined = len(pts) > 1 and line.get_linestyle() not in ("None", "", " ")
+            dense = (pts[:-1] + t * (pts[1:] - pts[:-1])).reshape(-1, 2) if joined else pts
             inside = [clip.contains(x, y) for x, y in dense]  # drawn (not clipped away)
             for box in boxes:
                 hidden += int(
@@ -83,15 +84,19 @@ def test_periodic_edge_profile_legend_and_log_ticks(monkeypatch) -> None:
     figs = []
     monkeypatch.setattr(periodic_report, "figure", lambda fig, caption="": figs.append(fig))
     i = np.arange(64)
+    rng = np.random.default_rng(0)  # widths scattered over the whole panel, as measured ones are
+    first = {"none": [7.6, 7.6, 1.5, 3.0], "alibi": [4.0, 3.0, 9.0, 1.2],
+             "periodic": [2.4, 5.5, 1.1, 9.5]}  # fmt: skip
     prof = {"none": 4 + 30 * (1 - np.exp(-i / 3)), "alibi": 15 - 0.1 * i, "periodic": 10 - 0.08 * i}
     models = {name: [{"beta_star_profile": p.tolist(), "entropy_profile": np.log1p(i).tolist(),
                       "xi_vs_beta": {"betas": [0.5, 1.0, 2.0], "xi": [50.0, 40.0, 30.0]},
-                      "width_profile": (1 / np.sqrt(i + 1)).tolist()}]
+                      "width_profile": [*first[name], *(10 ** rng.uniform(0, 1, i.size - 4))]}]
               for name, p in prof.items()}  # fmt: skip
-    rem = {"sizes": [4, 16, 64], "widths": [0.5, 0.3, 0.2]}
+    rem = {"sizes": [4, 16, 64], "widths": [2.3, 2.1, 1.9]}
     periodic_report.periodic_figures({"models": models, "rem_control": rem})
-    edges = figs[0]
+    edges, _, rounding = figs
     assert covered(edges) == 0
+    assert covered(rounding) == 0  # the widths at small N sit high, where a legend goes
     ax = edges.get_axes()[0]
     labels = [t.get_text() for t in ax.yaxis.get_ticklabels(which="both") if t.get_text()]
     assert labels and not [t for t in labels if "times" in t or "×" in t]  # 5, 10, 20 not 3×10⁰

@@ -76,7 +76,7 @@ def periodic_figures(result: dict) -> list:
     ax.set(xscale="log", yscale="log", xlabel="number of keys N", ylabel="FWHM of C(β) / β_peak")
     tidy_log_axis(ax.xaxis)  # after set(): setting the scale resets the formatters
     tidy_log_axis(ax.yaxis)
-    ax.legend()
+    ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5))  # off the scattered widths
     figs.append(
         figure(
             fig,
