@@ -47,7 +47,7 @@ def sk(
     out: Path = typer.Option(None, "--out", help=OUT_OPTION_HELP),
 ) -> None:
     """SK ground-state energy per spin vs N, extrapolated to N → ∞ (Parisi: −0.7632)."""
-    from isingformer.physics.glass.report import sk_figure
+    from isingformer.physics.glass.report import sk_section
     from isingformer.physics.glass.spinglass import sk_study
     from isingformer.runs import store_for
 
@@ -72,13 +72,7 @@ def sk(
             dask_address=dask_address,
         )
     if od is not None:
-        from isingformer.report import Section, figure
-
-        sec = Section(
-            "SK ground-state energy",
-            f"e_inf = {result['e_inf']:.4f} ± {result['e_inf_err']:.4f} (Parisi −0.7632)",
-            figures=[figure(sk_figure(result), "e_N vs N^(−2/3)")],
-        )
+        sec = sk_section(result)  # text, captions with n and the error method, the table
         result["report"] = write_report(od, "SK ground states", {"n": sizes}, sec)
     lines = [f"{'N':>6} {'e0_mean':>9} {'e0_err':>8} {'agree':>6}"]
     lines += [
@@ -113,7 +107,7 @@ def overlap(
     out: Path = typer.Option(None, "--out", help=OUT_OPTION_HELP),
 ) -> None:
     """Overlap distribution P(q) of two real replicas vs the replica-symmetric peaks."""
-    from isingformer.physics.glass.report import overlap_figure
+    from isingformer.physics.glass.report import overlap_section
     from isingformer.physics.glass.spinglass import overlap_study
     from isingformer.runs import store_for
 
@@ -135,13 +129,7 @@ def overlap(
             dask_address=dask_address,
         )
     if od is not None:
-        from isingformer.report import Section, figure
-
-        sec = Section(
-            "SK overlap distribution",
-            f"T = {temperature}, q_RS = {result['q_rs']:.4f}",
-            figures=[figure(overlap_figure(result), "P(q)")],
-        )
+        sec = overlap_section(result)  # the weight near q = 0 with its error, a full caption
         result["report"] = write_report(od, "SK overlaps", {"n": sizes}, sec)
     lines = [
         f"T = {temperature}  q_RS = {result['q_rs']:.4f}",

@@ -46,7 +46,7 @@ def capacity(
     """Storage-capacity transition vs α for several N, with α_c extrapolated (theory 0.138)."""
     from isingformer.errors import InputError
     from isingformer.physics.hopfield.classical import capacity_study
-    from isingformer.physics.hopfield.report import capacity_figure
+    from isingformer.physics.hopfield.report import capacity_section
     from isingformer.runs import store_for
 
     sizes = parse_int_list(n, "sizes", minimum=10)
@@ -71,19 +71,7 @@ def capacity(
             dask_address=dask_address,
         )
     if od is not None:
-        from isingformer.report import Section, figure
-
-        sec = Section(
-            "Hopfield capacity",
-            str(result.get("alpha_c_note", "")),
-            figures=[
-                figure(
-                    capacity_figure(result),
-                    f"Retrieval vs load α = P/N; {result['trials']} trials per point, bars: "
-                    "Wilson 95 % intervals over the trials.",
-                )
-            ],
-        )
+        sec = capacity_section(result)  # α_c with its error in the text, n in the caption
         result["report"] = write_report(od, "Hopfield capacity", {"n": sizes}, sec)
     lines = []
     for c in result["curves"]:
@@ -121,7 +109,7 @@ def modern(
 
     from isingformer.errors import InputError
     from isingformer.physics.hopfield.modern import modern_study
-    from isingformer.physics.hopfield.report import modern_figure
+    from isingformer.physics.hopfield.report import modern_section
 
     beta_values = spaced_values(betas, "betas", spacing, gt=0)
     if len(beta_values) < 2:
@@ -133,13 +121,7 @@ def modern(
         d, patterns, clusters, spread, np.asarray(beta_values), noise=noise, seed=seed
     )
     if od is not None:
-        from isingformer.report import Section, figure
-
-        sec = Section(
-            "Modern Hopfield regimes",
-            str(result["regimes"]),
-            figures=[figure(modern_figure(result), "regimes vs β")],
-        )
+        sec = modern_section(result)  # the regimes in words (not a Python list), a full caption
         result["report"] = write_report(od, "Modern Hopfield", {"d": d, "patterns": patterns}, sec)
     lines = [
         f"{r['regime']:>10}: beta in [{r['beta_min']:.4g}, {r['beta_max']:.4g}]"

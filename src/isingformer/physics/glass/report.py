@@ -9,7 +9,7 @@ import numpy as np
 
 from isingformer.physics.glass.spinglass import PARISI_E_INF, RS_E_INF, overlap_study, sk_study
 
-__all__ = ["glass_section", "overlap_figure", "sk_figure"]
+__all__ = ["glass_section", "overlap_figure", "overlap_section", "sk_figure", "sk_section"]
 
 # --------------------------------------------------------------------------
 # figures and the main-job report section
@@ -82,6 +82,73 @@ def _per_size(sk: dict) -> str:
     return ", ".join(f"{v} at N = {k}" for k, v in sorted(per.items(), key=lambda kv: int(kv[0])))
 
 
+def sk_section(sk: dict):
+    """Report section of a :func:`sk_study` result (``glass sk --out``; the main job's part)."""
+    from isingformer.report import Section, Table, figure
+
+    if math.isfinite(sk.get("e_inf", float("nan"))):
+        fit = (
+            f"extrapolated with e_N = e_∞ + A N^(−2/3): e_∞ = {sk['e_inf']:.4f} ± "
+            f"{sk['e_inf_err']:.4f} (statistical {sk.get('e_inf_stat_err', sk['e_inf_err']):.4f}"
+            f", systematic {sk.get('e_inf_syst_err', 0.0):.4f} from exponents 1/2 and 1 and "
+            f"dropping the smallest size; disorder samples per size: {_per_size(sk)}) "
+            f"against Parisi's −0.7632 (z = {sk['z_vs_parisi']:.2f}; RS would give −0.798)."
+        )
+    else:
+        fit = (
+            f"too few sizes to extrapolate to N → ∞ (disorder samples per size: {_per_size(sk)}); "
+            "Parisi's limit is −0.7632, replica symmetry's −0.798."
+        )
+    text = (
+        "SK ground states by parallel tempering (two independent chains per sample; both found "
+        f"the same minimum in {np.mean([p['agree_fraction'] for p in sk['points']]):.0%} of "
+        f"samples), {fit}"
+    )
+    rows = [
+        [p["n"], p["samples"], f"{p['e0_mean']:.4f}", f"{p['e0_err']:.4f}",
+         f"{p['agree_fraction']:.2f}"]
+        for p in sk["points"]
+    ]  # fmt: skip
+    caption = (
+        "SK ground-state energy per spin vs N^(−2/3) with the fit; error bars: standard "
+        "error of the mean over the disorder samples (per size: "
+        + ", ".join(f"n = {p['samples']} at N = {p['n']}" for p in sk["points"])
+        + ")."
+    )
+    table = Table(
+        ["N", "samples", "e_N", "err", "chains agree"],
+        rows,
+        "SK ground-state energies per spin: e_N is the mean over the disorder samples, "
+        "err its standard error (std / √samples); chains agree: the fraction of samples "
+        "whose two parallel-tempering chains found the same minimum.",
+    )
+    return Section("SK ground-state energy", text, [figure(sk_figure(sk), caption)], [table])
+
+
+def overlap_section(ov: dict):
+    """Report section of an :func:`overlap_study` result (``glass overlap --out``; the main
+    job's part)."""
+    from isingformer.report import Section, figure
+
+    text = (
+        f"P(q) at T = {ov['temperature']} from two real replicas (q_RS = {ov['q_rs']:.4f}): "
+        "the weight at |q| < q_RS/2 is "
+        + ", ".join(
+            f"{c['weight_small']:.3f} ± {c['weight_small_err']:.3f} (N = {c['n']})"
+            for c in ov["curves"]
+        )
+        + f" (± one-sigma standard error over the {_n_samples(ov)} disorder samples per "
+        "size); replica symmetry would send it to 0 as N grows, RSB (Parisi) keeps it finite "
+        "(at these small N a slow decrease alone does not discriminate)."
+    )
+    caption = (
+        f"Overlap distribution P(q) of two real replicas at T = {ov['temperature']}, "
+        f"pooled over the {_n_samples(ov)} disorder samples per N (symmetrised in q → −q); "
+        "dashed: the replica-symmetric peaks ±q_RS."
+    )
+    return Section("SK overlap distribution", text, [figure(overlap_figure(ov), caption)])
+
+
 def _n_samples(ov: dict) -> str:
     """``"n = 40"``: the disorder samples of an overlap study, in words."""
     return f"n = {ov['samples']}" if "samples" in ov else "(unrecorded number of)"
@@ -92,7 +159,7 @@ def glass_section(ctx):
     greedy (the Hopfield part is :func:`isingformer.physics.hopfield.report.
     hopfield_section`). ``ctx.quick`` keeps it to under a minute on two cores."""
     from isingformer.physics.glass.annealing import compare_maxcut
-    from isingformer.report import Section, Table, figure
+    from isingformer.report import Section
 
     quick = ctx.quick
     common = {"store": ctx.store, "executor": "serial", "progress": False}
@@ -110,64 +177,16 @@ def glass_section(ctx):
         **common,
     )
     mc = compare_maxcut(60, 3, 10 if quick else 40, seed=ctx.seed)
-    text = (
-        f"SK ground states by parallel tempering (two independent chains per sample; "
-        f"both found the same minimum in "
-        f"{np.mean([p['agree_fraction'] for p in sk['points']]):.0%} of samples), "
-        f"extrapolated with e_N = e_∞ + A N^(−2/3): e_∞ = {sk['e_inf']:.4f} ± "
-        f"{sk['e_inf_err']:.4f} (statistical {sk.get('e_inf_stat_err', sk['e_inf_err']):.4f}, "
-        f"systematic {sk.get('e_inf_syst_err', 0.0):.4f} from exponents 1/2 and 1 and "
-        f"dropping the smallest size; disorder samples per size: {_per_size(sk)}) "
-        f"against Parisi's −0.7632 (z = {sk['z_vs_parisi']:.2f}; "
-        f"RS would give −0.798). "
-        f"P(q) at T = 0.5 from two real replicas: the weight at |q| < q_RS/2 is "
-        + ", ".join(
-            f"{c['weight_small']:.3f} ± {c['weight_small_err']:.3f} (N = {c['n']})"
-            for c in ov["curves"]
-        )
-        + f" (± one-sigma standard error over the {_n_samples(ov)} disorder samples per "
-        "size); replica symmetry would send it to 0 as N grows, RSB (Parisi) keeps it finite "
-        "(at these small N a slow decrease alone does not discriminate). "
+    mc_text = (
         f"Max-Cut on {len(mc['sa_cuts'])} random 3-regular "
         f"graphs (60 nodes): mean cut of simulated annealing {mc['sa_mean']:.1f} vs greedy "
         f"descent {mc['greedy_mean']:.1f} on the same graphs (SA larger on {mc['sa_wins']} of "
         f"{len(mc['sa_cuts'])}" + (f", equal on {mc['ties']}" if "ties" in mc else "") + ")."
     )
-    rows = [
-        [
-            p["n"],
-            p["samples"],
-            f"{p['e0_mean']:.4f}",
-            f"{p['e0_err']:.4f}",
-            f"{p['agree_fraction']:.2f}",
-        ]
-        for p in sk["points"]
-    ]
+    sk_sec, ov_sec = sk_section(sk), overlap_section(ov)
     return Section(
         "Spin glasses and annealing",
-        text,
-        figures=[
-            figure(
-                sk_figure(sk),
-                "SK ground-state energy per spin vs N^(−2/3) with the fit; error bars: standard "
-                "error of the mean over the disorder samples (per size: "
-                + ", ".join(f"n = {p['samples']} at N = {p['n']}" for p in sk["points"])
-                + ").",
-            ),
-            figure(
-                overlap_figure(ov),
-                f"Overlap distribution P(q) of two real replicas at T = {ov['temperature']}, "
-                f"pooled over the {_n_samples(ov)} disorder samples per N (symmetrised in q → −q); "
-                "dashed: the replica-symmetric peaks ±q_RS.",
-            ),
-        ],
-        tables=[
-            Table(
-                ["N", "samples", "e_N", "err", "chains agree"],
-                rows,
-                "SK ground-state energies per spin: e_N is the mean over the disorder samples, "
-                "err its standard error (std / √samples); chains agree: the fraction of samples "
-                "whose two parallel-tempering chains found the same minimum.",
-            )
-        ],
+        f"{sk_sec.text} {ov_sec.text} {mc_text}",
+        figures=[*sk_sec.figures, *ov_sec.figures],
+        tables=sk_sec.tables,
     )

@@ -10,7 +10,13 @@ from isingformer.physics.hopfield.classical import ALPHA_C
 from isingformer.physics.hopfield.modern import REGIMES
 from isingformer.report.axes import tidy_log_axis
 
-__all__ = ["capacity_figure", "hopfield_section", "modern_figure"]
+__all__ = [
+    "capacity_figure",
+    "capacity_section",
+    "hopfield_section",
+    "modern_figure",
+    "modern_section",
+]
 
 
 def _plt():
@@ -98,7 +104,7 @@ def hopfield_section(ctx):
     regimes. ``ctx.quick`` keeps it to well under a minute on two cores."""
     from isingformer.physics.hopfield.classical import capacity_study
     from isingformer.physics.hopfield.modern import modern_study
-    from isingformer.report import Section, figure
+    from isingformer.report import Section
 
     quick = ctx.quick
     cap = capacity_study(
@@ -111,41 +117,73 @@ def hopfield_section(ctx):
         progress=False,
     )
     mod = modern_study(seed=ctx.seed)
+    cap_sec, mod_sec = capacity_section(cap), modern_section(mod)
+    return Section(
+        "Hopfield networks",
+        f"{cap_sec.text} {mod_sec.text}",
+        figures=[*cap_sec.figures, *mod_sec.figures],
+    )
+
+
+def capacity_section(cap: dict):
+    """Report section of a :func:`capacity_study` result (``hopfield capacity --out``; the
+    main job's part)."""
+    from isingformer.report import Section, figure
+
     a_c = cap.get("alpha_c")
     a_txt = (
-        f"α_c = {a_c:.4f} ± {cap['alpha_c_err']:.4f} (theory 0.138)"
+        f"α_c = {a_c:.4f} ± {cap['alpha_c_err']:.4f} (theory 0.138), from α_50(N) = α_c + "
+        f"A N^(−{cap.get('exponent', 0.5):g}) with a systematic error from exponents 1/3..1"
         if a_c is not None
         else f"α_c not estimated: {cap.get('alpha_c_note')}"
     )
+    temp = cap.get("temperature", 0.0)
+    dynamics = "zero-T" if not temp else f"T = {temp:g}"
+    text = (
+        f"Hopfield capacity ({dynamics} asynchronous dynamics from a stored pattern, retrieval "
+        f"= m > {cap.get('threshold', 0.9):g}): {a_txt}."
+    )
+    caption = (
+        f"Hopfield retrieval vs load α = P/N; {cap['trials']} trials per point, bars: "
+        "Wilson 95 % intervals over the trials; dashed: α_c = 0.138 (theory)."
+    )
+    return Section("Hopfield capacity", text, [figure(capacity_figure(cap), caption)])
+
+
+def modern_section(mod: dict):
+    """Report section of a :func:`modern_study` result (``hopfield modern --out``; the main
+    job's part)."""
+    from isingformer.report import Section, figure
+
     reg = "; ".join(
         f"{r['regime']} β ∈ [{r['beta_min']:.3g}, {r['beta_max']:.3g}]" for r in mod["regimes"]
     )
+    sep = mod["separation_beta"]["median"]
+    retrieval = mod.get("retrieval_beta")
+    if retrieval is not None and not np.isfinite(retrieval):  # NaN: never all retrieved
+        retrieval = None
+    found = (
+        f"every pattern retrieved from β = {retrieval:.3g}"
+        if retrieval is not None
+        else "not every pattern retrieved on this β grid"
+    )
+    bound = (
+        f", {'below' if retrieval is not None and retrieval < sep else 'not below'} the "
+        f"sufficient separation bound (median {sep:.3g})"
+        if sep is not None
+        else ""
+    )
     text = (
-        f"Hopfield capacity (zero-T asynchronous dynamics from a stored pattern, retrieval "
-        f"= m > 0.9): {a_txt}, from α_50(N) = α_c + A N^(−1/2) with a systematic error from "
-        f"exponents 1/3..1. Modern Hopfield (ξ ← X softmax(β Xᵀξ), {mod['n_patterns']} "
-        f"patterns in {mod['n_clusters']} clusters): {reg}; every pattern retrieved from "
-        f"β = {mod['retrieval_beta']:.3g}, below the sufficient separation bound "
-        f"(median {mod['separation_beta']['median']:.3g})."
+        f"Modern Hopfield (ξ ← X softmax(β Xᵀξ), {mod['n_patterns']} patterns in "
+        f"{mod['n_clusters']} clusters): {reg}; {found}{bound}."
     )
-    return Section(
-        "Hopfield networks",
-        text,
-        figures=[
-            figure(
-                capacity_figure(cap),
-                f"Hopfield retrieval vs load α = P/N; {cap['trials']} trials per point, bars: "
-                "Wilson 95 % intervals over the trials; dashed: α_c = 0.138 (theory).",
-            ),
-            figure(
-                modern_figure(mod),
-                f"Modern Hopfield vs β (d = {mod['d']}, {mod['n_patterns']} patterns in "
-                f"{mod['n_clusters']} clusters, one pattern draw, seed {mod['seed']}). Left: the "
-                f"fraction of the {mod['n_patterns']} starts (each pattern plus noise "
-                f"{mod['noise']:g}) whose fixed point is in each regime; shaded: the range over "
-                "patterns of the sufficient separation bound. Right: e^S of the attention row "
-                "(mean over the starts) at the fixed point and at the start, and the number of "
-                "distinct fixed points.",
-            ),
-        ],
+    caption = (
+        f"Modern Hopfield vs β (d = {mod['d']}, {mod['n_patterns']} patterns in "
+        f"{mod['n_clusters']} clusters, one pattern draw, seed {mod['seed']}). Left: the "
+        f"fraction of the {mod['n_patterns']} starts (each pattern plus noise "
+        f"{mod['noise']:g}) whose fixed point is in each regime; shaded: the range over "
+        "patterns of the sufficient separation bound. Right: e^S of the attention row "
+        "(mean over the starts) at the fixed point and at the start, and the number of "
+        "distinct fixed points."
     )
+    return Section("Modern Hopfield regimes", text, [figure(modern_figure(mod), caption)])
