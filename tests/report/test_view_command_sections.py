@@ -75,3 +75,28 @@ def test_glass_sections_without_an_extrapolation_say_so(monkeypatch) -> None:
     _no_raw(sec)
     assert "T = 0.4" in sec.text and "n = 6 disorder samples" in sec.text
     assert "n = 6 disorder samples" in sec.figures[0].caption
+
+
+def test_tfim_section_has_text_caption_and_readable_labels(monkeypatch) -> None:
+    import isingformer.physics.ising.report as ising_report
+
+    figs = []
+    monkeypatch.setattr(
+        "isingformer.report.figure",
+        lambda fig, caption="": figs.append(fig) or _unrendered(fig, caption),
+    )
+    g = np.linspace(0.5, 1.5, 11)
+    rows = [{"N": n, "d2e0_dg2": (-1 / (abs(g - 1) + 1 / n)).tolist(), "d2_peak_g": 1.0,
+             "d2_peak": -float(n)} for n in (8, 16)]  # fmt: skip
+    result = {
+        "g": g.tolist(),
+        "sizes": rows,
+        "infinite": {"d2e0_dg2": (-1 / abs(g - 1 + 1e-9)).tolist()},
+    }
+    sec = ising_report.tfim_section(result)
+    _no_raw(sec)
+    assert "ground-state energy per site" in sec.figures[0].caption and "ln N" in sec.text
+    assert sec.tables and sec.tables[0].rows[0][0] == 8
+    ax = figs[0].get_axes()[0]
+    assert ax.get_ylabel().startswith("$d^2 e_0/dg^2$")  # typeset, not "d^2 e_0 / dg^2"
+    assert "N = ∞" in [t.get_text() for t in ax.get_legend().get_texts()]

@@ -169,12 +169,11 @@ def tfim(
     result = tfim_study(N, grid, ed_max=ed_max)
     od = out_dir(out)
     if od is not None:
-        from isingformer.physics.ising.report import tfim_figure
-        from isingformer.report import Report, Section, figure
+        from isingformer.physics.ising.report import tfim_section
+        from isingformer.report import Report
 
         _write_json(od, "tfim.json", result)
-        sec = Section("Transverse-field Ising chain", figures=[figure(tfim_figure(result))])
-        Report("TFIM", {"sizes": N}, [sec]).write(od)
+        Report("TFIM", {"sizes": N}, [tfim_section(result)]).write(od)  # text, caption, peaks
     lines = [
         f"N = {r['N']}: d2e0/dg2 minimum {r['d2_peak']:.4f} at g = {r['d2_peak_g']:.4f}"
         for r in result["sizes"]

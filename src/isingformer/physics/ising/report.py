@@ -69,7 +69,7 @@ def specific_heat_figure(study: dict):
             ex = torus_thermodynamics(L, L, fine).specific_heat_per_spin
             ax.plot(fine, ex, color=f"C{i}", lw=1)
     if study["dim"] == 2:
-        ax.plot(fine, specific_heat(fine), "k--", lw=1, label="Onsager (L = inf)")
+        ax.plot(fine, specific_heat(fine), "k--", lw=1, label="Onsager (L = ∞)")
     ax.set_xlabel(_T_LABEL)
     ax.set_ylabel("specific heat per spin C/N (units of k_B)")
     ax.legend(fontsize=8)
@@ -84,15 +84,45 @@ def tfim_figure(result: dict):
     for row in result["sizes"]:
         ax.plot(g, row["d2e0_dg2"], lw=1, label=f"N = {row['N']}")
     inf = np.asarray(result["infinite"]["d2e0_dg2"], dtype=float)
-    ax.plot(g, np.where(np.isfinite(inf), inf, np.nan), "k--", lw=1, label="N = inf")
+    ax.plot(g, np.where(np.isfinite(inf), inf, np.nan), "k--", lw=1, label="N = ∞")
     ax.axvline(1.0, color="gray", lw=0.8)
-    ax.set_xlabel("g / J")
-    ax.set_ylabel("d^2 e_0 / dg^2")
+    ax.set_xlabel("transverse field g / J")
+    ax.set_ylabel(r"$d^2 e_0/dg^2$ (e$_0$: ground-state energy per site / J)")
     ax.set_ylim(
         bottom=max(np.nanmin(inf[np.isfinite(inf)]) * 1.8, -4) if np.isfinite(inf).any() else None
     )
     ax.legend(fontsize=8)
     return fig
+
+
+_TFIM_CAPTION = (
+    "Transverse-field Ising chain (exact free-fermion solution): the second "
+    "derivative of the ground-state energy per site e_0 with respect to the field g, one "
+    "curve per chain length N and the N = ∞ limit (dashed); it sharpens into a log "
+    "singularity at g_c = 1 (grey line)."
+)
+
+
+def tfim_section(result: dict):
+    """Report section of a :func:`tfim_study` result (``ising tfim --out``; the main job's
+    part): the quantum transition in words, the curves, the peak per size."""
+    from isingformer.report import Section, Table, figure
+
+    text = (
+        "Quantum phase transition (seed 000, remark 6): the ground-state energy of the "
+        "transverse-field Ising chain is analytic for every finite N, but its second "
+        "derivative develops a peak at g → 1 that grows like ln N (exact free-fermion "
+        "solution, checked against exact diagonalization)."
+    )
+    rows = [[r["N"], r["d2_peak_g"], r["d2_peak"]] for r in result["sizes"]]
+    table = Table(
+        ["N", "g at the extremum", "d²e_0/dg² there"],
+        rows,
+        "Extremum of d²e_0/dg² per chain length (on the g grid).",
+    )
+    return Section(
+        "Transverse-field Ising chain", text, [figure(tfim_figure(result), _TFIM_CAPTION)], [table]
+    )
 
 
 def _table(study: dict):
@@ -159,18 +189,9 @@ def tc_section(study: dict, tfim: dict | None = None):
         )
     )
     if tfim is not None:
-        figs.append(
-            figure(
-                tfim_figure(tfim),
-                "Transverse-field chain: d^2e_0/dg^2 sharpens into a log singularity at g_c = 1.",
-            )
-        )
-        text += (
-            "\n\nQuantum phase transition (seed 000, remark 6): the ground-state energy of the "
-            "transverse-field Ising chain is analytic for every finite N, but its second "
-            "derivative develops a peak at g -> 1 that grows like ln N (exact free-fermion "
-            "solution, checked against exact diagonalization)."
-        )
+        tf = tfim_section(tfim)
+        figs += tf.figures
+        text += "\n\n" + tf.text
     return Section(
         "Ising engine: T_c by finite-size scaling",
         text,
