@@ -102,3 +102,25 @@ def test_hyperbolic_loss_panels_tick_the_beta_grid(monkeypatch) -> None:
         assert labels == ["0.3", "1", "3", "10", "30"], labels
     for f in figs:
         plt.close(f)
+
+
+def test_phase_map_finite_size_caption_names_the_estimator(monkeypatch) -> None:
+    from types import SimpleNamespace
+
+    import numpy as np
+
+    import isingformer.probe.report as probe_report
+
+    monkeypatch.setattr(probe_report, "figure", _unrendered)
+    L, H = 2, 2
+    heads = [SimpleNamespace(layer=i, head=j, betas=[0.1, 0.2], beta_model=0.2,
+                             mean_heat_capacity=[1.0, 2.0], beta_peak=0.2, phase="ordered")
+             for i in range(L) for j in range(H)]  # fmt: skip
+    fs = [{"n_keys_mean": n, "beta_c_rem": np.full((L, H), 0.3), "beta_peak": np.full((L, H), 0.2)}
+          for n in (16, 32)]  # fmt: skip
+    pm = SimpleNamespace(n_layers=L, n_heads=H, heads=heads, finite_size=fs, model="m")
+    *_, finite = probe_report.phase_map_figures(pm)
+    assert "peak of its row-averaged C(β)" in finite.caption
+    assert (
+        "averaged over the heads of a layer" in finite.caption and "No interval" in finite.caption
+    )

@@ -81,7 +81,13 @@ def phase_map_figures(pm: PhaseMap):
     return [
         figure(fig1, "Mean heat capacity C(β) = β² Var(E) over query rows, one line per head."),
         figure(fig2, "β_model/β* per layer and head: blue runs hotter than its peak, red colder."),
-        figure(fig3, "β*(N) for texts truncated to N tokens, against the REM freezing point."),
+        figure(
+            fig3,
+            "Finite size: for texts truncated to N tokens, each head's β* (the peak of its "
+            "row-averaged C(β)) averaged over the heads of a layer, against the REM freezing "
+            "point sqrt(2 ln N)/σ averaged over all heads; both in units of β_model. No "
+            "interval drawn (the per-head errors are in the table).",
+        ),
     ]
 
 
