@@ -86,7 +86,7 @@ def phase_map_figures(pm: PhaseMap):
             "Finite size: for texts truncated to N tokens, each head's β* (the peak of its "
             "row-averaged C(β)) averaged over the heads of a layer, against the REM freezing "
             "point sqrt(2 ln N)/σ averaged over all heads; both in units of β_model. No "
-            "interval drawn (the per-head errors are in the table).",
+            "interval drawn (the table gives per-head errors at full length).",
         ),
     ]
 
