@@ -124,3 +124,24 @@ def test_phase_map_finite_size_caption_names_the_estimator(monkeypatch) -> None:
     assert (
         "averaged over the heads of a layer" in finite.caption and "No interval" in finite.caption
     )
+
+
+def test_icl_axes_without_infinite_k_do_not_claim_one(monkeypatch) -> None:
+    import isingformer.icl.report as icl_report
+
+    figs = []
+    monkeypatch.setattr(icl_report, "figure", lambda fig, caption="": figs.append(fig))
+    iv = {"mean": 1.0, "ci": [0.9, 1.1]}
+    point = {k: iv for k in ("ood_error", "ridge_ood_error", "pool_ood_error",
+                              "dist_to_ridge", "dist_to_pool")}  # fmt: skip
+    entry = {"dim": 4, "context": 8, "threshold": {"value": None},
+             "points": [{"tasks": k, **point} for k in (1, 2, 4, 8, 16)]}  # fmt: skip
+    icl_report.icl_figures({"model": "softmax", "noise": 0.5, "seeds": 3, "dims": {"4": entry}})
+    ood = figs[0].get_axes()[0]
+    assert "∞" not in ood.get_xlabel()  # no k = ∞ point was run
+    for f in figs[:2]:
+        f.canvas.draw()
+        ticks = [t.get_text() for t in f.get_axes()[0].xaxis.get_ticklabels() if t.get_text()]
+        assert len(ticks) >= 3, ticks  # 1 2 5 10, not only 10⁰ and 10¹
+    for f in figs:
+        plt.close(f)

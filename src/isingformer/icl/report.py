@@ -66,7 +66,9 @@ def icl_figures(result: dict) -> list:
                 ax.axvspan(t["ci"][0], t["ci"][1], color=c, alpha=0.12)
     ax.axhline(1 + result["noise"] ** 2, color="grey", lw=0.8, label="null predictor 1 + σ²")
     ax.set_xscale("log")
-    ax.set_xlabel("pretraining tasks k (rightmost point: k = ∞)")
+    tidy_log_axis(ax.xaxis)  # 1 2 5 10 20 …, not only 10⁰ and 10¹
+    has_inf = any(p["tasks"] == "inf" for e in result["dims"].values() for p in e["points"])
+    ax.set_xlabel("pretraining tasks k" + (" (rightmost point: k = ∞)" if has_inf else ""))
     ax.set_ylabel("out-of-distribution error")
     ax.set_ylim(0, 1.6 * (1 + result["noise"] ** 2))
     ax.set_title(f"{result['model']} model: OOD error vs task diversity (vertical: k*)")
@@ -88,12 +90,19 @@ def icl_figures(result: dict) -> list:
             ax.errorbar(x, m, yerr=e, fmt=style, color=c, ms=3, label=f"{name}, d = {d}")
     ax.set_xscale("log")
     ax.set_yscale("log")
+    tidy_log_axis(ax.xaxis)
     tidy_log_axis(ax.yaxis)  # a short log axis: plain 1-2-5 ticks, not 6×10⁻¹
     ax.set_xlabel("pretraining tasks k")
     ax.set_ylabel("mean squared distance of predictions (fresh tasks)")
     ax.set_title("Distance to the two Bayes baselines")
     ax.legend(fontsize=7)
-    figs.append(figure(fig, f"Model predictions vs ridge and vs the pool posterior; {bars}."))
+    figs.append(
+        figure(
+            fig,
+            f"Model predictions vs ridge and vs the pool posterior; {bars}; a bar whose lower "
+            "end is ≤ 0 runs off the bottom of the log axis.",
+        )
+    )
 
     last = list(result["dims"].values())[-1]
     hist_pts = [p for p in last["points"] if p.get("overlap_hist")]
