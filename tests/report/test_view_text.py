@@ -145,3 +145,22 @@ def test_icl_axes_without_infinite_k_do_not_claim_one(monkeypatch) -> None:
         assert len(ticks) >= 3, ticks  # 1 2 5 10, not only 10⁰ and 10¹
     for f in figs:
         plt.close(f)
+
+
+def test_icl_infinite_k_column_is_ticked_infinity(monkeypatch) -> None:
+    import isingformer.icl.report as icl_report
+
+    figs = []
+    monkeypatch.setattr(icl_report, "figure", lambda fig, caption="": figs.append(fig))
+    iv = {"mean": 1.0, "ci": [0.9, 1.1]}
+    point = {k: iv for k in ("ood_error", "ridge_ood_error", "pool_ood_error",
+                              "dist_to_ridge", "dist_to_pool")}  # fmt: skip
+    entry = {"dim": 8, "context": 16, "threshold": {"value": None},
+             "points": [{"tasks": k, **point} for k in (1, 4, 16, 64, "inf")]}  # fmt: skip
+    icl_report.icl_figures({"model": "softmax", "noise": 0.5, "seeds": 3, "dims": {"8": entry}})
+    ax = figs[0].get_axes()[0]
+    figs[0].canvas.draw()
+    labels = [t.get_text() for t in ax.xaxis.get_ticklabels() if t.get_text()]
+    assert labels[-1] == "∞" and "200" not in labels, labels  # ∞ drawn at 4 × 64 = 256
+    for f in figs:
+        plt.close(f)

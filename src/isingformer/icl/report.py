@@ -69,6 +69,15 @@ def icl_figures(result: dict) -> list:
     tidy_log_axis(ax.xaxis)  # 1 2 5 10 20 …, not only 10⁰ and 10¹
     has_inf = any(p["tasks"] == "inf" for e in result["dims"].values() for p in e["points"])
     ax.set_xlabel("pretraining tasks k" + (" (rightmost point: k = ∞)" if has_inf else ""))
+    if has_inf:  # the k = ∞ column gets the tick "∞", not the number it is drawn at
+        inf_xs = sorted({_k_axis(e["points"])[1] for e in result["dims"].values()})
+        lo, hi = ax.get_xlim()
+        top = min(inf_xs) / 2.5  # keep 1-2-5 ticks clear of the ∞ column
+        ticks = [m * 10.0**k for k in range(int(np.floor(np.log10(lo))), int(np.ceil(np.log10(hi))) + 1)
+                 for m in (1, 2, 5)]  # fmt: skip
+        ticks = [t for t in ticks if lo <= t <= top]
+        ax.set_xticks(ticks + inf_xs, [f"{t:g}" for t in ticks] + ["∞"] * len(inf_xs))
+        ax.set_xlim(lo, hi)
     ax.set_ylabel("out-of-distribution error")
     ax.set_ylim(0, 1.6 * (1 + result["noise"] ** 2))
     ax.set_title(f"{result['model']} model: OOD error vs task diversity (vertical: k*)")
