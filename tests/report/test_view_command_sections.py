@@ -43,6 +43,7 @@ def test_modern_section_states_regimes_in_words(monkeypatch) -> None:
     sec = hopfield_report.modern_section(mod)
     _no_raw(sec)
     assert "global β ∈ [0.1, 3.2]" in sec.text and "not every pattern retrieved" in sec.text
+    assert "[32, 1000]" in sec.text  # not 1e+03
     assert "32 starts" in sec.figures[0].caption
 
 

@@ -156,7 +156,7 @@ def modern_section(mod: dict):
     from isingformer.report import Section, figure
 
     reg = "; ".join(
-        f"{r['regime']} β ∈ [{r['beta_min']:.3g}, {r['beta_max']:.3g}]" for r in mod["regimes"]
+        f"{r['regime']} β ∈ [{r['beta_min']:.4g}, {r['beta_max']:.4g}]" for r in mod["regimes"]
     )
     sep = mod["separation_beta"]["median"]
     retrieval = mod.get("retrieval_beta")
