@@ -119,6 +119,11 @@ def rem_section(study: REMStudy) -> Section:
         if fit is not None
         else "Too few sizes to extrapolate."
     )
+    if fit is not None and fit.chi2_per_dof > 2:  # the ± assumes the form is right
+        fit_text += (
+            " The form fits these sizes poorly (χ²/dof > 2): the ± is the fit's statistical "
+            "error alone and understates the uncertainty of y∞."
+        )
     hf = study.height_fit
     if hf is not None:
         fit_text += (
