@@ -9,7 +9,7 @@ import numpy as np
 
 from isingformer.physics.glass.spinglass import PARISI_E_INF, RS_E_INF, overlap_study, sk_study
 
-__all__ = ["glass_section", "overlap_figure", "overlap_section", "sk_figure", "sk_section"]
+__all__ = ["glass_section", "overlap_figure", "sk_figure"]  # + the command sections below
 
 # --------------------------------------------------------------------------
 # figures and the main-job report section

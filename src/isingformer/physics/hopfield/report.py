@@ -10,13 +10,7 @@ from isingformer.physics.hopfield.classical import ALPHA_C
 from isingformer.physics.hopfield.modern import REGIMES
 from isingformer.report.axes import tidy_log_axis
 
-__all__ = [
-    "capacity_figure",
-    "capacity_section",
-    "hopfield_section",
-    "modern_figure",
-    "modern_section",
-]
+__all__ = ["capacity_figure", "hopfield_section", "modern_figure"]  # + the command sections
 
 
 def _plt():
