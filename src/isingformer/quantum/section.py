@@ -101,14 +101,14 @@ def quantum_section(ctx: Any):
         f"e/(e+1). Largest deviation from the closed forms: {ex['max_abs_error']:.1e}; from the "
         f"autoregressive transformer: {ver.joint_max_abs_diff:.1e}. CPTP of every E(t_ℓ, t_0) "
         f"(Choi matrix from applying the map ≥ {min(c.choi_min_eigenvalue for c in ver.cptp.checks):.1e}, "
-        "Σ K†K = I, QuTiP iscptp): cptp = "
-        f"{str(ver.cptp.cptp).lower()}. Sampling by repeated measurement ({n_samples} texts per "
+        "Σ K†K = I, QuTiP iscptp): "
+        f"{'every block is CPTP' if ver.cptp.cptp else '**not every block is CPTP**'}. Sampling by repeated measurement ({n_samples} texts per "
         f"seed, {len(seeds)} seeds) {'passes' if chi_ok else 'FAILS'} χ² against the exact "
         "law (Fisher combined p = "
         f"{ver.p_combined_quantum:.3f}). Sparse mode at vocabulary 50, text 8, 4 blocks: "
         f"{len(big_jd.joint)} outcomes over {len(big_jd.tree)} measured branches in {t_big:.2f} s, "
-        f"max |quantum − autoregressive| = {big_diff:.1e}, cptp on the populated sectors = "
-        f"{str(big_cptp.cptp).lower()}."
+        f"max |quantum − autoregressive| = {big_diff:.1e}, "
+        f"{'CPTP' if big_cptp.cptp else '**not CPTP**'} on the populated sectors."
     )
     return Section(
         "Fock-space open-quantum-system model of the transformer (seed 003)",
