@@ -64,6 +64,8 @@ def test_performance_doc_gpu_table_is_the_committed_result(bench_gpu):
     assert f"{rate[1024, 'auto']:.0f} at L = 1024" in ising
     assert f"{rate[1024, 'resident'] / rate[1024, 'launch']:.0f}x faster" in ising
     assert f"{rate[4096, 'resident'] / rate[4096, 'launch']:.1f}x at 4096" in ising
+    readme = (ROOT / "README.md").read_text()
+    assert f"{rate[4096, 'auto']:.0f}–{rate[16384, 'auto']:.0f} flips/ns" in readme
     speed = res["ensemble_cpu_s"] / res["ensemble_gpu_s"]
     assert f"{speed:.1f}x the 16-thread CPU on an H200" in (ROOT / "docs/ensemble.md").read_text()
     # the analyze-on-GPU output is quoted whole from its committed file
