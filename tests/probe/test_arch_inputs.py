@@ -88,3 +88,23 @@ def test_passages_longer_than_learned_positions_name_the_limit(name, tmp_path, c
     out, err = capsys.readouterr()
     assert code == 2 and out == "" and err.count("\n") == 1, err
     assert "--max-tokens: passages of 40 tokens are longer than the 16 positions" in err
+
+
+@pytest.mark.parametrize("exc", [MemoryError, torch.cuda.OutOfMemoryError])
+def test_running_out_of_memory_is_not_called_a_text_input_error(exc, tmp_path):
+    """The forward pass's failures become "cannot run on text alone", but not
+    running out of memory: that propagates as itself (the CLI's memory error)."""
+    from isingformer.probe import capture_qk, load_model
+
+    cfg = transformers.BertConfig(vocab_size=100, hidden_size=32, num_hidden_layers=2,
+                                  num_attention_heads=4, intermediate_size=64, pad_token_id=1)  # fmt: skip
+    transformers.AutoModel.from_config(cfg).save_pretrained(tmp_path / "bert")
+    _save_tokenizer(tmp_path / "bert")
+    lm = load_model(tmp_path / "bert")
+
+    def forward(*args, **kwargs):
+        raise exc("out of memory")
+
+    lm.model.forward = forward
+    with pytest.raises(exc):
+        capture_qk(lm, ["to be or not to be"], 8)

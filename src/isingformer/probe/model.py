@@ -306,8 +306,8 @@ def capture_qk(lm: LoadedModel, texts: list[str], max_tokens: int) -> CapturedBa
     with QKCapture() as cap:
         try:
             lm.model(**batch)
-        except IsingformerError:
-            raise
+        except (IsingformerError, MemoryError, torch.cuda.OutOfMemoryError):
+            raise  # our own errors, and running out of memory, are not "cannot run on text"
         except Exception as exc:  # e.g. CLIP: text alone is not a valid input
             cfg = lm.model.config
             n_pos = getattr(cfg, "max_position_embeddings", None) or getattr(
