@@ -132,8 +132,9 @@ def last_json(text: str) -> dict:
 def render(res: dict) -> str:
     """docs/performance.md's GPU table of one ``--json`` result."""
     ref = res.get("nvidia_reference_flips_per_ns")
+    sweeps = "/".join(str(n) for n in sorted({r["sweeps"] for r in res["msc_cuda"] or []}))
     out = [
-        f"**{res['device']}**: multi-spin Metropolis at T_c, 200 sweeps, median of 3; "
+        f"**{res['device']}**: multi-spin Metropolis at T_c, {sweeps} sweeps, median of 3; "
         f"NVIDIA's figure {ref:g} flips/ns.",
         "",
         "| L | threads/block | form | words of a colour per resident thread "
