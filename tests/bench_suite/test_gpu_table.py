@@ -27,7 +27,7 @@ RESULT = {
     "metropolis_flips_per_ns": 2.0,
     "msc_cuda": [
         {"L": 1024, "block": 256, "form": "resident", "words_per_resident_thread": 0.12,
-         "flips_per_ns": 450.0},
+         "sweeps": 50, "flips_per_ns": 450.0},
     ],
     "nvidia_reference_flips_per_ns": 900.0,
     "ensemble_gpu_s": 0.005,
@@ -40,6 +40,7 @@ RESULT = {
 def test_render_states_the_rows_and_ratios(bench_gpu):
     table = bench_gpu.render(RESULT)
     assert "| 1024 | 256 | resident | 0.12 | 450 | 0.50x |" in table
+    assert "at T_c, 50 sweeps" in table
     assert "**40.0x**" in table  # 0.2 s / 0.005 s
     out = 'noise\n{"a": 1}\nmore\n' + __import__("json").dumps(RESULT) + "\n"
     assert bench_gpu.last_json(out) == RESULT
