@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import math
 import sys
 from pathlib import Path
 from typing import Any
@@ -11,6 +10,7 @@ from typing import Any
 import numpy as np
 
 from isingformer.errors import InputError
+from isingformer.runs.store import strict_jsonable
 from isingformer.validate import parse_values
 
 JSON_OPTION_HELP = "Print only one JSON object on stdout."
@@ -57,7 +57,7 @@ def to_jsonable(obj: Any) -> Any:
     if isinstance(obj, np.generic):
         return to_jsonable(obj.item())
     if isinstance(obj, float):
-        return obj if math.isfinite(obj) else None
+        return strict_jsonable(obj)  # NaN -> null, ±inf -> "inf"/"-inf"
     if isinstance(obj, Path):
         return str(obj)
     if hasattr(obj, "tolist") and hasattr(obj, "detach"):  # torch tensor
@@ -65,14 +65,24 @@ def to_jsonable(obj: Any) -> Any:
     return obj
 
 
+def json_text(obj: Any, indent: int | None = None) -> str:
+    """``obj`` as strict JSON text by the one rule of docs/cli.md ("JSON
+    output"): NaN is ``null``, ±inf the strings ``"inf"``/``"-inf"``. Every
+    JSON the CLI prints or writes goes through here."""
+    return json.dumps(to_jsonable(obj), indent=indent, allow_nan=False)
+
+
+def write_json(path: Path, obj: Any) -> None:
+    """Write ``obj`` to ``path`` as indented strict JSON (see :func:`json_text`)."""
+    path.write_text(json_text(obj, indent=2) + "\n", encoding="utf-8")
+
+
 def emit(result: dict[str, Any], as_json: bool, human: str | None = None) -> None:
     """Print ``result`` as one JSON object (``--json``) or a human summary."""
     if as_json:
-        sys.stdout.write(json.dumps(to_jsonable(result), allow_nan=False) + "\n")
+        sys.stdout.write(json_text(result) + "\n")
     else:
-        sys.stdout.write(
-            (human if human is not None else json.dumps(to_jsonable(result), indent=2)) + "\n"
-        )
+        sys.stdout.write((human if human is not None else json_text(result, indent=2)) + "\n")
     sys.stdout.flush()
 
 

@@ -48,9 +48,7 @@ def analyze(
     out: Path = typer.Option(None, "--out", help=OUT_OPTION_HELP),
 ) -> None:
     """Phase map: per layer and head, β_model against the critical β* of its attention rows."""
-    import json
-
-    from isingformer.cli._common import to_jsonable
+    from isingformer.cli._common import write_json
     from isingformer.errors import InputError
     from isingformer.probe import analyze_attention, read_texts
     from isingformer.validate import check_int
@@ -90,7 +88,7 @@ def analyze(
         from isingformer.probe.report import phase_map_section
         from isingformer.report import Report
 
-        (od / "phase_map.json").write_text(json.dumps(to_jsonable(pm.to_dict(curves=True))))
+        write_json(od / "phase_map.json", pm.to_dict(curves=True))
         result["report"] = str(
             Report("Attention phase map", pm.config, [phase_map_section(pm)]).write(od)
         )

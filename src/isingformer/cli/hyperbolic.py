@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from isingformer.cli._common import JSON_OPTION_HELP, OUT_OPTION_HELP, emit, out_dir, to_jsonable
+from isingformer.cli._common import JSON_OPTION_HELP, OUT_OPTION_HELP, emit, out_dir, write_json
 from isingformer.cli._options import DASK_ADDRESS_HELP, EXECUTOR_HELP, STORE_HELP, check_executor
 
 
@@ -129,8 +129,6 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Measure λ (growth rate), mean degree and Gromov δ of the tree data;
         with --out also write each tree's Euler tours as a --corpus text file."""
-        import json
-
         import numpy as np
 
         from isingformer.hyperbolic.trees import tree_data, tree_stats, tree_text
@@ -156,8 +154,7 @@ def register(app: typer.Typer) -> None:
 
             result["control"] = shakespeare_graph_stats(seed=seed)
         if od is not None:
-            text = json.dumps(to_jsonable(result), indent=2, allow_nan=False)  # strict, as --json
-            (od / "trees.json").write_text(text + "\n", encoding="utf-8")
+            write_json(od / "trees.json", result)  # the --json object, strict
         human = "\n".join(
             f"b = {t['branching']}: {t['n_nodes']} nodes, λ = {t['growth_rate']:.3f}, "
             f"mean children {t['mean_children']:.3f}, mean degree {t['mean_degree']:.3f}, "

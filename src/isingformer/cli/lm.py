@@ -402,9 +402,7 @@ def sample_cmd(
     out: Path = typer.Option(None, "--out", help=OUT_OPTION_HELP),
 ) -> None:
     """Generate text from a GPT trained by 'isingformer train'."""
-    import json
-
-    from isingformer.cli._common import to_jsonable
+    from isingformer.cli._common import write_json
     from isingformer.lm.sample import load_trained, sample_text
 
     trained = load_trained(checkpoint, device=device)
@@ -420,7 +418,7 @@ def sample_cmd(
     result["checkpoint"] = str(checkpoint)
     od = out_dir(out)
     if od is not None:
-        (od / "samples.json").write_text(json.dumps(to_jsonable(result), indent=2) + "\n")
+        write_json(od / "samples.json", result)
     human = "\n\n".join(f"--- sample {i} ---\n{prompt}{t}" for i, t in enumerate(result["texts"]))
     emit(result, as_json, human)
 

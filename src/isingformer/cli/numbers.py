@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -17,11 +16,9 @@ def _save(out: Path | None, name: str, result: dict[str, Any]) -> None:
     directory = out_dir(out)
     if directory is None:
         return
-    from isingformer.cli._common import to_jsonable
+    from isingformer.cli._common import write_json
 
-    (directory / f"numbers_{name}.json").write_text(
-        json.dumps(to_jsonable(result), indent=2, allow_nan=False) + "\n"
-    )
+    write_json(directory / f"numbers_{name}.json", result)
 
 
 def _threads(n: int | None) -> None:

@@ -210,9 +210,7 @@ def spin_cmd(
     out: Path = typer.Option(None, "--out", help=OUT_OPTION_HELP),
 ) -> None:
     """The MLP blocks as a layered spin model: P(q), hidden order and T_c over training."""
-    import json
-
-    from isingformer.cli._common import to_jsonable
+    from isingformer.cli._common import write_json
     from isingformer.phases.spin_study import spin_study
     from isingformer.validate import check_count, check_int
 
@@ -236,7 +234,7 @@ def spin_cmd(
     if od is not None:
         from isingformer.phases.report import write_spin_report
 
-        (od / "spin.json").write_text(json.dumps(to_jsonable(result), indent=1), encoding="utf-8")
+        write_json(od / "spin.json", result)
         result = {**result, "report": str(write_spin_report(result, od))}
     emit(result, as_json, _human_spin(result))
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -18,9 +17,9 @@ def _write(out: Path | None, name: str, result: dict[str, Any], jd=None) -> None
     directory = out_dir(out)
     if directory is None:
         return
-    from isingformer.cli._common import to_jsonable
+    from isingformer.cli._common import write_json
 
-    (directory / f"{name}.json").write_text(json.dumps(to_jsonable(result), indent=2) + "\n")
+    write_json(directory / f"{name}.json", result)
     if jd is not None and len(jd.joint) <= 64:
         from isingformer.quantum.figures import save_tree_figure
 

@@ -6,7 +6,7 @@
   times in ISO 8601 UTC; every cell a plain value, never JSON text.
 - **JSON**: an array of ``{sweep, key, seed, version, started, finished,
   seconds, config, result}`` with the nesting kept, ISO 8601 UTC times and
-  strict JSON (NaN and ±inf as ``null``).
+  strict JSON (NaN as ``null``, ±inf as ``"inf"``/``"-inf"``: docs/cli.md).
 - **Parquet** (pyarrow): the CSV columns, except that lists of numbers stay
   list columns and times are ``timestamp[UTC]``.
 """

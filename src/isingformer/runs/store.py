@@ -74,9 +74,14 @@ def canonical_json(obj: Any) -> str:
 
 
 def strict_jsonable(obj: Any) -> Any:
-    """``obj`` with every NaN/±inf float replaced by ``None`` (strict JSON)."""
+    """``obj`` made strict JSON by the toolkit's one rule (docs/cli.md, "JSON
+    output"): a NaN float (undefined) becomes ``None``, +inf the string
+    ``"inf"`` and -inf ``"-inf"`` (what ``float()`` and the CLI's own options
+    read back); every other value is kept."""
     if isinstance(obj, float):
-        return obj if math.isfinite(obj) else None
+        if math.isfinite(obj):
+            return obj
+        return None if math.isnan(obj) else ("inf" if obj > 0 else "-inf")
     if isinstance(obj, dict):
         return {k: strict_jsonable(v) for k, v in obj.items()}
     if isinstance(obj, list | tuple):
