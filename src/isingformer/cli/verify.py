@@ -22,7 +22,11 @@ def _human(result: dict) -> str:
         lines.append("  forbidden words: " + "; ".join(result["forbidden"]))
     if result["error"]:
         lines.append(f"  build error: {result['error']}")
-    lines.append(f"  all proved: {str(result['all_proved']).lower()}")
+    proved = sum(r["status"] == "proved" for r in rows)
+    if result["all_proved"]:
+        lines.append(f"  every one of the {len(rows)} theorems is proved")
+    else:
+        lines.append(f"  not every theorem is proved: {proved} of {len(rows)}")
     return "\n".join(lines)
 
 

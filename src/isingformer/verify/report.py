@@ -23,15 +23,24 @@ VERDICT = (
 )
 
 
+def _status_words(result: dict[str, Any]) -> str:
+    """The outcome in words: "every one of the 41 theorems is proved", or how
+    many are not (and that the build failed, where it did)."""
+    rows = result["theorems"]
+    proved = sum(r["status"] == "proved" for r in rows)
+    if result["all_proved"]:
+        return f"every one of the {len(rows)} theorems is proved"
+    words = f"{proved} of {len(rows)} theorems proved, so not every theorem is proved"
+    return words + (" (the build failed)" if result.get("error") else "")
+
+
 def proofs_section(result: dict[str, Any]) -> Section:
     """A report section from the result of :func:`isingformer.verify.verify_proofs`."""
     rows = [[r["name"], r["file"], r["statement"], r["status"]] for r in result["theorems"]]
     axioms = sorted({a for r in result["theorems"] for a in r["assumptions"]})
-    proved = sum(r["status"] == "proved" for r in result["theorems"])
     text = (
         f"Coq {result['coq_version']} checked the development in `proofs/` "
-        f"({result['build_seconds']:.0f} s): {proved} of {len(rows)} theorems proved; "
-        f"all proved: {str(result['all_proved']).lower()}. Axioms used anywhere: "
+        f"({result['build_seconds']:.0f} s): {_status_words(result)}. Axioms used anywhere: "
         + (", ".join(f"`{a}`" for a in axioms) or "none")
         + " (those of Coq's standard real numbers).\n\n"
         + VERDICT
