@@ -26,7 +26,7 @@ def _fake_result():
     return {
         "cells": cells, "betas": [0.3, 1.0, 3.0], "fit": fit, "verdict": verdict(fit),
         "fit_critical": None, "verdict_critical": "inconclusive", "n_interior": 6,
-        "config": {"steps": 5, "seeds": 3, "depth": 2, "model": {"n_layer": 1, "d_model": 8}},
+        "config": {"steps": 5, "n_seeds": 3, "depth": 2, "model": {"n_layer": 1, "d_model": 8}},
     }  # fmt: skip
 
 

@@ -21,7 +21,7 @@ def test_every_panel_labels_both_axes(monkeypatch) -> None:
     ]  # fmt: skip
     result = {"cells": cells, "betas": [0.3, 1.0], "fit": None, "verdict": "inconclusive",
               "fit_critical": None, "verdict_critical": "inconclusive", "n_interior": 4,
-              "config": {"steps": 5, "seeds": 3, "depth": 2,
+              "config": {"steps": 5, "n_seeds": 3, "depth": 2,
                          "model": {"n_layer": 1, "d_model": 8}}}  # fmt: skip
     report.conjecture_section(result)
     assert len(figs) == 3

@@ -38,7 +38,7 @@ def test_icl_captions_state_seeds_and_the_t_interval(monkeypatch) -> None:
                               "dist_to_ridge", "dist_to_pool")}  # fmt: skip
     entry = {"dim": 4, "context": 8, "threshold": {"value": None},
              "points": [{"tasks": 2, **point}, {"tasks": "inf", **point}]}  # fmt: skip
-    result = {"model": "softmax", "noise": 0.5, "seeds": 4, "dims": {"4": entry}}
+    result = {"model": "softmax", "noise": 0.5, "n_seeds": 4, "dims": {"4": entry}}
     ood, dist = icl_figures(result)
     for f in (ood, dist):
         assert "Student-t" in f.caption and "n = 4 seeds" in f.caption
@@ -54,7 +54,7 @@ def test_icl_legends_use_words_not_result_keys(monkeypatch) -> None:
                               "dist_to_ridge", "dist_to_pool")}  # fmt: skip
     entry = {"dim": 4, "context": 8, "threshold": {"value": None},
              "points": [{"tasks": 2, **point}, {"tasks": "inf", **point}]}  # fmt: skip
-    icl_figures({"model": "softmax", "noise": 0.5, "seeds": 4, "dims": {"4": entry}})
+    icl_figures({"model": "softmax", "noise": 0.5, "n_seeds": 4, "dims": {"4": entry}})
     texts = [t.get_text() for f in figs for ax in f.get_axes() for t in ax.get_legend().get_texts()]
     assert texts and not [t for t in texts if re.search(r"[a-z]_[a-z]{2}", t)]
     for f in figs:
@@ -92,7 +92,7 @@ def test_icl_sweep_report_records_dims_context_and_tasks(monkeypatch, tmp_path) 
 
     monkeypatch.setattr(icl_report, "icl_section", lambda result: icl_report.Section("s"))
     entry = {"context": 8, "points": [{"tasks": 2}, {"tasks": 8}, {"tasks": "inf"}]}
-    result = {"model": "linear", "noise": 0.5, "seeds": 3, "dims": {"4": entry}}
+    result = {"model": "linear", "noise": 0.5, "n_seeds": 3, "dims": {"4": entry}}
     icl_report.write_sweep_report(tmp_path, result)
     md = (tmp_path / "report.md").read_text(encoding="utf-8")
     config = json.loads(md[md.index("```json") + 7 : md.rindex("```")])["config"]

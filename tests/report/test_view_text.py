@@ -65,7 +65,7 @@ def test_icl_overlap_caption_says_what_is_pooled(monkeypatch) -> None:
     entry = {"dim": 4, "context": 8, "threshold": {"value": None},
              "points": [{"tasks": 2, "overlap_hist": hist, **point},
                         {"tasks": "inf", "overlap_hist": hist, **point}]}  # fmt: skip
-    base = {"noise": 0.5, "seeds": 4, "beta": 1.0, "pairs": 50, "dims": {"4": entry}}
+    base = {"noise": 0.5, "n_seeds": 4, "beta": 1.0, "pairs": 50, "dims": {"4": entry}}
     *_, pq = icl_report.icl_figures({**base, "model": "linear"})
     assert "n = 4 seeds × 50 replica pairs" in pq.caption and "β = 1.0" in pq.caption
     *_, pq = icl_report.icl_figures({**base, "model": "softmax"})
@@ -91,7 +91,7 @@ def test_hyperbolic_loss_panels_tick_the_beta_grid(monkeypatch) -> None:
     ]  # fmt: skip
     result = {"cells": cells, "betas": betas, "fit": None, "verdict": "inconclusive",
               "fit_critical": None, "verdict_critical": "inconclusive", "n_interior": 4,
-              "config": {"steps": 5, "seeds": 3, "depth": 2,
+              "config": {"steps": 5, "n_seeds": 3, "depth": 2,
                          "model": {"n_layer": 1, "d_model": 8}}}  # fmt: skip
     hyperbolic_report.conjecture_section(result)
     assert "mean over the 3 seeds" in captions[0]
@@ -136,7 +136,7 @@ def test_icl_axes_without_infinite_k_do_not_claim_one(monkeypatch) -> None:
                               "dist_to_ridge", "dist_to_pool")}  # fmt: skip
     entry = {"dim": 4, "context": 8, "threshold": {"value": None},
              "points": [{"tasks": k, **point} for k in (1, 2, 4, 8, 16)]}  # fmt: skip
-    icl_report.icl_figures({"model": "softmax", "noise": 0.5, "seeds": 3, "dims": {"4": entry}})
+    icl_report.icl_figures({"model": "softmax", "noise": 0.5, "n_seeds": 3, "dims": {"4": entry}})
     ood = figs[0].get_axes()[0]
     assert "∞" not in ood.get_xlabel()  # no k = ∞ point was run
     for f in figs[:2]:
@@ -157,7 +157,7 @@ def test_icl_infinite_k_column_is_ticked_infinity(monkeypatch) -> None:
                               "dist_to_ridge", "dist_to_pool")}  # fmt: skip
     entry = {"dim": 8, "context": 16, "threshold": {"value": None},
              "points": [{"tasks": k, **point} for k in (1, 4, 16, 64, "inf")]}  # fmt: skip
-    icl_report.icl_figures({"model": "softmax", "noise": 0.5, "seeds": 3, "dims": {"8": entry}})
+    icl_report.icl_figures({"model": "softmax", "noise": 0.5, "n_seeds": 3, "dims": {"8": entry}})
     ax = figs[0].get_axes()[0]
     figs[0].canvas.draw()
     labels = [t.get_text() for t in ax.xaxis.get_ticklabels() if t.get_text()]

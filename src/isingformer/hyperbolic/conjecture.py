@@ -393,7 +393,8 @@ def run_conjecture(
         "config": {
             "curvatures": [float(k) for k in curvatures],
             "branchings": [int(b) for b in branchings],
-            "seeds": seeds,
+            "seeds": list(range(seed, seed + seeds)),  # the seed values (docs/cli.md)
+            "n_seeds": seeds,
             "seed": seed,
             "steps": steps,
             "depth": depth,

@@ -100,12 +100,12 @@ def conjecture_section(
             f"b = {b}, λ = {cells[[x['branching'] for x in cells].index(b)]['lambda']:.2f}"
         )
     for ax in axes[0]:  # each panel has its own y range
-        ax.set_ylabel(f"val loss after {cfg['steps']} steps (mean of {cfg['seeds']} seeds)")
+        ax.set_ylabel(f"val loss after {cfg['steps']} steps (mean of {cfg['n_seeds']} seeds)")
     fig.tight_layout()
     axes[0][0].legend(fontsize=7)
     f1 = figure(
         fig,
-        f"Validation loss against β: the mean over the {cfg['seeds']} seeds (no interval "
+        f"Validation loss against β: the mean over the {cfg['n_seeds']} seeds (no interval "
         "drawn), one curve per curvature κ, one panel per tree.",
     )
     figs = [f1]
@@ -141,7 +141,7 @@ def conjecture_section(
     table = Table(
         ["κ", "b", "λ", "β_opt (95 % t-CI)", "at grid edge", "β* (95 % t-CI)"],
         rows,
-        f"One cell per (κ, tree); {cfg['seeds']} seeds, β grid {betas}.",
+        f"One cell per (κ, tree); {cfg['n_seeds']} seeds, β grid {betas}.",
     )
     text = "\n\n".join(
         [

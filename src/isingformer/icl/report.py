@@ -82,7 +82,7 @@ def icl_figures(result: dict) -> list:
     ax.set_ylim(0, 1.6 * (1 + result["noise"] ** 2))
     ax.set_title(f"{result['model']} model: OOD error vs task diversity (vertical: k*)")
     ax.legend(fontsize=7, ncol=2)
-    bars = f"bars: 95 % Student-t CIs over n = {result['seeds']} seeds (none below 3)"
+    bars = f"bars: 95 % Student-t CIs over n = {result['n_seeds']} seeds (none below 3)"
     figs.append(figure(fig, f"OOD error vs k, {bars}; theory: τ = ∞; shaded: the interval of k*."))
 
     fig, ax = plt.subplots(figsize=(6.8, 4.2))
@@ -126,7 +126,7 @@ def icl_figures(result: dict) -> list:
         ax.set_xlabel("replica overlap q = ⟨Γ_a, Γ_b⟩ / (‖Γ_a‖ ‖Γ_b‖)")
         ax.set_ylabel("P(q)")
         ax.set_xlim(-0.2, 1.0)
-        n = int(result["seeds"])
+        n = int(result["n_seeds"])
         if result["model"] == "softmax":  # one pair of trained models per seed
             ax.set_title(f"Replica overlap of trained softmax models, d = {last['dim']}")
             what = (
@@ -178,7 +178,7 @@ def icl_section(result: dict) -> Section:
         "its value at the largest k; one k* per seed, interval over seeds.",
     )  # fmt: skip
     text = (
-        f"Model: {result['model']}; σ = {result['noise']}; {result['seeds']} seeds per point "
+        f"Model: {result['model']}; σ = {result['noise']}; {result['n_seeds']} seeds per point "
         f"(pretraining τ = n/d² = {result.get('pretrain')}). Below the threshold the model "
         "fits the pool's tasks (in-distribution error below the out-of-distribution one); "
         "above it the OOD error reaches its k = ∞ value. The theory curve is the τ = ∞ "
@@ -196,7 +196,8 @@ def icl_section(result: dict) -> Section:
 
 def write_sweep_report(out: Path, result: dict) -> str:
     """Write ``out/report.html`` for one sweep; return its path."""
-    keys = ("model", "noise", "seeds", "seed", "pretrain", "ridge", "beta", "pairs", "n_eval")
+    keys = ("model", "noise", "seeds", "n_seeds", "seed", "pretrain", "ridge", "beta", "pairs")
+    keys = (*keys, "n_eval")
     config = {k: result.get(k) for k in keys}
     if "steps" in result:  # the softmax model's training steps
         config["steps"] = result["steps"]

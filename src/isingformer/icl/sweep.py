@@ -335,10 +335,11 @@ def icl_sweep(
     result: dict = {
         "model": model,
         "noise": noise,
-        "seeds": seeds,
+        "seeds": list(range(seed, seed + seeds)),  # the seed values (docs/cli.md)
+        "n_seeds": seeds,
         "pretrain": pretrain,
         "beta": beta,
-        "seed": seed,  # the first of the seeds seed … seed + seeds − 1
+        "seed": seed,  # the first of the seeds
         "ridge": ridge,
         "pairs": pairs,
         "n_eval": n_eval,

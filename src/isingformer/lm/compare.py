@@ -542,7 +542,7 @@ def compare(
         "steps": base.steps,
         "tokens_per_run": base.steps * base.batch_size * base.context,
         "n_params": n_params,
-        "seeds": len(seeds),
+        "n_seeds": len(seeds),
         "corpus": base.corpus,
         "tokenizer": base.tokenizer,
         "vocab_size": data.vocab_size,

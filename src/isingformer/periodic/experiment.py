@@ -179,7 +179,7 @@ def periodic_study(
         "config": {
             "trained_here": checkpoints is None,
             "steps": steps if checkpoints is None else None,
-            "seeds": {b: len(ms) for b, ms in models.items()},
+            "n_seeds": {b: len(ms) for b, ms in models.items()},  # counts (docs/cli.md)
             "model": TINY_MODEL if checkpoints is None else None,
             "periodic_decay": sorted({m.get("decay", "linear") for m in models["periodic"]}),
             "n_windows": n_windows,
