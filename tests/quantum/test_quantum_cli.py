@@ -75,7 +75,7 @@ def test_run_with_samples_and_out(tmp_path, capsys):
             str(out),
         ],
     )
-    assert sum(d["samples"]["counts"].values()) == 2000
+    assert sum(d["sampling"]["counts"].values()) == 2000 == d["sampling"]["n"]
     assert (out / "quantum_run.json").exists()
     assert (out / "quantum_run_tree.png").stat().st_size > 1000
 

@@ -156,7 +156,7 @@ def run_summary(
         for row in draws.tolist():
             key = ",".join(spec.names(row))
             counts[key] = counts.get(key, 0) + 1
-        out["samples"] = {
+        out["sampling"] = {  # "samples" is a count everywhere (docs/cli.md)
             "n": samples,
             "seed": seed,
             "counts": dict(sorted(counts.items())),

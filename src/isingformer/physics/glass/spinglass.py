@@ -649,7 +649,7 @@ def sk_study(
         "samples": samples,
         "samples_per_size": per_size,
         "seed": seed,
-        "method": method,
+        "sampler": method,  # --method; "method" names an estimator (docs/cli.md)
         "ladder": ladder,
         "sweeps": sweeps,
         "n_temps": n_temps,
