@@ -1,11 +1,13 @@
 """`isingformer layers --model DIR` across attention variants (tiny random
-models saved here, nothing downloaded): the model's own attention rows that
-the analysis rebuilds from the captured Hamiltonians equal the eager
-attention of a sliding-window decoder whose layers share one mask; models
-whose rows are not ``softmax(β q·k)`` over one mask shared by every layer
-(local/global layers, soft-capping, a position bias) are refused with one
-line and exit code 2 — they were analysed with layer 0's mask and without
-their extra logit terms, silently wrong (errors of 0.1–0.4 in the rows)."""
+models saved here, nothing downloaded): the attention rows the analysis
+rebuilds from the captured layer Hamiltonians, softmax(β_model S) over each
+layer's own visible keys, equal the model's own eager attention
+(``output_attentions=True``) — for a sliding window shared by every layer
+(Mistral), soft-capping with alternating sliding/global layers (Gemma2), a
+position bias (T5), local/global layers (ModernBERT) and Qwen2's
+``max_window_layers``. Before, these were analysed with −q·k and layer 0's
+mask (errors of 0.1–0.4 in the rows), then refused. Attention sinks (GPT-OSS)
+are still refused with one line and exit code 2."""
 
 import pytest
 import torch
@@ -53,49 +55,124 @@ def _save(config, directory) -> None:
     ).save_pretrained(directory)
 
 
-def test_shared_sliding_window_rows_equal_eager(tmp_path):
+CASES = {
+    "mistral": lambda: transformers.MistralConfig(**LM, sliding_window=4),
+    "gemma2": lambda: transformers.Gemma2Config(
+        **LM, head_dim=8, attn_logit_softcapping=0.5, query_pre_attn_scalar=16, sliding_window=4
+    ),
+    "t5": lambda: transformers.T5Config(
+        vocab_size=100, d_model=32, d_kv=8, d_ff=64, num_layers=2, num_heads=4,
+        decoder_start_token_id=1, pad_token_id=1,
+    ),
+    "modernbert": lambda: transformers.ModernBertConfig(
+        vocab_size=100, hidden_size=32, num_hidden_layers=2, num_attention_heads=4,
+        intermediate_size=64, pad_token_id=1, local_attention=4, global_attn_every_n_layers=2,
+    ),
+    "qwen2": lambda: transformers.Qwen2Config(
+        **LM, use_sliding_window=True, sliding_window=4, max_window_layers=1
+    ),
+}  # fmt: skip
+TEXTS = [" ".join(WORDS), " ".join(WORDS[3:11])]
+
+
+@pytest.fixture
+def word_tokenizer(monkeypatch):
+    """The word-level tokenizer saved with the model, whatever the model type:
+    transformers 5's AutoTokenizer swaps in Qwen2's own tokenizer class, which
+    reads the words as almost nothing (2-3 tokens, shorter than any window)."""
+    import isingformer.probe as probe
+
+    load = probe.load_model
+
+    def loader(path, device="cpu"):
+        lm = load(path, device=device)
+        lm.tokenizer = transformers.PreTrainedTokenizerFast.from_pretrained(path)
+        return lm
+
+    monkeypatch.setattr(probe, "load_model", loader)
+
+
+def _eager(directory):
+    eager = transformers.AutoModel.from_pretrained(directory, attn_implementation="eager").eval()
+    if getattr(eager.config, "is_encoder_decoder", False):
+        eager = eager.get_encoder()
+    tok = transformers.PreTrainedTokenizerFast.from_pretrained(directory)
+    batch = tok(TEXTS, padding=True, truncation=True, max_length=12, return_tensors="pt")
+    with torch.no_grad():
+        att = eager(batch["input_ids"], attention_mask=batch["attention_mask"],
+                    output_attentions=True).attentions  # fmt: skip
+    return batch["attention_mask"], att
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_layer_rows_equal_the_models_own_attention(name, tmp_path, word_tokenizer):
     from isingformer.layers.capture import capture_layers
     from isingformer.layers.rollout import layer_attention
 
-    _save(transformers.MistralConfig(**LM, sliding_window=4), tmp_path / "m")
-    texts = [" ".join(WORDS), " ".join(WORDS[3:11])]
-    st = capture_layers(str(tmp_path / "m"), texts, max_tokens=12, critical=False)
-    eager = transformers.AutoModel.from_pretrained(tmp_path / "m", attn_implementation="eager")
-    tok = transformers.AutoTokenizer.from_pretrained(tmp_path / "m")
-    batch = tok(texts, padding=True, truncation=True, max_length=12, return_tensors="pt")
-    with torch.no_grad():
-        att = eager(**batch, output_attentions=True).attentions
-    assert len(st.head_scores) == 2
+    _save(CASES[name](), tmp_path / name)
+    st = capture_layers(str(tmp_path / name), TEXTS, max_tokens=12, critical=False)
+    mask, att = _eager(tmp_path / name)
+    assert len(st.head_scores) == 2 and len(att) == st.n_layers == 2
     for p, scores in enumerate(st.head_scores):
-        idx = torch.nonzero(batch["attention_mask"][p]).reshape(-1)
-        assert not bool(st.allowed[p][-1, 0])  # the window cuts the first key off
+        idx = torch.nonzero(mask[p]).reshape(-1)
+        assert len(idx) == (12, 8)[p]
+        assert st.allowed[p].shape == (2, len(idx), len(idx))
         for layer in range(2):
-            rows = layer_attention(scores[layer].double(), st.beta_model, st.allowed[p])
+            rows = layer_attention(scores[layer].double(), st.beta_model, st.allowed[p][layer])
             ref = att[layer][p][:, idx][:, :, idx].double()
-            assert torch.allclose(rows, ref, atol=1e-5)
+            assert torch.allclose(rows, ref, atol=1e-5), (name, p, layer)
+            # the operator is the head sum of the scores, zero outside the layer's keys
+            H = st.hamiltonians[p][layer]
+            torch.testing.assert_close(H.float(), -scores[layer].sum(0), atol=1e-4, rtol=1e-5)
+            assert not bool(H[~st.allowed[p][layer]].any())
+    first = st.allowed[0]  # 12 tokens, windows of 4: the first key is cut off somewhere
+    if name == "mistral":  # one window shared by both layers
+        assert not bool(first[:, -1, 0].any()) and bool((first[0] == first[1]).all())
+    elif name != "t5":  # one sliding, one global layer: the layers' masks differ
+        assert bool(first[:, -1, 0].any()) and not bool(first[:, -1, 0].all())
+    assert st.causal == (name not in ("t5", "modernbert"))
 
 
-@pytest.mark.parametrize(
-    "name, config, says",
-    [
-        ("modernbert", lambda: transformers.ModernBertConfig(
-            vocab_size=100, hidden_size=32, num_hidden_layers=2, num_attention_heads=4,
-            intermediate_size=64, pad_token_id=1, local_attention=4, global_attn_every_n_layers=2,
-        ), "layers [1] differ from layer 0"),
-        ("gemma2", lambda: transformers.Gemma2Config(**LM, head_dim=8, attn_logit_softcapping=0.5,
-                                                     sliding_window=64), "soft-capping"),
-        ("t5", lambda: transformers.T5Config(vocab_size=100, d_model=32, d_kv=8, d_ff=64,
-            num_layers=2, num_heads=4, decoder_start_token_id=1, pad_token_id=1,
-        ), "a position bias"),
-    ],
-)  # fmt: skip
-def test_unsupported_attention_is_refused(name, config, says, tmp_path, capsys):
-    _save(config(), tmp_path / name)
+@pytest.mark.parametrize("name", ["gemma2", "t5"])
+def test_the_old_q_k_energies_miss_the_models_rows(name, tmp_path, word_tokenizer):
+    """The check above has power: −q·k alone (no soft-capping, no position
+    bias) gives rows far from the model's own."""
+    from isingformer.probe import capture_qk, load_model
+
+    _save(CASES[name](), tmp_path / name)
+    cap = capture_qk(load_model(tmp_path / name), TEXTS, 12)
+    mask, att = _eager(tmp_path / name)
+    real = mask.bool()[:, None, :, None]
+    for layer in range(2):
+        logits = cap.scale[layer] * (cap.q[layer] @ cap.k[layer].transpose(-1, -2)).double()
+        old = torch.softmax(logits.masked_fill(~cap.allowed[layer], float("-inf")), -1)
+        err = (old - att[layer].double()).nan_to_num().abs()[real.expand_as(old)].max()
+        assert err > 1e-2, (name, layer, float(err))
+
+
+def test_layers_command_reads_soft_capping_and_per_layer_windows(tmp_path, capsys):
+    import json
+
+    _save(CASES["gemma2"](), tmp_path / "g")
     texts = tmp_path / "t.txt"
     texts.write_text(" ".join(WORDS * 3), encoding="utf-8")
-    code = main(["layers", "--json", "--model", str(tmp_path / name), "--texts", str(texts),
+    code = main(["layers", "--json", "--model", str(tmp_path / "g"), "--texts", str(texts),
+                 "--n-texts", "1", "--max-tokens", "10", "--betas", "0.01,0.1"])  # fmt: skip
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    r = json.loads(out)
+    assert r["n_layers"] == 2 and r["causal"] and r["at_model"]["rollout_tv_by_depth"][0] == 0
+
+
+def test_attention_sinks_are_refused(tmp_path, capsys):
+    cfg = transformers.GptOssConfig(**LM, head_dim=8, num_local_experts=2, num_experts_per_tok=1,
+                                    sliding_window=4)  # fmt: skip
+    _save(cfg, tmp_path / "oss")
+    texts = tmp_path / "t.txt"
+    texts.write_text(" ".join(WORDS * 3), encoding="utf-8")
+    code = main(["layers", "--json", "--model", str(tmp_path / "oss"), "--texts", str(texts),
                  "--n-texts", "1", "--max-tokens", "10", "--betas", "0.01,0.1"])  # fmt: skip
     out, err = capsys.readouterr()
     assert code == 2 and out == ""
     lines = [x for x in err.splitlines() if x.startswith("isingformer: error:")]
-    assert len(lines) == 1 and says in lines[0] and "Traceback" not in err
+    assert len(lines) == 1 and "attention sinks" in lines[0] and "Traceback" not in err

@@ -25,6 +25,7 @@ __all__ = [
     "CriticalBeta",
     "allowed_keys",
     "attention_energies",
+    "critical_beta_of_energies",
     "energy_rows",
     "head_rows",
     "logit_spread",
@@ -252,6 +253,27 @@ def measure_critical_beta(
     A head whose logits do not vary (σ = 0) has no transition: ``β* = inf``.
     """
     E_all = attention_energies(q.detach().double(), k.detach().double())
+    return critical_beta_of_energies(
+        E_all, mask, causal=causal, n_grid=n_grid, grid_max=grid_max, n_boot=n_boot,
+        max_rows=max_rows, seed=seed, dtype=dtype,
+    )  # fmt: skip
+
+
+def critical_beta_of_energies(
+    E_all: torch.Tensor,
+    mask=None,
+    *,
+    causal: bool = False,
+    n_grid: int = 64,
+    grid_max: float = 2.5,
+    n_boot: int = 50,
+    max_rows: int = 2048,
+    seed: int = 0,
+    dtype: torch.dtype = torch.float64,
+) -> CriticalBeta:
+    """:func:`measure_critical_beta` of given energies ``E_all`` ``[B, H, L, K]``
+    (e.g. ``−logits/β_model`` of a model with soft-capping or a position
+    bias; the mask as for :func:`energy_rows`)."""
     E, A, seq = _energy_rows(E_all, mask, causal=causal, max_rows=max_rows, seed=seed)
     groups = seq if np.unique(seq).size >= MIN_N else None
     sigma, n_keys = logit_spread(E, A)

@@ -1,8 +1,11 @@
 """Layer Hamiltonians of a real model: ``H⁽ˡ⁾ = Σ_h E⁽ˡ'ʰ⁾`` with
 ``E_ij = −q_i·k_j`` (eq. 5, the energies ``analyze`` uses: Q and K after the
 positional rotation, no ``1/sqrt(d_k)``), one ``N x N`` matrix per layer and
-passage over the passage's real tokens; pairs a query may not see (causal
-mask) are set to zero in the operator and excluded from the softmax.
+passage over the passage's real tokens. For a model with soft-capping or a
+position bias ``E = −logits/β_model``, the model's own logits, so that
+``softmax(−β_model E)`` is its attention row exactly. Each layer keeps its own
+mask of visible keys (causal, sliding window): pairs a query of that layer may
+not see are zero in its operator and excluded from its softmax.
 
 Sources: a local Hugging Face directory (default: the packaged MiniLM,
 through :mod:`isingformer.probe`), or a GPT checkpoint of ``isingformer
@@ -19,7 +22,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from isingformer.attention.energies import attention_energies, head_rows, logit_spread
+from isingformer.attention.energies import attention_energies, logit_spread
 from isingformer.errors import InputError
 
 __all__ = ["LayerStack", "capture_layers"]
@@ -30,7 +33,7 @@ class LayerStack:
     """Layer Hamiltonians of one model on a set of passages.
 
     ``hamiltonians[p]`` is ``[L, n_p, n_p]`` (float64) and ``allowed[p]``
-    ``[n_p, n_p]`` (bool) for passage p; ``beta_heads [L, H]`` the model's own
+    ``[L, n_p, n_p]`` (bool, each layer's visible keys) for passage p; ``beta_heads [L, H]`` the model's own
     β of every head; ``sigma [L, H]`` each head's logit spread and
     ``n_keys [L, H]`` its mean number of visible keys; ``beta_star [L, H]`` the
     heat-capacity peak of each head (``analyze``'s critical β; NaN if not
@@ -64,44 +67,46 @@ class LayerStack:
         return float(np.mean(self.beta_heads))
 
 
-def _stack(qs, ks, alloweds, token_mask, beta_heads, critical: bool, seed: int, head_passages=8):
-    """Build the per-passage Hamiltonians and per-head statistics from per-layer
-    ``q, k [S, H, T, d]`` and ``allowed [S, 1|H, T, T]``."""
-    from isingformer.attention.energies import measure_critical_beta
+def _stack(energy, alloweds, token_mask, beta_heads, critical: bool, seed: int, head_passages=8):
+    """Build the per-passage Hamiltonians and per-head statistics from the
+    energies of every layer, ``energy(layer) -> [S, H, T, T]`` (float64: the
+    model's logits over −β_model, ``−q·k`` without extra terms), and the
+    per-layer ``allowed [S, 1|H, T, T]``."""
+    from isingformer.attention.energies import critical_beta_of_energies, energy_rows
 
-    L = len(qs)
-    S, Hn, T, _ = qs[0].shape
+    L = len(alloweds)
     b_ref = float(np.mean(beta_heads))
-    per_layer, heads, sigma, n_keys = [], [], np.zeros((L, Hn)), np.zeros((L, Hn))
-    beta_star = np.full((L, Hn), np.nan)
-    allowed0 = None
+    per_layer, heads, masks = [], [], []
+    sigma, n_keys = np.zeros(beta_heads.shape), np.zeros(beta_heads.shape)
+    beta_star = np.full(beta_heads.shape, np.nan)
     for layer in range(L):
-        q, k = qs[layer].double(), ks[layer].double()
+        E = energy(layer)
+        S, Hn, T, _ = E.shape
         a = alloweds[layer].to(torch.bool).expand(S, Hn, T, T)
-        E = attention_energies(q, k) * a  # [S, H, T, T], invisible pairs zero
+        E0 = torch.where(a, E, torch.zeros((), dtype=E.dtype))  # invisible pairs zero
         w = torch.as_tensor(beta_heads[layer], dtype=torch.float64) / b_ref  # [H]
-        Ew = E * w[None, :, None, None]
+        Ew = E0 * w[None, :, None, None]
         per_layer.append(Ew.sum(1))  # [S, T, T]
         heads.append(-Ew[:head_passages].float())
-        if allowed0 is None:
-            allowed0 = a.any(1)  # [S, T, T]
-        Er, Ar = head_rows(q, k, alloweds[layer], max_rows=4096, seed=seed)
+        masks.append(a[:, 0])  # [S, T, T]: the heads share it (checked on capture)
+        Er, Ar = energy_rows(E, alloweds[layer], max_rows=4096, seed=seed)
         s, n = logit_spread(Er, Ar)
         sigma[layer], n_keys[layer] = s.numpy(), n.numpy()
         if critical:
-            cb = measure_critical_beta(
-                q, k, alloweds[layer], n_grid=48, n_boot=20, max_rows=256, seed=seed + layer
+            cb = critical_beta_of_energies(
+                E, alloweds[layer], n_grid=48, n_boot=20, max_rows=256, seed=seed + layer
             )
             beta_star[layer] = cb.beta.numpy()
     Hall = torch.stack(per_layer, dim=1)  # [S, L, T, T]
+    Aall = torch.stack(masks, dim=1)  # [S, L, T, T]
     Sall = torch.stack(heads, dim=1)  # [min(S, head_passages), L, H, T, T]
     hams, allowed, scores = [], [], []
-    for p in range(S):
+    for p in range(Hall.shape[0]):
         idx = torch.nonzero(token_mask[p]).reshape(-1)
         if idx.numel() < 2:
             continue
         hams.append(Hall[p][:, idx][:, :, idx].contiguous())
-        allowed.append(allowed0[p][idx][:, idx].contiguous())
+        allowed.append(Aall[p][:, idx][:, :, idx].contiguous())
         if p < Sall.shape[0] and len(scores) == len(hams) - 1:  # aligned with hams
             scores.append(Sall[p][..., idx, :][..., idx].contiguous())
     if not hams:
@@ -143,41 +148,25 @@ def _randomize_hf(model, seed: int) -> None:
                 model._init_weights(m)
 
 
-def _check_plain_attention(name: str, cap) -> None:
-    """Refuse a model whose attention rows are not ``softmax(β q·k)`` over one
-    mask shared by all layers: extra logit terms (soft-capping, a position
-    bias, attention sinks) or layers that see different keys (sliding-window
-    or local layers shorter than the passages). The Hamiltonians −q·k and the
-    single mask per passage would silently misdescribe such a model."""
+def _check_supported(name: str, cap) -> None:
+    """Refuse what the layer Hamiltonians cannot describe: attention sinks (a
+    state outside the tokens: the rows sum to less than 1 over them, and the
+    ``N x N`` operators of eq. 5 have no place for it) and heads of one layer
+    that see different keys (the head sum of eq. 5 needs one mask per layer).
+    Soft-capping, a position bias and per-layer masks are read exactly."""
     from isingformer.errors import ModelLoadError
 
-    recs = cap.records
-    terms = [
-        what
-        for what, attr in (
-            ("soft-capping", "softcap"),
-            ("a position bias", "bias"),
-            ("attention sinks", "sink"),
-        )
-        if any(getattr(r, attr) is not None for r in recs)
-    ]
-    if terms:
+    if any(r.sink is not None for r in cap.records):
         raise ModelLoadError(
-            f"layers: {name} adds {' and '.join(terms)} to β q·k, so its attention is not "
-            "softmax(−β E) of the layer Hamiltonians; not supported (isingformer analyze "
-            "reads such models)"
+            f"layers: {name} has attention sinks, a state outside the tokens that the N x N "
+            "layer operators cannot hold (its rows sum to less than 1 over the tokens); not "
+            "supported (isingformer analyze reads such models)"
         )
-    S, _, T, _ = cap.allowed[0].shape
-    ref = cap.allowed[0][:, :1].expand(S, 1, T, T)
-    differ = [
-        layer for layer, a in enumerate(cap.allowed) if not bool((a == ref).all())
-    ]  # [S, 1|H, T, T] against layer 0, head 0
+    differ = [layer for layer, a in enumerate(cap.allowed) if not bool((a == a[:, :1]).all())]
     if differ:
         raise ModelLoadError(
-            f"layers: the attention layers of {name} see different keys on these passages "
-            f"(layers {differ} differ from layer 0: sliding-window or local attention shorter "
-            "than the passages); one mask for all layers is needed — lower --max-tokens below "
-            "the window, or use isingformer analyze"
+            f"layers: the heads of layers {differ} of {name} see different keys; the head sum "
+            "H⁽ˡ⁾ = Σ_h E⁽ˡ'ʰ⁾ needs one mask per layer (isingformer analyze reads such models)"
         )
 
 
@@ -190,16 +179,14 @@ def _hf(model, texts, n_texts, max_tokens, random_init, critical, seed, device):
     words = max(160, max_tokens)  # enough words for max_tokens tokens
     passages = texts if texts is not None else default_texts(n_texts, words=words, seed=seed)
     cap = capture_qk(lm, passages, max_tokens)
-    _check_plain_attention(lm.name, cap)
+    _check_supported(lm.name, cap)
     beta_heads = np.array([[s] * int(q.shape[1]) for q, s in zip(cap.q, cap.scale, strict=True)])
+
+    def energy(layer: int) -> torch.Tensor:  # −logits/β_model: soft-capping, bias included
+        return cap.records[layer].energies()[0].cpu()
+
     parts = _stack(
-        [q.cpu() for q in cap.q],
-        [k.cpu() for k in cap.k],
-        [a.cpu() for a in cap.allowed],
-        cap.token_mask.cpu(),
-        beta_heads,
-        critical,
-        seed,
+        energy, [a.cpu() for a in cap.allowed], cap.token_mask.cpu(), beta_heads, critical, seed
     )
     name = lm.name + (" (random init)" if random_init else "")
     return name, str(lm.path), beta_heads, parts, False
@@ -250,7 +237,12 @@ def _gpt(checkpoint, texts, n_texts, max_tokens, random_init, critical, seed, de
     causal = torch.tril(torch.ones(T, T, dtype=torch.bool))[None, None].expand(B, 1, T, T)
     beta_heads = np.asarray(beta_matrix(model), dtype=np.float64)
     parts = _stack(
-        qs, ks, [causal] * len(qs), torch.ones(B, T, dtype=torch.bool), beta_heads, critical, seed
+        lambda layer: attention_energies(qs[layer].double(), ks[layer].double()),
+        [causal] * len(qs),
+        torch.ones(B, T, dtype=torch.bool),
+        beta_heads,
+        critical,
+        seed,
     )
     shape = f"GPT {cfg.n_layer}x{cfg.n_head}x{cfg.d_model}"
     where = Path(checkpoint).resolve().parent.name
@@ -288,7 +280,9 @@ def capture_layers(
         src, texts, n_texts, max_tokens, random_init, critical, seed, device
     )
     hams, allowed, sigma, n_keys, beta_star, scores = parts
-    causal = causal or any(not bool(a.all()) for a in allowed)  # e.g. a HF decoder
+    # e.g. a HF decoder: no layer lets a query see a later key (a bidirectional
+    # window, as ModernBERT's local layers, is not causal)
+    causal = causal or all(not bool(torch.triu(a, 1).any()) for a in allowed)
     notes = []
     spread = float(beta_heads.max() / beta_heads.min()) if beta_heads.min() > 0 else math.inf
     if spread > 1.0 + 1e-9:

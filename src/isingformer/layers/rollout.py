@@ -19,11 +19,20 @@ each layer's factor is the model's own attention, the head average
 ``mean_h softmax(β S⁽ˡ'ʰ⁾)``; the reference is still the summed-logit softmax
 ``softmax(β Σ_l Σ_h S⁽ˡ'ʰ⁾)`` (at depth 1 the distance is then the error of
 eq. 5's head sum, before any depth effect).
+
+``allowed`` is one mask for every layer ``[N, N]`` or one per layer
+``[L, N, N]`` (sliding-window or local layers): each ``A⁽ˡ⁾`` is a softmax
+over its own layer's keys, and the summed softmax of depth d runs over the
+keys some layer ``l ≤ d`` sees, each ``S⁽ˡ⁾`` zero outside its own window.
+The rollout reaches further than any single window (products of windows),
+which the summed softmax cannot: that mass counts in the distance.
 """
 
 from __future__ import annotations
 
 import torch
+
+from isingformer.errors import InputError
 
 __all__ = ["layer_attention", "rollout_tv"]
 
@@ -53,7 +62,8 @@ def rollout_tv(
 
     Args:
         S: head-summed scores ``[..., L, N, N]`` (``[..., L, H, N, N]`` with ``per_head``).
-        allowed: visible keys ``[N, N]`` (broadcastable), or None for all.
+        allowed: visible keys ``[N, N]`` for every layer, ``[L, N, N]`` one per
+            layer, or None for all.
     Returns:
         ``[..., L]`` (entry ``d−1`` is depth d; entry 0 is zero).
     """
@@ -61,17 +71,21 @@ def rollout_tv(
     L, N = S.shape[depth], S.shape[-1]
     eye = torch.eye(N, dtype=S.dtype, device=S.device)
     out = []
-    R = None
-    acc = None
+    per_layer = allowed is not None and allowed.ndim == 3
+    if per_layer and allowed.shape[0] != L:
+        raise InputError(f"allowed has {allowed.shape[0]} layer masks for {L} layers")
+    R = acc = seen = None
     for d in range(L):
         Sd = S.select(depth, d)  # [..., (H,) N, N]
+        ad = allowed[d] if per_layer else allowed
+        seen = ad if seen is None or not per_layer else seen | ad  # keys of layers <= d
         if per_head:
-            A = layer_attention(Sd, beta, allowed).mean(-3)
+            A = layer_attention(Sd, beta, ad).mean(-3)
             Sd = Sd.sum(-3)
         else:
-            A = layer_attention(Sd, beta, allowed)
+            A = layer_attention(Sd, beta, ad)
         acc = Sd if acc is None else acc + Sd
-        P = layer_attention(acc, beta, allowed)
+        P = layer_attention(acc, beta, seen)
         if residual:
             A = 0.5 * (A + eye)
         R = A if R is None else A @ R
