@@ -59,7 +59,7 @@ def bench_msc_cuda(
     library's choice) (T_c, median of 3)."""
     from numba import cuda
 
-    from isingformer.physics.ising.cuda_msc import _resident_blocks, _resident_kernel, gpu_sweeps
+    from isingformer.physics.ising.cuda_msc import gpu_sweeps, resident_grid
     from isingformer.physics.ising.metropolis_msc import threshold
 
     try:
@@ -87,7 +87,7 @@ def bench_msc_cuda(
 
             run()  # compile and warm up
             gpu_sweeps(P, 1, t4, t8, 0, 1, block=block, resident=True)  # compiled for the count
-            fit = _resident_blocks(_resident_kernel(), block)
+            fit = resident_grid(block)
             per_thread = (L * L // 128) / (fit * block)  # words of a colour per resident thread
             times = []
             for _ in range(3):

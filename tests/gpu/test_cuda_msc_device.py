@@ -68,3 +68,23 @@ def test_device_chain_matches_kaufman(numba_cuda, T):
     # 8 z-scores (4 seeds x energy, specific heat): chi-square with 8 dof, p > 1e-4
     assert stats.chi2.sf(np.sum(z**2), z.size) > 1e-4, z
     assert np.max(np.abs(z)) < 4.5, z
+
+
+def test_cuda_sampler_backend_is_the_cpu_twin(numba_cuda):
+    """``metropolis(backend="cuda")``'s run (sweeps and measurements on the
+    device) gives its CPU twin's energies, magnetizations, S(k_min), final
+    spins and streams bit for bit."""
+    from isingformer.physics.ising.cuda_run import run_cuda
+    from isingformer.physics.ising.hamiltonian import square_ising
+    from isingformer.physics.ising.rng import seed_streams
+
+    Y, X, n = (4, 128, 3) if config.ENABLE_CUDASIM else (64, 512, 600)  # 600: 3 buffer refills
+    spins = (1 - 2 * np.random.default_rng(2).integers(0, 2, size=(2, Y * X))).astype(np.int8)
+    res = []
+    for dev in ("cuda", "cpu"):
+        s, rng = spins.copy(), seed_streams(4, 2)
+        res.append(
+            (*run_cuda(square_ising(Y, X), s, np.array([0.44, 0.3]), rng, n, 1, dev), s, rng)
+        )
+    for a, b in zip(*res, strict=True):
+        np.testing.assert_array_equal(a, b)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import typer
@@ -24,9 +23,9 @@ _TC = 2.269185314213022
 
 def _write_json(od: Path | None, name: str, result: dict) -> None:
     if od is not None:
-        from isingformer.cli._common import to_jsonable
+        from isingformer.cli._common import write_json
 
-        (od / name).write_text(json.dumps(to_jsonable(result), indent=2))
+        write_json(od / name, result)
 
 
 @ising.command("exact")
@@ -43,7 +42,7 @@ def exact(
     result = exact_torus(L, T, M)
     _write_json(out_dir(out), "exact.json", result)
     human = (
-        f"{result['L']}x{result['M']} torus at T = {T:g}: ln Z/N = {result['log_z_per_spin']:.15g}, "
+        f"{result['size']}x{result['width']} torus at T = {T:g}: ln Z/N = {result['log_z_per_spin']:.15g}, "
         f"u = {result['energy_per_spin']:.13g}, c = {result['specific_heat_per_spin']:.10g}"
     )
     emit(result, as_json, human)
@@ -57,7 +56,9 @@ def simulate(
     sweeps: int = typer.Option(20000, help="Measurement sweeps (>= 1)."),
     algorithm: str = typer.Option("metropolis", help="metropolis | heatbath | wolff"),
     backend: str = typer.Option(
-        "auto", help="metropolis: auto | msc | numba | torch; heatbath: numba | torch | msc"
+        "auto",
+        help="metropolis: auto | msc | numba | torch | cuda (a CUDA GPU, via Numba); "
+        "heatbath: numba | torch | msc",
     ),
     dim: int = typer.Option(2, help="2 (square) or 3 (cubic)."),
     seed: int = typer.Option(0, help="Random seed."),
@@ -175,7 +176,7 @@ def tfim(
         _write_json(od, "tfim.json", result)
         Report("TFIM", {"sizes": N}, [tfim_section(result)]).write(od)  # text, caption, peaks
     lines = [
-        f"N = {r['N']}: d2e0/dg2 minimum {r['d2_peak']:.4f} at g = {r['d2_peak_g']:.4f}"
+        f"N = {r['size']}: d2e0/dg2 minimum {r['d2_peak']:.4f} at g = {r['d2_peak_g']:.4f}"
         for r in result["sizes"]
     ]
     emit(result, as_json, "\n".join(lines))

@@ -1,5 +1,6 @@
 """The CUDA multi-spin Metropolis without a GPU: Philox known answers, the CUDA
-kernel in Numba's simulator = its CPU twin bit for bit, and the CPU twin
+kernels in Numba's simulator (the sweeps, and the device-side measurements of
+the ``cuda`` sampler backend) = their CPU twin bit for bit, and the CPU twin
 against Kaufman's exact torus."""
 
 import json
@@ -57,6 +58,27 @@ for block in (8, 24):  # 4 full blocks of 8 threads; 2 blocks of 24, the last on
     d = cuda.to_device(P)
     gpu_sweeps(d, 7, t4, t8, 3, 2, block=block)
     out[str(block)] = bool(np.array_equal(d.copy_to_host(), ref))
+# the cuda sampler backend (cuda_run): device measurements = the CPU twin's
+from isingformer.physics.ising.cuda_run import run_chain, run_cuda
+from isingformer.physics.ising.hamiltonian import square_ising
+from isingformer.physics.ising.rng import seed_streams
+from isingformer.physics.ising.rules import metropolis
+from isingformer.physics.ising.sampler import Sampler
+Y, X = 4, 128
+spins = (1 - 2 * g.integers(0, 2, size=(2, Y * X))).astype(np.int8)
+res = {}
+for dev in ("cuda", "cpu"):
+    s, rng = spins.copy(), seed_streams(5, 2)
+    res[dev] = run_cuda(square_ising(Y, X), s, np.array([0.44, 0.3]), rng, 3, 2, device=dev)
+    res[dev] += (s, rng)
+out["run_cuda"] = all(np.array_equal(a, b) for a, b in zip(res["cuda"], res["cpu"]))
+P = pack(spins[:1].reshape(1, Y, X))[0]
+a = run_chain(P.copy(), 9, t4, t8, 3, 3, 1, "cuda", chunk=2)  # across buffer refills
+b = run_chain(P.copy(), 9, t4, t8, 3, 3, 1, "cpu")
+out["chunks"] = all(np.array_equal(x, y) for x, y in zip(a, b))
+sampler = Sampler(square_ising(Y, X), metropolis(backend="cuda"))
+state, samples = sampler.sample(sampler.init_state([0.44], seed=0), 2)
+out["sampler"] = list(samples.energy.shape)
 print(json.dumps(out))
 """
 
@@ -71,6 +93,7 @@ def test_cuda_kernel_in_the_simulator_is_the_cpu_twin():
     assert out["available"]
     assert out["moved"] > 10  # two sweeps at beta = 0.44 change many words
     assert out["8"] and out["24"], out
+    assert out["run_cuda"] and out["chunks"] and out["sampler"] == [1, 2], out
 
 
 # docs/ising.md quotes these chi-square p-values of the device's Kaufman test

@@ -112,11 +112,12 @@ def reference_sweeps(P, seed, t4, t8, sweep0, n_sweeps):  # pragma: no cover - c
     ``P [2, Y, nw]`` in place (colour 0, then 1; every word of a colour at once)."""
     Y = P.shape[1]
     nw = P.shape[2]
+    first = np.uint64(sweep0)  # uint64 arithmetic: counters up to 2^64 - 1
     for s in range(n_sweeps):
         for c in range(2):
             for y in range(Y):
                 for w in range(nw):
-                    _update_cpu(P, c, y, w, seed, sweep0 + s, t4, t8)
+                    _update_cpu(P, c, y, w, seed, first + np.uint64(s), t4, t8)
 
 
 _GPU: dict = {}
@@ -175,14 +176,25 @@ def cuda_available() -> bool:
     return bool(cuda.is_available())
 
 
-def _resident_blocks(kernel, block: int) -> int:
-    """Blocks of ``block`` threads that can all be resident at once (a cooperative
-    grid's limit); the simulator synchronises a grid of one block only."""
+def resident_grid(block: int = 256) -> int:
+    """Blocks of ``block`` threads of the persistent kernel that can all be
+    resident at once (a cooperative grid's limit; compiles the kernel on first
+    use). Asked of the driver once per block size, then cached; the simulator
+    synchronises a grid of one block only."""
     from numba.core import config
 
     if config.ENABLE_CUDASIM:
         return 1
-    return int(next(iter(kernel.overloads.values())).max_cooperative_grid_blocks(block))
+    key = ("resident_grid", int(block))
+    if key not in _GPU:
+        kernel = _resident_kernel()
+        if not kernel.overloads:  # compile for the lattice array type, with no sweep
+            dummy = cuda.to_device(np.zeros((2, 1, 1), dtype=np.uint64))
+            kernel[1, block](dummy, U0, U0, np.int64(0), U0, U0)
+            cuda.synchronize()
+        overload = next(iter(kernel.overloads.values()))
+        _GPU[key] = int(overload.max_cooperative_grid_blocks(int(block)))
+    return _GPU[key]
 
 
 def gpu_sweeps(
@@ -208,9 +220,7 @@ def gpu_sweeps(
     if resident is not False and int(n_sweeps) > 0:
         kernel = _resident_kernel()
         args = (P, seed, np.uint64(int(sweep0)), np.int64(n_sweeps), t4, t8)
-        if not kernel.overloads:
-            kernel[1, block](P, seed, np.uint64(int(sweep0)), np.int64(0), t4, t8)  # compile
-        fit = _resident_blocks(kernel, block)
+        fit = resident_grid(block)
         if resident or RESIDENT_WORDS_PER_THREAD * fit * block >= n_words:
             kernel[max(1, min(fit, (n_words + block - 1) // block)), block](*args)
             return
@@ -235,7 +245,7 @@ def cuda_chain(
     a random start, on the GPU (``device="cuda"``) or its CPU twin (``"cpu"``);
     both give the same numbers for the same seed."""
     from isingformer.errors import InputError
-    from isingformer.physics.ising.metropolis_msc import _measure, msc_supported, pack, threshold
+    from isingformer.physics.ising.metropolis_msc import msc_supported, pack, threshold
 
     reason = msc_supported(tuple(shape))
     if reason is not None:
@@ -248,25 +258,19 @@ def cuda_chain(
         raise InputError(f"seed must be in 0 .. 2^32 - 1, got {seed}")
     if device == "cuda" and not cuda_available():
         raise InputError("no CUDA device visible to Numba; use device='cpu'")
+    from isingformer.physics.ising.cuda_run import run_chain
+
     Y, X = shape
     g = np.random.default_rng(seed)
     P = np.ascontiguousarray(pack((1 - 2 * g.integers(0, 2, size=(1, Y, X))).astype(np.int8))[0])
     t4, t8 = threshold(np.exp(-4.0 * beta)), threshold(np.exp(-8.0 * beta))
-    cos_y, sin_y = np.ones(Y), np.zeros(Y)
-    energy, mag = np.empty(int(n_sweeps)), np.empty(int(n_sweeps))
     if device == "cuda":
         Pd = cuda.to_device(P)
         gpu_sweeps(Pd, seed, t4, t8, 0, int(burn_in))
+        P = Pd.copy_to_host()
     else:
         reference_sweeps(P, np.uint64(seed), t4, t8, 0, int(burn_in))
-    for k in range(int(n_sweeps)):
-        sweep = int(burn_in) + k
-        if device == "cuda":
-            gpu_sweeps(Pd, seed, t4, t8, sweep, 1)
-            P = Pd.copy_to_host()
-        else:
-            reference_sweeps(P, np.uint64(seed), t4, t8, sweep, 1)
-        anti, down, _ = _measure(P, cos_y, sin_y)
-        energy[k] = -(2.0 * Y * X - 2.0 * anti)
-        mag[k] = Y * X - 2.0 * down
+    anti, down = run_chain(P, seed, t4, t8, int(burn_in), int(n_sweeps), 1, device)
+    energy = -(2.0 * Y * X - 2.0 * anti.sum(axis=1))
+    mag = Y * X - 2.0 * down.sum(axis=1)
     return energy, mag

@@ -6,7 +6,10 @@
         "numba"  sequential sweeps for any coupling matrix and field, Numba;
         "torch"  checkerboard on a PyTorch device (periodic lattices with even
                  sides), ``device="cuda"`` when present;
-        "auto"   msc when it applies, else numba.
+        "cuda"   the multi-spin chain on a CUDA GPU (Numba CUDA, Philox random
+                 numbers; where msc applies), sweeps and measurements on the
+                 device (:mod:`isingformer.physics.ising.cuda_run`);
+        "auto"   msc when it applies, else numba (never cuda).
     heatbath(backend="numba"|"torch"|"msc")   single-spin heat-bath (Glauber) update;
         "msc" is checkerboard multi-spin coding (where metropolis "msc" applies).
     wolff(flips_per_sweep=1.0)          Wolff clusters (J_ij >= 0, h = 0).
@@ -69,13 +72,21 @@ class Metropolis:
 
     def resolve(self, model: IsingHamiltonian) -> str:
         """The backend that will run for ``model`` (raises if the asked one cannot)."""
-        if self.backend not in ("auto", "msc", "numba", "torch"):
+        if self.backend not in ("auto", "msc", "numba", "torch", "cuda"):
             raise InputError(
-                f"unknown Metropolis backend {self.backend!r}; use auto|msc|numba|torch"
+                f"unknown Metropolis backend {self.backend!r}; use auto|msc|numba|torch|cuda"
             )
         reason = _msc_reason(model)
-        if self.backend == "msc" and reason is not None:
+        if self.backend in ("msc", "cuda") and reason is not None:
             raise InputError(reason + " (backend 'auto' falls back to the Numba rule)")
+        if self.backend == "cuda":
+            from isingformer.physics.ising.cuda_msc import cuda_available
+
+            if not cuda_available():
+                raise InputError(
+                    "the cuda backend needs a CUDA device visible to Numba and none is; "
+                    "use msc (the same multi-spin update on the CPU)"
+                )
         if self.backend == "auto":
             return "msc" if reason is None else "numba"
         return self.backend
@@ -86,6 +97,10 @@ class Metropolis:
         n_meas = n_sweeps // every
         if backend == "msc":
             return _run_msc(model, spins, betas, rng, n_sweeps, every)
+        if backend == "cuda":
+            from isingformer.physics.ising.cuda_run import run_cuda
+
+            return run_cuda(model, spins, betas, rng, n_sweeps, every)
         if backend == "torch":
             from isingformer.physics.ising.torch_kernels import run_torch
 
