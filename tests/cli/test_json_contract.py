@@ -1,8 +1,9 @@
 """The ``--json`` contract, checked mechanically on tiny runs of computing
 commands (docs/cli.md): stdout is one strict JSON object (no NaN/Infinity
 tokens), every interval states its n and method and has lo <= hi around its
-estimate, every error bar names its method, and a key a command documents is
-present (``null`` when it cannot be computed) rather than missing."""
+estimate, every error bar names its method, a key a command documents is
+present (``null`` when it cannot be computed) rather than missing, and the keys
+follow the naming rules (``tests/cli/test_json_rules.py``)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ import re
 import pytest
 
 from isingformer.cli import main
+
+from .test_json_rules import command_naming_problems
 
 
 def _strict(text: str) -> dict:
@@ -178,6 +181,7 @@ def _argv(name: str, tmp_path) -> list[str]:
 def test_strict_json_and_interval_rules(name, capsys, tmp_path):
     data = run_json(capsys, _argv(name, tmp_path))
     assert not interval_problems(data), interval_problems(data)
+    assert not command_naming_problems(name, data), command_naming_problems(name, data)
     missing = [m for path in REQUIRED.get(name, []) for m in missing_keys(data, path)]
     assert not missing, f"{name}: documented keys missing: {missing}"
 

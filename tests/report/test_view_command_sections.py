@@ -33,7 +33,7 @@ def test_modern_section_states_regimes_in_words(monkeypatch) -> None:
     monkeypatch.setattr("isingformer.report.figure", _unrendered)
     monkeypatch.setattr(hopfield_report, "modern_figure", lambda result: plt.figure())
     b = np.geomspace(0.1, 1000, 5).tolist()
-    mod = {"d": 64, "n_patterns": 32, "n_clusters": 4, "noise": 0.1, "seed": 0, "betas": b,
+    mod = {"dim": 64, "n_patterns": 32, "n_clusters": 4, "noise": 0.1, "seed": 0, "betas": b,
            "fractions": {n: [1 / 3] * 5 for n in REGIMES},
            "separation_beta": {"min": None, "median": None, "max": None},
            "regimes": [{"regime": "global", "beta_min": 0.1, "beta_max": 3.2},
@@ -87,10 +87,10 @@ def test_tfim_section_has_text_caption_and_readable_labels(monkeypatch) -> None:
         lambda fig, caption="": figs.append(fig) or _unrendered(fig, caption),
     )
     g = np.linspace(0.5, 1.5, 11)
-    rows = [{"N": n, "d2e0_dg2": (-1 / (abs(g - 1) + 1 / n)).tolist(), "d2_peak_g": 1.0,
+    rows = [{"size": n, "d2e0_dg2": (-1 / (abs(g - 1) + 1 / n)).tolist(), "d2_peak_g": 1.0,
              "d2_peak": -float(n)} for n in (8, 16)]  # fmt: skip
     result = {
-        "g": g.tolist(),
+        "fields": g.tolist(),
         "sizes": rows,
         "infinite": {"d2e0_dg2": (-1 / abs(g - 1 + 1e-9)).tolist()},
     }

@@ -27,7 +27,7 @@ def test_modern_hopfield_caption_states_what_and_over_what(monkeypatch) -> None:
              "p_ci": [[0.0, 1.0]] * 5}  # fmt: skip
     cap = {"curves": [{"n": 500, **curve}], "trials": 40, "alpha_c": 0.14, "alpha_c_err": 0.01}
     b = np.geomspace(0.1, 1000, 9)
-    mod = {"d": 64, "n_patterns": 32, "n_clusters": 4, "noise": 0.1, "seed": 0,
+    mod = {"dim": 64, "n_patterns": 32, "n_clusters": 4, "noise": 0.1, "seed": 0,
            "betas": b.tolist(), "fractions": {n: [1 / 3] * 9 for n in modern.REGIMES},
            "separation_beta": {"min": 1.0, "median": 2.0, "max": 3.0},
            "regimes": [{"regime": "global", "beta_min": 0.1, "beta_max": 1000.0}],

@@ -26,7 +26,7 @@ def test_exact_contract(capsys):
     code, out = _run(
         capsys, ["ising", "exact", "--size", "4", "--width", "5", "--temperature", "2", "--json"]
     )
-    assert code == 0 and json.loads(out.out)["M"] == 5
+    assert code == 0 and json.loads(out.out)["width"] == 5
 
 
 @pytest.mark.parametrize("algorithm", ["metropolis", "heatbath", "wolff"])

@@ -307,7 +307,7 @@ def modern_study(
     sep = scan.separation_beta
     fin = sep[np.isfinite(sep)]
     return {
-        "d": d,
+        "dim": d,
         "n_patterns": n_patterns,
         "n_clusters": n_clusters,
         "spread": spread,

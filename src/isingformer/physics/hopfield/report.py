@@ -172,7 +172,7 @@ def modern_section(mod: dict):
         f"{mod['n_clusters']} clusters): {reg}; {found}{bound}."
     )
     caption = (
-        f"Modern Hopfield vs β (d = {mod['d']}, {mod['n_patterns']} patterns in "
+        f"Modern Hopfield vs β (d = {mod['dim']}, {mod['n_patterns']} patterns in "
         f"{mod['n_clusters']} clusters, one pattern draw, seed {mod['seed']}). Left: the "
         f"fraction of the {mod['n_patterns']} starts (each pattern plus noise "
         f"{mod['noise']:g}) whose fixed point is in each regime; shaded: the range over "

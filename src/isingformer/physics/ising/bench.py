@@ -78,8 +78,8 @@ def bench_metropolis(
     )
     base = L * L * baseline_sweeps / (base_call * 1e9)
     return {
-        "L": L,
-        "T": T,
+        "size": L,
+        "temperature": T,
         "flips_per_ns": msc,
         "baseline_flips_per_ns": base,
         "ratio": msc / base,
@@ -135,8 +135,8 @@ def bench_wolff(
     per_call, _ = _timed(run, min_seconds)
     mean_flipped = float(np.mean(flipped))
     return {
-        "L": L,
-        "T": T,
+        "size": L,
+        "temperature": T,
         "flipped_spins_per_ns": mean_flipped / (per_call * 1e9),
         "mean_cluster_size": float(stats[0, 1]),
         "target_flipped_spins_per_ns": 0.05,

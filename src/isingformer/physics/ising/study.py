@@ -32,10 +32,10 @@ def exact_torus(L: int, T: float, M: int | None = None, J: float = 1.0) -> dict:
     check_float(T, "temperature", gt=0, le=T_MAX)
     tt = torus_thermodynamics(int(L), int(M), [T], J=J)
     return {
-        "L": int(L),
-        "M": int(M),
-        "T": float(T),
-        "J": float(J),
+        "size": int(L),
+        "width": int(M),
+        "temperature": float(T),
+        "coupling": float(J),
         "log_z_per_spin": float(tt.log_z_per_spin[0]),
         "free_energy_per_spin": float(tt.free_energy_per_spin[0]),
         "energy_per_spin": float(tt.energy_per_spin[0]),
@@ -113,11 +113,11 @@ def simulate_point(config: dict) -> dict:
         samples.structure_factor[0],
         samples.wavevector,
     )
-    out: dict = {
-        "L": L,
-        "M": M if M is not None else L,
+    out: dict = {  # long names (docs/cli.md); the point's config keeps L, M, T
+        "size": L,
+        "width": M if M is not None else L,
         "dim": dim,
-        "T": T,
+        "temperature": T,
         "algorithm": algorithm,
         "sweeps": sweeps,
         "thermalize": therm,
@@ -308,11 +308,11 @@ def tfim_study(sizes: list[int], g_values, ed_max: int = 14) -> dict:
         raise InputError("--g values must be finite and >= 0")
     if not sizes or min(sizes) < 2:
         raise InputError("--sizes must be >= 2")
-    out: dict = {"g": g.tolist(), "sizes": [], "g_c": 1.0}
+    out: dict = {"fields": g.tolist(), "sizes": [], "g_c": 1.0}
     for N in sizes:
         ff = tfim.free_fermion(int(N), g)
         row = {
-            "N": int(N),
+            "size": int(N),
             "e0": (ff.energy / N).tolist(),
             "de0_dg": (ff.d_energy / N).tolist(),
             "d2e0_dg2": (ff.d2_energy / N).tolist(),
