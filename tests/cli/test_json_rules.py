@@ -188,3 +188,14 @@ def test_old_ising_tc_points_still_resume(tmp_path, monkeypatch):
     with ResultsStore.open(store) as st:
         again = study.tc_study(**kw, store=st)
     assert strict(json_text(again)) == strict(json_text(fresh))
+
+
+def test_report_configuration_block_follows_the_rule():
+    """The report's "Configuration and versions" block (```json) is strict
+    JSON by the same rule: an ``--pretrain inf`` config said ``Infinity``."""
+    from isingformer.report import Report
+
+    md, _ = Report("t", {"pretrain": math.inf, "lo": -math.inf, "x": math.nan}, []).to_markdown()
+    block = md[md.index("```json") + len("```json") : md.rindex("```")]
+    config = strict(block)["config"]
+    assert config == {"pretrain": "inf", "lo": "-inf", "x": None}

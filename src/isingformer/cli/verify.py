@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import typer
 
-from isingformer.cli._common import JSON_OPTION_HELP, OUT_OPTION_HELP, emit, out_dir, to_jsonable
+from isingformer.cli._common import JSON_OPTION_HELP, OUT_OPTION_HELP, emit, out_dir, write_json
 
 
 def _human(result: dict) -> str:
@@ -48,8 +47,7 @@ def register(app: typer.Typer) -> None:
         directory = out_dir(out)  # a bad --out fails before the (slow) build
         result = verify_proofs(proofs)
         if directory is not None:
-            text = json.dumps(to_jsonable(result), indent=2) + "\n"
-            (directory / "verify.json").write_text(text)
+            write_json(directory / "verify.json", result)
         emit(result, as_json, _human(result))
         if not result["all_proved"]:
             raise typer.Exit(1)

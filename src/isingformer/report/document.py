@@ -76,6 +76,15 @@ def versions() -> dict[str, str]:
     return out
 
 
+def _config_json(config: Any) -> str:
+    """The configuration block as strict JSON by the rule of docs/cli.md (NaN
+    ``null``, ±inf ``"inf"``/``"-inf"``); anything else not JSON as its text."""
+    from isingformer.runs.store import strict_jsonable
+
+    payload = strict_jsonable({"config": config, "versions": versions()})
+    return json.dumps(payload, indent=2, default=str, allow_nan=False)
+
+
 def _fmt(v: Any) -> str:
     """A table cell as the reader sees it: a missing or undefined value
     (None, NaN) is "—", never "None"/"nan"; booleans are "yes"/"no"."""
@@ -190,11 +199,7 @@ class Report:
                     f"<figcaption>{html.escape(f.caption)}</figcaption></figure>"
                 )
         parts.append("<h2 id='config'>Configuration and versions</h2><pre>")
-        parts.append(
-            html.escape(
-                json.dumps({"config": self.config, "versions": versions()}, indent=2, default=str)
-            )
-        )
+        parts.append(html.escape(_config_json(self.config)))
         parts.append("</pre></body></html>")
         return "".join(parts)
 
@@ -224,7 +229,7 @@ class Report:
             "## Configuration and versions",
             "",
             "```json",
-            json.dumps({"config": self.config, "versions": versions()}, indent=2, default=str),
+            _config_json(self.config),
             "```",
             "",
         ]
