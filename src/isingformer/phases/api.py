@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from isingformer.errors import InputError, ModelLoadError
+from isingformer.errors import InputError, IsingformerError, ModelLoadError
 from isingformer.phases.control import detection_dict
 from isingformer.phases.detector import check_grid, window_terms
 
@@ -19,20 +19,27 @@ PARAMETERS = ("temperature", "beta", "step", "prompt")
 
 def load_causal_lm(path: str | Path, device: str = "cpu"):
     """``(model, tokenizer)`` of a local Hugging Face causal LM (no download, no
-    remote code), attention through the isingformer adapter; InputError if the
-    directory does not hold a causal LM."""
+    remote code, weights from safetensors or ``torch.load(weights_only=True)``),
+    attention through the isingformer adapter. One-line InputError or
+    ModelLoadError if the directory does not hold a causal LM, names custom
+    code (``auto_map``), cannot be read, or lacks weights the model needs
+    (transformers would initialize them at random)."""
     import isingformer.attention  # noqa: F401  (registers the "isingformer" attention)
+    from isingformer.probe.model import _check_config, _first_line, _quiet_loading
 
     p = Path(path)
     if not p.is_dir():
         raise InputError(f"--model: {p} is not a directory with a Hugging Face model")
+    _check_config(p)  # config.json readable, no auto_map, a model_type transformers knows
     from transformers import AutoConfig, AutoModelForCausalLM, AutoTokenizer
     from transformers.models.auto.modeling_auto import MODEL_FOR_CAUSAL_LM_MAPPING_NAMES
 
     try:
         cfg = AutoConfig.from_pretrained(p, local_files_only=True, trust_remote_code=False)
-    except (OSError, ValueError) as exc:
-        raise InputError(f"--model: cannot read a model config in {p}: {exc}") from None
+    except Exception as exc:  # transformers raises many types for a broken config
+        raise InputError(
+            f"--model: cannot read a model config in {p}: {_first_line(exc)}"
+        ) from None
     if cfg.model_type not in MODEL_FOR_CAUSAL_LM_MAPPING_NAMES or getattr(
         cfg, "is_encoder_decoder", False
     ):
@@ -40,30 +47,52 @@ def load_causal_lm(path: str | Path, device: str = "cpu"):
             f"--model: {p} is a {cfg.model_type!r} model, not a causal (decoder-only) language "
             "model; give a GPT-2/Llama-like model or --checkpoint"
         )
-    from transformers.utils import logging as hf_logging
-
-    bars = hf_logging.is_progress_bar_enabled()
-    hf_logging.disable_progress_bar()  # library code never prints
-    try:
-        model = AutoModelForCausalLM.from_pretrained(
-            p, local_files_only=True, trust_remote_code=False, attn_implementation="isingformer"
-        )
-    except (OSError, ValueError) as exc:
-        raise ModelLoadError(f"--model: cannot load {p}: {exc}") from None
-    finally:
-        if bars:
-            hf_logging.enable_progress_bar()
+    with _quiet_loading():  # library code never prints: no progress bars, no load report
+        try:
+            model, info = AutoModelForCausalLM.from_pretrained(
+                p, local_files_only=True, trust_remote_code=False, weights_only=True,
+                attn_implementation="isingformer", output_loading_info=True,
+            )  # fmt: skip
+        except IsingformerError:
+            raise  # e.g. an attention that bypasses the adapter: already one line
+        except Exception as exc:  # corrupt or pickled-code weights, shape mismatches, ...
+            raise ModelLoadError(f"--model: cannot load {p}: {_load_error(exc)}") from None
     model = model.eval().to(device)
     if not is_causal(model, int(cfg.vocab_size), device):
         raise InputError(
             f"--model: {p} ({cfg.model_type}) is not a causal language model: its logits at a "
             "position change with later tokens; give a decoder-only model or --checkpoint"
         )
+    missing = sorted(info["missing_keys"])
+    if missing:
+        raise ModelLoadError(
+            f"--model: {p} lacks {len(missing)} weight tensor(s) of {type(model).__name__} "
+            f"({', '.join(missing[:3])}{', …' if len(missing) > 3 else ''}); they would be random"
+        )
     try:
         tok = AutoTokenizer.from_pretrained(p, local_files_only=True, trust_remote_code=False)
-    except (OSError, ValueError) as exc:
-        raise ModelLoadError(f"--model: cannot load the tokenizer of {p}: {exc}") from None
+    except Exception as exc:
+        raise ModelLoadError(
+            f"--model: cannot load the tokenizer of {p}: {_first_line(exc)}"
+        ) from None
     return model, tok
+
+
+def _load_error(exc: BaseException) -> str:
+    """One line for an exception of ``from_pretrained``."""
+    import pickle
+    import re
+
+    from isingformer.probe.model import _first_line
+
+    if isinstance(exc, pickle.UnpicklingError):
+        return (
+            "its pickled weights hold objects that torch.load(weights_only=True) refuses "
+            "(possibly code, never run here); store the weights as safetensors"
+        )
+    if "ignore_mismatched_sizes" in str(exc):
+        return "the shapes of its weights do not match its config.json"
+    return re.sub(r"\x1b\[[0-9;]*m", "", _first_line(exc))  # no terminal colour codes
 
 
 @torch.no_grad()

@@ -144,6 +144,21 @@ def _no_progress_bars():
             hf_logging.enable_progress_bar()
 
 
+@contextlib.contextmanager
+def _quiet_loading():
+    """transformers' progress bars and warnings (its load report) off inside,
+    restored after: the caller turns what matters into its own errors."""
+    from transformers.utils import logging as hf_logging
+
+    level = hf_logging.get_verbosity()
+    hf_logging.set_verbosity_error()
+    try:
+        with _no_progress_bars():
+            yield
+    finally:
+        hf_logging.set_verbosity(level)
+
+
 def load_model(path: Path | str | None = None, device: str = "cpu") -> LoadedModel:
     """Load tokenizer and base model from a local directory or a hub id in the
     local cache (default: the packaged MiniLM), offline, with
