@@ -90,6 +90,8 @@ def test_verify_on_a_spec(tmp_path, capsys):
     assert d["passed"] is True
     (r,) = d["specs"]
     assert r["cptp"] is True and r["joint_max_abs_diff"] <= 1e-12
+    for c in (*r["chi2_quantum"], *r["chi2_classical"]):  # the key quantum run uses too
+        assert set(c) == {"seed", "chi2", "dof", "p_value"} and 0 <= c["p_value"] <= 1
 
 
 def bad_spec(tmp_path, **over):

@@ -77,12 +77,12 @@ def quantum_section(ctx: Any):
     chi_rows = [
         [
             "measurement",
-            *[f"{c['p']:.3f}" for c in ver.chi2_quantum],
+            *[f"{c['p_value']:.3f}" for c in ver.chi2_quantum],
             f"{ver.p_combined_quantum:.3f}",
         ],
         [
             "autoregressive",
-            *[f"{c['p']:.3f}" for c in ver.chi2_classical],
+            *[f"{c['p_value']:.3f}" for c in ver.chi2_classical],
             f"{ver.p_combined_classical:.3f}",
         ],
     ]

@@ -431,11 +431,11 @@ def verify_spec(
                 f"--samples {n_samples} is too few for the χ² check: fewer than two outcomes "
                 "(pooled) have an expected count >= 5; use more samples"
             )
-        chq.append({"seed": s, "chi2": stat, "dof": dof, "p": p})
+        chq.append({"seed": s, "chi2": stat, "dof": dof, "p_value": p})
         stat, dof, p = chi_square(autoregressive_sample(spec, n_samples, s + 10_000), jd.joint)
-        chc.append({"seed": s + 10_000, "chi2": stat, "dof": dof, "p": p})
-    pq = fisher_combined([c["p"] for c in chq])
-    pc = fisher_combined([c["p"] for c in chc])
+        chc.append({"seed": s + 10_000, "chi2": stat, "dof": dof, "p_value": p})
+    pq = fisher_combined([c["p_value"] for c in chq])
+    pc = fisher_combined([c["p_value"] for c in chc])
     names = {k: ",".join(spec.names(k)) for k in keys}
     passed = (
         diff <= JOINT_TOL
