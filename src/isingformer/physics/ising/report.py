@@ -84,9 +84,9 @@ def tfim_figure(result: dict):
     """d^2 e_0 / dg^2 of the transverse-field chain for growing N."""
     plt = _plt()
     fig, ax = plt.subplots(figsize=(5.5, 4))
-    g = np.asarray(result["g"])
+    g = np.asarray(result["fields"])
     for row in result["sizes"]:
-        ax.plot(g, row["d2e0_dg2"], lw=1, label=f"N = {row['N']}")
+        ax.plot(g, row["d2e0_dg2"], lw=1, label=f"N = {row['size']}")
     inf = np.asarray(result["infinite"]["d2e0_dg2"], dtype=float)
     ax.plot(g, np.where(np.isfinite(inf), inf, np.nan), "k--", lw=1, label="N = ∞")
     ax.axvline(1.0, color="gray", lw=0.8)
@@ -118,7 +118,7 @@ def tfim_section(result: dict):
         "derivative develops a peak at g → 1 that grows like ln N (exact free-fermion "
         "solution, checked against exact diagonalization)."
     )
-    rows = [[r["N"], r["d2_peak_g"], r["d2_peak"]] for r in result["sizes"]]
+    rows = [[r["size"], r["d2_peak_g"], r["d2_peak"]] for r in result["sizes"]]
     table = Table(
         ["N", "g at the extremum", "d²e_0/dg² there"],
         rows,
