@@ -15,6 +15,10 @@ from isingformer.validate import parse_values
 
 JSON_OPTION_HELP = "Print only one JSON object on stdout."
 OUT_OPTION_HELP = "Directory for reports, figures and the results store."
+#: what ``_guard.check_device`` accepts (and needs present), the same on every command
+DEVICE_OPTION_HELP = (
+    "Torch device: cpu (default), cuda, cuda:N or mps; one not present is an error."
+)
 
 
 def parse_int_list(

@@ -62,7 +62,7 @@ CEILINGS = {"n_boot": 100_000, "seeds": 10_000}
 _DASK = re.compile(r"^([a-z]+://)?(\[[0-9a-fA-F:]+\]|[A-Za-z0-9_.-]+):\d{1,5}$")
 SECONDS = frozenset({"seconds", "max_seconds", "min_seconds", "timeout"})
 INPUT_FILES = frozenset({"texts", "spec", "config"})
-_DEVICE = re.compile(r"^(auto|cpu|mps|cuda(:\d{1,3})?)$")
+_DEVICE = re.compile(r"^(cpu|mps|cuda(:\d{1,3})?)$")  # DEVICE_OPTION_HELP names these
 
 
 def _label(param: Any) -> str:
@@ -71,12 +71,12 @@ def _label(param: Any) -> str:
 
 
 def check_device(value: str, label: str = "--device") -> str:
-    """``cpu``, ``cuda``, ``cuda:N`` or ``mps``, and present on this machine
-    (``auto`` passes through: the command resolves it)."""
+    """``cpu``, ``cuda``, ``cuda:N`` or ``mps``, and present on this machine (what
+    ``_common.DEVICE_OPTION_HELP`` says; no command resolves an ``auto``)."""
     text = str(value).strip().lower()
     if not _DEVICE.match(text):
         raise InputError(f"{label}: unknown device {value!r}; use cpu, cuda, cuda:N or mps")
-    if text in ("cpu", "auto"):  # auto: the command picks what is present
+    if text == "cpu":
         return text
     import torch
 

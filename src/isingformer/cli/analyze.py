@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 
 from isingformer.cli._common import (
+    DEVICE_OPTION_HELP,
     JSON_OPTION_HELP,
     OUT_OPTION_HELP,
     emit,
@@ -43,7 +44,7 @@ def analyze(
         "blocks: memory grows with block rows x heads x tokens, not tokens^2).",
     ),
     seed: int = typer.Option(0, help="Seed (text sample offsets, row subsets, bootstrap)."),
-    device: str = typer.Option("cpu", help="cpu, cuda, cuda:N or mps."),
+    device: str = typer.Option("cpu", help=DEVICE_OPTION_HELP),
     as_json: bool = typer.Option(False, "--json", help=JSON_OPTION_HELP),
     out: Path = typer.Option(None, "--out", help=OUT_OPTION_HELP),
 ) -> None:

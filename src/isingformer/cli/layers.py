@@ -7,7 +7,13 @@ from pathlib import Path
 
 import typer
 
-from isingformer.cli._common import JSON_OPTION_HELP, OUT_OPTION_HELP, emit, out_dir
+from isingformer.cli._common import (
+    DEVICE_OPTION_HELP,
+    JSON_OPTION_HELP,
+    OUT_OPTION_HELP,
+    emit,
+    out_dir,
+)
 
 _STORE_HELP = "Results store (default: OUT/runs.sqlite with --out)."
 
@@ -52,7 +58,7 @@ def layers(
         "1e-6..4 x the model's β).",
     ),
     seed: int = typer.Option(0, "--seed", help="Seed (text sample offsets, random init)."),
-    device: str = typer.Option("cpu", "--device", help="cpu, cuda, cuda:N or mps."),
+    device: str = typer.Option("cpu", "--device", help=DEVICE_OPTION_HELP),
     as_json: bool = typer.Option(False, "--json", help=JSON_OPTION_HELP),
     out: Path = typer.Option(None, "--out", help=OUT_OPTION_HELP),
     store: Path = typer.Option(None, "--store", help=_STORE_HELP),

@@ -6,7 +6,13 @@ from pathlib import Path
 
 import typer
 
-from isingformer.cli._common import JSON_OPTION_HELP, OUT_OPTION_HELP, emit, out_dir
+from isingformer.cli._common import (
+    DEVICE_OPTION_HELP,
+    JSON_OPTION_HELP,
+    OUT_OPTION_HELP,
+    emit,
+    out_dir,
+)
 from isingformer.cli._options import DASK_ADDRESS_HELP, EXECUTOR_HELP, check_executor
 
 _HELP = {
@@ -18,7 +24,7 @@ _HELP = {
     "lr": "Peak learning rate (default 1e-3; warm-up, then cosine decay to min_lr_ratio).",
     "eval_every": "Evaluate the validation loss every N >= 1 steps (default 50).",
     "tokenizer": "char (default) or bpe.",
-    "device": "cpu (default), cuda, cuda:N or mps.",
+    "device": DEVICE_OPTION_HELP,
 }
 _TRAIN_SECONDS_HELP = (
     "Wall-clock budget in seconds: the first step that ends past it is the last; the "

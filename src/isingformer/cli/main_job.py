@@ -9,7 +9,7 @@ from pathlib import Path
 
 import typer
 
-from isingformer.cli._common import JSON_OPTION_HELP, emit
+from isingformer.cli._common import DEVICE_OPTION_HELP, JSON_OPTION_HELP, emit
 
 
 def main_job(
@@ -20,7 +20,11 @@ def main_job(
         False, "--full", help="Larger sizes (slower); default is the quick job."
     ),
     seed: int = typer.Option(0, help="Random seed."),
-    device: str = typer.Option("cpu", help="cpu | cuda"),
+    device: str = typer.Option(
+        "cpu",
+        help=DEVICE_OPTION_HELP + " Used by the lm, layers, phase_map and phases sections; "
+        "the others run on the CPU.",
+    ),
     only: str = typer.Option(None, help="Comma-separated section names to run."),
     as_json: bool = typer.Option(False, "--json", help=JSON_OPTION_HELP),
 ) -> None:

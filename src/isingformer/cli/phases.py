@@ -8,7 +8,13 @@ from pathlib import Path
 
 import typer
 
-from isingformer.cli._common import JSON_OPTION_HELP, OUT_OPTION_HELP, emit, out_dir
+from isingformer.cli._common import (
+    DEVICE_OPTION_HELP,
+    JSON_OPTION_HELP,
+    OUT_OPTION_HELP,
+    emit,
+    out_dir,
+)
 
 phases_app = typer.Typer(help="Phase transitions of language models.", no_args_is_help=True)
 
@@ -99,7 +105,7 @@ def detect_cmd(
         False, "--skip-validation", help="Do not rerun the validation systems (validated_on: [])."
     ),
     seed: int = typer.Option(0, "--seed", help="Seed (prompt windows, bootstrap)."),
-    device: str = typer.Option("cpu", "--device", help="cpu, cuda, cuda:N or mps."),
+    device: str = typer.Option("cpu", "--device", help=DEVICE_OPTION_HELP),
     as_json: bool = typer.Option(False, "--json", help=JSON_OPTION_HELP),
     out: Path = typer.Option(None, "--out", help=OUT_OPTION_HELP),
 ) -> None:
