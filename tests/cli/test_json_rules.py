@@ -117,9 +117,10 @@ def naming_problems(obj, path: str = "", allowed: frozenset = frozenset({"n"})) 
         return bad
     if not isinstance(obj, dict):
         return bad
+    symbols = path.rsplit(".", 1)[-1].startswith("fit")  # a fit's formula coefficients
     for k, v in obj.items():
         where = f"{path}.{k}"
-        if not _DATA_KEY.search(k) and k not in allowed:
+        if not _DATA_KEY.search(k) and k not in allowed and not (symbols and len(k) == 1):
             if not _NAME.match(k):
                 bad.append(f"{where}: not a lower-case snake_case name")
             elif len(k) == 1:
@@ -157,6 +158,8 @@ def test_the_naming_checker_can_fail():
     assert not naming_problems({**ok, "joint": {"x0,x1": 0.5}, "per_size": {"64": 3}})
     assert not naming_problems({"n_seeds": {"periodic": 3}, "curves_n_samples": [4, 4]})
     assert not command_naming_problems("numbers zeros", {"gue": {"d": 0.1, "n": 3}})
+    assert not naming_problems({"fit": {"a": 1.0, "p": 0.9, "p_ci": [0.8, 1.0]}})
+    assert naming_problems({"p": 0.5}) and naming_problems({"config": {"a": 1.0}})
 
 
 def test_old_ising_tc_points_still_resume(tmp_path, monkeypatch):
