@@ -25,7 +25,13 @@ def load_causal_lm(path: str | Path, device: str = "cpu"):
     code (``auto_map``), cannot be read, or lacks weights the model needs
     (transformers would initialize them at random)."""
     import isingformer.attention  # noqa: F401  (registers the "isingformer" attention)
-    from isingformer.probe.model import _check_config, _first_line, _quiet_loading
+    from isingformer.probe.model import (
+        _check_complete,
+        _check_config,
+        _first_line,
+        _load_error,
+        _quiet_loading,
+    )
 
     p = Path(path)
     if not p.is_dir():
@@ -63,12 +69,7 @@ def load_causal_lm(path: str | Path, device: str = "cpu"):
             f"--model: {p} ({cfg.model_type}) is not a causal language model: its logits at a "
             "position change with later tokens; give a decoder-only model or --checkpoint"
         )
-    missing = sorted(info["missing_keys"])
-    if missing:
-        raise ModelLoadError(
-            f"--model: {p} lacks {len(missing)} weight tensor(s) of {type(model).__name__} "
-            f"({', '.join(missing[:3])}{', …' if len(missing) > 3 else ''}); they would be random"
-        )
+    _check_complete(p, model, info)
     try:
         tok = AutoTokenizer.from_pretrained(p, local_files_only=True, trust_remote_code=False)
     except Exception as exc:
@@ -76,23 +77,6 @@ def load_causal_lm(path: str | Path, device: str = "cpu"):
             f"--model: cannot load the tokenizer of {p}: {_first_line(exc)}"
         ) from None
     return model, tok
-
-
-def _load_error(exc: BaseException) -> str:
-    """One line for an exception of ``from_pretrained``."""
-    import pickle
-    import re
-
-    from isingformer.probe.model import _first_line
-
-    if isinstance(exc, pickle.UnpicklingError):
-        return (
-            "its pickled weights hold objects that torch.load(weights_only=True) refuses "
-            "(possibly code, never run here); store the weights as safetensors"
-        )
-    if "ignore_mismatched_sizes" in str(exc):
-        return "the shapes of its weights do not match its config.json"
-    return re.sub(r"\x1b\[[0-9;]*m", "", _first_line(exc))  # no terminal colour codes
 
 
 @torch.no_grad()

@@ -130,6 +130,31 @@ def _first_line(exc: BaseException) -> str:
     return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
 
 
+def _load_error(exc: BaseException) -> str:
+    """One line for an exception of ``from_pretrained``."""
+    import pickle
+
+    if isinstance(exc, pickle.UnpicklingError):
+        return (
+            "its pickled weights hold objects that torch.load(weights_only=True) refuses "
+            "(possibly code, never run here); store the weights as safetensors"
+        )
+    if "ignore_mismatched_sizes" in str(exc):
+        return "the shapes of its weights do not match its config.json"
+    return re.sub(r"\x1b\[[0-9;]*m", "", _first_line(exc))  # no terminal colour codes
+
+
+def _check_complete(path: Path, model, info: dict, unread: tuple[str, ...] = ()) -> None:
+    """ModelLoadError if the checkpoint lacks weights of ``model`` (transformers
+    initializes them at random) other than those under the prefixes ``unread``."""
+    missing = sorted(k for k in info["missing_keys"] if not k.startswith(unread))
+    if missing:
+        raise ModelLoadError(
+            f"--model: {path} lacks {len(missing)} weight tensor(s) of {type(model).__name__} "
+            f"({', '.join(missing[:3])}{', …' if len(missing) > 3 else ''}); they would be random"
+        )
+
+
 @contextlib.contextmanager
 def _no_progress_bars():
     """transformers' progress bars off inside (restored after)."""
@@ -178,13 +203,15 @@ def load_model(path: Path | str | None = None, device: str = "cpu") -> LoadedMod
     from isingformer.attention import register_hf_attention
 
     register_hf_attention()
-    with _no_progress_bars():  # stderr keeps to isingformer's own lines
+    with _quiet_loading():  # stderr keeps to isingformer's own lines
         try:
-            model = AutoModel.from_pretrained(
-                p, local_files_only=True, trust_remote_code=False, attn_implementation="isingformer"
-            )
+            model, info = AutoModel.from_pretrained(
+                p, local_files_only=True, trust_remote_code=False, weights_only=True,
+                attn_implementation="isingformer", output_loading_info=True,
+            )  # fmt: skip
         except Exception as exc:  # transformers raises many types for a broken directory
-            raise ModelLoadError(f"--model: cannot load {p}: {_first_line(exc)}") from None
+            raise ModelLoadError(f"--model: cannot load {p}: {_load_error(exc)}") from None
+    _check_complete(p, model, info, unread=("pooler.",))  # a pooler comes after the attention
     inputs = getattr(model, "main_input_name", "input_ids")
     if inputs != "input_ids":  # ViT (pixel_values), Whisper (input_features), ...
         raise ModelLoadError(
