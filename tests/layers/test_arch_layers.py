@@ -176,3 +176,47 @@ def test_attention_sinks_are_refused(tmp_path, capsys):
     assert code == 2 and out == ""
     lines = [x for x in err.splitlines() if x.startswith("isingformer: error:")]
     assert len(lines) == 1 and "attention sinks" in lines[0] and "Traceback" not in err
+
+
+UNIT = {torch.bfloat16: 2.0**-8, torch.float16: 2.0**-11}
+
+
+@pytest.mark.parametrize("dtype", [torch.bfloat16, torch.float16])
+@pytest.mark.parametrize("name", ["mistral", "gemma2"])
+def test_half_precision_rows_differ_by_the_rounding_only(name, dtype, tmp_path, word_tokenizer):
+    """A checkpoint stored in bfloat16 or float16 runs in that dtype; its
+    energies are computed in float64 from the half-precision q and k,
+    deliberately, so the model's own rows differ from softmax(β_model S) only
+    by the rounding of its half-precision logits and weights: l̃ = l + δ with
+    |δ| ≤ 4u·m (at most four roundings of relative size u of terms of size
+    ≤ m = the row's largest |logit| or |β q·k|), so
+    |p̃ − p| ≤ p(e^(2 max|δ|) − 1) + u·p̃ (the weights are rounded too);
+    u = 2⁻⁸ (bfloat16), 2⁻¹¹ (float16). The rounding is real: the rows differ
+    by more than the float32 tolerance above."""
+    from isingformer.layers.capture import capture_layers
+    from isingformer.layers.rollout import layer_attention
+    from isingformer.probe import capture_qk, load_model
+
+    d = tmp_path / name
+    _save(CASES[name](), d)
+    transformers.AutoModel.from_pretrained(d).to(dtype).save_pretrained(d)
+    st = capture_layers(str(d), TEXTS, max_tokens=12, critical=False)
+    cap = capture_qk(load_model(d), TEXTS, 12)
+    mask, att = _eager(d)
+    assert att[0].dtype == cap.q[0].dtype == dtype  # the model ran in its stored dtype
+    u, worst = UNIT[dtype], 0.0
+    for p, scores in enumerate(st.head_scores):
+        idx = torch.nonzero(mask[p]).reshape(-1)
+        for layer in range(2):
+            a = st.allowed[p][layer]
+            ours = layer_attention(scores[layer].double(), st.beta_model, a)
+            model = att[layer][p][:, idx][:, :, idx].double()
+            qk = cap.scale[layer] * (cap.q[layer][p] @ cap.k[layer][p].transpose(-1, -2)).double()
+            size = torch.maximum(
+                st.beta_model * scores[layer].double(), qk[:, idx][:, :, idx].abs()
+            )
+            m = size.abs().masked_fill(~a, 0).amax(-1, keepdim=True)  # per row
+            bound = ours * torch.expm1(8 * u * m) + u * model + 1e-7
+            assert bool(((model - ours).abs() <= bound).all()), (name, dtype, p, layer)
+            worst = max(worst, float((model - ours).abs().max()))
+    assert worst > 1e-5  # the rounding is there: not the float32 agreement
