@@ -45,6 +45,8 @@ def test_theta_sweep_is_stored_and_resumed(capsys, tmp_path):
 
     argv = ["numbers", "theta", "--sizes", "2,3,4,5", "--out", str(tmp_path), "--json"]
     d = run_json(capsys, argv)
+    with ResultsStore.open(tmp_path / "runs.sqlite", read_only=True) as store:
+        started = [r.started for r in store.records("numbers.theta")]
     assert d["sizes"] == [2, 3, 4, 5] and d["fit_dof"] == 0
     # the error bar states its n and method; no residual dof, no standard error
     assert d["fit_n"] == 3 and "least squares" in d["y_h_method"] and d["y_h_stderr"] is None
@@ -52,7 +54,8 @@ def test_theta_sweep_is_stored_and_resumed(capsys, tmp_path):
     again = run_json(capsys, argv)
     assert again["first_zero_angles"] == d["first_zero_angles"]
     with ResultsStore.open(tmp_path / "runs.sqlite") as store:
-        assert len(store.finished_keys("numbers.leeyang")) == 4
+        assert len(store.finished_keys("numbers.theta")) == 4
+        assert [r.started for r in store.records()] == started  # resumed, nothing recomputed
 
 
 def test_smallest_limit_works(capsys):

@@ -145,7 +145,7 @@ def fisher_zeros(size: int) -> dict:
 
 
 def lee_yang_point(config: dict) -> dict:
-    """One point of the ``numbers.leeyang`` sweep: :func:`lee_yang` of
+    """One point of the ``numbers.theta`` sweep: :func:`lee_yang` of
     ``config = {"lattice", "size", "temperature", "coupling"}`` (top-level, picklable)."""
     return lee_yang(
         config["lattice"],
@@ -163,7 +163,7 @@ def theta_scaling(sizes, temperature: float | None = None, *, store=None) -> dic
     ln θ = a − y ln L + b/L² on all sizes ≥ 3 (analytic correction); ``y_h`` is
     the corrected fit with its least-squares standard error, and ``y_h_spread``
     the difference between the two fits (a systematic error, stated separately).
-    Each size is one point of the ``numbers.leeyang`` sweep in ``store``
+    Each size is one point of the ``numbers.theta`` sweep in ``store``
     (re-runs skip stored points).
     """
     sizes = sorted({int(s) for s in sizes})
@@ -176,7 +176,7 @@ def theta_scaling(sizes, temperature: float | None = None, *, store=None) -> dic
     points = run_sweep(
         lee_yang_point,
         configs,
-        sweep="numbers.leeyang",
+        sweep="numbers.theta",  # the command's name (docs/cli.md)
         store=store,
         executor="serial",
         progress=False,

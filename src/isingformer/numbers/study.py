@@ -63,7 +63,7 @@ def numbers_study(*, quick: bool = True, seed: int = 0, smoke: bool = False, sto
     ``quick``: torus L ≤ 6, 1000 ζ zeros, primes to 10^8, Ising rows L = 32;
     otherwise L ≤ 7, 10^4 zeros, primes to 10^9, Ising rows L = 64. ``smoke``:
     a seconds-long version for tests (L ≤ 6, 100 zeros, primes to 10^6, L = 16).
-    ``store``: results store of the θ₁ sweep (``numbers.leeyang``).
+    ``store``: results store of the θ₁ sweep (``numbers.theta``).
     """
     n_boot = 30 if smoke else 100 if quick else 400
     sizes = list(range(2, 7 if quick or smoke else 8))
