@@ -122,12 +122,16 @@ def _check_energies(name: str, directory) -> None:
     from isingformer.probe import capture_qk, load_model
 
     lm = load_model(directory)
+    if type(lm.tokenizer).__name__ == "Qwen2Tokenizer":  # transformers 5 forces Qwen2's own
+        # class, which reads this word-level vocabulary as 1-3 tokens: no window would cut
+        lm.tokenizer = transformers.PreTrainedTokenizerFast.from_pretrained(directory)
     cap = capture_qk(lm, TEXTS, 16)
     eager = transformers.AutoModel.from_pretrained(directory, attn_implementation="eager").eval()
     if getattr(eager.config, "is_encoder_decoder", False):
         eager = eager.get_encoder()
     batch = lm.tokenizer(TEXTS, padding=True, truncation=True, max_length=16, return_tensors="pt")
     assert bool((batch["attention_mask"] == cap.token_mask).all())
+    assert batch["attention_mask"].sum(-1).tolist() == [15, 7]  # longer than the windows of 4
     with torch.no_grad():
         att = eager(batch["input_ids"], attention_mask=batch["attention_mask"],
                     output_attentions=True).attentions  # fmt: skip

@@ -70,3 +70,28 @@ def test_a_checkpoint_without_its_pooler_loads(tmp_path, capfd):
     code, out, err = _analyze(tmp_path / "no_pooler", tmp_path, capfd)
     assert code == 0, err
     assert json.loads(out)["n_layers"] == 1
+
+
+class _Payload:
+    """Unpickling it would create the directory ``path``."""
+
+    def __init__(self, path) -> None:
+        self.path = str(path)
+
+    def __reduce__(self):
+        import os
+
+        return (os.mkdir, (self.path,))
+
+
+def test_pickled_code_is_never_run(tmp_path):
+    from isingformer.errors import ModelLoadError
+    from isingformer.probe import load_model
+
+    d = tmp_path / "pickle"
+    _bert(d)
+    (d / "model.safetensors").unlink()
+    torch.save({"x": _Payload(d / "ran")}, d / "pytorch_model.bin")
+    with pytest.raises(ModelLoadError, match=r"weights_only=True.*safetensors") as e:
+        load_model(d)
+    assert "\n" not in str(e.value) and not (d / "ran").exists()
