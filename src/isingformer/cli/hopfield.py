@@ -122,7 +122,8 @@ def modern(
     )
     if od is not None:
         sec = modern_section(result)  # the regimes in words (not a Python list), a full caption
-        result["report"] = write_report(od, "Modern Hopfield", {"dim": d, "patterns": patterns}, sec)
+        config = {"dim": d, "patterns": patterns}
+        result["report"] = write_report(od, "Modern Hopfield", config, sec)
     lines = [
         f"{r['regime']:>10}: beta in [{r['beta_min']:.4g}, {r['beta_max']:.4g}]"
         for r in result["regimes"]
