@@ -150,3 +150,13 @@ def test_right_padded_prompts_without_a_pad_token(tmp_path):
         for p, t in enumerate(row):
             alone = prompt_distributions(model, encode, [[t]])(0)[0]
             assert abs(both[p] - alone).max() < 1e-6
+
+
+def test_an_absent_device_is_an_input_error(tmp_path):
+    from isingformer.errors import InputError
+    from isingformer.phases.api import load_causal_lm
+
+    _llama(tmp_path / "m")
+    for device in ("cuda:99", "tpu"):
+        with pytest.raises(InputError, match="--device"):
+            load_causal_lm(tmp_path / "m", device=device)

@@ -31,8 +31,10 @@ def load_causal_lm(path: str | Path, device: str = "cpu"):
         _first_line,
         _load_error,
         _quiet_loading,
+        check_device,
     )
 
+    dev = check_device(device)  # an absent device is an InputError, not a traceback
     p = Path(path)
     if not p.is_dir():
         raise InputError(f"--model: {p} is not a directory with a Hugging Face model")
@@ -63,8 +65,8 @@ def load_causal_lm(path: str | Path, device: str = "cpu"):
             raise  # e.g. an attention that bypasses the adapter: already one line
         except Exception as exc:  # corrupt or pickled-code weights, shape mismatches, ...
             raise ModelLoadError(f"--model: cannot load {p}: {_load_error(exc)}") from None
-    model = model.eval().to(device)
-    if not is_causal(model, int(cfg.vocab_size), device):
+    model = model.eval().to(dev)
+    if not is_causal(model, int(cfg.vocab_size), dev):
         raise InputError(
             f"--model: {p} ({cfg.model_type}) is not a causal language model: its logits at a "
             "position change with later tokens; give a decoder-only model or --checkpoint"
