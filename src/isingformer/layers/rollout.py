@@ -3,7 +3,8 @@ attention ``A⁽ˡ⁾ = softmax(β S⁽ˡ⁾)`` over the keys a query may see, t
 composition (attention rollout) ``A⁽ᴸ⁾ ··· A⁽¹⁾``, and the "one large Ising
 model" ``softmax(β Σ_l S⁽ˡ⁾)`` it is claimed to equal.
 
-``S⁽ˡ⁾ = −H⁽ˡ⁾`` are the head-summed scores ``Σ_h q_i·k_j`` of layer l, so a
+``S⁽ˡ⁾ = −H⁽ˡ⁾`` are the head-summed scores ``Σ_h q_i·k_j`` of layer l (the
+model's logits over β_model with soft-capping or a position bias), so a
 one-layer stack agrees with its summed softmax exactly (the comparison is
 zero at L = 1 by construction, and every difference at L > 1 comes from
 composing layers). Layer 1 acts first: the rollout after depth d is
