@@ -28,14 +28,16 @@ def capacity_figure(result: dict):
 
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 4))
     for c in result["curves"]:
-        ax1.plot(c["alpha"], c["overlap"], "o-", ms=3, label=f"N = {c['n']}")
+        ax1.plot(c["alpha"], c["overlap"], "o-", ms=3, label=f"N = {c['size']}")
         if "p_ci" in c:  # Wilson 95 % intervals (asymmetric)
             p = np.asarray(c["p_retrieval"], dtype=float)
             ci = np.asarray(c["p_ci"], dtype=float).reshape(-1, 2)
             yerr = np.clip([p - ci[:, 0], ci[:, 1] - p], 0.0, None)
         else:  # curves without intervals: the binomial standard error
             yerr = c["p_err"]
-        ax2.errorbar(c["alpha"], c["p_retrieval"], yerr=yerr, fmt="o-", ms=3, label=f"N = {c['n']}")
+        ax2.errorbar(
+            c["alpha"], c["p_retrieval"], yerr=yerr, fmt="o-", ms=3, label=f"N = {c['size']}"
+        )
     if result.get("alpha_c") is not None:
         ax2.axvspan(
             result["alpha_c"] - result["alpha_c_err"],
