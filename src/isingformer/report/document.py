@@ -122,6 +122,14 @@ def _column_classes(t: Table) -> list[str]:
     return out
 
 
+def _th(text: str) -> str:
+    """A header cell's HTML: it may wrap between words, never inside one or inside a
+    bracket ("[95% t-CI]" broke after "t-"): hyphens become non-breaking (U+2011)
+    and spaces inside brackets no-break spaces."""
+    t = html.escape(text).replace("-", "\u2011")
+    return re.sub(r"[\[(][^\])]*[\])]", lambda m: m[0].replace(" ", "\u00a0"), t)
+
+
 def _md_cell(text: str) -> str:
     """A Markdown table cell: a ``|`` inside would start a new column."""
     return text.replace("|", "\\|").replace("\n", " ")
@@ -148,7 +156,8 @@ def _inline(text: str) -> str:
 _CSS = """body{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222}
 h1{border-bottom:2px solid #444}h2{border-bottom:1px solid #bbb;margin-top:2em}
 table{border-collapse:collapse;margin:1em 0;font-size:90%}td,th{border:1px solid #ccc;padding:3px 8px;text-align:right}
-th{background:#f0f0f0}td.t,th.t{text-align:left}figure{margin:1em 0}img{max-width:100%}figcaption{font-size:90%;color:#555}
+th{background:#f0f0f0}td.t,th.t{text-align:left}td{white-space:nowrap}td.t{white-space:normal}
+div.tw{overflow-x:auto}figure{margin:1em 0}img{max-width:100%}figcaption{font-size:90%;color:#555}
 pre{background:#f6f6f6;padding:1em;overflow-x:auto;font-size:85%}code{background:#f3f3f3}"""
 
 
@@ -178,9 +187,7 @@ class Report:
             parts += [f"<p>{_inline(p.strip())}</p>" for p in s.text.split("\n\n") if p.strip()]
             for t in s.tables:
                 cls = _column_classes(t)
-                head = "".join(
-                    f"<th{cls[j]}>{html.escape(n)}</th>" for j, n in enumerate(t.columns)
-                )
+                head = "".join(f"<th{cls[j]}>{_th(n)}</th>" for j, n in enumerate(t.columns))
                 body = "".join(
                     "<tr>"
                     + "".join(
@@ -191,7 +198,8 @@ class Report:
                     for r in t.rows
                 )
                 cap = f"<caption>{html.escape(t.caption)}</caption>" if t.caption else ""
-                parts.append(f"<table>{cap}<tr>{head}</tr>{body}</table>")
+                # numbers never wrap ("[2.559,⏎2.596]"); a table wider than the page scrolls
+                parts.append(f"<div class='tw'><table>{cap}<tr>{head}</tr>{body}</table></div>")
             for f in s.figures:
                 b64 = base64.b64encode(f.png).decode()
                 parts.append(
