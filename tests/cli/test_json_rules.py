@@ -99,8 +99,7 @@ _DATA_KEY = re.compile(r"^-?[0-9.]+$|[, ]")  # a size, a dimension, a token sequ
 _COUNTS = ("samples", "trials", "sweeps", "steps", "n_boot")
 #: left as they are, documented in docs/cli.md (to be renamed with the next format change)
 KNOWN_EXCEPTIONS = {
-    "glass sk": {"n"}, "glass overlap": {"n"}, "ensemble rem": {"n"},
-    "hopfield capacity": {"n"}, "numbers zeros": {"d"}, "numbers leeyang": {"u"},
+    "ensemble rem": {"n=size"}, "numbers zeros": {"d"}, "numbers leeyang": {"u"},
     "quantum verify": {"L", "M"}, "quantum run": {"L", "M"}, "quantum example": {"M"},
 }  # fmt: skip
 
@@ -118,6 +117,10 @@ def naming_problems(obj, path: str = "", allowed: frozenset = frozenset({"n"})) 
     if not isinstance(obj, dict):
         return bad
     symbols = path.rsplit(".", 1)[-1].startswith("fit")  # a fit's formula coefficients
+    entry = re.search(r"\.(points|curves|alpha_50)\[\d+\]$", path)  # one per system size
+    estimate = {"ci", "value", "mean"} & set(obj)  # an estimate the n could count
+    if entry and _is_int(obj.get("n")) and "n=size" not in allowed and not estimate:
+        bad.append(f"{path}.n: a system size named n (n counts values); use size")
     for k, v in obj.items():
         where = f"{path}.{k}"
         if not _DATA_KEY.search(k) and k not in allowed and not (symbols and len(k) == 1):
@@ -159,6 +162,9 @@ def test_the_naming_checker_can_fail():
     assert not naming_problems({"n_seeds": {"periodic": 3}, "curves_n_samples": [4, 4]})
     assert not command_naming_problems("numbers zeros", {"gue": {"d": 0.1, "n": 3}})
     assert not naming_problems({"fit": {"a": 1.0, "p": 0.9, "p_ci": [0.8, 1.0]}})
+    assert naming_problems({"points": [{"n": 64, "e0_mean": -0.7}]})  # N named n
+    assert not naming_problems({"points": [{"size": 64, "e0_mean": -0.7, "samples": 5}]})
+    assert not naming_problems({"points": [{"mean": 0.1, "ci": [0.0, 0.2], "n": 3}]})
     assert naming_problems({"p": 0.5}) and naming_problems({"config": {"a": 1.0}})
 
 

@@ -63,11 +63,11 @@ def test_icl_legends_use_words_not_result_keys(monkeypatch) -> None:
 
 def test_sk_caption_states_samples_per_size(monkeypatch) -> None:
     monkeypatch.setattr("isingformer.report.figure", _unrendered)
-    pts = [{"n": n, "samples": s, "e0_mean": -0.7, "e0_err": 0.01, "agree_fraction": 1.0}
+    pts = [{"size": n, "samples": s, "e0_mean": -0.7, "e0_err": 0.01, "agree_fraction": 1.0}
            for n, s in ((32, 9), (64, 5))]  # fmt: skip
     sk = {"points": pts, "e_inf": float("nan"), "e_inf_err": 0.0, "z_vs_parisi": 0.0,
           "samples": 5, "samples_per_size": {"64": 5, "32": 9}}  # fmt: skip
-    curve = {"n": 32, "density": [1.0], "edges": [-1.0, 1.0], "weight_small": 0.1,
+    curve = {"size": 32, "density": [1.0], "edges": [-1.0, 1.0], "weight_small": 0.1,
              "weight_small_err": 0.01}  # fmt: skip
     ov = {"curves": [curve], "q_rs": 0.5, "temperature": 0.5}
     mc = {"sa_mean": 1.0, "greedy_mean": 1.0, "sa_wins": 0, "sa_cuts": [1]}

@@ -62,14 +62,14 @@ def test_glass_sections_without_an_extrapolation_say_so(monkeypatch) -> None:
     monkeypatch.setattr("isingformer.report.figure", _unrendered)
     for name in ("sk_figure", "overlap_figure"):
         monkeypatch.setattr(glass_report, name, lambda result: plt.figure())
-    pts = [{"n": n, "samples": 5, "e0_mean": -0.7, "e0_err": 0.01, "agree_fraction": 1.0}
+    pts = [{"size": n, "samples": 5, "e0_mean": -0.7, "e0_err": 0.01, "agree_fraction": 1.0}
            for n in (8, 12)]  # fmt: skip
     sk = {"points": pts, "e_inf": float("nan"), "e_inf_err": float("nan"), "samples": 5}
     sec = glass_report.sk_section(sk)
     _no_raw(sec)
     assert "too few sizes to extrapolate" in sec.text
     assert "standard error" in sec.figures[0].caption and sec.tables
-    curve = {"n": 16, "edges": [-1.0, 1.0], "density": [1.0], "weight_small": 0.3,
+    curve = {"size": 16, "edges": [-1.0, 1.0], "density": [1.0], "weight_small": 0.3,
              "weight_small_err": 0.05}  # fmt: skip
     ov = {"temperature": 0.4, "q_rs": 0.61, "samples": 6, "curves": [curve]}
     sec = glass_report.overlap_section(ov)

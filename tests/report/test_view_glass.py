@@ -20,14 +20,14 @@ def _unrendered(fig, caption=""):
 
 
 def _fake_section(monkeypatch):
-    pts = [{"n": n, "samples": 7, "e0_mean": -0.76 + 0.3 * n ** (-2 / 3), "e0_err": 0.01,
+    pts = [{"size": n, "samples": 7, "e0_mean": -0.76 + 0.3 * n ** (-2 / 3), "e0_err": 0.01,
             "agree_fraction": 1.0} for n in (32, 64)]  # fmt: skip
     sk = {"points": pts, "e_inf": -0.763, "e_inf_err": 0.01, "amplitude": 0.3,
           "z_vs_parisi": 0.1, "samples": 7}  # fmt: skip
     curve = {"edges": [-1.0, 0.0, 1.0], "density": [0.5, 0.5], "weight_small": 0.2,
              "weight_small_err": 0.05}  # fmt: skip
     ov = {"temperature": 0.5, "samples": 9, "q_rs": 0.6,
-          "curves": [{"n": 32, **curve}, {"n": 64, **curve}]}  # fmt: skip
+          "curves": [{"size": 32, **curve}, {"size": 64, **curve}]}  # fmt: skip
     mc = {"sa_cuts": [80, 81, 79], "greedy_cuts": [78, 81, 77], "sa_mean": 80.0,
           "greedy_mean": 78.7, "sa_wins": 2, "ties": 1}  # fmt: skip
     monkeypatch.setattr(glass_report, "sk_study", lambda *a, **k: sk)

@@ -25,7 +25,7 @@ def test_modern_hopfield_caption_states_what_and_over_what(monkeypatch) -> None:
     a = np.linspace(0.08, 0.22, 5)
     curve = {"alpha": a.tolist(), "overlap": (1 - a).tolist(), "p_retrieval": (1 - a).tolist(),
              "p_ci": [[0.0, 1.0]] * 5}  # fmt: skip
-    cap = {"curves": [{"n": 500, **curve}], "trials": 40, "alpha_c": 0.14, "alpha_c_err": 0.01}
+    cap = {"curves": [{"size": 500, **curve}], "trials": 40, "alpha_c": 0.14, "alpha_c_err": 0.01}
     b = np.geomspace(0.1, 1000, 9)
     mod = {"dim": 64, "n_patterns": 32, "n_clusters": 4, "noise": 0.1, "seed": 0,
            "betas": b.tolist(), "fractions": {n: [1 / 3] * 9 for n in modern.REGIMES},

@@ -71,7 +71,7 @@ def test_hopfield_retrieval_probability_legend_is_off_the_bars() -> None:
     for n, shift in ((500, 0.02), (1000, 0.01), (2000, 0.0)):
         p = np.clip(1 - (a - 0.13 - shift) / 0.06, 0, 1)
         ci = np.column_stack([np.clip(p - 0.1, 0, 1), np.clip(p + 0.1, 0, 1)])
-        curves.append({"n": n, "alpha": a.tolist(), "overlap": p.tolist(),
+        curves.append({"size": n, "alpha": a.tolist(), "overlap": p.tolist(),
                        "p_retrieval": p.tolist(), "p_ci": ci.tolist()})  # fmt: skip
     fig = capacity_figure({"curves": curves, "trials": 40, "alpha_c": 0.14, "alpha_c_err": 0.01})
     assert covered(fig) == 0

@@ -73,10 +73,10 @@ def sk(
         )
     if od is not None:
         sec = sk_section(result)  # text, captions with n and the error method, the table
-        result["report"] = write_report(od, "SK ground states", {"n": sizes}, sec)
+        result["report"] = write_report(od, "SK ground states", {"sizes": sizes}, sec)
     lines = [f"{'N':>6} {'e0_mean':>9} {'e0_err':>8} {'agree':>6}"]
     lines += [
-        f"{p['n']:>6} {p['e0_mean']:9.4f} {p['e0_err']:8.4f} {p['agree_fraction']:6.2f}"
+        f"{p['size']:>6} {p['e0_mean']:9.4f} {p['e0_err']:8.4f} {p['agree_fraction']:6.2f}"
         for p in result["points"]
     ]
     if math.isfinite(result["e_inf"]):
@@ -130,13 +130,13 @@ def overlap(
         )
     if od is not None:
         sec = overlap_section(result)  # the weight near q = 0 with its error, a full caption
-        result["report"] = write_report(od, "SK overlaps", {"n": sizes}, sec)
+        result["report"] = write_report(od, "SK overlaps", {"sizes": sizes}, sec)
     lines = [
         f"T = {temperature}  q_RS = {result['q_rs']:.4f}",
         f"{'N':>6} {'P(|q|<q_RS/2)':>14} {'err':>7} {'<|q|>':>7}",
     ]
     lines += [
-        f"{c['n']:>6} {c['weight_small']:14.4f} {c['weight_small_err']:7.4f} {c['mean_abs_q']:7.4f}"
+        f"{c['size']:>6} {c['weight_small']:14.4f} {c['weight_small_err']:7.4f} {c['mean_abs_q']:7.4f}"
         for c in result["curves"]
     ]
     emit(result, as_json, "\n".join(lines))

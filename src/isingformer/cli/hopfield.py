@@ -72,10 +72,10 @@ def capacity(
         )
     if od is not None:
         sec = capacity_section(result)  # α_c with its error in the text, n in the caption
-        result["report"] = write_report(od, "Hopfield capacity", {"n": sizes}, sec)
+        result["report"] = write_report(od, "Hopfield capacity", {"sizes": sizes}, sec)
     lines = []
     for c in result["curves"]:
-        lines.append(f"N = {c['n']}")
+        lines.append(f"N = {c['size']}")
         lines += [
             f"  alpha {a:.4f}  m {m:.3f}  P(ret) {p:.2f}"
             for a, m, p in zip(c["alpha"], c["overlap"], c["p_retrieval"], strict=True)

@@ -34,9 +34,9 @@ def test_glass_sk_json(capsys):
     )
     assert code == 0
     d = json.loads(out.out)
-    assert [p["n"] for p in d["points"]] == [8, 12, 16]
+    assert [p["size"] for p in d["points"]] == [8, 12, 16]
     for p in d["points"]:
-        assert {"n", "e0_mean", "e0_err"} <= set(p)
+        assert {"size", "e0_mean", "e0_err"} <= set(p)
         assert -1.0 < p["e0_mean"] < -0.5
     assert "e_inf" in d and "e_inf_err" in d
 

@@ -28,7 +28,7 @@ def test_capacity_numbers_of_the_readme() -> None:
         executor="serial",
         progress=False,
     )
-    got = {x["n"]: (x["alpha_50"], x["err"]) for x in r["alpha_50"]}
+    got = {x["size"]: (x["alpha_50"], x["err"]) for x in r["alpha_50"]}
     for n, (a, e) in ALPHA_50.items():
         assert abs(got[n][0] - a) < 3 * np.hypot(e, got[n][1]), (n, got[n], a)
     assert abs(r["alpha_c"] - ALPHA_C[0]) < 2 * np.hypot(ALPHA_C[1], r["alpha_c_err"])

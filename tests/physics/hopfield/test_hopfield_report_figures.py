@@ -14,7 +14,7 @@ from isingformer.physics.hopfield.report import capacity_figure, modern_figure
 def test_capacity_legend_explains_the_shaded_alpha_c_band() -> None:
     a = [0.1, 0.14, 0.18]
     curve = {"alpha": a, "overlap": [1, 0.9, 0.3], "p_retrieval": [1, 0.5, 0], "p_err": [0, 0.1, 0]}
-    result = {"curves": [{"n": 100, **curve}], "alpha_c": 0.14, "alpha_c_err": 0.01,
+    result = {"curves": [{"size": 100, **curve}], "alpha_c": 0.14, "alpha_c_err": 0.01,
               "threshold": 0.9, "trials": 20}  # fmt: skip
     fig = capacity_figure(result)
     right = fig.get_axes()[1]

@@ -164,7 +164,7 @@ def test_capacity_figure_states_its_error_bars():
     """The P(retrieval) error bars are binomial standard errors over the trials: said."""
     from isingformer.physics.hopfield.report import capacity_figure
 
-    curve = {"n": 100, "alpha": [0.1, 0.2], "overlap": [1.0, 0.3], "p_retrieval": [1.0, 0.2]}
+    curve = {"size": 100, "alpha": [0.1, 0.2], "overlap": [1.0, 0.3], "p_retrieval": [1.0, 0.2]}
     fig = capacity_figure({"trials": 40, "curves": [{**curve, "p_err": [0.02, 0.06]}]})
     assert "binomial s.e., 40 trials" in fig.axes[1].get_title()
     import matplotlib.pyplot as plt

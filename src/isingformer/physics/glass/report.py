@@ -30,7 +30,7 @@ def sk_figure(result: dict):
     plt = _plt()
     fig, ax = plt.subplots(figsize=(6.4, 4.2))
     pts = result["points"]
-    x = np.array([p["n"] for p in pts], dtype=float) ** (-2.0 / 3.0)
+    x = np.array([p["size"] for p in pts], dtype=float) ** (-2.0 / 3.0)
     ax.errorbar(
         x,
         [p["e0_mean"] for p in pts],
@@ -61,7 +61,7 @@ def overlap_figure(result: dict):
     plt = _plt()
     fig, ax = plt.subplots(figsize=(6.4, 4.2))
     for c in result["curves"]:
-        ax.stairs(c["density"], c["edges"], label=f"N = {c['n']}")
+        ax.stairs(c["density"], c["edges"], label=f"N = {c['size']}")
     for sign in (-1, 1):
         ax.axvline(sign * result["q_rs"], color="k", ls="--", lw=1)
     ax.set_xlabel("overlap q")
@@ -105,14 +105,14 @@ def sk_section(sk: dict):
         f"samples), {fit}"
     )
     rows = [
-        [p["n"], p["samples"], f"{p['e0_mean']:.4f}", f"{p['e0_err']:.4f}",
+        [p["size"], p["samples"], f"{p['e0_mean']:.4f}", f"{p['e0_err']:.4f}",
          f"{p['agree_fraction']:.2f}"]
         for p in sk["points"]
     ]  # fmt: skip
     caption = (
         "SK ground-state energy per spin vs N^(−2/3) with the fit; error bars: standard "
         "error of the mean over the disorder samples (per size: "
-        + ", ".join(f"n = {p['samples']} at N = {p['n']}" for p in sk["points"])
+        + ", ".join(f"n = {p['samples']} at N = {p['size']}" for p in sk["points"])
         + ")."
     )
     table = Table(
@@ -134,7 +134,7 @@ def overlap_section(ov: dict):
         f"P(q) at T = {ov['temperature']} from two real replicas (q_RS = {ov['q_rs']:.4f}): "
         "the weight at |q| < q_RS/2 is "
         + ", ".join(
-            f"{c['weight_small']:.3f} ± {c['weight_small_err']:.3f} (N = {c['n']})"
+            f"{c['weight_small']:.3f} ± {c['weight_small_err']:.3f} (N = {c['size']})"
             for c in ov["curves"]
         )
         + f" (± one-sigma standard error over the {_n_samples(ov)} disorder samples per "

@@ -635,7 +635,7 @@ def sk_study(
         acc = np.array([r["acceptance"] for r in rs]) if method == "pt" else None
         points.append(
             {
-                "n": n,
+                "size": n,  # N; "n" is the number of values behind an estimate
                 "e0_mean": float(e.mean()),
                 "e0_err": float(e.std(ddof=1) / math.sqrt(len(e))),
                 "e0_std": float(e.std(ddof=1)),
@@ -663,7 +663,7 @@ def sk_study(
     if len(sizes) >= 2:
         out.update(
             extrapolate_ground_state(
-                [p["n"] for p in points],
+                [p["size"] for p in points],
                 [p["e0_mean"] for p in points],
                 [p["e0_err"] for p in points],
             )
@@ -744,7 +744,7 @@ def overlap_study(
         "q_rs": dist.q_rs,
         "curves": [
             {
-                "n": n,
+                "size": n,
                 "edges": dist.edges[n].tolist(),
                 "density": dist.density[n].tolist(),
                 "weight_small": dist.weight_small[n],

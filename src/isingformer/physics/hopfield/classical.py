@@ -168,7 +168,7 @@ def capacity_curves(points: list[dict]) -> list[dict]:
         pts = sorted((p for p in points if p["n"] == n), key=lambda p: p["alpha"])
         curves.append(
             {
-                "n": n,
+                "size": n,  # N; "n" is the number of values behind an estimate
                 "alpha": [p["alpha"] for p in pts],
                 "overlap": [p["overlap"] for p in pts],
                 "p_retrieval": [p["p_retrieval"] for p in pts],
@@ -219,7 +219,7 @@ def _alpha_50(curve: dict) -> tuple[float, float, str]:
         raise InputError("estimating α_c needs at least 3 α values per size")
     if not (y.max() >= 0.5 >= y.min()):
         raise InputError(
-            f"N = {curve['n']}: P(retrieval) never crosses 1/2 on the α grid "
+            f"N = {curve['size']}: P(retrieval) never crosses 1/2 on the α grid "
             f"({y.min():.2f}..{y.max():.2f}); widen the α range"
         )
     sigma = np.sqrt(np.maximum(y * (1 - y), 0.25 / t) / t)
@@ -262,7 +262,7 @@ def estimate_alpha_c(curves: list[dict], exponent: float = 0.5) -> CapacityEstim
 
     if len(curves) < 2:
         raise InputError("estimating α_c needs at least 2 sizes")
-    sizes = [c["n"] for c in curves]
+    sizes = [c["size"] for c in curves]
     fits = [_alpha_50(c) for c in curves]
     a50 = [f[0] for f in fits]
     a50_err = [f[1] for f in fits]
@@ -369,7 +369,7 @@ def capacity_study(
     out.update(
         {
             "alpha_50": [
-                {"n": n, "alpha_50": a, "err": e, "method": m}
+                {"size": n, "alpha_50": a, "err": e, "method": m}
                 for n, a, e, m in zip(
                     est.sizes, est.alpha_50, est.alpha_50_err, est.alpha_50_method, strict=True
                 )
