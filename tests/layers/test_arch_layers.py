@@ -3,7 +3,8 @@ models saved here, nothing downloaded): the attention rows the analysis
 rebuilds from the captured layer Hamiltonians, softmax(β_model S) over each
 layer's own visible keys, equal the model's own eager attention
 (``output_attentions=True``) — for a sliding window shared by every layer
-(Mistral), soft-capping with alternating sliding/global layers (Gemma2), a
+(Mistral), soft-capping with alternating sliding/global layers (Gemma2),
+sliding and global layers by ``layer_types`` (Gemma3), a
 position bias (T5), local/global layers (ModernBERT) and Qwen2's
 ``max_window_layers``. Before, these were analysed with −q·k and layer 0's
 mask (errors of 0.1–0.4 in the rows), then refused. Attention sinks (GPT-OSS)
@@ -59,6 +60,10 @@ CASES = {
     "mistral": lambda: transformers.MistralConfig(**LM, sliding_window=4),
     "gemma2": lambda: transformers.Gemma2Config(
         **LM, head_dim=8, attn_logit_softcapping=0.5, query_pre_attn_scalar=16, sliding_window=4
+    ),
+    "gemma3": lambda: transformers.Gemma3TextConfig(
+        **LM, head_dim=8, query_pre_attn_scalar=16, sliding_window=4,
+        layer_types=["sliding_attention", "full_attention"],
     ),
     "t5": lambda: transformers.T5Config(
         vocab_size=100, d_model=32, d_kv=8, d_ff=64, num_layers=2, num_heads=4,
