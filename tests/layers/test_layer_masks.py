@@ -50,3 +50,20 @@ def test_equal_per_layer_masks_are_one_shared_mask(per_head):
 def test_per_layer_masks_must_match_the_layers():
     with pytest.raises(InputError, match="2 layer masks for 3 layers"):
         rollout_tv(-perturbed_family(3, 6, 1.0, seed=5), 1.0, torch.ones(2, 6, 6, dtype=bool))
+
+
+def test_heads_of_one_layer_with_different_keys_are_refused():
+    """The head sum of eq. 5 needs one mask per layer; a layer whose heads see
+    different keys is refused in one line (no model of the matrix does this)."""
+    from types import SimpleNamespace
+
+    from isingformer.errors import ModelLoadError
+    from isingformer.layers.capture import _check_supported
+
+    same = torch.ones(1, 2, 4, 4, dtype=torch.bool)
+    differ = same.clone()
+    differ[0, 1] = _window(4, 2)
+    rec = SimpleNamespace(sink=None)
+    _check_supported("m", SimpleNamespace(records=[rec, rec], allowed=[same, same]))
+    with pytest.raises(ModelLoadError, match=r"heads of layers \[1\] of m see different keys"):
+        _check_supported("m", SimpleNamespace(records=[rec, rec], allowed=[same, differ]))
