@@ -27,6 +27,14 @@ def test_correlations_are_shorter_with_the_periodic_bias(doc_result):
         assert by[name]["decay_rate"]["mean"] == pytest.approx(rate, abs=half)
     assert by["periodic"]["correlation_length"]["mean"] == pytest.approx(18.5, abs=0.74)
     assert by["alibi"]["correlation_length"]["mean"] == pytest.approx(21.7, abs=1.6)
+    # docs: none has no mean ξ: one of its 3 models fits 75 tokens, beyond the
+    # 58.6-token window; its rate's interval holds uniform attention's 1/58.6
+    none = by["none"]["correlation_length"]
+    assert none["mean"] is None and none["beyond_window"] == 1
+    assert none["window"] == pytest.approx(58.58, abs=0.01)
+    assert max(none["values"]) == pytest.approx(75, abs=0.5)  # deterministic on a machine
+    lo, hi = by["none"]["decay_rate"]["ci"]
+    assert lo < 1 / 58.58 < hi
     # docs: per head 1/ξ none 0.013 ± 0.028, 0.024 ± 0.008; alibi 0.074 ± 0.004,
     # 0.018 ± 0.005; periodic 0.077 ± 0.003, 0.031 ± 0.003
     for name, heads in {
@@ -89,6 +97,10 @@ def test_xi_against_beta_and_the_rem_control(doc_result):
                 assert mono
             peak = betas[max(range(len(xi)), key=xi.__getitem__)]
             assert not m["beta_star_mean"] / 2 <= peak <= 2 * m["beta_star_mean"]
+            if not mono:  # docs: none seed 0 peaks at β = 1, beyond its window there
+                assert peak == 1.0 and m["xi_vs_beta"]["beyond_window"][betas.index(1.0)]
+            if name == "periodic":  # docs: beyond the 30-token window at β = 1/8
+                assert m["xi_vs_beta"]["beyond_window"][0] and m["correlation_window"] == 30
     assert falling == 8
     # docs: every model's β* (mean over positions and heads) is 4–35 β_model
     stars = [m["beta_star_mean"] for ms in doc_result["models"].values() for m in ms]

@@ -11,6 +11,8 @@ from isingformer.cli._common import JSON_OPTION_HELP, OUT_OPTION_HELP, emit, out
 
 
 def _fmt(d: dict) -> str:
+    if d.get("mean") is None and d.get("beyond_window"):  # ξ longer than its window
+        return f"> {d['window']} ({d['beyond_window']} of {d['n']} beyond window)"
     if d.get("mean") is None:
         return "n/a"
     ci = d.get("ci")

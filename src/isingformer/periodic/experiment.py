@@ -222,7 +222,7 @@ def _summaries(models: dict[str, list[dict]]) -> list[dict]:
                 "edge_spread": _interval([m["edge_spread"] for m in ms]),
                 "entropy_edge_spread": _interval([m["entropy_edge_spread"] for m in ms]),
                 "loss_edge_spread": _interval([m["loss_edge_spread"] for m in ms]),
-                "correlation_length": _interval([m["correlation_length"] for m in ms]),
+                "correlation_length": _xi_summary(ms),
                 "decay_rate": _interval([_rate(m) for m in ms]),
                 "head_decay_rate": _head_rates(ms),
                 "mean_distance": _interval([m["mean_distance"] for m in ms]),
@@ -234,6 +234,34 @@ def _summaries(models: dict[str, list[dict]]) -> list[dict]:
             }
         )
     return biases
+
+
+def _xi_summary(models: list[dict]) -> dict:
+    """ξ at β = 1 over models: the t-interval where every model's ξ lies within
+    its window (``correlation_window``); otherwise no mean or interval, only
+    ``lower_bound`` (the mean with each such ξ counted at its window) and
+    ``beyond_window`` (how many models). ``window``: the longest ξ the window
+    measures (tokens; None where the models' windows differ)."""
+    windows = {m.get("correlation_window") for m in models}
+    window = windows.pop() if len(windows) == 1 else None
+    xi = [m["correlation_length"] for m in models]
+    beyond = sum(1 for m in models if m.get("correlation_beyond_window"))
+    if not beyond:
+        return {**_interval(xi), "window": window, "beyond_window": 0}
+    capped = [  # a model without a fit (NaN) is left out
+        min(x, m["correlation_window"]) for x, m in zip(xi, models, strict=True) if x == x
+    ]
+    return {
+        "mean": None,
+        "ci": None,
+        "n": len(models),
+        "values": xi,
+        "window": window,
+        "beyond_window": beyond,
+        "lower_bound": sum(capped) / len(capped),
+        "method": "no mean: a fitted ξ beyond the window is not measured there "
+        "(lower_bound counts it at the window)",
+    }
 
 
 def _head_rates(models: list[dict]) -> dict:

@@ -36,6 +36,7 @@ __all__ = [
     "DEFAULT_BETAS",
     "XI_BETAS",
     "capture_logits",
+    "correlation_window",
     "find_checkpoints",
     "measure_logits",
     "parse_checkpoints",
@@ -140,13 +141,43 @@ def capture_logits(checkpoint: Path, expect_bias: str | None, n_windows: int = 8
     }
 
 
+def _fit_range(t: int, periodic: bool) -> tuple[int, int]:
+    """The distances ``(d_min, d_max)`` the decay of a ``t``-token window is fitted
+    over: 1..t−1, or 1..t/2−1 for the circular distance."""
+    return 1, (t // 2 - 1 if periodic else t - 1)
+
+
+def correlation_window(
+    allowed: torch.Tensor, periodic: bool = False, period: int | None = None
+) -> float:
+    """The longest decay length ξ (tokens) a window with mask ``allowed [T, T]``
+    tells from no decay at all: the smaller of the span ``d_max − d_min`` of the
+    fitted distances (a longer ξ falls by less than a factor e over the whole
+    window) and the ξ fitted to uniform attention under the same mask (causal
+    rows are normalised over their own i + 1 keys, so the mean weight falls with
+    distance without any decay: 58.6 tokens for |i − j| at T = 64). A longer
+    fitted ξ is not measured there: it is reported as ξ > window (a lower
+    bound), while its rate 1/ξ stays a measurement (near 0)."""
+    t = allowed.shape[-1]
+    d_min, d_max = _fit_range(t, periodic)
+    flat = torch.zeros(1, 1, t, t, dtype=torch.float64)
+    prof = distance_profile(flat, allowed, periodic=periodic, period=period)[0]
+    return float(min(d_max - d_min, decay_length(prof, d_min=d_min, d_max=d_max)))
+
+
+def _beyond(xi: float, window: float) -> bool:
+    """ξ not measured: not shorter than the window by more than rounding (uniform
+    attention itself fits the window's ξ to ~1e-8); NaN (no fit) is not beyond."""
+    return bool(xi >= window * (1 - 1e-6))
+
+
 def _head_rates(logits, allowed, periodic, period) -> list[float]:
     """The fitted decay rate 1/ξ of each (layer, head) ``[L*H]`` (≤ 0: no decay;
     NaN: no fit)."""
     t = logits.shape[-1]
     prof = distance_profile(logits, allowed, periodic=periodic, period=period)
-    d_max = t // 2 - 1 if periodic else t - 1
-    return [1.0 / decay_length(p, d_max=d_max) for p in prof]
+    d_min, d_max = _fit_range(t, periodic)
+    return [1.0 / decay_length(p, d_min=d_min, d_max=d_max) for p in prof]
 
 
 def _xi(logits, allowed, periodic, period) -> float:
@@ -179,6 +210,8 @@ def measure_logits(cap: dict, betas=DEFAULT_BETAS) -> dict:
     sel = n_keys >= MIN_KEYS_FIT
     fit = rounding_exponent(n_keys[sel], width[sel])
     xi_curve = [_xi(logits * b, allowed, periodic, period) for b in XI_BETAS]
+    window = correlation_window(allowed, periodic, period)
+    xi = xi_curve[XI_BETAS.index(1.0)]
     return {
         "bias": cap["bias"],
         "checkpoint": cap.get("checkpoint"),
@@ -193,8 +226,15 @@ def measure_logits(cap: dict, betas=DEFAULT_BETAS) -> dict:
         "mean_distance": float(
             mean_distance(logits, allowed, periodic=periodic, period=period).mean()
         ),
-        "correlation_length": xi_curve[XI_BETAS.index(1.0)],
-        "xi_vs_beta": {"betas": list(XI_BETAS), "xi": xi_curve},
+        # the fitted ξ; beyond ``correlation_window`` it is not resolved (ξ > window)
+        "correlation_length": xi,
+        "correlation_window": window,
+        "correlation_beyond_window": _beyond(xi, window),
+        "xi_vs_beta": {
+            "betas": list(XI_BETAS),
+            "xi": xi_curve,
+            "beyond_window": [_beyond(x, window) for x in xi_curve],
+        },
         # per (layer, head) at β = 1: the decay rate 1/ξ, clipped at 0 (no decay)
         "head_decay_rates": [
             max(r, 0.0) if math.isfinite(r) else math.nan
