@@ -92,11 +92,34 @@ def _bands(det: dict) -> str:
     return f"percentile bootstrap over the {n} prompts ({b} resamples)"
 
 
-def _source_title(source) -> str:
-    """``run/checkpoint.pt`` as ``run/checkpoint.pt`` (the file name alone is the
-    same for every run), a bare name as is."""
+def _source_title(source, parameter: str | None = None, n_points: int | None = None) -> str:
+    """A title in words: ``RUN/checkpoint.pt`` is "model RUN" (the file name is the
+    same for every run); over training steps, the snapshot directory
+    ``RUN/series`` (or ``RUN``) is "training run RUN, its N snapshots"; other
+    paths as ``parent/name``."""
     p = Path(str(source))
+    if parameter == "step":
+        run = p.parent.name if p.name == "series" and p.parent.name else p.name
+        count = "" if n_points is None else f", its {n_points} snapshots"
+        return f"Over training: run {run}{count}"
+    if p.name == "checkpoint.pt" and p.parent.name:
+        return f"Model {p.parent.name}"
     return f"{p.parent.name}/{p.name}" if p.parent.name else p.name
+
+
+def _step_axis(axis, steps) -> None:
+    """A log axis of training steps labelled at the snapshot steps themselves (25
+    and 300 had no label between matplotlib's 50, 100, 200); more than 8 steps:
+    the plain 1-2-5 labels of :func:`tidy_log_axis`."""
+    from matplotlib.ticker import FixedLocator, FuncFormatter, NullFormatter
+
+    s = sorted({float(v) for v in np.asarray(steps, dtype=np.float64).ravel() if v > 0})
+    if not 2 <= len(s) <= 8:
+        tidy_log_axis(axis)
+        return
+    axis.set_major_locator(FixedLocator(s))
+    axis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v:g}"))
+    axis.set_minor_formatter(NullFormatter())
 
 
 def _ci_text(ci) -> str:
@@ -112,8 +135,13 @@ def detection_figure(result: dict, title: str = ""):
     _axis(ax, result, label, marker=marker)
     if result.get("spacing") == "log":
         ax.set_xscale("log")
-        tidy_log_axis(ax.xaxis)
-    ax.set_title(title or _source_title(result.get("source", "")), fontsize=9)
+        if result.get("parameter") == "step":
+            _step_axis(ax.xaxis, result["points"])
+        else:
+            tidy_log_axis(ax.xaxis)
+    n_points = len(result.get("points", [])) or None
+    title = title or _source_title(result.get("source", ""), result.get("parameter"), n_points)
+    ax.set_title(title, fontsize=9)
     fig.tight_layout()
     out = figure(
         fig,
@@ -436,10 +464,24 @@ def spin_section(result: dict) -> Section:
     b.set_xscale("log")
     b.set_xlabel("training step")
     b.set_ylabel("largest eigenvalues of J")
-    for ax in (a, b):  # minor labels of a short log axis overlap; one decade label is too few
-        tidy_log_axis(ax.xaxis)
+    for ax in (a, b):  # labelled at the snapshot steps
+        _step_axis(ax.xaxis, steps[pos])
     fig.tight_layout()
-    figs = [figure(fig, "T_c over training (left) and the top of the bond spectrum (right).")]
+    n_seeds = len(result.get("seeds") or [])
+    bars = (
+        f"Monte Carlo T_c: the mean over {n_seeds} Monte Carlo seeds, bars its standard "
+        f"error (n = {n_seeds})"
+        if n_seeds
+        else "Monte Carlo T_c: one run, no bars"
+    )
+    figs = [
+        figure(
+            fig,
+            "T_c of the MLP spin model over training by three criteria (left; "
+            f"{bars}; TAP and ρ(J∘J)^½ are computed from the bonds, no sampling) and the "
+            "largest eigenvalues of the bond matrix J (right), at each snapshot step.",
+        )
+    ]
     plt.close(fig)
     if result.get("overlap"):
         binder = result.get("binder_overlap")
