@@ -85,3 +85,16 @@ def test_figure_draws_unmeasured_xi_as_a_lower_bound(monkeypatch) -> None:
     assert "mean over the 2 models" in caption and "lower bound" in caption
     for f, _ in figs:
         plt.close(f)
+
+
+def test_section_text_states_n_and_method_of_every_number() -> None:
+    iv = {"mean": 0.126, "ci": [0.125, 0.127], "n": 3}
+    biases = [{"name": b, "edge_spread": iv, "decay_rate": iv,
+               "rounding_exponent": {**iv, "value": 0.1}, "wrap_mass_fraction": iv,
+               "wrap_pair_fraction": 0.238} for b in ("none", "alibi", "periodic")]  # fmt: skip
+    result = {"biases": biases, "verdicts": dict.fromkeys(("edges", "correlation", "rounding", "training"), "x: y"),
+              "training": {b: {"final_val_loss": iv} for b in ("none", "alibi", "periodic")},
+              "rem_control": {"samples": 64, "fit": {"theta": 0.105, "ci": [0.029, 0.181], "n": 5}}}  # fmt: skip
+    text = periodic_report.periodic_section(result, figures=False).text
+    assert "12.6 % (95 % Student-t interval 12.5–12.7 % over n = 3 models)" in text
+    assert "θ = 0.105 (95 % interval [0.029, 0.181] from the OLS slope over n = 5 sizes)" in text

@@ -58,15 +58,16 @@ def periodic_figures(result: dict) -> list:
     handles, labels = a1.get_legend_handles_labels()  # one legend above both panels, off the lines
     fig.legend(handles, labels, loc="lower center", ncol=len(labels), bbox_to_anchor=(0.5, 0.98))
     fig.tight_layout()
+    n_models = sorted({len(ms) for ms in models.values()})
+    per = f"the {' / '.join(map(str, n_models))} models (seeds) of each bias"
     figs.append(
         figure(
             fig,
             "Edges: heat-capacity peak β*(i) and attention entropy per position "
-            "(mean over heads, windows and seeds).",
+            f"(mean over heads, windows and {per}; no interval drawn).",
         )
     )
     fig, ax = plt.subplots(figsize=(5.5, 3.8))
-    n_models = sorted({len(ms) for ms in models.values()})
     for k, (name, ms) in enumerate(models.items()):
         xi, beyond, window = _xi_curve(ms)
         betas = np.asarray(ms[0]["xi_vs_beta"]["betas"], dtype=np.float64)
@@ -106,8 +107,11 @@ def periodic_figures(result: dict) -> list:
     figs.append(
         figure(
             fig,
-            "Rounding: relative width of the C(β) peak against the number "
-            "of keys N (a query at position i sees N = i + 1 keys).",
+            "Rounding: relative width (FWHM / β_peak) of the C(β) peak against the "
+            "number of keys N (a query at position i sees N = i + 1 keys): per model "
+            f"the mean over heads, then the mean over {per}; no interval drawn. REM "
+            f"control: the peak of C(β) averaged over {rem.get('samples', '?')} samples "
+            "of N Gaussian energies (σ = 1).",
         )
     )
     return figs
@@ -119,6 +123,31 @@ def _cell(d: dict, key: str = "mean") -> str:
         return "n/a"
     ci = d.get("ci")
     return f"{v:.3g} [{ci[0]:.3g}, {ci[1]:.3g}]" if ci else f"{v:.3g} (n = {d.get('n')})"
+
+
+def _percent(d: dict) -> str:
+    """A share over models in percent with its interval and n (or the values)."""
+    if d.get("mean") is None:
+        return "an unknown share"
+    ci, n = d.get("ci"), d.get("n")
+    if ci:
+        return (
+            f"{100 * d['mean']:.1f} % (95 % Student-t interval {100 * ci[0]:.1f}–"
+            f"{100 * ci[1]:.1f} % over n = {n} models)"
+        )
+    return f"{100 * d['mean']:.1f} % (mean of n = {n} models, no interval below 3)"
+
+
+def _rem_text(rem: dict) -> str:
+    """The REM control's θ with its OLS slope interval and the sizes it fits."""
+    fit = rem["fit"]
+    ci = fit.get("ci")
+    where = (
+        f"95 % interval [{ci[0]:.3g}, {ci[1]:.3g}] from the OLS slope over n = {fit['n']} sizes"
+        if ci
+        else f"n = {fit['n']} sizes, no interval"
+    )
+    return f"REM control (σ = 1, {rem.get('samples', '?')} samples per size): θ = {fit['theta']:.3g} ({where})."
 
 
 def periodic_section(result: dict, figures: bool = True) -> Section:
@@ -161,9 +190,9 @@ def periodic_section(result: dict, figures: bool = True) -> Section:
         "distance removes edge effects, lengthens correlations and reduces finite-size "
         "rounding. Under a causal mask only pairs with i − j > N/2 see a different distance: "
         f"{100 * by['periodic']['wrap_pair_fraction']:.1f} % of the allowed pairs, carrying "
-        f"{_cell(wrap)} of the periodic models' attention mass.\n\n"
+        f"{_percent(wrap)} of the periodic models' attention mass.\n\n"
         + "\n\n".join(f"**{k}**: {v}" for k, v in result["verdicts"].items())
-        + f"\n\nREM control: θ = {result['rem_control']['fit']['theta']:.3g}."
+        + f"\n\n{_rem_text(result['rem_control'])}"
     )
     if "encoder" in result:
         enc = result["encoder"]
