@@ -40,9 +40,9 @@ def test_rem_json_contract(capsys, tmp_path):
     )
     assert code == 0, err
     data = json.loads(out)  # exactly one JSON object on stdout
-    assert [p["n"] for p in data["points"]] == [16, 64, 256]
+    assert [p["size"] for p in data["points"]] == [16, 64, 256]
     for p in data["points"]:
-        assert set(p) >= {"n", "beta_peak", "beta_peak_err", "c_max", "beta_c_theory"}
+        assert set(p) >= {"size", "beta_peak", "beta_peak_err", "c_max", "beta_c_theory"}
         assert p["beta_peak"] < p["beta_c_theory"]
     assert data["sigma"] == 1.0
 

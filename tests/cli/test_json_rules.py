@@ -99,7 +99,7 @@ _DATA_KEY = re.compile(r"^-?[0-9.]+$|[, ]")  # a size, a dimension, a token sequ
 _COUNTS = ("samples", "trials", "sweeps", "steps", "n_boot")
 #: left as they are, documented in docs/cli.md (to be renamed with the next format change)
 KNOWN_EXCEPTIONS = {
-    "ensemble rem": {"n=size"}, "numbers zeros": {"d"}, "numbers leeyang": {"u"},
+    "numbers zeros": {"d"}, "numbers leeyang": {"u"},
     "quantum verify": {"L", "M"}, "quantum run": {"L", "M"}, "quantum example": {"M"},
 }  # fmt: skip
 
@@ -119,7 +119,7 @@ def naming_problems(obj, path: str = "", allowed: frozenset = frozenset({"n"})) 
     symbols = path.rsplit(".", 1)[-1].startswith("fit")  # a fit's formula coefficients
     entry = re.search(r"\.(points|curves|alpha_50)\[\d+\]$", path)  # one per system size
     estimate = {"ci", "value", "mean"} & set(obj)  # an estimate the n could count
-    if entry and _is_int(obj.get("n")) and "n=size" not in allowed and not estimate:
+    if entry and _is_int(obj.get("n")) and not estimate:
         bad.append(f"{path}.n: a system size named n (n counts values); use size")
     for k, v in obj.items():
         where = f"{path}.{k}"

@@ -30,7 +30,7 @@ def test_rem_takes_the_largest_seed(capsys):
     torch's generator: 'ValueError: Overflow when unpacking long long'."""
     argv = ["ensemble", "rem", "--sizes", "16", "--samples", "3", "--n-boot", "2"]
     assert main([*argv, "--seed", str(2**63 - 1), "--executor", "serial", "--json"]) == 0
-    assert json.loads(capsys.readouterr().out)["points"][0]["n"] == 16
+    assert json.loads(capsys.readouterr().out)["points"][0]["size"] == 16
 
 
 def test_rem_report_states_rows_and_resamples(capsys, tmp_path):

@@ -82,10 +82,10 @@ def rem(
         "samples": samples,
         "seed": seed,
         "points": [
-            {
+            {"size": p.n}  # N; "n" counts the values behind an estimate (docs/cli.md)
+            | {
                 k: getattr(p, k)
                 for k in (
-                    "n",
                     "beta_peak",
                     "beta_peak_err",
                     "c_max",
@@ -133,7 +133,7 @@ def rem(
         result["report"] = str(Report("REM study", study.config, [rem_section(study)]).write(od))
     lines = [f"{'N':>7} {'beta*':>8} {'err':>7} {'C_max':>7} {'beta_c':>7}"]
     lines += [
-        f"{p['n']:>7} {p['beta_peak']:8.4f} {p['beta_peak_err']:7.4f} {p['c_max']:7.3f} "
+        f"{p['size']:>7} {p['beta_peak']:8.4f} {p['beta_peak_err']:7.4f} {p['c_max']:7.3f} "
         f"{p['beta_c_theory']:7.4f}"
         for p in result["points"]
     ]
