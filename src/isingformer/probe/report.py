@@ -79,8 +79,18 @@ def phase_map_figures(pm: PhaseMap):
     ax.set_title("Finite size: heat-capacity peak vs sequence length")
     ax.legend(fontsize=7, loc="center left", bbox_to_anchor=(1.01, 0.5))  # off the lines
     return [
-        figure(fig1, "Mean heat capacity C(β) = β² Var(E) over query rows, one line per head."),
-        figure(fig2, "β_model/β* per layer and head: blue runs hotter than its peak, red colder."),
+        figure(
+            fig1,
+            "Heat capacity C(β) = β² Var(E) of each head: the mean over the query rows of "
+            f"its {pm.n_texts} passages, one line per head (no interval drawn; the table "
+            "gives each peak's bootstrap error over the passages).",
+        ),
+        figure(
+            fig2,
+            "β_model/β* per layer and head, β* the peak of the head's mean C(β) over the "
+            f"query rows of its {pm.n_texts} passages: blue runs hotter than its peak, red "
+            "colder.",
+        ),
         figure(
             fig3,
             "Finite size: for texts truncated to N tokens, each head's β* (the peak of its "
