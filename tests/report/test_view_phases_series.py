@@ -73,3 +73,20 @@ def test_spin_panels_label_every_snapshot_step(monkeypatch) -> None:
     assert "mean over 3 Monte Carlo seeds" in caption and "standard error (n = 3)" in caption
     assert_readable_log_ticks(fig)
     plt.close(fig)
+
+
+def test_overlap_figure_caption_says_pooled_and_mean_over_seeds(monkeypatch) -> None:
+    figs = _capture(monkeypatch)
+    steps = [0, 25, 50]
+    e = np.linspace(-1, 1, 5)
+    result = {"steps": steps, "tc": [{"value": 0.5, "err": 0.01}] * 3, "tc_overlap": [],
+              "tc_tap": [0.6] * 3, "tc_rs": [0.2] * 3, "tc_init_theory": 0.17,
+              "spectrum": [[1.0, 0.5]] * 3, "seeds": [0, 1, 2], "t_ref": 0.1,
+              "overlap": [{"edges": e.tolist(), "density": [0.1, 0.4, 0.4, 0.1]}] * 3,
+              "temperatures": [0.1, 0.2, 0.4], "magnetization": [[0.9, 0.5, 0.1]] * 3,
+              "binder_overlap": [[0.9, 0.6, 0.2]] * 3}  # fmt: skip
+    phases_report.spin_section(result)
+    caption = figs[1][1]
+    assert "pooled over the 3 Monte Carlo seeds" in caption and "mean over the 3 seeds" in caption
+    for f, _ in figs:
+        plt.close(f)

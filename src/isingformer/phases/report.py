@@ -509,8 +509,10 @@ def spin_section(result: dict) -> Section:
         figs.append(
             figure(
                 fig,
-                "P(q) of two replicas (left), hidden-order magnetization"
-                + (" and the Binder parameter of q (right; T_c at g = ½)." if binder else "."),
+                "Per snapshot step: P(q) of two replicas (left; the histogram pooled over "
+                f"the {n_seeds} Monte Carlo seeds), the hidden-order magnetization ⟨m⟩"
+                + (" and the Binder parameter g of q (right; T_c at g = ½)" if binder else "")
+                + f" (mean over the {n_seeds} seeds; no interval drawn).",
             )
         )
         plt.close(fig)
