@@ -183,6 +183,14 @@ def _t_interval(values: list[float]) -> str:
     return f"{v.mean():.3f} ± {h:.3f} (n = {v.size} seeds, Student-t 95 %)"
 
 
+_ENSEMBLE_WORDS = {  # the nearest law in words (was "GOE_EXACT".upper() and one fixed reading)
+    "goe": "GOE: real symmetric random-matrix statistics, not GUE",
+    "goe_exact": "GOE (exact law): real symmetric random-matrix statistics, not GUE",
+    "gue": "GUE: complex Hermitian random-matrix statistics, like the ζ zeros",
+    "poisson": "Poisson: uncorrelated levels, no random-matrix repulsion",
+}
+
+
 def _attention_row(s: dict) -> list[str]:
     att = s.get("attention")
     claim = "attention matrices share the zeros' statistics"
@@ -193,8 +201,7 @@ def _attention_row(s: dict) -> list[str]:
     return [
         claim,
         f"eigenvalues of (P + Pᵀ)/2, {att['n_matrices']} MiniLM head × passage matrices",
-        f"closest to {best.replace('_exact', ' (exact law)').upper()}: real symmetric "
-        "random-matrix statistics, not GUE",
+        f"closest to {_ENSEMBLE_WORDS.get(best, best)}",
         f"KS: GOE {ks['goe']['d']:.3f} (exact law {ks['goe_exact']['d']:.3f}), "
         f"GUE {ks['gue']['d']:.3f}, Poisson "
         f"{ks['poisson']['d']:.3f} (n = {att['n_spacings']} spacings)",
