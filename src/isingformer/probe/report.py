@@ -78,17 +78,19 @@ def phase_map_figures(pm: PhaseMap):
     ax.set_ylabel("β / β_model (mean over heads)")
     ax.set_title("Finite size: heat-capacity peak vs sequence length")
     ax.legend(fontsize=7, loc="center left", bbox_to_anchor=(1.01, 0.5))  # off the lines
+    n = getattr(pm, "n_texts", None)  # a PhaseMap has it; a re-plotted summary may not
+    passages = "passages" if n is None else f"{n} passages"
     return [
         figure(
             fig1,
             "Heat capacity C(β) = β² Var(E) of each head: the mean over the query rows of "
-            f"its {pm.n_texts} passages, one line per head (no interval drawn; the table "
+            f"its {passages}, one line per head (no interval drawn; the table "
             "gives each peak's bootstrap error over the passages).",
         ),
         figure(
             fig2,
             "β_model/β* per layer and head, β* the peak of the head's mean C(β) over the "
-            f"query rows of its {pm.n_texts} passages: blue runs hotter than its peak, red "
+            f"query rows of its {passages}: blue runs hotter than its peak, red "
             "colder.",
         ),
         figure(
