@@ -64,6 +64,12 @@ def layers_figures(results: list[dict]):
         im = ax.imshow(C, cmap="viridis")
         ax.set_xticks(range(len(C)))  # layers are whole numbers
         ax.set_yticks(range(len(C)))
+        if len(C) <= 8:  # each cell's value: with 2 layers there is one, and no colour scale
+            for (i, j), v in np.ndenumerate(C):
+                if np.isfinite(v):
+                    dark = im.norm(v) > 0.6  # black on the bright end of viridis
+                    ax.text(j, i, f"{v:.2f}", ha="center", va="center", fontsize=7,
+                            color="k" if dark else "w")  # fmt: skip
         ax.set_title(r["model"], fontsize=8)
         ax.set_xlabel("layer l'")
         ax.set_ylabel("layer l")
@@ -72,7 +78,10 @@ def layers_figures(results: list[dict]):
     figs.append(
         figure(
             fig,
-            "Commutator norms between layer Hamiltonians (symmetric part; median over passages).",
+            "Commutator norms between layer Hamiltonians (symmetric part), log10 of the median "
+            "over the passages of each model (n = "
+            + ", ".join(f"{r.get('n_passages', '?')}" for r in results)
+            + "); cells with up to 8 layers show their value.",
         )
     )
 
