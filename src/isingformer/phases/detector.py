@@ -56,9 +56,9 @@ def band_level(n: int) -> float:
     """The level at which Hall's interval over ``n`` prompts is computed so that
     the band covers at least 95 % at every grid point: 0.995 below 32 prompts,
     0.99 from 32. Hall's interval at 95 % covered the top of the curve at
-    93-99 % but only down to 81-90 % off the peak at n = 5-256, where a few
-    prompts carry the mean and a sample of n often misses them (the misses lie
-    above the band); no 95 % method tried did better (docs/phases.md)."""
+    94-98 % but fell to 83-90 % at some point off the peak at every n from 8
+    to 256, where a few prompts carry the mean and a sample of n often misses
+    them; no 95 % method tried did better (docs/phases.md)."""
     return 0.99 if n >= 32 else 0.995
 
 
