@@ -128,6 +128,26 @@ def test_never_reached_is_a_lower_bound_not_a_degenerate_interval():
     assert v == "not supported" and "lower bound" in text and "[1.000, 1.000]" not in text
 
 
+def test_partly_reached_is_a_lower_bound_without_an_interval():
+    """One seed of three never reaches its target: its cost is its budget (a
+    lower bound), so the ratio is a lower bound and there is no t interval."""
+    base = [_run(s, [4.0, 3.0, 2.5, 2.0 + 0.01 * s], "sqrt_dk") for s in range(3)]
+    mixed = [
+        _run(s, [4.0, 3.5, 3.2, 3.0] if s == 0 else [4.0, 2.0, 1.8, 1.7], "critical")
+        for s in range(3)
+    ]
+    p = paired_comparison("critical", mixed, base)
+    s = p["steps_ratio"]
+    assert p["censored"] == 1 and s["lower_bound"] and s["ci"] is None and s["censored"] == 1
+    v, text = verdict(p, 3)
+    assert v != "supported" and "never reached in 1 of 3 seeds" in text
+    from isingformer.lm.report import _ci
+    from isingformer.periodic.report import _cell
+
+    assert _ci(s, "{:.3f}", "ratio").startswith("≥ ") and "1 of 3" in _ci(s, "{:.3f}", "ratio")
+    assert _cell(s, "ratio").startswith("≥ ") and "[" not in _cell(s, "ratio")
+
+
 def test_verdict_is_judged_on_steps_not_on_timing():
     """Identical training gives identical steps and losses but not identical CPU
     time; the verdict must not change when only the timing does."""

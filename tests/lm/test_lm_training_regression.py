@@ -81,6 +81,10 @@ def test_fixed_beta_controls_explain_the_gain(study) -> None:
     tie = each["fixed:beta=11.8"]["delta_final_loss"]
     _close(tie, DELTA_VS_11_8)
     assert tie["ci"][0] < 0 < tie["ci"][1]  # ties critical
+    # docs: steps ratio ≥ 0.987, a lower bound (1 of 3 critical runs never reached 11.8's loss)
+    steps = each["fixed:beta=11.8"]["steps_ratio"]
+    assert steps["lower_bound"] and steps["censored"] == 1 and steps["ci"] is None
+    assert steps["ratio"] == pytest.approx(0.987, abs=0.0005)
     lower = each["fixed:beta=7.7"]["delta_final_loss"]
     _close(lower, DELTA_VS_7_7)
     assert lower["wins"] == 0 and lower["ci"][0] > 0  # 7.7 ends lower in 3/3 seeds

@@ -267,16 +267,19 @@ def paired_comparison(
         log_cpu.append(math.log(max(pc, 1e-9) / max(bc, 1e-9)))
 
     def gm(v):
-        """Geometric-mean ratio; t interval on the per-seed log ratios. When no
-        run reached its target the ratio is only a lower bound: no interval."""
-        every = bool(v) and censored == len(v)
-        ci = None if every else t_interval(v)
+        """Geometric-mean ratio; t interval on the per-seed log ratios. When a
+        run never reached its target its cost is its full budget, a lower
+        bound, so the ratio is only a lower bound: no interval (a t interval
+        over values some of which are bounds covers nothing stated)."""
+        bound = bool(v) and censored > 0
+        ci = None if bound else t_interval(v)
         return {
             "ratio": float(math.exp(np.mean(v))),
             "ci": None if ci is None else [math.exp(ci[0]), math.exp(ci[1])],
             "n": len(v),
             "method": RATIO_METHOD,
-            "lower_bound": every,
+            "lower_bound": bound,
+            "censored": censored,
         }
 
     return {
@@ -301,7 +304,8 @@ def _iv(x: dict, fmt: str = ".3f") -> str:
     """``"95 % t-CI 0.52–0.71, n = 3"`` or ``"n = 2, no interval"``."""
     n = x.get("n")
     if x.get("lower_bound"):
-        return f"a lower bound: the target was never reached in {n} of {n} seeds"
+        c = x.get("censored", n)
+        return f"a lower bound: the target was never reached in {c} of {n} seeds, no interval"
     if x.get("ci") is None:
         return f"n = {n}, no interval"
     lo, hi = x["ci"]
@@ -309,7 +313,7 @@ def _iv(x: dict, fmt: str = ".3f") -> str:
 
 
 def _bounds(x: dict) -> tuple[float, float]:
-    """The interval of a ratio; a lower bound (never reached) is [ratio, inf)."""
+    """The interval of a ratio; a lower bound (a run never reached) is [ratio, inf)."""
     if x.get("ci") is None:
         return (x["ratio"], math.inf)
     return (x["ci"][0], x["ci"][1])

@@ -137,7 +137,8 @@ def _ci(d: dict | None, fmt: str = "{:.4f}", key: str = "mean") -> str:
     if d is None or d.get(key) is None:
         return "—"
     if d.get("lower_bound"):
-        return f"≥ {fmt.format(d[key])} (never reached, n = {d.get('n', '?')})"
+        n = d.get("n", "?")
+        return f"≥ {fmt.format(d[key])} (not reached in {d.get('censored', n)} of {n} seeds)"
     if d.get("ci") is None:
         return f"{fmt.format(d[key])} (n = {d.get('n', '?')}, no interval)"
     return f"{fmt.format(d[key])} [{fmt.format(d['ci'][0])}, {fmt.format(d['ci'][1])}]"

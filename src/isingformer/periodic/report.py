@@ -121,6 +121,8 @@ def _cell(d: dict, key: str = "mean") -> str:
     v = d.get(key)
     if v is None:
         return "n/a"
+    if d.get("lower_bound"):  # a steps ratio with a run that never reached its target
+        return f"≥ {v:.3g} ({d.get('censored')} of {d.get('n')} never reached)"
     ci = d.get("ci")
     return f"{v:.3g} [{ci[0]:.3g}, {ci[1]:.3g}]" if ci else f"{v:.3g} (n = {d.get('n')})"
 

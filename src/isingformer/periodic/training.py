@@ -184,8 +184,7 @@ def training_verdict(comparison: dict) -> tuple[str, dict]:
         details[name] = {
             "verdict": word,
             "text": f"{name} − {p['baseline']}: final loss {_text(d, '+.4f')}; "
-            f"steps to {p['baseline']}'s final loss x{s['ratio']:.3f} {_ratio(s)}"
-            + (f" ({p['censored']} run(s) never reached it)" if p["censored"] else ""),
+            f"steps to {p['baseline']}'s final loss x{s['ratio']:.3f} {_ratio(s)}",
             "paired": p,
         }
     head = details["/".join(CLAIM_ROW)]
@@ -201,7 +200,8 @@ def _text(x: dict, fmt: str) -> str:
 
 def _ratio(s: dict) -> str:
     if s.get("lower_bound"):
-        return "(a lower bound: never reached)"
+        c = s.get("censored", s["n"])
+        return f"(a lower bound: {c} of {s['n']} runs never reached it, no interval)"
     if s["ci"] is None or not all(math.isfinite(v) for v in s["ci"]):
         return f"(n = {s['n']}, no interval)"
     return f"[95 % t-CI {s['ci'][0]:.3f}, {s['ci'][1]:.3f}; n = {s['n']}]"
