@@ -27,3 +27,5 @@ def test_study_is_consistent(study):
     assert study["gaps"]["n_primes"] == 78498
     rows = verdict_rows(study)
     assert any("Hagedorn" in r[2] for r in rows)
+    ks = next(r[3] for r in rows if r[0] == "ζ zeros resemble random matrices")
+    assert "Kolmogorov band" in ks and "percentile" not in ks  # the interval's method

@@ -252,7 +252,7 @@ def verdict_rows(s: dict) -> list[list[str]]:
                 else ""
             )
             + f", GOE {ks['goe']['d']:.3f}, Poisson {ks['poisson']['d']:.3f} "
-            f"(n = {ks['gue']['n']}, percentile bootstrap)",
+            f"(n = {ks['gue']['n']} spacings; interval: d ± the bootstrap Kolmogorov band)",
         ],
         [
             "Lee–Yang zero angles resemble ζ zeros",
