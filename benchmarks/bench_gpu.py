@@ -121,6 +121,50 @@ def bench_msc_cuda(
     return rows
 
 
+def bench_cuda_sampler(sizes: list[int], sweeps: int) -> list[dict]:
+    """The ``cuda`` sampler backend's cost of measuring: flips/ns of
+    ``cuda_run.run_chain`` measuring after every sweep (one row-count launch
+    per sweep, the counts copied back every 256) against the same sweeps
+    unmeasured (``gpu_sweeps``), T_c, median of 3, in this process."""
+    from numba import cuda
+
+    from isingformer.physics.ising.cuda_msc import gpu_sweeps
+    from isingformer.physics.ising.cuda_run import run_chain
+    from isingformer.physics.ising.metropolis_msc import threshold
+
+    beta = math.log(1 + math.sqrt(2)) / 2
+    t4, t8 = threshold(math.exp(-4 * beta)), threshold(math.exp(-8 * beta))
+    rows = []
+    for L in sizes:
+        g = np.random.default_rng(0)
+        P = g.integers(0, 2**64, size=(2, L, L // 128), dtype=np.uint64)
+        Pd = cuda.to_device(P)
+
+        def bare(Pd=Pd):
+            gpu_sweeps(Pd, 1, t4, t8, 0, sweeps)
+            cuda.synchronize()
+
+        def measured(P=P):
+            run_chain(P, 1, t4, t8, 0, sweeps, 1, "cuda")
+
+        times = {}
+        for name, fn in (("bare", bare), ("measured", measured)):
+            fn()  # compile and warm up
+            ts = []
+            for _ in range(3):
+                t0 = time.perf_counter()
+                fn()
+                ts.append(time.perf_counter() - t0)
+            times[name] = statistics.median(ts)
+        rate = {k: L * L * sweeps / v / 1e9 for k, v in times.items()}
+        print(
+            f"cuda sampler backend L={L}: {rate['measured']:.1f} flips/ns measuring every sweep, "
+            f"{rate['bare']:.1f} unmeasured ({times['measured'] / times['bare']:.2f}x the time)"
+        )
+        rows.append({"L": L, "sweeps": sweeps, "flips_per_ns": rate})
+    return rows
+
+
 def last_json(text: str) -> dict:
     """The JSON object that ``bench_gpu.py --json`` prints last, from its output."""
     lines = [ln for ln in text.splitlines() if ln.startswith("{")]
@@ -172,7 +216,7 @@ def main() -> None:
     ap.add_argument("--device", default="cuda", help="cuda (default); cpu checks the script")
     a = ap.parse_args()
     dev = a.device
-    msc = None
+    msc = sampler_rows = None
     if dev.startswith("cuda"):
         from isingformer.physics.ising.cuda_msc import cuda_available
 
@@ -183,12 +227,13 @@ def main() -> None:
                 [int(x) for x in a.blocks.split(",")],
                 a.forms.split(","),
             )
+            sampler_rows = bench_cuda_sampler([int(x) for x in a.msc_sizes.split(",")], a.sweeps)
         else:
             print("Numba sees no CUDA device: no multi-spin CUDA rows")
     if dev.startswith("cuda") and not torch.cuda.is_available():
         print("torch sees no CUDA device: torch GPU benchmark not run")
         if a.json and msc is not None:
-            print(json.dumps({"msc_cuda": msc}))
+            print(json.dumps({"msc_cuda": msc, "cuda_sampler": sampler_rows}))
         return
     from isingformer.ensemble import thermodynamics
     from isingformer.physics import Sampler, metropolis, square_ising
@@ -229,6 +274,7 @@ def main() -> None:
             "device": name,
             "metropolis_flips_per_ns": flips_ns,
             "msc_cuda": msc,
+            "cuda_sampler": sampler_rows,
             "nvidia_reference_flips_per_ns": ref,
             "ensemble_gpu_s": t_gpu,
             "ensemble_cpu_s": t_cpu,
