@@ -16,6 +16,22 @@ def lm_cache(tmp_path_factory):
     return str(path)
 
 
+@pytest.fixture(scope="module")
+def study_base(lm_cache) -> TrainConfig:
+    """The configuration of docs/training.md's "What we found" study (2 layers x
+    4 heads, width 64, context 64, 600 steps of 16 sequences)."""
+    return TrainConfig(
+        n_layer=2,
+        n_head=4,
+        d_model=64,
+        context=64,
+        batch_size=16,
+        eval_every=50,
+        steps=600,
+        cache_dir=lm_cache,
+    )
+
+
 @pytest.fixture
 def tiny(lm_cache):
     torch.set_num_threads(1)

@@ -14,7 +14,6 @@ from __future__ import annotations
 import pytest
 
 from isingformer.lm.compare import compare
-from isingformer.lm.config import TrainConfig
 
 # docs/training.md: final val loss, steps to sqrt_dk's final loss, paired steps ratio vs sqrt_dk
 ROWS = {
@@ -36,17 +35,8 @@ def _close(got: dict, stated: tuple[float, float, float], key: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def study(tmp_path_factory, lm_cache):
-    base = TrainConfig(
-        n_layer=2,
-        n_head=4,
-        d_model=64,
-        context=64,
-        batch_size=16,
-        eval_every=50,
-        steps=600,
-        cache_dir=lm_cache,
-    )
+def study(study_base):
+    base = study_base
     policies = "sqrt_dk,critical,fixed:beta=24.2,fixed:beta=2.0,annealed:target=critical"
     c = compare(base, policies, [0, 1, 2], executor="process", max_workers=2, progress=False)
     return c.to_dict()

@@ -15,7 +15,6 @@ import numpy as np
 import pytest
 
 from isingformer.lm.compare import compare
-from isingformer.lm.config import TrainConfig
 
 # docs/training.md, "What we found" (3 seeds, 95 % Student-t intervals)
 # (re-run with the one-pass float32 calibration; the fixed-β runs were unchanged)
@@ -38,17 +37,8 @@ def _close(got: dict, stated: tuple[float, float, float], key: str = "mean") -> 
 
 
 @pytest.fixture(scope="module")
-def study(tmp_path_factory, lm_cache):
-    base = TrainConfig(
-        n_layer=2,
-        n_head=4,
-        d_model=64,
-        context=64,
-        batch_size=16,
-        eval_every=50,
-        steps=600,
-        cache_dir=lm_cache,
-    )
+def study(study_base):
+    base = study_base
     c = compare(
         base,
         "sqrt_dk,critical,fixed:beta=11.8,fixed:beta=7.7",
