@@ -135,7 +135,7 @@ def naming_problems(obj, path: str = "", allowed: frozenset = frozenset({"n"})) 
         ):
             bad.append(f"{where}: n_seeds is not a count")
         count = k in _COUNTS or (k.startswith("n_") and k != "n_seeds")
-        ints = _is_int(v) or (isinstance(v, list) and all(_is_int(x) for x in v))
+        ints = _ints(v)
         if count and v is not None and not ints:
             bad.append(f"{where}: a count that is not an integer")
         bad += naming_problems(v, where, allowed)
@@ -144,6 +144,11 @@ def naming_problems(obj, path: str = "", allowed: frozenset = frozenset({"n"})) 
 
 def _is_int(x) -> bool:
     return isinstance(x, int) and not isinstance(x, bool)
+
+
+def _ints(x) -> bool:
+    """An integer, or a (nested) list of integers (per layer, per head)."""
+    return _is_int(x) or (isinstance(x, list) and all(_ints(v) for v in x))
 
 
 def command_naming_problems(name: str, data: dict) -> list[str]:

@@ -7,6 +7,7 @@ import math
 
 import pytest
 
+from cli.test_json_rules import naming_problems  # tests/cli (docs/cli.md's key rules)
 from isingformer.cli import main
 
 KEYS = {"model", "n_layers", "beta_model", "epsilon", "norm_max", "a3_product", "errors", "verdict"}
@@ -56,6 +57,9 @@ def test_cli_json_reads_the_stored_point(minilm, capsys):
     code, out, err = _run(capsys, _cli(store, betas))
     assert code == 0, err
     r = json.loads(out)
+    left = ("n_tokens: a count", "n_keys: a count")  # docs/cli.md: left as they are
+    bad = [p for p in naming_problems(r) if not any(k in p for k in left)]
+    assert not bad, bad
     assert set(r) >= KEYS and r["epsilon"] == r0["epsilon"]
 
 

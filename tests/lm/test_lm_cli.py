@@ -4,6 +4,7 @@ import json
 
 import pytest
 
+from cli.test_json_rules import naming_problems  # tests/cli (docs/cli.md's key rules)
 from isingformer.cli import main
 
 TINY = [
@@ -49,6 +50,7 @@ def test_train_json_contract_and_resume(capsys, tmp_path, lm_cache):
     code, out, err = run(capsys, *args)
     assert code == 0, err
     d = json.loads(out)
+    assert not naming_problems(d), naming_problems(d)
     assert set(d) >= {"final_val_loss", "steps", "tokens_per_s", "beta_per_head", "checkpoint"}
     assert d["steps"] == 10 and len(d["beta_per_head"]) == 2 and len(d["beta_per_head"][0]) == 2
     assert (tmp_path / "checkpoint.pt").is_file() and (tmp_path / "runs.sqlite").is_file()
@@ -125,6 +127,7 @@ def test_compare_json_contract_and_report(capsys, tmp_path, lm_cache):
     code, out, err = run(capsys, *args)
     assert code == 0, err
     d = json.loads(out)
+    assert not naming_problems(d), naming_problems(d)
     assert isinstance(d["target_loss"], float)
     assert [p["name"] for p in d["policies"]] == ["sqrt_dk", "critical", "learned"]
     for p in d["policies"]:

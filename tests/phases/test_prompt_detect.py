@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 import torch
 
+from cli.test_json_rules import naming_problems  # tests/cli (docs/cli.md's key rules)
 from isingformer.cli import main
 from isingformer.errors import InputError
 from isingformer.phases.prompt import (
@@ -179,6 +180,7 @@ def test_sampled_continuations_after_the_prompt_on_the_gpt(gpt_checkpoint, hf_ex
     code, text, err = _run(capsys, args)
     assert code == 0, err
     r = json.loads(text)
+    assert not naming_problems(r), naming_problems(r)
     assert r["continuation"] == 2 and r["n_prompts"] == 3 and "300 sampled" in r["output"]
     trained = load_trained(gpt_checkpoint)
     ids = encode_prompts(trained.tokenizer.encode, fill_templates(tpl, grid))

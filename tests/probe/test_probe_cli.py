@@ -4,6 +4,7 @@ import json
 
 import pytest
 
+from cli.test_json_rules import naming_problems  # tests/cli (docs/cli.md's key rules)
 from isingformer.cli import main
 
 CONTRACT = {
@@ -43,6 +44,13 @@ def test_analyze_default_model_json(capsys, tmp_path):
     out = capsys.readouterr().out
     assert code == 0
     d = json.loads(out)
+    left = (
+        "n_keys: a count",
+        "n_keys_mean: a count",
+        "phase_counts.near-critical",
+    )  # docs/cli.md: left as they are
+    bad = [p for p in naming_problems(d) if not any(k in p for k in left)]
+    assert not bad, bad
     assert d["n_layers"] == 6 and d["n_heads"] == 12 and "MiniLM" in d["model"]
     assert len(d["heads"]) == 72
     assert set(d["heads"][0]) >= CONTRACT
