@@ -85,7 +85,7 @@ class Metropolis:
             if not cuda_available():
                 raise InputError(
                     "the cuda backend needs a CUDA device visible to Numba and none is; "
-                    "use msc (the same multi-spin update on the CPU)"
+                    "use msc (multi-spin Metropolis on the CPU)"
                 )
         if self.backend == "auto":
             return "msc" if reason is None else "numba"
