@@ -13,16 +13,13 @@ import isingformer.physics.glass.annealing as annealing
 import isingformer.physics.glass.report as glass_report
 from isingformer.ensemble import rem_study
 from isingformer.icl.report import icl_figures
-from isingformer.report import FigureImage, rem
+from isingformer.report import rem
 
-
-def _unrendered(fig, caption=""):
-    plt.close(fig)
-    return FigureImage(b"", caption)
+from ._figures import unrendered
 
 
 def test_rem_captions_state_the_bootstrap_and_its_sizes(monkeypatch) -> None:
-    monkeypatch.setattr(rem, "figure", _unrendered)
+    monkeypatch.setattr(rem, "figure", unrendered)
     study = rem_study([16, 64, 256], samples=12, n_boot=7, executor="serial", progress=False)
     heat, _, peak = rem.rem_figures(study)
     for f in (heat, peak):
@@ -32,7 +29,7 @@ def test_rem_captions_state_the_bootstrap_and_its_sizes(monkeypatch) -> None:
 def test_icl_captions_state_seeds_and_the_t_interval(monkeypatch) -> None:
     import isingformer.icl.report as icl_report
 
-    monkeypatch.setattr(icl_report, "figure", _unrendered)
+    monkeypatch.setattr(icl_report, "figure", unrendered)
     iv = {"mean": 1.0, "ci": [0.9, 1.1]}
     point = {k: iv for k in ("ood_error", "ridge_ood_error", "pool_ood_error",
                               "dist_to_ridge", "dist_to_pool")}  # fmt: skip
@@ -62,7 +59,7 @@ def test_icl_legends_use_words_not_result_keys(monkeypatch) -> None:
 
 
 def test_sk_caption_states_samples_per_size(monkeypatch) -> None:
-    monkeypatch.setattr("isingformer.report.figure", _unrendered)
+    monkeypatch.setattr("isingformer.report.figure", unrendered)
     pts = [{"size": n, "samples": s, "e0_mean": -0.7, "e0_err": 0.01, "agree_fraction": 1.0}
            for n, s in ((32, 9), (64, 5))]  # fmt: skip
     sk = {"points": pts, "e_inf": float("nan"), "e_inf_err": 0.0, "z_vs_parisi": 0.0,

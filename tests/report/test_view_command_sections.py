@@ -14,14 +14,10 @@ import numpy as np
 import isingformer.physics.glass.report as glass_report
 import isingformer.physics.hopfield.report as hopfield_report
 from isingformer.physics.hopfield.modern import REGIMES
-from isingformer.report import FigureImage
+
+from ._figures import unrendered
 
 RAW = re.compile(r"\{'|\[\{|\bnan\b|\bNone\b|\bTrue\b|\bFalse\b")
-
-
-def _unrendered(fig, caption=""):
-    plt.close(fig)
-    return FigureImage(b"", caption)
 
 
 def _no_raw(sec) -> None:
@@ -30,7 +26,7 @@ def _no_raw(sec) -> None:
 
 
 def test_modern_section_states_regimes_in_words(monkeypatch) -> None:
-    monkeypatch.setattr("isingformer.report.figure", _unrendered)
+    monkeypatch.setattr("isingformer.report.figure", unrendered)
     monkeypatch.setattr(hopfield_report, "modern_figure", lambda result: plt.figure())
     b = np.geomspace(0.1, 1000, 5).tolist()
     mod = {"dim": 64, "n_patterns": 32, "n_clusters": 4, "noise": 0.1, "seed": 0, "betas": b,
@@ -48,7 +44,7 @@ def test_modern_section_states_regimes_in_words(monkeypatch) -> None:
 
 
 def test_capacity_section_states_alpha_c_and_threshold(monkeypatch) -> None:
-    monkeypatch.setattr("isingformer.report.figure", _unrendered)
+    monkeypatch.setattr("isingformer.report.figure", unrendered)
     monkeypatch.setattr(hopfield_report, "capacity_figure", lambda result: plt.figure())
     cap = {"trials": 40, "threshold": 0.8, "temperature": 0.0, "alpha_c": 0.14,
            "alpha_c_err": 0.01, "exponent": 0.5, "curves": []}  # fmt: skip
@@ -59,7 +55,7 @@ def test_capacity_section_states_alpha_c_and_threshold(monkeypatch) -> None:
 
 
 def test_glass_sections_without_an_extrapolation_say_so(monkeypatch) -> None:
-    monkeypatch.setattr("isingformer.report.figure", _unrendered)
+    monkeypatch.setattr("isingformer.report.figure", unrendered)
     for name in ("sk_figure", "overlap_figure"):
         monkeypatch.setattr(glass_report, name, lambda result: plt.figure())
     pts = [{"size": n, "samples": 5, "e0_mean": -0.7, "e0_err": 0.01, "agree_fraction": 1.0}
@@ -84,7 +80,7 @@ def test_tfim_section_has_text_caption_and_readable_labels(monkeypatch) -> None:
     figs = []
     monkeypatch.setattr(
         "isingformer.report.figure",
-        lambda fig, caption="": figs.append(fig) or _unrendered(fig, caption),
+        lambda fig, caption="": figs.append(fig) or unrendered(fig, caption),
     )
     g = np.linspace(0.5, 1.5, 11)
     rows = [{"size": n, "d2e0_dg2": (-1 / (abs(g - 1) + 1 / n)).tolist(), "d2_peak_g": 1.0,

@@ -7,16 +7,11 @@ from types import SimpleNamespace
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt
 
 import isingformer.physics.glass.annealing as annealing
 import isingformer.physics.glass.report as glass_report
-from isingformer.report import FigureImage
 
-
-def _unrendered(fig, caption=""):
-    plt.close(fig)
-    return FigureImage(b"", caption)
+from ._figures import unrendered
 
 
 def _fake_section(monkeypatch):
@@ -33,7 +28,7 @@ def _fake_section(monkeypatch):
     monkeypatch.setattr(glass_report, "sk_study", lambda *a, **k: sk)
     monkeypatch.setattr(glass_report, "overlap_study", lambda *a, **k: ov)
     monkeypatch.setattr(annealing, "compare_maxcut", lambda *a, **k: mc)
-    monkeypatch.setattr("isingformer.report.figure", _unrendered)
+    monkeypatch.setattr("isingformer.report.figure", unrendered)
     return glass_report.glass_section(SimpleNamespace(quick=True, store=None, seed=0))
 
 

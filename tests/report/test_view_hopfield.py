@@ -13,12 +13,8 @@ import numpy as np
 import isingformer.physics.hopfield.classical as classical
 import isingformer.physics.hopfield.modern as modern
 import isingformer.physics.hopfield.report as hopfield_report
-from isingformer.report import FigureImage
 
-
-def _unrendered(fig, caption=""):
-    plt.close(fig)
-    return FigureImage(b"", caption)
+from ._figures import unrendered
 
 
 def test_modern_hopfield_caption_states_what_and_over_what(monkeypatch) -> None:
@@ -35,7 +31,7 @@ def test_modern_hopfield_caption_states_what_and_over_what(monkeypatch) -> None:
            "query_entropy": [0.5] * 9, "n_fixed_points": [1] * 9}  # fmt: skip
     monkeypatch.setattr(classical, "capacity_study", lambda *a, **k: cap)
     monkeypatch.setattr(modern, "modern_study", lambda *a, **k: mod)
-    monkeypatch.setattr("isingformer.report.figure", _unrendered)
+    monkeypatch.setattr("isingformer.report.figure", unrendered)
     for name in ("capacity_figure", "modern_figure"):  # the captions only; drawing is slow
         monkeypatch.setattr(hopfield_report, name, lambda result: plt.figure())
     sec = hopfield_report.hopfield_section(SimpleNamespace(quick=True, store=None, seed=0))

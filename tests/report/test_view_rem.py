@@ -7,20 +7,16 @@ from types import SimpleNamespace
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt
 import numpy as np
 
 from isingformer.ensemble.fss import FiniteSizeFit
-from isingformer.report import FigureImage, rem
+from isingformer.report import rem
 
-
-def _unrendered(fig, caption=""):
-    plt.close(fig)
-    return FigureImage(b"", caption)
+from ._figures import unrendered
 
 
 def test_rem_captions_name_the_estimator(monkeypatch) -> None:
-    monkeypatch.setattr(rem, "figure", _unrendered)
+    monkeypatch.setattr(rem, "figure", unrendered)
     b = np.linspace(0.1, 4, 5)
     points = [SimpleNamespace(n=n, betas=b, mean_heat_capacity=b, entropy_per_log_n=1 - b / 4,
                               beta_c_theory=3.0, beta_peak=2.0, beta_peak_err=0.1, c_max=2.0,
@@ -35,7 +31,7 @@ def test_rem_captions_name_the_estimator(monkeypatch) -> None:
 
 
 def test_rem_text_flags_a_poor_extrapolation_fit(monkeypatch) -> None:
-    monkeypatch.setattr(rem, "figure", _unrendered)
+    monkeypatch.setattr(rem, "figure", unrendered)
     b = np.linspace(0.1, 4, 5)
     points = [SimpleNamespace(n=n, betas=b, mean_heat_capacity=b, entropy_per_log_n=1 - b / 4,
                               beta_c_theory=3.0, beta_peak=2.0 + 0.1 * k, beta_peak_err=0.1,

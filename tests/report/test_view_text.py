@@ -12,16 +12,12 @@ import matplotlib.pyplot as plt
 
 import isingformer.lm.report as lm_report
 import isingformer.numbers.report as numbers_report
-from isingformer.report import FigureImage
 
-
-def _unrendered(fig, caption=""):
-    plt.close(fig)
-    return FigureImage(b"", caption)
+from ._figures import unrendered
 
 
 def test_comparison_captions_state_band_seeds_and_estimator(monkeypatch) -> None:
-    monkeypatch.setattr(lm_report, "figure", _unrendered)
+    monkeypatch.setattr(lm_report, "figure", unrendered)
     evals = [{"step": s, "val_loss": 3.0 - s / 100, "train_seconds": s / 10} for s in (0, 50, 100)]
     runs = [{"name": n, "policy": n, "seed": i, "evals": evals, "beta_log": []}
             for n in ("sqrt_dk", "critical") for i in range(3)]  # fmt: skip
@@ -57,7 +53,7 @@ def test_theta_panel_ticks_are_plain_numbers(monkeypatch) -> None:
 def test_icl_overlap_caption_says_what_is_pooled(monkeypatch) -> None:
     import isingformer.icl.report as icl_report
 
-    monkeypatch.setattr(icl_report, "figure", _unrendered)
+    monkeypatch.setattr(icl_report, "figure", unrendered)
     iv = {"mean": 1.0, "ci": [0.9, 1.1]}
     point = {k: iv for k in ("ood_error", "ridge_ood_error", "pool_ood_error",
                               "dist_to_ridge", "dist_to_pool")}  # fmt: skip
@@ -111,7 +107,7 @@ def test_phase_map_finite_size_caption_names_the_estimator(monkeypatch) -> None:
 
     import isingformer.probe.report as probe_report
 
-    monkeypatch.setattr(probe_report, "figure", _unrendered)
+    monkeypatch.setattr(probe_report, "figure", unrendered)
     L, H = 2, 2
     heads = [SimpleNamespace(layer=i, head=j, betas=[0.1, 0.2], beta_model=0.2,
                              mean_heat_capacity=[1.0, 2.0], beta_peak=0.2, phase="ordered")
@@ -126,17 +122,22 @@ def test_phase_map_finite_size_caption_names_the_estimator(monkeypatch) -> None:
     )
 
 
+def _icl_result(dim: int, context: int, tasks: tuple) -> dict:
+    """An ``icl sweep`` result of one dimension, every estimate 1.0 [0.9, 1.1]."""
+    iv = {"mean": 1.0, "ci": [0.9, 1.1]}
+    point = {k: iv for k in ("ood_error", "ridge_ood_error", "pool_ood_error",
+                              "dist_to_ridge", "dist_to_pool")}  # fmt: skip
+    entry = {"dim": dim, "context": context, "threshold": {"value": None},
+             "points": [{"tasks": k, **point} for k in tasks]}  # fmt: skip
+    return {"model": "softmax", "noise": 0.5, "n_seeds": 3, "dims": {str(dim): entry}}
+
+
 def test_icl_axes_without_infinite_k_do_not_claim_one(monkeypatch) -> None:
     import isingformer.icl.report as icl_report
 
     figs = []
     monkeypatch.setattr(icl_report, "figure", lambda fig, caption="": figs.append(fig))
-    iv = {"mean": 1.0, "ci": [0.9, 1.1]}
-    point = {k: iv for k in ("ood_error", "ridge_ood_error", "pool_ood_error",
-                              "dist_to_ridge", "dist_to_pool")}  # fmt: skip
-    entry = {"dim": 4, "context": 8, "threshold": {"value": None},
-             "points": [{"tasks": k, **point} for k in (1, 2, 4, 8, 16)]}  # fmt: skip
-    icl_report.icl_figures({"model": "softmax", "noise": 0.5, "n_seeds": 3, "dims": {"4": entry}})
+    icl_report.icl_figures(_icl_result(4, 8, (1, 2, 4, 8, 16)))
     ood = figs[0].get_axes()[0]
     assert "∞" not in ood.get_xlabel()  # no k = ∞ point was run
     for f in figs[:2]:
@@ -152,12 +153,7 @@ def test_icl_infinite_k_column_is_ticked_infinity(monkeypatch) -> None:
 
     figs = []
     monkeypatch.setattr(icl_report, "figure", lambda fig, caption="": figs.append(fig))
-    iv = {"mean": 1.0, "ci": [0.9, 1.1]}
-    point = {k: iv for k in ("ood_error", "ridge_ood_error", "pool_ood_error",
-                              "dist_to_ridge", "dist_to_pool")}  # fmt: skip
-    entry = {"dim": 8, "context": 16, "threshold": {"value": None},
-             "points": [{"tasks": k, **point} for k in (1, 4, 16, 64, "inf")]}  # fmt: skip
-    icl_report.icl_figures({"model": "softmax", "noise": 0.5, "n_seeds": 3, "dims": {"8": entry}})
+    icl_report.icl_figures(_icl_result(8, 16, (1, 4, 16, 64, "inf")))
     ax = figs[0].get_axes()[0]
     figs[0].canvas.draw()
     labels = [t.get_text() for t in ax.xaxis.get_ticklabels() if t.get_text()]
